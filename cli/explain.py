@@ -1,0 +1,1 @@
+"""Placeholder: the explain command is being written."""

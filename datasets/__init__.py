@@ -1,0 +1,1 @@
+"""Curated data with sources (``reactivity.datasets``), read with importlib.resources."""

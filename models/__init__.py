@@ -1,0 +1,1 @@
+"""Packaged model artefacts (``reactivity.models``): joblib files, their hashes and MODEL.md."""

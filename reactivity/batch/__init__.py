@@ -1,0 +1,1 @@
+"""Streaming I/O and batch orchestration: records in, annotated records out, in chunks."""

@@ -1,0 +1,296 @@
+"""SD tags for one molecule: the chemistry results turned into ``RX_`` data items and ``RX_JSON``.
+
+Each group of tags comes from one small function (rings, competing sites,
+near misses, stability, basicity) that returns ``(tags, json_part)``;
+:func:`assemble_tags` adds the prefix, the status and the one-line JSON.
+Atom numbers in tags are 1-based numbers of the record's own atom block.
+
+>>> tags = assemble_tags("RX_", "no_scaffold", [related_scaffold_tags(("1,4-diazepan-5-one",))])
+>>> tags["RX_STATUS"], tags["RX_SCAFFOLD_COUNT"], tags["RX_RELATED_SCAFFOLD"]
+('no_scaffold', '0', '1,4-diazepan-5-one')
+>>> import json; json.loads(tags["RX_JSON"])["related_scaffolds"]
+['1,4-diazepan-5-one']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .. import __version__
+from ..sites import RingSites
+
+SCHEMA_VERSION = "1"
+TOOL_NAME = "reactivity"
+
+Section = tuple[dict[str, str], dict[str, Any]]
+AtomNumber = Callable[[int], int]
+
+CORE_TAGS = (
+    "STATUS",
+    "ERROR",
+    "SCAFFOLD_COUNT",
+    "N1_ATOM",
+    "C2_ATOM",
+    "N4_ATOM",
+    "N1_CLASS",
+    "N4_CLASS",
+    "RING_VARIANT",
+    "RELATED_SCAFFOLD",
+    "COMPETING_SITES",
+)
+STABILITY_TAGS = ("HYDROLYSIS_RISK", "STABLE_PH_WINDOW", "SILICA_MEOH_RISK")
+BASICITY_TAGS = ("N4_PKA", "N4_PROTONATED_FRACTION")
+
+
+def preset_tag(preset: str) -> str:
+    """The tag name (without prefix) of a handling preset's risk.
+
+    >>> preset_tag("silica_methanol")
+    'RISK_SILICA_METHANOL'
+    """
+    return "RISK_" + preset.upper().replace("-", "_")
+
+
+def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = False, basicity: bool = False) -> tuple[str, ...]:
+    """Every tag the annotation can write, prefixed, in output order (the table columns).
+
+    >>> tag_names("RX_")[:3]
+    ('RX_STATUS', 'RX_ERROR', 'RX_SCAFFOLD_COUNT')
+    >>> tag_names("RX_", ("physiological",), stability=True)[-3:]
+    ('RX_RISK_PHYSIOLOGICAL', 'RX_WARNINGS', 'RX_JSON')
+    """
+    names = list(CORE_TAGS)
+    if stability:
+        names += list(STABILITY_TAGS) + [preset_tag(c) for c in conditions]
+    if basicity:
+        names += list(BASICITY_TAGS)
+    if stability or basicity:
+        names.append("WARNINGS")
+    names.append("JSON")
+    return tuple(prefix + n for n in names)
+
+
+@lru_cache(maxsize=1)
+def ruleset_version() -> str:
+    """A short SHA-256 over the packaged rule files (``reactivity/data/*.toml``), so a change in any rule shows.
+
+    >>> len(ruleset_version())
+    12
+    """
+    digest = hashlib.sha256()
+    data = resources.files("reactivity") / "data"
+    for entry in sorted((e for e in data.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name):
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def one_line(text: str) -> str:
+    """Collapse a message onto one line (SD data values must not hold blank lines).
+
+    >>> one_line("bad\\r\\n  atom  3\\n")
+    'bad atom 3'
+    """
+    return " ".join(text.split())
+
+
+def error_tags(message: str) -> Section:
+    """The error reason of a record RDKit could not read or sanitize.
+
+    >>> error_tags("sanitize: bad valence")[0]
+    {'ERROR': 'sanitize: bad valence'}
+    """
+    reason = one_line(message) or "unknown error"
+    return {"ERROR": reason}, {"error": reason}
+
+
+def scaffold_tags(rings: Sequence[RingSites], number: AtomNumber) -> Section:
+    """Atom numbers and classes of each 1,4-diazepan-2-one ring (comma-separated, perception order)."""
+    if not rings:
+        return {}, {"rings": []}
+    tags = {
+        "N1_ATOM": ",".join(str(number(r.n1)) for r in rings),
+        "C2_ATOM": ",".join(str(number(r.c2)) for r in rings),
+        "N4_ATOM": ",".join(str(number(r.n4)) for r in rings),
+        "N1_CLASS": ",".join(r.n1_class for r in rings),
+        "N4_CLASS": ",".join(r.n4_class for r in rings),
+        "RING_VARIANT": ",".join(r.ring_variant for r in rings),
+    }
+    payload = [
+        {
+            "atoms": {
+                name: number(getattr(r, name.lower()))
+                for name in ("N1", "C2", "O2", "C3", "N4", "C5", "C6", "C7")
+            },
+            "ring_variant": r.ring_variant,
+            "n1_class": r.n1_class,
+            "n4_class": r.n4_class,
+            "salt_form": r.salt_form,
+            "c2_activation": list(r.c2_activation),
+            "c3_enolizable_h": r.c3_enolizable_h,
+            "c3_epimerizable": r.c3_epimerizable,
+            "stereocentres": [
+                {"atom": number(s.atom), "position": s.position, "label": s.label} for s in r.stereocentres
+            ],
+            "guidance": [{"site": g.site, "text": g.text, "references": list(g.reference_ids)} for g in r.guidance],
+            "notes": list(r.notes),
+        }
+        for r in rings
+    ]
+    return tags, {"rings": payload}
+
+
+def competing_site_tags(rings: Sequence[RingSites], number: AtomNumber) -> Section:
+    """Competing groups as ``code@atom`` (key atom, 1-based), ``;``-separated, each group once."""
+    seen: dict[tuple[str, tuple[int, ...]], Any] = {}
+    for ring in rings:
+        for site in ring.competing_sites:
+            seen.setdefault((site.code, site.atoms), site)
+    if not seen:
+        return {}, {}
+    codes = ";".join(f"{s.code}@{number(s.key_atom)}" for s in seen.values())
+    payload = [
+        {
+            "kind": s.kind,
+            "category": s.category,
+            "code": s.code,
+            "atoms": [number(a) for a in s.atoms],
+            "rule_id": s.rule_id,
+            "note": s.note,
+        }
+        for s in seen.values()
+    ]
+    return {"COMPETING_SITES": codes}, {"competing_sites": payload}
+
+
+def related_scaffold_tags(names: Iterable[str]) -> Section:
+    """Known near misses of a record without the ring (e.g. ``1,4-diazepan-5-one``)."""
+    found = list(names)
+    if not found:
+        return {}, {}
+    return {"RELATED_SCAFFOLD": ",".join(found)}, {"related_scaffolds": found}
+
+
+def _risk_text(value: Any) -> str:
+    text = getattr(value, "value", value)
+    return str(text)
+
+
+def stability_tags(result: Any, presets: Mapping[str, Any], silica: Any | None = None) -> Section:
+    """Tags from the stability scorer (``reactivity.stability``).
+
+    ``result`` is ``assess_stability(mol, ph=..., temperature_c=..., hours=...)``;
+    ``presets`` maps each requested preset name to ``assess_condition(mol, name)``;
+    ``silica`` is ``assess_condition(mol, "silica_methanol")``. Field names are
+    read from the results: ``risk``, ``stable_ph_window`` (low, high),
+    ``warnings``; for presets ``chemical_risk`` and ``material_loss_risk``.
+    """
+    tags: dict[str, str] = {}
+    payload: dict[str, Any] = {}
+    risk = getattr(result, "risk", None)
+    if risk is not None:
+        tags["HYDROLYSIS_RISK"] = _risk_text(risk)
+    window = getattr(result, "stable_ph_window", None)
+    if window is not None:
+        low, high = window
+        tags["STABLE_PH_WINDOW"] = f"{low:.1f}-{high:.1f}"
+    warnings = [one_line(str(w)) for w in getattr(result, "warnings", ()) or ()]
+    if silica is not None:
+        tags["SILICA_MEOH_RISK"] = _worse(getattr(silica, "chemical_risk", None), getattr(silica, "material_loss_risk", None))
+    for name, outcome in presets.items():
+        tags[preset_tag(name)] = _worse(getattr(outcome, "chemical_risk", None), getattr(outcome, "material_loss_risk", None))
+    if warnings:
+        tags["WARNINGS"] = "; ".join(warnings)
+    to_dict = getattr(result, "to_dict", None)
+    payload["stability"] = to_dict() if callable(to_dict) else {k: v for k, v in tags.items() if k != "WARNINGS"}
+    if presets:
+        payload["conditions"] = {
+            name: (o.to_dict() if callable(getattr(o, "to_dict", None)) else tags[preset_tag(name)])
+            for name, o in presets.items()
+        }
+    return tags, payload
+
+
+_RISK_ORDER = ("none", "low", "moderate", "medium", "high", "very_high", "severe")
+
+
+def _worse(first: Any, second: Any) -> str:
+    """The worse of two categorical risks (unknown words rank above the known ones).
+
+    >>> _worse("low", "high"), _worse(None, "moderate")
+    ('high', 'moderate')
+    """
+    values = [_risk_text(v) for v in (first, second) if v is not None]
+    if not values:
+        return "unknown"
+    return max(values, key=lambda v: _RISK_ORDER.index(v) if v in _RISK_ORDER else len(_RISK_ORDER))
+
+
+def basicity_tags(n4_pka: float | None, protonated_fraction: float | None, payload: Mapping[str, Any] | None = None) -> Section:
+    """N4 pKaH and its protonated fraction at the scored pH (``reactivity.basicity``).
+
+    >>> basicity_tags(8.04, 0.8134)[0]
+    {'N4_PKA': '8.0', 'N4_PROTONATED_FRACTION': '0.81'}
+    """
+    tags: dict[str, str] = {}
+    if n4_pka is not None:
+        tags["N4_PKA"] = f"{n4_pka:.1f}"
+    if protonated_fraction is not None:
+        tags["N4_PROTONATED_FRACTION"] = f"{protonated_fraction:.2f}"
+    return tags, {"basicity": dict(payload) if payload is not None else {"n4_pka": n4_pka, "n4_protonated_fraction": protonated_fraction}}
+
+
+def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffold_count: int = 0, context: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Prefix the tag names, add status, ring count and the one-line ``JSON`` tag.
+
+    Values are single lines; the JSON carries ``schema_version``, the tool
+    version and the rule-set version.
+
+    >>> tags = assemble_tags("X_", "error", [error_tags("bad\\nthing")])
+    >>> list(tags)
+    ['X_STATUS', 'X_ERROR', 'X_SCAFFOLD_COUNT', 'X_JSON']
+    """
+    merged: dict[str, str] = {"STATUS": status}
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": TOOL_NAME,
+        "tool_version": __version__,
+        "ruleset_version": ruleset_version(),
+        "status": status,
+        "scaffold_count": scaffold_count,
+        "atom_numbering": "1-based, as in the record's atom block (explicit H included)",
+    }
+    if context:
+        document.update(context)
+    for tags, part in sections:
+        for key, value in tags.items():
+            merged[key] = one_line(value) if "\n" in value or "\r" in value else value
+        document.update(part)
+    merged.setdefault("SCAFFOLD_COUNT", str(scaffold_count))
+    ordered = {prefix + key: merged[key] for key in _ORDER if key in merged}
+    ordered.update({prefix + key: value for key, value in merged.items() if key not in _ORDER_SET})
+    ordered[prefix + "JSON"] = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    return ordered
+
+
+_ORDER = CORE_TAGS + STABILITY_TAGS
+_ORDER_SET = frozenset(_ORDER)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "assemble_tags",
+    "basicity_tags",
+    "competing_site_tags",
+    "error_tags",
+    "preset_tag",
+    "related_scaffold_tags",
+    "ruleset_version",
+    "scaffold_tags",
+    "stability_tags",
+    "tag_names",
+]

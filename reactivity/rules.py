@@ -1,0 +1,202 @@
+"""Loading the packaged rule files (SMARTS and guidance as data), once, failing loudly.
+
+>>> rules = load_site_rules()
+>>> rules.core.id
+'core.diazepan_2_one'
+>>> [r.value for r in rules.site_rules_for("n4_class")][:3]
+['n_oxide', 'n_nitroso', 'ammonium']
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from rdkit import Chem
+
+from .errors import RuleDataError
+
+RULES_FILE = "site_rules.toml"
+GUIDANCE_FILE = "guidance.toml"
+REFERENCES_FILE = "references.toml"
+
+SiteLabel = Literal["n1_class", "n4_class", "c2_activation"]
+_SITE_OF_LABEL = {"n1_class": "N1", "n4_class": "N4"}
+
+
+@dataclass(frozen=True, slots=True)
+class SmartsRule:
+    """One rule of ``site_rules.toml`` with its compiled SMARTS.
+
+    ``site`` is the ring position the first SMARTS atom must sit on (site rules only);
+    ``exocyclic_neighbor`` demands that the second SMARTS atom is outside the ring.
+    """
+
+    id: str
+    kind: str
+    labels: str
+    value: str
+    priority: int
+    smarts: str
+    pattern: Chem.Mol
+    rationale: str
+    reference: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+    site: str = ""
+    exocyclic_neighbor: bool = False
+    category: str = ""
+    code: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRuleSet:
+    """All perception rules, ordered by priority within each group."""
+
+    version: str
+    core: SmartsRule
+    site_rules: tuple[SmartsRule, ...]
+    competing: tuple[SmartsRule, ...]
+    related: tuple[SmartsRule, ...]
+
+    def site_rules_for(self, label: str) -> tuple[SmartsRule, ...]:
+        """Site rules that set ``label`` (``n1_class``, ``n4_class`` or ``c2_activation``), by priority."""
+        return tuple(r for r in self.site_rules if r.labels == label)
+
+    def all_rules(self) -> tuple[SmartsRule, ...]:
+        """Every rule, core first."""
+        return (self.core, *self.site_rules, *self.competing, *self.related)
+
+
+def compile_smarts(smarts: str, rule_id: str) -> Chem.Mol:
+    """Compile a SMARTS or raise :class:`RuleDataError` naming the rule.
+
+    >>> compile_smarts("[#7;X3", "demo.bad")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule demo.bad: SMARTS does not parse: '[#7;X3'
+    >>> compile_smarts("[#1]-[#7]", "demo.h")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule demo.h: hydrogen written as an atom in SMARTS '[#1]-[#7]'; use H counts
+    """
+    from .molecule import quiet_rdkit
+
+    with quiet_rdkit():
+        pattern = Chem.MolFromSmarts(smarts)
+    if pattern is None:
+        raise RuleDataError(f"rule {rule_id}: SMARTS does not parse: {smarts!r}")
+    if any(atom.GetAtomicNum() == 1 for atom in pattern.GetAtoms()) or "[H]" in smarts:
+        raise RuleDataError(f"rule {rule_id}: hydrogen written as an atom in SMARTS {smarts!r}; use H counts")
+    return pattern
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    try:
+        text = resources.files("reactivity").joinpath("data", name).read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleDataError(f"cannot read packaged rule file {name}: {exc}") from None
+
+
+def _require(entry: dict[str, Any], key: str, rule_id: str) -> Any:
+    if key not in entry:
+        raise RuleDataError(f"rule {rule_id}: missing field {key!r}")
+    return entry[key]
+
+
+def _build_rule(entry: dict[str, Any], kind: str) -> SmartsRule:
+    rule_id = str(entry.get("id", "<no id>"))
+    smarts = str(_require(entry, "smarts", rule_id))
+    labels = str(entry.get("labels", kind))
+    site = str(entry.get("site", _SITE_OF_LABEL.get(labels, "")))
+    if kind == "site" and site not in ("N1", "N4", "C3"):
+        raise RuleDataError(f"rule {rule_id}: site rule needs a site (N1, N4 or C3), got {site!r}")
+    value = str(entry.get("value", entry.get("kind", entry.get("name", ""))))
+    if not value:
+        raise RuleDataError(f"rule {rule_id}: no value/kind/name")
+    return SmartsRule(
+        id=rule_id,
+        kind=kind,
+        labels=labels,
+        value=value,
+        priority=int(entry.get("priority", 0)),
+        smarts=smarts,
+        pattern=compile_smarts(smarts, rule_id),
+        rationale=str(_require(entry, "rationale", rule_id)),
+        reference=tuple(str(r) for r in _require(entry, "reference", rule_id)),
+        must_match=tuple(str(s) for s in _require(entry, "must_match", rule_id)),
+        must_not_match=tuple(str(s) for s in _require(entry, "must_not_match", rule_id)),
+        site=site,
+        exocyclic_neighbor=bool(entry.get("exocyclic_neighbor", False)),
+        category=str(entry.get("category", "")),
+        code=str(entry.get("code", "")),
+        note=str(entry.get("note", "")),
+    )
+
+
+def parse_site_rules(table: dict[str, Any]) -> SiteRuleSet:
+    """Build the rule set from a parsed TOML table (raises :class:`RuleDataError` on any defect)."""
+    version = str(table.get("ruleset_version", ""))
+    if not version:
+        raise RuleDataError("site rules: missing ruleset_version")
+    core = _build_rule(_require(table, "core", "core"), "core")
+    site = tuple(sorted((_build_rule(e, "site") for e in table.get("site_rule", [])), key=lambda r: r.priority))
+    competing = tuple(_build_rule(e, "competing") for e in table.get("competing", []))
+    related = tuple(sorted((_build_rule(e, "related") for e in table.get("related_scaffold", [])), key=lambda r: r.priority))
+    ids = [r.id for r in (core, *site, *competing, *related)]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise RuleDataError(f"site rules: duplicated rule ids {duplicated}")
+    known = load_references()
+    for rule in (core, *site, *competing, *related):
+        unknown = [ref for ref in rule.reference if ref not in known]
+        if unknown:
+            raise RuleDataError(f"rule {rule.id}: unknown reference ids {unknown}")
+    return SiteRuleSet(version=version, core=core, site_rules=site, competing=competing, related=related)
+
+
+@lru_cache(maxsize=1)
+def load_site_rules() -> SiteRuleSet:
+    """The packaged perception rules (loaded and compiled once per process)."""
+    return parse_site_rules(_read_toml(RULES_FILE))
+
+
+@lru_cache(maxsize=1)
+def load_references() -> dict[str, str]:
+    """Reference id -> citation text.
+
+    >>> load_references()["domain:2"].startswith("reactivity domain brief, section 2")
+    True
+    """
+    table = _read_toml(REFERENCES_FILE).get("references", {})
+    return {str(key): str(value["text"]) for key, value in table.items()}
+
+
+@lru_cache(maxsize=1)
+def load_guidance() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    """(site, key) -> (text, reference ids), e.g. ``("N4", "secondary_amine")``."""
+    table = _read_toml(GUIDANCE_FILE)
+    known = load_references()
+    out: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+    for site in ("N1", "N4", "C2", "C3"):
+        for key, entry in table.get(site, {}).items():
+            refs = tuple(str(r) for r in entry["references"])
+            unknown = [r for r in refs if r not in known]
+            if unknown:
+                raise RuleDataError(f"guidance {site}.{key}: unknown reference ids {unknown}")
+            out[(site, key)] = (str(entry["text"]), refs)
+    return out
+
+
+def reference(reference_id: str) -> str:
+    """Resolve a reference id to its citation text (KeyError when unknown).
+
+    >>> reference("seed001").startswith("Seed 001")
+    True
+    """
+    return load_references()[reference_id]
