@@ -6,8 +6,8 @@ Atom indices are always 0-based indices into the caller's own molecule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 RingVariant = Literal["saturated", "fused_aromatic", "unsaturated"]
 N1Class = Literal["nh", "n_alkyl", "n_aryl", "n_acyl", "n_sulfonyl", "other"]
@@ -111,6 +111,16 @@ class RingSites:
     def ring_atoms(self) -> tuple[int, int, int, int, int, int, int]:
         """The seven ring atoms in ring order N1, C2, C3, N4, C5, C6, C7."""
         return (self.n1, self.c2, self.c3, self.n4, self.c5, self.c6, self.c7)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field (tuples become lists).
+
+        >>> from reactivity import perceive_smiles
+        >>> d = perceive_smiles("O=C1CNCCCN1")[0].to_dict()
+        >>> d["n4"], d["n4_class"], d["guidance"][0]["site"]
+        (3, 'secondary_amine', 'N4')
+        """
+        return asdict(self)
 
     def locant_of(self, atom: int) -> str | None:
         """The diazepanone locant of an atom index (``O2`` for the carbonyl O), or None.

@@ -34,8 +34,6 @@ SD_SUFFIXES = (".sdf", ".sd", ".mol")
 TABLE_SUFFIXES = (".smi", ".smiles", ".csv", ".tsv")
 BLOCK_SIZE = 1 << 20
 
-# A ``$$$$`` line: at a line start, optional trailing blanks, then its line terminator.
-_SEPARATOR = re.compile(rb"(?:^|(?<=[\r\n]))\$\$\$\$[ \t]*(\r\n|\r|\n|\Z)")
 _NEWLINE = re.compile(rb"\r\n|\r|\n")
 _SMILES_HEADERS = ("smiles", "canonical_smiles", "isomeric_smiles", "smi", "canonicalsmiles", "structure", "mol_smiles")
 _NAME_HEADERS = ("name", "id", "title", "compound_id", "molecule_name", "mol_id", "cid", "chembl_id", "identifier", "molname")
@@ -178,14 +176,43 @@ def iter_sd_records(
             if end == 0:
                 continue
         start = 0
-        for match in _SEPARATOR.finditer(pending, 0, end):
-            record = pending[start : match.start()]
-            terminator = match.group(1)
+        for record_end, next_start, terminator in _separators(pending, end):
+            record = pending[start:record_end]
             yield RawRecord(record, _newline_of(record) if record.strip() else (terminator or b"\n"))
-            start = match.end()
+            start = next_start
         pending = pending[start:]
     if pending.strip():
         yield RawRecord(pending, _newline_of(pending))
+
+
+def _separators(data: bytes, end: int) -> Iterator[tuple[int, int, bytes]]:
+    """``(start, end, terminator)`` of each ``$$$$`` line in ``data[:end]``; ``data`` begins at a line start.
+
+    >>> list(_separators(b"a\\n$$$$ \\r\\nx$$$$\\n$$$$", 19))
+    [(2, 9, b'\\r\\n'), (15, 19, b'')]
+    """
+    position = data.find(b"$$$$", 0, end)
+    while position >= 0:
+        if position == 0 or data[position - 1] in (10, 13):
+            cursor = position + 4
+            while cursor < end and data[cursor] in (32, 9):
+                cursor += 1
+            if cursor >= end:
+                yield position, end, b""
+                return
+            byte = data[cursor]
+            if byte == 13:
+                terminator = b"\r\n" if cursor + 1 < end and data[cursor + 1] == 10 else b"\r"
+                yield position, cursor + len(terminator), terminator
+                position = cursor + len(terminator)
+            elif byte == 10:
+                yield position, cursor + 1, b"\n"
+                position = cursor + 1
+            else:
+                position = cursor
+        else:
+            position += 4
+        position = data.find(b"$$$$", position, end)
 
 
 def iter_table_rows(

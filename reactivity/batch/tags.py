@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..rules import load_site_rules
 from ..sites import RingSites
 
 SCHEMA_VERSION = "1"
@@ -77,9 +78,19 @@ def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = Fal
 
 @lru_cache(maxsize=1)
 def ruleset_version() -> str:
-    """A short SHA-256 over the packaged rule files (``reactivity/data/*.toml``), so a change in any rule shows.
+    """The version of the packaged site rules (``ruleset_version`` in ``data/site_rules.toml``).
 
-    >>> len(ruleset_version())
+    >>> ruleset_version() == load_site_rules().version
+    True
+    """
+    return load_site_rules().version
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A short SHA-256 over every packaged rule file (``reactivity/data/*.toml``), so any rule change shows.
+
+    >>> len(rules_digest())
     12
     """
     digest = hashlib.sha256()
@@ -169,11 +180,11 @@ def competing_site_tags(rings: Sequence[RingSites], number: AtomNumber) -> Secti
 
 
 def related_scaffold_tags(names: Iterable[str]) -> Section:
-    """Known near misses of a record without the ring (e.g. ``1,4-diazepan-5-one``)."""
+    """Known near misses of a record without the ring (e.g. ``1,4-diazepan-5-one``), ``;``-separated (names hold commas)."""
     found = list(names)
     if not found:
         return {}, {}
-    return {"RELATED_SCAFFOLD": ",".join(found)}, {"related_scaffolds": found}
+    return {"RELATED_SCAFFOLD": ";".join(found)}, {"related_scaffolds": found}
 
 
 def _risk_text(value: Any) -> str:
@@ -261,6 +272,7 @@ def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffol
         "tool": TOOL_NAME,
         "tool_version": __version__,
         "ruleset_version": ruleset_version(),
+        "rules_digest": rules_digest(),
         "status": status,
         "scaffold_count": scaffold_count,
         "atom_numbering": "1-based, as in the record's atom block (explicit H included)",
