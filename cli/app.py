@@ -36,7 +36,8 @@ def _root(
 
 # Each command lives in its own module and registers itself on ``app`` on import.
 from . import explain  # noqa: E402,F401
-from . import annotate  # noqa: E402,F401
+from . import synth  # noqa: E402,F401
+from . import train  # noqa: E402,F401
 
 
 def main() -> None:

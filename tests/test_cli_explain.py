@@ -1,0 +1,68 @@
+"""`reactivity explain` through Typer's CliRunner and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from rdkit import Chem
+from typer.testing import CliRunner
+
+from reactivity.cli import app
+
+runner = CliRunner()
+
+
+def test_explain_json_for_flurazepam():
+    result = runner.invoke(app, ["explain", "CCN(CC)CCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21", "--json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["ring_count"] == 1
+    ring = payload["rings"][0]
+    assert (ring["n1"], ring["n4"], ring["n4_class"]) == (7, 11, "imine")
+    assert [s["kind"] for s in ring["competing_sites"]] == ["tertiary_amine"]
+    assert set(payload["references"]) >= {"domain:3", "lit:bzd_azomethine"}
+
+
+def test_explain_table_names_sites_and_guidance():
+    result = runner.invoke(app, ["explain", "O=C1CNCCCN1"])
+    assert result.exit_code == 0
+    assert "secondary_amine" in result.stdout and "NaH" in result.stdout
+
+
+def test_explain_near_miss_names_related_scaffold():
+    result = runner.invoke(app, ["explain", "O=C1CCNCCN1", "--json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["ring_count"] == 0 and payload["related_scaffolds"][0] == "1,4-diazepan-5-one"
+
+
+def test_explain_one_record_molfile(tmp_path):
+    path = tmp_path / "one.mol"
+    path.write_text(Chem.MolToMolBlock(Chem.MolFromSmiles("CN1CCCNC(=O)C1")), encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["rings"][0]["n4_class"] == "tertiary_amine"
+
+
+def test_explain_refuses_a_multi_record_file(tmp_path):
+    block = Chem.MolToMolBlock(Chem.MolFromSmiles("O=C1CNCCCN1"))
+    path = tmp_path / "two.sdf"
+    path.write_text(block + "$$$$\n" + block + "$$$$\n", encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(path)])
+    assert result.exit_code == 2
+    assert "one record" in result.stderr
+
+
+def test_bad_smiles_is_one_line_exit_2_without_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-c", "from reactivity.cli import main; main()", "explain", "C1CC("],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reactivity: bad molecule: SMILES Parse Error")
+    assert "Traceback" not in proc.stderr
