@@ -55,11 +55,12 @@ def test_explain_refuses_a_multi_record_file(tmp_path):
     assert "one record" in result.stderr
 
 
-def test_bad_smiles_is_one_line_exit_2_without_traceback():
+def test_bad_smiles_is_one_line_exit_2_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", "from reactivity.cli import main; main()", "explain", "C1CC("],
         capture_output=True,
         text=True,
+        cwd=tmp_path,  # not the source tree: its reactivity/ folder would shadow the installed package
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -153,10 +153,11 @@ def test_troubleshoot_cli_json():
     assert first["smiles"] == canon("NCCCN1CC(=O)N(CCCN)CC1=O") and first["mz_mh"] == pytest.approx(229.1659, abs=1e-4)
 
 
-def test_console_script_exit_code_in_a_real_process():
+def test_console_script_exit_code_in_a_real_process(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", "from reactivity.cli import main; main()", "synth", "--diamine", "NCCCN", "--reagent", "CCO"],
         capture_output=True, text=True, check=False,
+        cwd=tmp_path,  # not the source tree: its reactivity/ folder would shadow the installed package
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("reactivity synth: ") and "Traceback" not in proc.stderr
