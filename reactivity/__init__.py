@@ -17,6 +17,7 @@ from .errors import (
 from .molecule import mol_from_molblock, mol_from_smiles
 from .perception import perceive, perceive_smiles, related_scaffolds
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
+from .stability import CONDITION_NAMES, assess_condition, assess_stability
 
 __all__ = [
     "__version__",

@@ -1,0 +1,128 @@
+"""``reactivity stability``: hydrolysis risk, stable pH window and handling presets of one molecule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from reactivity.errors import ReactivityError
+from reactivity.molecule import mol_from_smiles
+from reactivity.stability import (
+    CONDITION_NAMES,
+    StabilityResult,
+    assess_stability,
+    ph_rate_profile,
+    window_threshold_per_s,
+)
+
+from .app import app
+from .common import fail
+
+
+def _condition_names(values: list[str] | None) -> tuple[str, ...]:
+    """Preset names from repeated and/or comma-separated options; ``all`` (the default) or ``none``."""
+    names: list[str] = []
+    for value in values or ["all"]:
+        names.extend(part.strip() for part in value.split(",") if part.strip())
+    if names == ["none"]:
+        return ()
+    if "all" in names:
+        return CONDITION_NAMES
+    unknown = [name for name in names if name not in CONDITION_NAMES]
+    if unknown:
+        fail(f"unknown condition(s) {', '.join(unknown)}; choose from {', '.join(CONDITION_NAMES)}, all, none")
+    return tuple(dict.fromkeys(names))
+
+
+def _n4_pka(mol, ph: float) -> float | None:
+    """The N4 pKaH predicted by the basicity model, or None when it is not available."""
+    try:
+        from reactivity.basicity import predict_basicity
+    except ImportError:
+        return None
+    try:
+        return predict_basicity(mol, ph).n4_pka
+    except ReactivityError:
+        return None
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.3g} %"
+
+
+def _print_human(result: StabilityResult) -> None:
+    echo = typer.echo
+    echo(f"1,4-diazepan-2-one rings: {result.ring_count}")
+    if result.ring_count == 0:
+        echo("risk: not_applicable (no ring to score)")
+    else:
+        assert result.k_obs_per_s is not None and result.k_band_per_s is not None and result.half_life_h is not None
+        echo(f"pH {result.ph:g}, {result.temperature_c:g} C, {result.hours:g} h: risk {result.risk.upper()}"
+             f" ({_percent(result.fraction_lost)} of the lactam lost; band {_percent(result.fraction_lost_band[0])}"
+             f" to {_percent(result.fraction_lost_band[1])})" if result.fraction_lost_band else "")
+        echo(f"k_obs {result.k_obs_per_s:.3g} s-1 (x{result.band_factor:.3g} band: {result.k_band_per_s[0]:.2g}-"
+             f"{result.k_band_per_s[1]:.2g}), half-life {result.half_life_h:.3g} h ({result.half_life_h / 8766:.3g} y);"
+             f" {result.dominant_term} term dominates")
+        echo(f"pH of maximum stability {result.ph_of_maximum_stability}; stable window (>= 90 % kept over "
+             f"{result.reference_horizon_h:g} h at {result.temperature_c:g} C): {result.stable_ph_window_text}")
+        echo("pathways:")
+        for pathway in result.pathways:
+            rate = f"k {pathway.k_per_s:.3g} s-1" if pathway.k_per_s is not None else "not quantified"
+            flags = ("reversible" if pathway.reversible else "irreversible") + (", dominant" if pathway.dominant else "")
+            echo(f"  - {pathway.kind} at {pathway.site} ({flags}; {rate})")
+        echo("reasons:")
+        for reason in result.risk_reasons:
+            echo(f"  - {reason}")
+    if result.nearest_references:
+        near = ", ".join(f"{m.name} ({m.similarity:.2f})" for m in result.nearest_references)
+        echo(f"nearest references: {near}; applicability {result.applicability_level}")
+    for condition in result.conditions:
+        echo(f"[{condition.name}] chemical {condition.chemical_risk}, material loss {condition.material_loss_risk}")
+        for line in condition.advice:
+            echo(f"    advice: {line}")
+    for warning in result.warnings:
+        echo(f"warning: {warning}")
+    if result.assumptions:
+        echo(f"{len(result.assumptions)} assumptions and {len(result.references)} sources behind these numbers (--json lists them)")
+
+
+@app.command("stability")
+def stability(
+    smiles: str = typer.Argument(..., help="SMILES of the molecule."),
+    ph: float = typer.Option(7.0, "--ph", help="pH of the aqueous medium (negative for strong acid)."),
+    temperature: float = typer.Option(25.0, "--temperature", help="Temperature in C."),
+    hours: float = typer.Option(24.0, "--hours", help="Duration in hours."),
+    conditions: list[str] = typer.Option(
+        None, "--conditions", help=f"Handling presets (comma-separated or repeated; 'all' or 'none'): {', '.join(CONDITION_NAMES)}."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output."),
+    plot: Path | None = typer.Option(None, "--plot", help="Draw the pH-rate profile to FILE.png or FILE.svg."),
+) -> None:
+    """Hydrolysis risk of the 1,4-diazepan-2-one ring(s), stable pH window and handling presets."""
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        fail(f"--plot needs a .png or .svg file name, got {plot.name}")
+    names = _condition_names(conditions)
+    try:
+        mol = mol_from_smiles(smiles)
+        n4_pka = _n4_pka(mol, ph)
+        result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
+        if plot is not None:
+            if result.ring_count == 0:
+                fail("no 1,4-diazepan-2-one ring in the molecule: nothing to plot")
+            from reactivity.plotting import plot_ph_rate_profile
+
+            grid, k = ph_rate_profile(mol, temperature, n4_pka)
+            title = f"{smiles}  ({temperature:g} C)" if len(smiles) <= 60 else f"pH-rate profile ({temperature:g} C)"
+            try:
+                plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
+                                     window_threshold_per_s(), title, plot)
+            except OSError as exc:
+                fail(f"cannot write {plot}: {exc.strerror or exc}")
+    except ReactivityError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_human(result)
