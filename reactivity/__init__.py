@@ -21,6 +21,9 @@ from .stability import CONDITION_NAMES, assess_condition, assess_stability
 
 __all__ = [
     "__version__",
+    "CONDITION_NAMES",
+    "assess_condition",
+    "assess_stability",
     "CompetingSite",
     "Guidance",
     "ModelIntegrityError",
