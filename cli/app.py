@@ -39,6 +39,7 @@ from . import explain  # noqa: E402,F401
 from . import synth  # noqa: E402,F401
 from . import train  # noqa: E402,F401
 from . import stability  # noqa: E402,F401
+from . import pka  # noqa: E402,F401
 
 
 def main() -> None:

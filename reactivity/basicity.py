@@ -1,0 +1,731 @@
+"""Basicity of nitrogen sites: the conjugate-acid pKa of N4 and of competing bases, and work-up advice.
+
+A site-level regressor (trained on open experimental aqueous pKa data, see
+``models/MODEL.md``) predicts the pKaH of every basic nitrogen in the
+molecule. The N4 of each 1,4-diazepan-2-one ring is tagged from
+:func:`reactivity.perceive`; only amine N4 (secondary, tertiary, aryl) gets a
+pKa. From the pKa values the module derives the protonated fraction at a pH,
+an estimated logD curve and the pH needed to have the compound >= 99 % free base.
+
+>>> from reactivity.molecule import mol_from_smiles
+>>> result = predict_basicity(mol_from_smiles("O=C1CNCCCN1"), ph=7.4)
+>>> 7.0 < result.n4_pka < 9.0
+True
+>>> [site.role for site in result.sites]
+['n4']
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import Crippen, rdFingerprintGenerator, rdPartialCharges
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
+from .errors import ModelIntegrityError, RuleDataError
+from .molecule import quiet_rdkit
+
+MODEL_ARTEFACT = "pka_model.joblib"
+FEATURE_VERSION = "pka-site-features/2"
+#: N4 classes (from perception) that are basic amines and get a pKa.
+BASIC_N4_CLASSES = frozenset({"secondary_amine", "tertiary_amine", "aryl_amine"})
+#: Sites whose nearest training site is less similar than this are flagged in the assumptions.
+LOW_APPLICABILITY = 0.6
+#: pH grid of the logD curve.
+LOGD_PH_GRID = tuple(float(x) for x in range(0, 15))
+#: Morgan environment used as model features (radius 1 counts, 128 bins).
+FEATURE_MORGAN_RADIUS = 1
+FEATURE_MORGAN_SIZE = 128
+_DISTANCES = (1, 2, 3, 4)
+N_CATEGORIES = 13
+#: Attenuation per bond of the decayed category sums (the classic ~0.4 fall-off of inductive effects).
+INDUCTIVE_DECAY = 0.4
+#: The last N_ELECTRONIC feature columns (charges can be negative) are left out of the similarity.
+N_ELECTRONIC = 8
+
+
+# ----------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingAnalogue:
+    """A training site close to a predicted one: its name, SMILES, measured pKa and similarity."""
+
+    name: str
+    smiles: str
+    pka: float
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class BasicSite:
+    """One basic nitrogen with its predicted conjugate-acid pKa.
+
+    ``atom`` is the 0-based index in the caller's molecule; ``band`` the
+    (low, high) prediction interval; ``protonated_fraction`` the fraction of
+    this site protonated at the requested pH (single-site Henderson-Hasselbalch);
+    ``applicability`` the min/max similarity (0..1) of the site's feature vector
+    to that of the nearest training site; ``role`` is ``n4`` or ``competing``.
+    """
+
+    atom: int
+    site_class: str
+    pka: float
+    band: tuple[float, float]
+    protonated_fraction: float
+    applicability: float
+    role: str
+    nearest_training: tuple[TrainingAnalogue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BasicityResult:
+    """Basicity of one molecule at one pH.
+
+    ``n4_pka`` is None when the molecule has no 1,4-diazepan-2-one ring or its
+    first ring's N4 is not a basic amine (imine, amide, carbamate, ...).
+    ``logd_curve`` holds (pH, estimated logD) pairs; ``free_base_ph_99`` is the
+    lowest pH at which the compound is at least 99 % free base (None when it
+    has no basic site). ``assumptions`` lists every modelling choice behind the
+    numbers, for display next to them.
+    """
+
+    ph: float
+    n4_pka: float | None
+    n4_pka_band: tuple[float, float] | None
+    n4_protonated_fraction: float | None
+    n4_class: str | None
+    sites: tuple[BasicSite, ...]
+    logp_crippen: float
+    logd_curve: tuple[tuple[float, float], ...]
+    free_base_ph_99: float | None
+    assumptions: tuple[str, ...]
+
+    @property
+    def n4_free_base_fraction(self) -> float | None:
+        """Fraction of N4 that is the free (nucleophilic) amine at ``ph``."""
+        return None if self.n4_protonated_fraction is None else round(1.0 - self.n4_protonated_fraction, 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (the ``reactivity pka --json`` output).
+
+        >>> from reactivity.molecule import mol_from_smiles
+        >>> data = predict_basicity(mol_from_smiles("CC(N)=O")).to_dict()
+        >>> data["n4_pka"], data["sites"], data["logd_is_estimate"]
+        (None, [], True)
+        """
+        return {
+            "ph": self.ph,
+            "n4_class": self.n4_class,
+            "n4_pka": self.n4_pka,
+            "n4_pka_band": list(self.n4_pka_band) if self.n4_pka_band is not None else None,
+            "n4_protonated_fraction": self.n4_protonated_fraction,
+            "n4_free_base_fraction": self.n4_free_base_fraction,
+            "sites": [
+                {
+                    "atom": site.atom,
+                    "role": site.role,
+                    "site_class": site.site_class,
+                    "pka": site.pka,
+                    "band": list(site.band),
+                    "protonated_fraction": site.protonated_fraction,
+                    "applicability": site.applicability,
+                    "nearest_training": [
+                        {"name": n.name, "smiles": n.smiles, "pka": n.pka, "similarity": n.similarity}
+                        for n in site.nearest_training
+                    ],
+                }
+                for site in self.sites
+            ],
+            "logp_crippen": self.logp_crippen,
+            "logd_is_estimate": True,
+            "logd_curve": [{"ph": ph, "logd": logd} for ph, logd in self.logd_curve],
+            "free_base_ph_99": self.free_base_ph_99,
+            "assumptions": list(self.assumptions),
+        }
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """A SMARTS rule that labels its first atom as a basic nitrogen of ``site_class``."""
+
+    id: str
+    site_class: str
+    tier: int
+    smarts: str
+    pattern: Chem.Mol
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AcidRule:
+    """A SMARTS rule for an ionizable acidic group (used by curation and in the assumptions)."""
+
+    id: str
+    smarts: str
+    pattern: Chem.Mol
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+def _compile(rule_id: str, smarts: str) -> Chem.Mol:
+    with quiet_rdkit():
+        pattern = Chem.MolFromSmarts(smarts)
+    if pattern is None:
+        raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: SMARTS does not parse: {smarts}")
+    return pattern
+
+
+def _field(entry: dict[str, Any], key: str, rule_id: str) -> Any:
+    if key not in entry:
+        raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: missing field {key!r}")
+    return entry[key]
+
+
+def _common_rule_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields every rule has (documentation fields checked, SMARTS compiled)."""
+    rule_id = str(entry.get("id", "?"))
+    for key in ("labels", "rationale", "reference"):
+        _field(entry, key, rule_id)
+    smarts = str(_field(entry, "smarts", rule_id))
+    return {
+        "id": rule_id,
+        "smarts": smarts,
+        "pattern": _compile(rule_id, smarts),
+        "must_match": tuple(_field(entry, "must_match", rule_id)),
+        "must_not_match": tuple(_field(entry, "must_not_match", rule_id)),
+    }
+
+
+def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, ...]]:
+    """Parse the TOML text of a basic-site rule file.
+
+    >>> parse_site_rules('[[site]]\\nid="x"\\nsite_class="y"\\ntier=1\\nsmarts="[N"\\n'
+    ...     'labels=""\\nrationale=""\\nreference=""\\nmust_match=[]\\nmust_not_match=[]')
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: basic_sites.toml rule 'x': SMARTS does not parse: [N
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleDataError(f"basic_sites.toml: {exc}") from None
+    sites = [
+        SiteRule(
+            site_class=str(_field(entry, "site_class", str(entry.get("id", "?")))),
+            tier=int(_field(entry, "tier", str(entry.get("id", "?")))),
+            **_common_rule_fields(entry),
+        )
+        for entry in data.get("site", [])
+    ]
+    acids = [AcidRule(**_common_rule_fields(entry)) for entry in data.get("acid_group", [])]
+    if not sites:
+        raise RuleDataError("basic_sites.toml: no [[site]] rules")
+    return tuple(sites), tuple(acids)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[SiteRule, ...], tuple[AcidRule, ...]]:
+    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+    return parse_site_rules(text)
+
+
+def site_rules() -> tuple[SiteRule, ...]:
+    """The packaged basic-site rules, in matching order.
+
+    >>> [rule.site_class for rule in site_rules()][:3]
+    ['amidine', 'aliphatic_amine', 'aryl_amine']
+    """
+    return _rules()[0]
+
+
+def acid_rules() -> tuple[AcidRule, ...]:
+    """The packaged acidic-group rules."""
+    return _rules()[1]
+
+
+def site_classes() -> tuple[str, ...]:
+    """All site classes, in rule order (the one-hot order of the model features)."""
+    seen: list[str] = []
+    for rule in site_rules():
+        if rule.site_class not in seen:
+            seen.append(rule.site_class)
+    return tuple(seen)
+
+
+# ----------------------------------------------------------------------------- site finding
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMolecule:
+    """A neutralized, hydrogen-suppressed working copy and the map back to the caller's atom indices."""
+
+    mol: Chem.Mol
+    original_index: tuple[int, ...]
+
+    def working_index(self, original: int) -> int | None:
+        """The working-copy index of a caller atom index (None for a removed hydrogen)."""
+        try:
+            return self.original_index.index(original)
+        except ValueError:
+            return None
+
+
+def prepare_molecule(mol: Chem.Mol) -> PreparedMolecule:
+    """Neutralize (protonated amines become free bases) and drop explicit H atoms, keeping an index map.
+
+    >>> prepared = prepare_molecule(Chem.MolFromSmiles("[Cl-].C[NH3+]"))
+    >>> Chem.MolToSmiles(prepared.mol), prepared.original_index
+    ('CN.Cl', (0, 1, 2))
+    """
+    work = Chem.Mol(mol)
+    for atom in work.GetAtoms():
+        atom.SetIntProp("_rx_orig", atom.GetIdx())
+    with quiet_rdkit():
+        work = rdMolStandardize.Uncharger(canonicalOrder=False).uncharge(work)
+        work = Chem.RemoveHs(work, sanitize=True)
+    original = tuple(atom.GetIntProp("_rx_orig") for atom in work.GetAtoms())
+    return PreparedMolecule(work, original)
+
+
+def find_basic_sites(mol: Chem.Mol) -> tuple[tuple[int, str], ...]:
+    """(atom index, site class) of every basic nitrogen, atoms in increasing index order.
+
+    Works on the given molecule as it is (call :func:`prepare_molecule` first
+    for salts or molecules with explicit hydrogens).
+
+    >>> find_basic_sites(Chem.MolFromSmiles("CC(=O)N1CCNCC1"))
+    ((6, 'aliphatic_amine'),)
+    >>> find_basic_sites(Chem.MolFromSmiles("CN1CCN(c2ccncc2)CC1"))
+    ((1, 'aliphatic_amine'), (8, 'pyridine_like'))
+    """
+    found: dict[int, str] = {}
+    for rule in site_rules():
+        for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
+            found.setdefault(match[0], rule.site_class)
+    return tuple(sorted(found.items()))
+
+
+def site_tiers() -> dict[str, int]:
+    """Coarse basicity tier of each site class (0 strongest), from the rule file."""
+    return {rule.site_class: rule.tier for rule in site_rules()}
+
+
+def acid_groups(mol: Chem.Mol) -> tuple[str, ...]:
+    """Ids of the ionizable acidic groups present (rule ids from basic_sites.toml).
+
+    >>> acid_groups(Chem.MolFromSmiles("NCC(=O)O"))
+    ('carboxylic_acid',)
+    """
+    return tuple(rule.id for rule in acid_rules() if mol.HasSubstructMatch(rule.pattern))
+
+
+# ----------------------------------------------------------------------------- features
+
+
+@lru_cache(maxsize=2)
+def _morgan(radius: int, size: int) -> Any:
+    return rdFingerprintGenerator.GetMorganGenerator(radius=radius, fpSize=size)
+
+
+def _atom_categories(mol: Chem.Mol) -> np.ndarray:
+    """Per-atom flags of the environment categories counted at each distance from a site."""
+    n = mol.GetNumAtoms()
+    flags = np.zeros((n, N_CATEGORIES), dtype=np.float32)
+    for atom in mol.GetAtoms():
+        i = atom.GetIdx()
+        z = atom.GetAtomicNum()
+        double_to = [b.GetOtherAtom(atom).GetAtomicNum() for b in atom.GetBonds() if b.GetBondType() == Chem.BondType.DOUBLE]
+        triple_to = [b.GetOtherAtom(atom).GetAtomicNum() for b in atom.GetBonds() if b.GetBondType() == Chem.BondType.TRIPLE]
+        n_f = sum(1 for nb in atom.GetNeighbors() if nb.GetAtomicNum() == 9)
+        flags[i, 0] = float(z == 6 and (8 in double_to or 16 in double_to))  # carbonyl / thiocarbonyl C
+        flags[i, 1] = float(z == 6 and 7 in triple_to)  # nitrile C
+        flags[i, 2] = float(z in (15, 16) and 8 in double_to)  # sulfonyl / sulfinyl / phosphoryl
+        flags[i, 3] = float(z == 9)
+        flags[i, 4] = float(z in (17, 35, 53))
+        flags[i, 5] = float(z == 8 and not atom.GetIsAromatic() and not double_to)  # ether / hydroxyl O
+        flags[i, 6] = float(z == 7)
+        flags[i, 7] = float(atom.GetIsAromatic())
+        flags[i, 8] = float(z == 6 and not atom.GetIsAromatic() and (6 in double_to or 7 in double_to))  # C=C, C=N
+        flags[i, 9] = float(z == 6 and n_f >= 2)  # CF2 / CF3 carbon
+        flags[i, 10] = float(z == 16 and not double_to)  # thioether / thiol S
+        flags[i, 11] = float(z == 6 and 6 in triple_to)  # alkyne C
+        flags[i, 12] = float(atom.GetFormalCharge() > 0)  # nitro N, N-oxide N, other cationic centre
+    return flags
+
+
+def _gasteiger_charges(mol: Chem.Mol) -> np.ndarray:
+    """Gasteiger partial charges of a copy of the molecule (0.0 where undefined)."""
+    work = Chem.Mol(mol)
+    with quiet_rdkit():
+        rdPartialCharges.ComputeGasteigerCharges(work, nIter=12, throwOnParamFailure=False)
+    values = [atom.GetDoubleProp("_GasteigerCharge") if atom.HasProp("_GasteigerCharge") else 0.0 for atom in work.GetAtoms()]
+    return np.nan_to_num(np.array(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _smallest_ring_size(mol: Chem.Mol, atom: int) -> int:
+    sizes = [len(ring) for ring in mol.GetRingInfo().AtomRings() if atom in ring]
+    return min(sizes) if sizes else 0
+
+
+def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray:
+    """Feature rows for the given (atom, class) sites of a prepared molecule.
+
+    Columns: the Morgan count environment (radius 1, 128 bins) rooted at the
+    nitrogen; one-hot site class; H count, heavy degree, ring count, smallest
+    ring size, aromatic neighbours; counts of 13 electron-withdrawing or polar
+    atom categories at topological distances 1-4 and their sums attenuated by
+    0.4 per bond; the distance (capped at 8) to the nearest carbonyl carbon,
+    fluorine and other nitrogen; the Gasteiger charge of the N and the summed
+    charges one and two bonds out; H count and degree sum of the alpha atoms;
+    heavy-atom counts one, two and three bonds out.
+
+    >>> mol = Chem.MolFromSmiles("NCC(N)=O")
+    >>> site_features(mol, find_basic_sites(mol)).shape
+    (1, 215)
+    """
+    classes = site_classes()
+    n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC
+    if not sites:
+        return np.zeros((0, FEATURE_MORGAN_SIZE + n_extra), dtype=np.float32)
+    distance = Chem.GetDistanceMatrix(mol)
+    categories = _atom_categories(mol)
+    ring_info = mol.GetRingInfo()
+    charges = _gasteiger_charges(mol)
+    rows = []
+    for atom_index, site_class in sites:
+        atom = mol.GetAtomWithIdx(atom_index)
+        env = _morgan(FEATURE_MORGAN_RADIUS, FEATURE_MORGAN_SIZE).GetCountFingerprintAsNumPy(
+            mol, fromAtoms=[atom_index]
+        ).astype(np.float32)
+        onehot = np.array([float(site_class == c) for c in classes], dtype=np.float32)
+        local = np.array(
+            [
+                atom.GetTotalNumHs(),
+                atom.GetDegree(),
+                ring_info.NumAtomRings(atom_index),
+                _smallest_ring_size(mol, atom_index),
+                sum(1 for nb in atom.GetNeighbors() if nb.GetIsAromatic()),
+            ],
+            dtype=np.float32,
+        )
+        d = distance[atom_index]
+        shells = [categories[d == k].sum(axis=0) for k in _DISTANCES]
+        shell_counts = np.concatenate(shells).astype(np.float32)
+        weight = np.where(d > 0, INDUCTIVE_DECAY ** (d - 1), 0.0).astype(np.float32)
+        decayed = (categories * weight[:, None]).sum(axis=0).astype(np.float32)
+        nearest = []
+        for column in (0, 3, 6):
+            mask = categories[:, column] > 0
+            mask[atom_index] = False
+            nearest.append(float(min(8.0, d[mask].min())) if mask.any() else 8.0)
+        neighbours = list(atom.GetNeighbors())
+        electronic = np.array(
+            [
+                charges[atom_index],
+                charges[d == 1].sum(),
+                charges[d == 2].sum(),
+                sum(nb.GetTotalNumHs() for nb in neighbours),  # H on alpha atoms (solvation / branching)
+                sum(nb.GetDegree() for nb in neighbours),
+                float((d == 1).sum()),
+                float((d == 2).sum()),
+                float((d == 3).sum()),
+            ],
+            dtype=np.float32,
+        )
+        rows.append(
+            np.concatenate([env, onehot, local, shell_counts, decayed, np.array(nearest, dtype=np.float32), electronic])
+        )
+    return np.vstack(rows)
+
+
+def similarity_view(features: np.ndarray) -> np.ndarray:
+    """The non-negative feature columns used for the applicability similarity (charges left out)."""
+    return features[:, : features.shape[1] - N_ELECTRONIC]
+
+
+def minmax_similarity(query: np.ndarray, reference: np.ndarray, chunk: int = 32) -> np.ndarray:
+    """Min/max (continuous Tanimoto) similarity of every row of ``query`` to every row of ``reference``.
+
+    Both are non-negative feature matrices (the site features); 1.0 means an
+    identical site description.
+
+    >>> a = np.array([[1.0, 2.0, 0.0]])
+    >>> b = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 3.0]])
+    >>> [[round(float(x), 2) for x in row] for row in minmax_similarity(a, b)]
+    [[0.67, 0.0]]
+    """
+    out = np.zeros((query.shape[0], reference.shape[0]), dtype=np.float32)
+    for start in range(0, query.shape[0], chunk):
+        q = query[start : start + chunk, None, :]
+        low = np.minimum(q, reference[None, :, :]).sum(axis=2)
+        high = np.maximum(q, reference[None, :, :]).sum(axis=2)
+        out[start : start + chunk] = np.where(high > 0, low / np.maximum(high, 1e-9), 1.0)
+    return out
+
+
+# ----------------------------------------------------------------------------- model
+
+
+def load_pka_model() -> dict[str, Any]:
+    """The packaged pKa model (SHA-256 checked before unpickling)."""
+    from .artefacts import load_artefact
+
+    model = load_artefact(MODEL_ARTEFACT)
+    if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
+        raise ModelIntegrityError(f"{MODEL_ARTEFACT}: built for other features; rebuild with 'reactivity train'")
+    return model
+
+
+def band_halfwidth(model: dict[str, Any], site_class: str, applicability: float) -> float:
+    """Half-width of the prediction band for a site of a class and applicability (from cluster-CV errors)."""
+    edges = model["band_edges"]
+    table = model["band_halfwidths"]
+    widths = table.get(site_class, table["*"])
+    for edge, width in zip(edges, widths):
+        if applicability < edge:
+            return float(width)
+    return float(widths[-1])
+
+
+def protonated_fraction(pka: float, ph: float) -> float:
+    """Fraction of a single basic site protonated at a pH (Henderson-Hasselbalch).
+
+    >>> round(protonated_fraction(8.0, 8.0), 3)
+    0.5
+    >>> round(protonated_fraction(10.0, 7.4), 4)
+    0.9975
+    """
+    return 1.0 / (1.0 + 10.0 ** (ph - pka))
+
+
+def neutral_fraction(pkas: Iterable[float], ph: float) -> float:
+    """Fraction of the molecule with no protonated site, treating the sites as independent.
+
+    >>> round(neutral_fraction([8.0], 10.0), 4)
+    0.9901
+    >>> neutral_fraction([], 1.0)
+    1.0
+    """
+    fraction = 1.0
+    for pka in pkas:
+        fraction *= 1.0 - protonated_fraction(pka, ph)
+    return fraction
+
+
+def free_base_ph(pkas: Sequence[float], target: float = 0.99) -> float | None:
+    """Lowest pH (to 0.01) at which the neutral fraction reaches ``target``; None without sites.
+
+    For one site this is pKa + log10(target / (1 - target)), i.e. pKa + 2.0 for 99 %.
+
+    >>> free_base_ph([8.0])
+    10.0
+    """
+    if not pkas:
+        return None
+    low, high = min(pkas) - 5.0, max(pkas) + 10.0
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        if neutral_fraction(pkas, mid) >= target:
+            high = mid
+        else:
+            low = mid
+    return math.ceil(high * 100.0 - 1e-6) / 100.0
+
+
+def logd_curve(logp: float, pkas: Sequence[float], grid: Sequence[float] = LOGD_PH_GRID) -> tuple[tuple[float, float], ...]:
+    """Estimated logD at each pH: logP + log10(neutral fraction) (only the neutral form partitions).
+
+    >>> logd_curve(1.0, [8.0], grid=(8.0,))
+    ((8.0, 0.699),)
+    """
+    curve = []
+    for ph in grid:
+        # log10 of the neutral fraction, summed in log space so that it never underflows to -inf
+        log_neutral = -sum(math.log10(1.0 + 10.0 ** min(pka - ph, 300.0)) for pka in pkas)
+        curve.append((float(ph), round(logp + log_neutral, 3) + 0.0))  # + 0.0 turns -0.0 into 0.0
+    return tuple(curve)
+
+
+_ASSUMPTIONS_BASE = (
+    "pKa values are model estimates (site-level regressor trained on experimental aqueous pKa data at about 25 C, "
+    "see models/MODEL.md); the band is the 90 % interval of cluster-cross-validated errors at that applicability",
+    "logD is an estimate: RDKit Crippen logP of the neutral form plus log10 of the neutral fraction; "
+    "ions are assumed not to partition into the organic layer",
+    "several basic sites are treated as independent (neutral fraction = product over sites); this ignores the "
+    "lowering of the second pKa by the first protonation, so it overstates ionization at low pH but the "
+    ">=99 % free-base pH is governed by the most basic site",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    prepared: PreparedMolecule
+    sites: tuple[tuple[int, str], ...]
+    n4_roles: dict[int, str]  # working index -> n4_class, for ring N4 atoms
+    first_n4: tuple[int, str] | None  # (working index or -1, n4_class) of the first ring
+    notes: tuple[str, ...]
+
+
+def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
+    from .perception import perceive  # imported here: perception imports nothing from this module, but keep it lazy
+
+    return tuple(perceive(mol))
+
+
+def _plan(mol: Chem.Mol) -> _Job:
+    prepared = prepare_molecule(mol)
+    sites = list(find_basic_sites(prepared.mol))
+    rings = _perceive_rings(mol)
+    n4_roles: dict[int, str] = {}
+    first: tuple[int, str] | None = None
+    notes: list[str] = []
+    site_atoms = {atom for atom, _ in sites}
+    for ring in rings:
+        work = prepared.working_index(ring.n4)
+        work_index = -1 if work is None else work
+        if first is None:
+            first = (work_index, ring.n4_class)
+        if ring.n4_class in BASIC_N4_CLASSES and work is not None:
+            n4_roles[work] = ring.n4_class
+            if work not in site_atoms:
+                # N4 perceived as a basic amine but not found by the site rules: use the amine class.
+                site_class = "aryl_amine" if ring.n4_class == "aryl_amine" else "aliphatic_amine"
+                sites.append((work, site_class))
+                site_atoms.add(work)
+                notes.append(f"N4 (atom {ring.n4}) classified by perception as {ring.n4_class}; predicted as {site_class}")
+        elif work is not None and work in site_atoms:
+            sites = [(a, c) for a, c in sites if a != work]
+            site_atoms.discard(work)
+            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: not a basic amine, no pKa")
+        elif ring.n4_class not in BASIC_N4_CLASSES:
+            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: not a basic amine, no pKa")
+    return _Job(prepared, tuple(sorted(sites)), n4_roles, first, tuple(notes))
+
+
+def _nearest(model: dict[str, Any], sims: np.ndarray, k: int = 3) -> tuple[TrainingAnalogue, ...]:
+    order = np.argsort(-sims, kind="stable")[:k]
+    return tuple(
+        TrainingAnalogue(
+            name=str(model["train_names"][j]),
+            smiles=str(model["train_smiles"][j]),
+            pka=float(model["train_pka"][j]),
+            similarity=round(float(sims[j]), 3),
+        )
+        for j in order
+    )
+
+
+def predict_basicity_many(mols: Sequence[Chem.Mol], ph: float = 7.4) -> list[BasicityResult]:
+    """Basicity of many molecules, with one model call for all sites of all molecules.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> results = predict_basicity_many([mol_from_smiles("C1CCNCC1"), mol_from_smiles("CC(N)=O")])
+    >>> len(results[0].sites), len(results[1].sites), results[1].free_base_ph_99 is None
+    (1, 0, True)
+    """
+    model = load_pka_model()
+    jobs = [_plan(mol) for mol in mols]
+    blocks = [site_features(job.prepared.mol, job.sites) for job in jobs]
+    all_features = np.vstack(blocks) if blocks else np.zeros((0, 1))
+    if all_features.shape[0]:
+        predictions = model["model"].predict(all_features)
+        similarity = minmax_similarity(similarity_view(all_features), model["train_features"])
+    else:
+        predictions = np.zeros(0)
+        similarity = np.zeros((0, 0))
+    results = []
+    row = 0
+    for mol, job in zip(mols, jobs):
+        sites = []
+        for atom, site_class in job.sites:
+            pka = round(float(predictions[row]), 2)
+            sims = similarity[row]
+            applicability = round(float(sims.max()), 3) if sims.size else 0.0
+            half = band_halfwidth(model, site_class, applicability)
+            sites.append(
+                BasicSite(
+                    atom=job.prepared.original_index[atom],
+                    site_class=site_class,
+                    pka=pka,
+                    band=(round(pka - half, 2), round(pka + half, 2)),
+                    protonated_fraction=round(protonated_fraction(pka, ph), 4),
+                    applicability=applicability,
+                    role="n4" if atom in job.n4_roles else "competing",
+                    nearest_training=_nearest(model, sims),
+                )
+            )
+            row += 1
+        results.append(_assemble(mol, job, tuple(sites), ph))
+    return results
+
+
+def predict_basicity(mol: Chem.Mol, ph: float = 7.4) -> BasicityResult:
+    """Basicity of one molecule: N4 pKa of the first ring, every basic site, logD curve, free-base pH.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> result = predict_basicity(mol_from_smiles("C1CCNCC1"), ph=7.4)
+    >>> result.n4_pka is None, 10.5 < result.sites[0].pka < 11.8
+    (True, True)
+    """
+    return predict_basicity_many([mol], ph)[0]
+
+
+def _assemble(mol: Chem.Mol, job: _Job, sites: tuple[BasicSite, ...], ph: float) -> BasicityResult:
+    n4_pka = n4_band = n4_fraction = None
+    n4_class = None
+    if job.first_n4 is not None:
+        work, n4_class = job.first_n4
+        if work >= 0 and n4_class in BASIC_N4_CLASSES:
+            original = job.prepared.original_index[work]
+            for site in sites:
+                if site.atom == original:
+                    n4_pka, n4_band, n4_fraction = site.pka, site.band, site.protonated_fraction
+    with quiet_rdkit():
+        logp = float(Crippen.MolLogP(job.prepared.mol))
+    pkas = [site.pka for site in sites]
+    assumptions = list(_ASSUMPTIONS_BASE)
+    assumptions.extend(job.notes)
+    acids = acid_groups(job.prepared.mol)
+    if acids:
+        assumptions.append(
+            "acidic group(s) present (" + ", ".join(acids) + "): their ionization is NOT included in logD "
+            "or the free-base pH; the compound may be a zwitterion and the advice does not hold"
+        )
+    if any(site.applicability < LOW_APPLICABILITY for site in sites):
+        assumptions.append(
+            f"at least one site is far from the training data (applicability < {LOW_APPLICABILITY}): its band is wide"
+        )
+    free_base = free_base_ph(pkas)
+    if free_base is not None:
+        strongest = max(sites, key=lambda s: s.pka)
+        upper = free_base_ph([s.band[1] if s is strongest else s.pka for s in sites])
+        assumptions.append(
+            f"free-base pH {free_base:.2f} uses the central pKa; at the upper band of the most basic site it is {upper:.2f}"
+        )
+    else:
+        assumptions.append("no basic nitrogen found: the compound is neutral at any work-up pH (acids not considered)")
+    return BasicityResult(
+        ph=float(ph),
+        n4_pka=n4_pka,
+        n4_pka_band=n4_band,
+        n4_protonated_fraction=n4_fraction,
+        n4_class=n4_class,
+        sites=sites,
+        logp_crippen=round(logp, 3) + 0.0,
+        logd_curve=logd_curve(logp, pkas),
+        free_base_ph_99=free_base,
+        assumptions=tuple(assumptions),
+    )

@@ -1,0 +1,612 @@
+"""Curation of the open pKa data and training of the site-level pKaH model (deterministic).
+
+``curate_pka_sources(pka_dir)`` turns the raw files (DataWarrior SD file via
+Baltruschat & Czodrowski, and the fluoriclogppka amine table) into the
+curated site table shipped as ``datasets/pka_training.csv``;
+``train_pka_model(output_dir)`` rebuilds ``pka_model.joblib`` from that table.
+Both are pure functions of their inputs (fixed seeds, sorted rows).
+
+>>> names_for("C1CCNCC1")
+'piperidine'
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import math
+import pathlib
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator
+from rdkit.Chem.MolStandardize import rdMolStandardize
+from rdkit.ML.Cluster import Butina
+
+from .basicity import (
+    FEATURE_VERSION,
+    MODEL_ARTEFACT,
+    acid_groups,
+    find_basic_sites,
+    site_features,
+    site_tiers,
+    minmax_similarity,
+    similarity_view,
+)
+from .errors import ReactivityError
+from .molecule import quiet_rdkit
+
+DATAWARRIOR_FILES = ("baltruschat_datawarrior.sdf.gz", "baltruschat_datawarrior.sdf")
+FLUORICLOGPPKA_FILE = "fluoriclogppka_pKa_starting_data_2024.01.25.csv"
+DATAWARRIOR_LICENCE = "MIT (Multiprotic-pKa-Processing, (c) 2020 Marcel Baltruschat); CC BY 4.0 (Baltruschat & Czodrowski)"
+DATAWARRIOR_REFERENCE = "doi:10.12688/f1000research.22090.2; doi:10.1021/ci500588j"
+FLUORICLOGPPKA_LICENCE = "MIT ((c) 2024 blackthorn.ai)"
+#: Temperatures kept (deg C); rows with no temperature are kept with lower confidence.
+TEMPERATURE_RANGE = (20.0, 30.0)
+#: Single-site molecules whose duplicate values spread more than this are dropped as inconsistent.
+MAX_SPREAD = 1.0
+#: Values within this of the highest value of a multi-site molecule count as the same (first) step.
+FIRST_STEP_WINDOW = 0.5
+#: Tier gap needed between the assigned site and every other site of a multi-site molecule.
+MIN_TIER_GAP = 2
+#: Lead (pKa units) the model-assigned site needs over the next site of a multi-site molecule.
+MODEL_MARGIN = 1.5
+#: Rows tagged "acidic" above this are taken to be N-H / C-H acid values, not amine pKaH values.
+MAX_ACIDIC_TAG_VALUE = 12.0
+RANDOM_STATE = 20261121
+CV_FOLDS = 5
+#: Butina clustering distance (1 - Tanimoto, Morgan radius 2 of the whole molecule) for the cluster split.
+CLUSTER_DISTANCE = 0.6
+#: Applicability (min/max similarity to the nearest training site) bin edges of the bands.
+BAND_EDGES = (0.6, 0.75, 0.9, 1.01)
+BAND_QUANTILE = 0.9
+TABLE_COLUMNS = (
+    "name", "smiles", "site_atom", "site_class", "pka", "n_values", "pka_spread", "temp_c",
+    "confidence", "assignment", "source", "records", "reference", "licence",
+)
+
+# Common names of some reference compounds (keyed by canonical SMILES), to name nearest analogues.
+_COMMON_NAMES = {
+    "C1CCNCC1": "piperidine",
+    "C1CCNC1": "pyrrolidine",
+    "C1COCCN1": "morpholine",
+    "C1CNCCN1": "piperazine",
+    "CN1CCNCC1": "1-methylpiperazine",
+    "CC(=O)N1CCNCC1": "1-acetylpiperazine",
+    "NCC(N)=O": "glycinamide",
+    "CNCC(N)=O": "sarcosinamide",
+    "CCNCC": "diethylamine",
+    "CCN(CC)CC": "triethylamine",
+    "CN1CCCCC1": "1-methylpiperidine",
+    "CN1CCOCC1": "4-methylmorpholine",
+    "FC1(F)CCNCC1": "4,4-difluoropiperidine",
+    "c1ccncc1": "pyridine",
+    "c1c[nH]cn1": "imidazole",
+    "Nc1ccccc1": "aniline",
+    "N=C(N)N": "guanidine",
+}
+
+
+def names_for(smiles: str) -> str | None:
+    """Common name of a canonical SMILES when it is a known reference compound."""
+    return _COMMON_NAMES.get(smiles)
+
+
+# ----------------------------------------------------------------------------- reading raw files
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One measured pKa value from a raw source file, before curation."""
+
+    source: str
+    record_id: str
+    mol: Chem.Mol
+    pka: float
+    temp_c: float | None
+    tag: str
+    reference: str
+    licence: str
+
+
+def _float_or_none(text: Any) -> float | None:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_datawarrior(path: pathlib.Path) -> Iterator[RawRecord]:
+    """Records of the DataWarrior SD file (plain or gzipped); unreadable structures are skipped."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    with quiet_rdkit():
+        supplier = Chem.ForwardSDMolSupplier(io.BytesIO(raw))
+        mols = [m for m in supplier]
+    for mol in mols:
+        if mol is None or not mol.HasProp("pKa"):
+            continue
+        pka = _float_or_none(mol.GetProp("pKa"))
+        if pka is None:
+            continue
+        props = {key: mol.GetProp(key) for key in mol.GetPropNames()}
+        yield RawRecord(
+            source="DataWarrior",
+            record_id=str(props.get("Row-ID", mol.GetProp("_Name") if mol.HasProp("_Name") else "")),
+            mol=mol,
+            pka=pka,
+            temp_c=_float_or_none(props.get("temp", "")),
+            tag=f"{props.get('basicOrAcidic', '')}:{props.get('type', '')}:{props.get('method', '')}",
+            reference=DATAWARRIOR_REFERENCE,
+            licence=DATAWARRIOR_LICENCE,
+        )
+
+
+def read_fluoriclogppka(path: pathlib.Path) -> Iterator[RawRecord]:
+    """Amine rows of the fluoriclogppka table (acids and the junk header row skipped)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for index, row in table.iterrows():
+        if row.get("Amine or acid", "") != "Amine":
+            continue
+        pka = _float_or_none(row.get("pKa", ""))
+        with quiet_rdkit():
+            mol = Chem.MolFromSmiles(row.get("Smiles", ""))
+        if mol is None or pka is None:
+            continue
+        yield RawRecord(
+            source="fluoriclogppka",
+            record_id=str(row.iloc[0]).strip() or str(index),  # the file's own (unnamed) row number
+            mol=mol,
+            pka=pka,
+            temp_c=None,
+            tag=f"basic:{row.get('identificator', '')}",
+            reference=f"doi:{row.get('Reference', '').strip()}",
+            licence=FLUORICLOGPPKA_LICENCE,
+        )
+
+
+def neutral_parent(mol: Chem.Mol) -> Chem.Mol | None:
+    """Largest organic fragment, neutralized; None when a permanent cation or anion remains.
+
+    >>> Chem.MolToSmiles(neutral_parent(Chem.MolFromSmiles("C1CC[NH2+]CC1.[Cl-]")))
+    'C1CCNCC1'
+    >>> neutral_parent(Chem.MolFromSmiles("C[N+](C)(C)C.[Cl-]")) is None
+    True
+    """
+    with quiet_rdkit():
+        try:
+            parent = rdMolStandardize.LargestFragmentChooser(preferOrganic=True).choose(mol)
+            parent = rdMolStandardize.Uncharger().uncharge(parent)
+            smiles = Chem.MolToSmiles(parent)
+            parent = Chem.MolFromSmiles(smiles)
+        except Exception:  # RDKit raises several exception types on odd structures
+            return None
+    if parent is None:
+        return None
+    if Chem.GetFormalCharge(parent) != 0:
+        return None
+    for atom in parent.GetAtoms():
+        if atom.GetFormalCharge() > 0 and not any(nb.GetFormalCharge() < 0 for nb in atom.GetNeighbors()):
+            return None
+    return parent
+
+
+# ----------------------------------------------------------------------------- curation
+
+
+def _temperature_ok(temp: float | None) -> bool:
+    return temp is None or TEMPERATURE_RANGE[0] <= temp <= TEMPERATURE_RANGE[1]
+
+
+def _assign(mol: Chem.Mol, values: list[float]) -> tuple[int, str, float, list[float], str] | str:
+    """Rule-based site assignment: (atom, class, pKa, values used, note), or the reason it is undecided.
+
+    Undecided multi-site molecules (``"tie: ..."``) get a second chance in
+    :func:`_assign_by_model`; other reasons drop the molecule.
+    """
+    sites = find_basic_sites(mol)
+    if not sites:
+        return "no basic nitrogen site"
+    if len(sites) == 1:
+        atom, site_class = sites[0]
+        return atom, site_class, float(statistics.median(values)), values, "single basic site"
+    tiers = site_tiers()
+    best = min(tiers[c] for _, c in sites)
+    top = [(a, c) for a, c in sites if tiers[c] == best]
+    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    if len({ranks[a] for a, _ in top}) > 1:
+        return "tie: several non-equivalent sites of the same tier"
+    if any(tiers[c] - best < MIN_TIER_GAP for a, c in sites if (a, c) not in top):
+        return "tie: another site of similar basicity"
+    atom, site_class = min(top)
+    first = [v for v in values if v >= max(values) - FIRST_STEP_WINDOW]
+    note = "first macroscopic pKa assigned to the only strongest site (rule tiers; checked by the site model)"
+    if len(top) > 1:
+        note = (f"first macroscopic pKa of {len(top)} equivalent sites (includes statistical factor "
+                f"log10({len(top)}); checked by the site model)")
+    return atom, site_class, float(statistics.median(first)), first, note
+
+
+def _assign_by_model(
+    model: Any, mol: Chem.Mol, values: list[float], current: tuple[int, str, float, list[float], str] | None
+) -> tuple[int, str, float, list[float], str] | str:
+    """Check (or make) the assignment of a multi-site molecule's first pKa with a single-site model.
+
+    The first (highest) measured value goes to the site the model predicts
+    most basic, only when that site leads the next one by ``MODEL_MARGIN``
+    (symmetry-equivalent sites count once) and the value is closer to its
+    prediction than to any other site's; otherwise the molecule is dropped
+    (the value may be a later protonation step or belong to another site).
+    """
+    sites = find_basic_sites(mol)
+    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    unique: dict[int, tuple[int, str]] = {}
+    for atom, site_class in sites:
+        unique.setdefault(ranks[atom], (atom, site_class))
+    chosen = sorted(unique.values())
+    predicted = model.predict(site_features(mol, chosen))
+    order = np.argsort(-predicted, kind="stable")
+    first = [v for v in values if v >= max(values) - FIRST_STEP_WINDOW]
+    value = float(statistics.median(first))
+    best = int(order[0])
+    if len(chosen) > 1 and predicted[best] - predicted[int(order[1])] < MODEL_MARGIN:
+        return "ambiguous: sites predicted within 1.5 units of each other"
+    if any(abs(value - predicted[j]) < abs(value - predicted[best]) for j in range(len(chosen)) if j != best):
+        return "ambiguous: value matches a weaker site (later protonation step?)"
+    atom, site_class = chosen[best]
+    if current is not None:
+        if current[0] != atom and ranks[current[0]] != ranks[atom]:
+            return "ambiguous: rule and model assign different sites"
+        return current
+    n_equiv = sum(1 for a, _ in sites if ranks[a] == ranks[atom])
+    note = "first macroscopic pKa assigned to the site the single-site model predicts most basic"
+    if n_equiv > 1:
+        note += f" ({n_equiv} equivalent sites; includes statistical factor log10({n_equiv}))"
+    return atom, site_class, value, first, note
+
+
+def _table_row(smiles: str, group: list[RawRecord], outcome: tuple[int, str, float, list[float], str]) -> dict[str, Any]:
+    atom, site_class, pka, used, note = outcome
+    spread = max(used) - min(used)
+    temps = sorted({r.temp_c for r in group if r.temp_c is not None})
+    used_records = [r for r in group if r.pka in used]
+    if spread <= 0.3 and temps and note == "single basic site":
+        confidence = "high"
+    elif spread <= 0.5:
+        confidence = "medium"
+    else:
+        confidence = "low"
+    return {
+        "name": names_for(smiles) or f"{used_records[0].source} record {used_records[0].record_id}",
+        "smiles": smiles,
+        "site_atom": atom,
+        "site_class": site_class,
+        "pka": round(pka, 2),
+        "n_values": len(used),
+        "pka_spread": round(spread, 2),
+        "temp_c": ";".join(f"{t:g}" for t in temps),
+        "confidence": confidence,
+        "assignment": note,
+        "source": ";".join(sorted({r.source for r in used_records})),
+        "records": ";".join(sorted(f"{r.source}:{r.record_id}" for r in used_records)),
+        "reference": ";".join(sorted({r.reference for r in used_records})),
+        "licence": ";".join(sorted({r.licence for r in used_records})),
+    }
+
+
+def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Curate raw records into one row per molecule (site, pKa), with a count of dropped molecules by reason.
+
+    Pass 1 keeps single-site molecules; a model fitted on them then checks
+    every rule-assigned multi-site molecule and assigns the undecided ones
+    (see :func:`_assign_by_model`).
+    """
+    groups: dict[str, list[RawRecord]] = {}
+    dropped: dict[str, int] = {}
+
+    def drop(reason: str) -> None:
+        dropped[reason] = dropped.get(reason, 0) + 1
+
+    for record in records:
+        if not _temperature_ok(record.temp_c):
+            drop("value: temperature outside 20-30 C")
+            continue
+        if record.tag.startswith("acidic") and record.pka > MAX_ACIDIC_TAG_VALUE:
+            drop("value: tagged acidic and above 12 (an N-H or C-H acid)")
+            continue
+        parent = neutral_parent(record.mol)
+        if parent is None:
+            drop("value: permanent charge or unreadable structure")
+            continue
+        groups.setdefault(Chem.MolToSmiles(parent), []).append(record)
+    single: dict[str, dict[str, Any]] = {}
+    pending: list[tuple[str, Chem.Mol, tuple[int, str, float, list[float], str] | None]] = []
+    for smiles in sorted(groups):
+        values = [r.pka for r in groups[smiles]]
+        with quiet_rdkit():
+            mol = Chem.MolFromSmiles(smiles)
+        if acid_groups(mol):
+            drop("molecule: ionizable acidic group (zwitterion or acid)")
+            continue
+        outcome = _assign(mol, values)
+        if isinstance(outcome, str) and not outcome.startswith("tie"):
+            drop("molecule: " + outcome)
+        elif isinstance(outcome, tuple) and outcome[4] == "single basic site":
+            if max(values) - min(values) > MAX_SPREAD:
+                drop("molecule: duplicate values disagree by more than 1.0")
+            else:
+                single[smiles] = _table_row(smiles, groups[smiles], outcome)
+        else:
+            pending.append((smiles, mol, outcome if isinstance(outcome, tuple) else None))
+    first_pass = pd.DataFrame(list(single.values()), columns=list(TABLE_COLUMNS))
+    rows = dict(single)
+    if pending and len(first_pass) >= 10:
+        checker = _new_regressor().fit(featurize_table(first_pass), first_pass["pka"].to_numpy(dtype=float))
+        for smiles, mol, current in pending:
+            values = [r.pka for r in groups[smiles]]
+            checked = _assign_by_model(checker, mol, values, current)
+            if isinstance(checked, str):
+                drop("molecule: " + checked)
+            elif max(checked[3]) - min(checked[3]) > MAX_SPREAD:
+                drop("molecule: duplicate values disagree by more than 1.0")
+            else:
+                rows[smiles] = _table_row(smiles, groups[smiles], checked)
+    else:
+        for _ in pending:
+            drop("molecule: multi-site, no single-site data to check the assignment")
+    table = pd.DataFrame([rows[s] for s in sorted(rows)], columns=list(TABLE_COLUMNS))
+    return table, dropped
+
+
+def curate_pka_sources(pka_dir: pathlib.Path) -> pd.DataFrame:
+    """The curated site table from the raw files in ``pka_dir`` (see ``datasets/PKA_README.md``).
+
+    Steps: keep 20-30 C (or unstated) values; largest fragment, neutralized;
+    merge identical parents; drop molecules with ionizable acids; find basic
+    sites by rule; a single-site molecule takes the median of its values, a
+    multi-site molecule keeps its first (highest) pKa only when one site (or a
+    set of symmetry-equivalent sites) is clearly the strongest; drop the rest.
+    """
+    pka_dir = pathlib.Path(pka_dir)
+    records: list[RawRecord] = []
+    found = False
+    for name in DATAWARRIOR_FILES:
+        if (pka_dir / name).is_file():
+            records.extend(read_datawarrior(pka_dir / name))
+            found = True
+            break
+    if (pka_dir / FLUORICLOGPPKA_FILE).is_file():
+        records.extend(read_fluoriclogppka(pka_dir / FLUORICLOGPPKA_FILE))
+        found = True
+    if not found:
+        raise ReactivityError(f"no pKa source files found in {pka_dir}")
+    table, _ = curate_records(records)
+    return table
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def packaged_training_table() -> pd.DataFrame:
+    """The curated table shipped in ``reactivity.datasets``."""
+    text = resources.files("reactivity.datasets").joinpath("pka_training.csv").read_text(encoding="utf-8")
+    return pd.read_csv(io.StringIO(text), keep_default_na=False)
+
+
+def featurize_table(table: pd.DataFrame) -> np.ndarray:
+    """Feature matrix of the table's sites, in row order."""
+    blocks = []
+    for smiles, atom, site_class in zip(table["smiles"], table["site_atom"], table["site_class"]):
+        with quiet_rdkit():
+            mol = Chem.MolFromSmiles(smiles)
+        blocks.append(site_features(mol, [(int(atom), str(site_class))]))
+    return np.vstack(blocks)
+
+
+def _new_regressor(n_estimators: int = 100) -> Any:
+    """The site regressor (extremely randomized trees; fixed seed, so fits are reproducible)."""
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    return ExtraTreesRegressor(
+        n_estimators=n_estimators, min_samples_leaf=1, max_features=0.3, n_jobs=2, random_state=RANDOM_STATE
+    )
+
+
+def cluster_labels(smiles: Iterable[str], distance: float = CLUSTER_DISTANCE) -> np.ndarray:
+    """Butina cluster id of each molecule (Morgan radius 2, 2,048 bits, Tanimoto distance cutoff).
+
+    >>> cluster_labels(["CCN", "CCCN", "c1ccccc1"], 0.9).tolist()
+    [0, 0, 1]
+    """
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    fps = [generator.GetFingerprint(Chem.MolFromSmiles(s)) for s in smiles]
+    dists: list[float] = []
+    for i in range(1, len(fps)):
+        sims = DataStructs.BulkTanimotoSimilarity(fps[i], fps[:i])
+        dists.extend(1.0 - s for s in sims)
+    clusters = Butina.ClusterData(dists, len(fps), distance, isDistData=True, reordering=True)
+    labels = np.zeros(len(fps), dtype=int)
+    for cluster_id, members in enumerate(sorted(clusters, key=lambda c: min(c))):
+        labels[list(members)] = cluster_id
+    return labels
+
+
+def cluster_folds(labels: np.ndarray, folds: int = CV_FOLDS) -> np.ndarray:
+    """Assign whole clusters to folds, largest clusters first, to the currently smallest fold (deterministic)."""
+    sizes = np.bincount(labels)
+    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], c))
+    fold_of_cluster = np.zeros(len(sizes), dtype=int)
+    load = [0] * folds
+    for cluster in order:
+        target = min(range(folds), key=lambda f: (load[f], f))
+        fold_of_cluster[cluster] = target
+        load[target] += sizes[cluster]
+    return fold_of_cluster[labels]
+
+
+def cross_validate(table: pd.DataFrame, features: np.ndarray) -> pd.DataFrame:
+    """Out-of-fold predictions and applicability under the cluster split."""
+    labels = cluster_labels(table["smiles"])
+    fold = cluster_folds(labels)
+    y = table["pka"].to_numpy(dtype=float)
+    predicted = np.zeros(len(y))
+    applicability = np.zeros(len(y))
+    for k in range(CV_FOLDS):
+        test = fold == k
+        model = _new_regressor().fit(features[~test], y[~test])
+        predicted[test] = model.predict(features[test])
+        view = similarity_view(features)
+        applicability[test] = minmax_similarity(view[test], view[~test]).max(axis=1)
+    return pd.DataFrame(
+        {"smiles": table["smiles"], "site_class": table["site_class"], "pka": y, "predicted": predicted,
+         "applicability": applicability, "cluster": labels, "fold": fold}
+    )
+
+
+def band_halfwidths(oof: pd.DataFrame) -> dict[str, tuple[float, ...]]:
+    """Per site class, the 90 % quantile of the absolute CV error in each applicability bin.
+
+    Bins with fewer than 20 sites take the class-wide quantile (or the global
+    one for classes with fewer than 20 sites); bands are at least 0.3 wide and
+    never wider for more similar sites.
+    """
+    errors = (oof["predicted"] - oof["pka"]).abs().to_numpy()
+    app = oof["applicability"].to_numpy()
+    classes = oof["site_class"].to_numpy()
+    overall = float(np.quantile(errors, BAND_QUANTILE))
+    table: dict[str, tuple[float, ...]] = {}
+    for site_class in sorted(set(classes)):
+        in_class = classes == site_class
+        class_q = float(np.quantile(errors[in_class], BAND_QUANTILE)) if in_class.sum() >= 20 else overall
+        widths = []
+        low = 0.0
+        for edge in BAND_EDGES:
+            mask = in_class & (app >= low) & (app < edge)
+            widths.append(float(np.quantile(errors[mask], BAND_QUANTILE)) if mask.sum() >= 20 else class_q)
+            low = edge
+        for i in range(1, len(widths)):  # more similar data never gives a wider band
+            widths[i] = min(widths[i], widths[i - 1])
+        table[site_class] = tuple(round(max(0.3, w), 2) for w in widths)
+    table["*"] = (round(overall, 2),) * len(BAND_EDGES)
+    return table
+
+
+def metrics(oof: pd.DataFrame, mask: np.ndarray | None = None) -> dict[str, float]:
+    """MAE, RMSE and count of out-of-fold predictions (optionally on a subset)."""
+    frame = oof if mask is None else oof[mask]
+    err = frame["predicted"].to_numpy() - frame["pka"].to_numpy()
+    return {
+        "n": int(len(err)),
+        "mae": round(float(np.abs(err).mean()), 3) if len(err) else float("nan"),
+        "rmse": round(float(np.sqrt((err**2).mean())), 3) if len(err) else float("nan"),
+    }
+
+
+ALPHA_AMINO_AMIDE = Chem.MolFromSmarts("[NX3;!$(N-C=O)]-[CX4]-C(=O)-[#7]")
+
+
+def alpha_amino_amide_mask(table: pd.DataFrame) -> np.ndarray:
+    """Rows whose site is the amine N of an N-C-C(=O)N unit (the N4 analogues)."""
+    out = []
+    for smiles, atom in zip(table["smiles"], table["site_atom"]):
+        mol = Chem.MolFromSmiles(smiles)
+        out.append(any(m[0] == int(atom) for m in mol.GetSubstructMatches(ALPHA_AMINO_AMIDE)))
+    return np.array(out, dtype=bool)
+
+
+def build_model(table: pd.DataFrame, with_validation: bool = True) -> dict[str, Any]:
+    """Fit the final model on the whole table; calibrate the bands by cluster cross-validation."""
+    table = table.reset_index(drop=True)
+    features = featurize_table(table)
+    y = table["pka"].to_numpy(dtype=float)
+    model = _new_regressor().fit(features, y)
+    artefact: dict[str, Any] = {
+        "format": "reactivity-pka-model/1",
+        "feature_version": FEATURE_VERSION,
+        "model": model,
+        "train_features": similarity_view(features).astype(np.float32),
+        "train_names": tuple(str(n) for n in table["name"]),
+        "train_smiles": tuple(str(s) for s in table["smiles"]),
+        "train_pka": tuple(float(v) for v in y),
+        "band_edges": BAND_EDGES,
+        "band_halfwidths": {"*": (3.0,) * len(BAND_EDGES)},
+        "validation": {},
+    }
+    if with_validation:
+        oof = cross_validate(table, features)
+        aliphatic = (oof["site_class"] == "aliphatic_amine").to_numpy()
+        artefact["band_halfwidths"] = band_halfwidths(oof)
+        artefact["validation"] = {
+            "split": f"Butina clusters (Morgan r2, distance {CLUSTER_DISTANCE}), {CV_FOLDS} folds",
+            "overall": metrics(oof),
+            "aliphatic_amine": metrics(oof, aliphatic),
+            "alpha_amino_amide": metrics(oof, alpha_amino_amide_mask(table)),
+            "by_class": {c: metrics(oof, (oof["site_class"] == c).to_numpy()) for c in sorted(set(oof["site_class"]))},
+        }
+    return artefact
+
+
+def train_pka_model(output_dir: pathlib.Path, source_dir: pathlib.Path | None = None) -> pathlib.Path:
+    """Train the pKa model and write ``pka_model.joblib`` into ``output_dir``; return its path.
+
+    With ``source_dir`` None the packaged curated table is used (deterministic
+    rebuild); otherwise the raw files in ``source_dir`` are curated first and
+    the curated table is written next to the model as ``pka_training.csv``.
+    """
+    output_dir = pathlib.Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if source_dir is None:
+        table = packaged_training_table()
+    else:
+        table = curate_pka_sources(pathlib.Path(source_dir))
+        table.to_csv(output_dir / "pka_training.csv", index=False, lineterminator="\n")
+    artefact = build_model(table)
+    path = output_dir / MODEL_ARTEFACT
+    joblib.dump(artefact, path, compress=("lzma", 6))
+    return path
+
+
+def holdout_prediction(
+    table: pd.DataFrame, targets: dict[str, float], similarity: float = 0.4, site_similarity: float | None = None
+) -> pd.DataFrame:
+    """Remove target molecules and their near-duplicates, retrain on the rest, and predict the targets.
+
+    Near-duplicates: whole-molecule Morgan r2 Tanimoto >= ``similarity``, and,
+    when ``site_similarity`` is given, every training site whose feature
+    vector has a min/max similarity >= ``site_similarity`` to the target's
+    most basic site (a much harsher hold-out). ``targets`` maps SMILES to the
+    literature value quoted for comparison. The reported prediction is the
+    most basic site of the target.
+    """
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    fps = [generator.GetFingerprint(Chem.MolFromSmiles(s)) for s in table["smiles"]]
+    features = featurize_table(table)
+    keep = np.ones(len(table), dtype=bool)
+    removed: dict[str, int] = {}
+    for smiles in targets:
+        mol = Chem.MolFromSmiles(smiles)
+        sims = np.array(DataStructs.BulkTanimotoSimilarity(generator.GetFingerprint(mol), fps))
+        near = (sims >= similarity) | (table["smiles"].to_numpy() == Chem.CanonSmiles(smiles))
+        if site_similarity is not None:
+            target_features = similarity_view(site_features(mol, find_basic_sites(mol)))
+            site_sims = minmax_similarity(target_features, similarity_view(features)).max(axis=0)
+            near |= site_sims >= site_similarity
+        removed[smiles] = int(near.sum())
+        keep &= ~near
+    model = _new_regressor().fit(features[keep], table["pka"].to_numpy(dtype=float)[keep])
+    rows = []
+    for smiles, literature in targets.items():
+        mol = Chem.MolFromSmiles(smiles)
+        strongest = max(model.predict(site_features(mol, find_basic_sites(mol))))
+        rows.append({"smiles": smiles, "literature": literature, "predicted": round(float(strongest), 2),
+                     "removed_from_training": removed[smiles], "training_rows_left": int(keep.sum())})
+    return pd.DataFrame(rows)

@@ -1,0 +1,258 @@
+"""Basic-site rules, the packaged pKa model and the work-up arithmetic (reactivity.basicity)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from importlib import resources
+
+import pytest
+from rdkit import Chem
+
+from reactivity import basicity
+from reactivity.artefacts import expected_hashes, verified_artefact_bytes
+from reactivity.basicity import (
+    find_basic_sites,
+    free_base_ph,
+    logd_curve,
+    neutral_fraction,
+    parse_site_rules,
+    predict_basicity,
+    predict_basicity_many,
+    prepare_molecule,
+    protonated_fraction,
+    site_rules,
+)
+from reactivity.errors import ModelIntegrityError, RuleDataError
+from reactivity.molecule import mol_from_molblock, mol_from_smiles
+
+
+def _classes(smiles: str) -> list[str]:
+    return [site_class for _, site_class in find_basic_sites(Chem.MolFromSmiles(smiles))]
+
+
+# ----------------------------------------------------------------------------- rule file
+
+
+@pytest.mark.parametrize("rule", site_rules(), ids=lambda r: r.id)
+def test_site_rule_examples(rule: basicity.SiteRule) -> None:
+    # "match" means the classifier (rules in order, first match wins) gives this class to some atom.
+    for smiles in rule.must_match:
+        assert rule.site_class in _classes(smiles), (rule.id, smiles)
+    for smiles in rule.must_not_match:
+        assert rule.site_class not in _classes(smiles), (rule.id, smiles)
+
+
+@pytest.mark.parametrize("rule", basicity.acid_rules(), ids=lambda r: r.id)
+def test_acid_rule_examples(rule: basicity.AcidRule) -> None:
+    for smiles in rule.must_match:
+        assert Chem.MolFromSmiles(smiles).HasSubstructMatch(rule.pattern), (rule.id, smiles)
+    for smiles in rule.must_not_match:
+        assert not Chem.MolFromSmiles(smiles).HasSubstructMatch(rule.pattern), (rule.id, smiles)
+
+
+def test_rule_file_has_the_documented_fields_and_no_explicit_hydrogen_atoms() -> None:
+    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+    import tomllib
+
+    data = tomllib.loads(text)
+    for entry in data["site"] + data["acid_group"]:
+        for key in ("id", "smarts", "labels", "rationale", "reference", "must_match", "must_not_match"):
+            assert key in entry, (entry.get("id"), key)
+        assert "[H]" not in entry["smarts"] and "[#1]" not in entry["smarts"], entry["id"]
+        assert entry["must_match"] and entry["must_not_match"], entry["id"]
+
+
+def test_bad_smarts_and_missing_fields_fail_loudly() -> None:
+    good = 'labels=""\nrationale=""\nreference=""\nmust_match=[]\nmust_not_match=[]\n'
+    with pytest.raises(RuleDataError, match="does not parse"):
+        parse_site_rules('[[site]]\nid="x"\nsite_class="y"\ntier=1\nsmarts="[N;"\n' + good)
+    with pytest.raises(RuleDataError, match="missing field 'tier'"):
+        parse_site_rules('[[site]]\nid="x"\nsite_class="y"\nsmarts="[N]"\n' + good)
+    with pytest.raises(RuleDataError, match="no \\[\\[site\\]\\] rules"):
+        parse_site_rules("")
+
+
+# ----------------------------------------------------------------------------- site finding
+
+
+@pytest.mark.parametrize(
+    ("smiles", "expected"),
+    [
+        ("O=C1CNCCCN1", [(3, "aliphatic_amine")]),  # N4 only: N1 is the lactam N
+        ("CC(=O)N1CCNCC1", [(6, "aliphatic_amine")]),
+        ("CN(C)c1ccccc1", [(1, "aryl_amine")]),
+        ("Nc1ccncc1", [(4, "pyridine_like")]),  # 4-aminopyridine: the ring N is the site
+        ("CC(=N)N", [(2, "amidine")]),  # acetamidine: imino N (atom 2 is =N, atom 3 the NH2)
+        ("Cn1ccnc1", [(4, "imidazole_like")]),
+        ("CS(=O)(=O)N1CCOCC1", []),
+        ("CC(C)(C)OC(=O)N1CCCNC(=O)C1", []),  # Boc-N4: no basic N
+    ],
+)
+def test_find_basic_sites(smiles: str, expected: list[tuple[int, str]]) -> None:
+    assert list(find_basic_sites(Chem.MolFromSmiles(smiles))) == expected
+
+
+def test_prepare_molecule_keeps_the_callers_indices_with_explicit_hydrogens_and_salts() -> None:
+    mol = Chem.AddHs(Chem.MolFromSmiles("Cl.O=C1CNCCCN1"))
+    prepared = prepare_molecule(mol)
+    heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+    assert list(prepared.original_index) == heavy
+    n4 = 4  # Cl is atom 0, so N4 of the ring is atom 4 of the caller's molecule
+    assert mol.GetAtomWithIdx(n4).GetSymbol() == "N"
+    result = predict_basicity(mol_from_molblock(Chem.MolToMolBlock(mol)))
+    assert [s.atom for s in result.sites] == [n4]
+    assert result.sites[0].role == "n4"
+
+
+def test_protonated_input_is_treated_as_its_free_base() -> None:
+    free = predict_basicity(mol_from_smiles("O=C1CNCCCN1"))
+    salt = predict_basicity(mol_from_smiles("O=C1C[NH2+]CCCN1.[Cl-]"))
+    assert salt.n4_pka == free.n4_pka
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def test_henderson_hasselbalch_by_hand() -> None:
+    # 1 / (1 + 10^(pH - pKa)): pKa 9, pH 7 -> 1/1.01 = 0.990099...
+    assert protonated_fraction(9.0, 7.0) == pytest.approx(1 / 1.01)
+    assert protonated_fraction(7.0, 9.0) == pytest.approx(1 / 101)
+    # two independent sites, pKa 8 and 6 at pH 7: neutral = (1/11) * (10/11)
+    assert neutral_fraction([8.0, 6.0], 7.0) == pytest.approx(10 / 121)
+
+
+def test_free_base_ph_is_pka_plus_two_for_one_site() -> None:
+    # 99 % neutral needs 10^(pKa - pH) <= 1/99, i.e. pH >= pKa + log10(99) = pKa + 1.9956 -> 8.00 for pKa 6
+    assert free_base_ph([6.0]) == 8.0
+    # a second, weaker site lowers the neutral fraction a little: needs a slightly higher pH than the strong one alone
+    two = free_base_ph([6.0, 5.0])
+    assert two is not None and 8.0 < two < 8.1
+    assert neutral_fraction([6.0, 5.0], two) >= 0.99
+    assert neutral_fraction([6.0, 5.0], two - 0.01) < 0.99
+    assert free_base_ph([]) is None
+
+
+def test_logd_formula_single_base() -> None:
+    # logD = logP - log10(1 + 10^(pKa - pH)); logP 2, pKa 9, pH 7: 2 - log10(101) = -0.004321...
+    assert logd_curve(2.0, [9.0], grid=(7.0,)) == ((7.0, round(2 - math.log10(101), 3)),)
+    # very basic site at pH 0 stays finite (no -inf in JSON)
+    ((_, value),) = logd_curve(0.0, [14.0], grid=(0.0,))
+    assert value == pytest.approx(-14.0)
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def test_shipped_artefact_matches_its_recorded_hash() -> None:
+    data = resources.files("reactivity.models").joinpath("pka_model.joblib").read_bytes()
+    assert expected_hashes()["pka_model.joblib"] == hashlib.sha256(data).hexdigest()
+
+
+def test_artefact_does_not_load_with_a_wrong_hash() -> None:
+    wrong = {"pka_model.joblib": "0" * 64}
+    with pytest.raises(ModelIntegrityError, match="refusing to unpickle"):
+        verified_artefact_bytes("pka_model.joblib", expected=wrong)
+
+
+def _model_band(smiles: str) -> tuple[float, float, float]:
+    result = predict_basicity(mol_from_smiles(smiles))
+    site = max(result.sites, key=lambda s: s.pka)
+    return site.pka, site.band[0], site.band[1]
+
+
+@pytest.mark.parametrize(
+    ("smiles", "measured"),
+    [
+        # measured values: DataWarrior set (Sander et al. 2015) via Baltruschat & Czodrowski, see datasets/PKA_README.md
+        ("C1CCNCC1", 11.24),  # piperidine
+        ("C1COCCN1", 8.71),  # morpholine
+        ("CN1CCNCC1", 9.6),  # 1-methylpiperazine (first macroscopic pKa; not in the training table: two amine sites)
+        ("CC(=O)N1CCNCC1", 7.94),  # 1-acetylpiperazine
+        ("NCC(N)=O", 8.05),  # glycinamide (issue quotes 7.95)
+        ("CNCC(N)=O", 8.35),  # sarcosinamide (issue quotes 8.31)
+    ],
+)
+def test_reference_amines_within_the_stated_band(smiles: str, measured: float) -> None:
+    pka, low, high = _model_band(smiles)
+    assert low <= measured <= high, (smiles, pka, low, high)
+    assert abs(pka - measured) < 0.8, (smiles, pka)
+
+
+def test_diazepanone_n4_between_7_and_9_with_named_alpha_amino_amide_analogues() -> None:
+    result = predict_basicity(mol_from_smiles("O=C1CNCCCN1"), ph=7.4)
+    assert result.n4_class == "secondary_amine"
+    assert result.n4_pka is not None and 7.0 <= result.n4_pka <= 9.0
+    (site,) = result.sites
+    assert site.atom == 3 and site.role == "n4" and site.pka == result.n4_pka
+    assert site.nearest_training and all(n.name for n in site.nearest_training)
+    motif = Chem.MolFromSmarts("[NX3;!$(N-C=O)]-[CX4]-C(=O)-[#7]")  # amine N-C-C(=O)N: the N4 environment
+    assert any(Chem.MolFromSmiles(n.smiles).HasSubstructMatch(motif) for n in site.nearest_training)
+    # fraction protonated is Henderson-Hasselbalch of the reported pKa
+    assert result.n4_protonated_fraction == pytest.approx(protonated_fraction(result.n4_pka, 7.4), abs=1e-4)
+    assert result.free_base_ph_99 == pytest.approx(result.n4_pka + 2.0, abs=0.011)
+
+
+@pytest.mark.parametrize(
+    ("smiles", "n4_class"),
+    [
+        ("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21", "imine"),  # diazepam
+        ("CC(C)(C)OC(=O)N1CCCNC(=O)C1", "carbamate"),  # N4-Boc
+        ("CC(=O)N1CCCNC(=O)C1", "amide"),
+    ],
+)
+def test_non_amine_n4_gets_no_pka(smiles: str, n4_class: str) -> None:
+    result = predict_basicity(mol_from_smiles(smiles))
+    assert result.n4_class == n4_class
+    assert result.n4_pka is None and result.n4_pka_band is None and result.n4_protonated_fraction is None
+    assert all(site.role != "n4" for site in result.sites)
+
+
+def test_competing_amine_and_no_ring() -> None:
+    # N4-(3-aminopropyl) derivative: the primary amine is a stronger base than the tertiary N4
+    result = predict_basicity(mol_from_smiles("NCCCN1CCCNC(=O)C1"), ph=7.4)
+    roles = {site.atom: site.role for site in result.sites}
+    assert roles == {0: "competing", 4: "n4"}
+    by_atom = {site.atom: site for site in result.sites}
+    assert by_atom[0].pka > by_atom[4].pka
+    no_ring = predict_basicity(mol_from_smiles("C1CCNCC1"))
+    assert no_ring.n4_pka is None and no_ring.n4_class is None
+    assert [s.role for s in no_ring.sites] == ["competing"]
+
+
+def test_two_rings_each_n4_is_a_site_and_the_first_ring_gives_n4_pka() -> None:
+    result = predict_basicity(mol_from_smiles("O=C1CNCCCN1CCCN1CCCNCC1=O"))
+    n4_sites = [site for site in result.sites if site.role == "n4"]
+    assert len(n4_sites) == 2
+    assert result.n4_pka in {site.pka for site in n4_sites}
+
+
+def test_batch_equals_single_and_calls_the_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    smiles = ["O=C1CNCCCN1", "CCO", "CN1CCNCC1", "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21", "NCCCN1CCCNC(=O)C1"]
+    mols = [mol_from_smiles(s) for s in smiles]
+    singles = [predict_basicity(m, ph=6.0) for m in mols]
+    model = basicity.load_pka_model()
+    calls: list[int] = []
+    original = model["model"].predict
+
+    def counting_predict(features):  # type: ignore[no-untyped-def]
+        calls.append(features.shape[0])
+        return original(features)
+
+    monkeypatch.setattr(model["model"], "predict", counting_predict)
+    batch = predict_basicity_many(mols, ph=6.0)
+    assert calls == [sum(len(r.sites) for r in singles)]
+    assert batch == singles
+
+
+def test_result_json_is_valid_and_complete() -> None:
+    data = predict_basicity(mol_from_smiles("O=C1CNCCCN1"), ph=7.4).to_dict()
+    text = json.dumps(data, allow_nan=False)
+    again = json.loads(text)
+    for key in ("n4_pka", "n4_pka_band", "n4_protonated_fraction", "sites", "logd_curve", "free_base_ph_99", "assumptions"):
+        assert key in again
+    site = again["sites"][0]
+    for key in ("atom", "pka", "band", "protonated_fraction", "applicability", "role"):
+        assert key in site
+    assert any("estimate" in line for line in again["assumptions"])

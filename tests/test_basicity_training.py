@@ -1,0 +1,124 @@
+"""Curation and training of the pKa model (reactivity.pka_training), on the committed slice in tests/data/pka_slice."""
+
+from __future__ import annotations
+
+import pathlib
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from rdkit import Chem
+
+from reactivity import pka_training
+from reactivity.basicity import find_basic_sites, load_pka_model, site_features
+
+SLICE = pathlib.Path(__file__).parent / "data" / "pka_slice"
+
+
+@pytest.fixture(scope="module")
+def curated_slice() -> pd.DataFrame:
+    return pka_training.curate_pka_sources(SLICE)
+
+
+def _row(table: pd.DataFrame, smiles: str) -> pd.Series:
+    rows = table[table["smiles"] == smiles]
+    assert len(rows) == 1, smiles
+    return rows.iloc[0]
+
+
+def test_slice_curation_known_values(curated_slice: pd.DataFrame) -> None:
+    # piperidine: DataWarrior 11.24 (25 C) and fluoriclogppka 11.12 twice -> median 11.12, site N = atom 3 of C1CCNCC1
+    piperidine = _row(curated_slice, "C1CCNCC1")
+    assert (piperidine["site_atom"], piperidine["pka"], piperidine["n_values"]) == (3, 11.12, 3)
+    assert piperidine["records"] == "DataWarrior:7310;fluoriclogppka:116;fluoriclogppka:73"
+    # glycinamide is tagged "acidic" in DataWarrior (8.05) and must still be kept, on the amine N (atom 0)
+    glycinamide = _row(curated_slice, "NCC(N)=O")
+    assert (glycinamide["site_atom"], glycinamide["pka"]) == (0, 8.05)
+    # piperazine 9.93 / 5.81: only the first protonation of the neutral base is kept
+    assert _row(curated_slice, "C1CNCCN1")["pka"] == 9.93
+    # imidazole 7.07 (basic) and 14.47 (N-H acid, tagged acidic, > 12): the N-H value is dropped
+    assert _row(curated_slice, "c1c[nH]cn1")["pka"] == 7.07
+    # 1-acetylpiperazine: one basic site, the NH (atom 6)
+    acetyl = _row(curated_slice, "CC(=O)N1CCNCC1")
+    assert (acetyl["site_atom"], acetyl["pka"], acetyl["site_class"]) == (6, 7.94, "aliphatic_amine")
+    # nicotine 8.06 / 3.01: the first value goes to the pyrrolidine N (atom 1), the pyridine step is dropped
+    nicotine = _row(curated_slice, "CN1CCCC1c1cccnc1")
+    assert (nicotine["site_atom"], nicotine["pka"]) == (1, 8.06)
+    # glycine (a zwitterion) and the fluoriclogppka carboxylic acid are not in the table
+    assert "NCC(=O)O" not in set(curated_slice["smiles"])
+    assert not any("C(=O)O" in s and "N" not in s for s in curated_slice["smiles"])
+    for column in ("source", "records", "reference", "licence", "confidence"):
+        assert (curated_slice[column] != "").all(), column
+
+
+def test_slice_curation_reproduces_the_packaged_table(curated_slice: pd.DataFrame) -> None:
+    packaged = pka_training.packaged_training_table()
+    merged = curated_slice.merge(packaged, on="smiles", suffixes=("", "_packaged"))
+    same_records = merged[merged["records"] == merged["records_packaged"]]
+    assert len(same_records) >= 15
+    assert (same_records["site_atom"] == same_records["site_atom_packaged"]).all()
+    assert np.allclose(same_records["pka"], same_records["pka_packaged"])
+
+
+def test_packaged_table_sites_are_basic_sites_with_provenance() -> None:
+    table = pka_training.packaged_training_table()
+    assert len(table) > 1500
+    assert table["smiles"].is_unique
+    for smiles, atom, site_class in zip(table["smiles"][::25], table["site_atom"][::25], table["site_class"][::25]):
+        assert (int(atom), site_class) in find_basic_sites(Chem.MolFromSmiles(smiles)), smiles
+    assert set(table["source"].str.split(";").explode()) <= {"DataWarrior", "fluoriclogppka"}
+    assert table["licence"].str.contains("MIT").all()
+    assert set(table["confidence"]) <= {"high", "medium", "low"}
+
+
+def test_training_on_the_slice_writes_table_and_model(tmp_path: pathlib.Path, curated_slice: pd.DataFrame) -> None:
+    path = pka_training.train_pka_model(tmp_path, source_dir=SLICE)
+    assert path == tmp_path / "pka_model.joblib"
+    written = pd.read_csv(tmp_path / "pka_training.csv", keep_default_na=False)
+    assert list(written["smiles"]) == list(curated_slice["smiles"])
+    artefact = joblib.load(path)  # a file this test just wrote, not a packaged artefact
+    # extremely randomized trees without bootstrap reproduce distinct training sites exactly
+    for smiles, measured in (("C1CCNCC1", 11.12), ("NCC(N)=O", 8.05)):
+        mol = Chem.MolFromSmiles(smiles)
+        predicted = artefact["model"].predict(site_features(mol, find_basic_sites(mol)))[0]
+        assert predicted == pytest.approx(measured, abs=0.01)
+
+
+def test_full_retrain_matches_the_shipped_artefact() -> None:
+    rebuilt = pka_training.build_model(pka_training.packaged_training_table())
+    shipped = load_pka_model()
+    panel = ["O=C1CNCCCN1", "CN1CCCNC(=O)C1", "O=C1CNCc2ccccc2N1", "C1CCNCC1", "c1ccncc1", "Nc1ccccc1", "CC(=N)N"]
+    for smiles in panel:
+        mol = Chem.MolFromSmiles(smiles)
+        features = site_features(mol, find_basic_sites(mol))
+        assert np.allclose(rebuilt["model"].predict(features), shipped["model"].predict(features)), smiles
+    assert rebuilt["band_halfwidths"] == shipped["band_halfwidths"]
+    assert rebuilt["validation"] == shipped["validation"]
+
+
+def test_shipped_validation_regression_guard() -> None:
+    validation = load_pka_model()["validation"]
+    assert "Butina" in validation["split"]
+    # Regression guard, not the issue target: issue 5 asks MAE <= 0.6 on held-out aliphatic amines; the shipped
+    # cluster-split figure is 0.61 (models/MODEL.md says so). A change that makes it worse than 0.65 fails here.
+    assert validation["aliphatic_amine"]["mae"] <= 0.65
+    assert validation["alpha_amino_amide"]["mae"] <= 0.6
+
+
+def test_holdout_of_the_n4_analogues() -> None:
+    # literature values quoted in issue 5; held out with every molecule of Morgan Tanimoto >= 0.4 to any of them
+    targets = {"NCC(N)=O": 7.95, "CNCC(N)=O": 8.31, "CC(=O)N1CCNCC1": 7.94}
+    result = pka_training.holdout_prediction(pka_training.packaged_training_table(), targets, similarity=0.4)
+    assert (result["removed_from_training"] >= 1).all()
+    errors = (result["predicted"] - result["literature"]).abs()
+    assert (errors <= 0.5).all(), result.to_dict("records")
+
+
+def test_cluster_folds_keep_clusters_together() -> None:
+    labels = np.array([0, 0, 1, 2, 2, 2, 3])
+    folds = pka_training.cluster_folds(labels, folds=2)
+    for cluster in set(labels):
+        assert len(set(folds[labels == cluster])) == 1
+    # largest cluster (2, three members) first into fold 0, then cluster 0 (two) into fold 1, ...
+    assert folds[labels == 2][0] == 0 and folds[labels == 0][0] == 1
