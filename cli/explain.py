@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reactivity import MoleculeParseError, ReactivityError, perceive, related_scaffolds
+from reactivity.basicity import BasicityResult, predict_basicity
 from reactivity.molecule import mol_from_molblock, mol_from_smiles
 from reactivity.rules import load_references, load_site_rules
 
@@ -36,16 +37,55 @@ def _read_one_molecule(source: str):
     return mol_from_smiles(source)
 
 
+_AMINE_CLASSES = ("aliphatic_amine", "amidine")
+
+
+def _nucleophile_ranking(basicity: BasicityResult) -> list[dict[str, object]]:
+    """Basic amines ordered by their free-base fraction at the pH (the share that can attack an electrophile)."""
+    rows = [
+        {
+            "atom": site.atom,
+            "role": site.role,
+            "site_class": site.site_class,
+            "pka": round(site.pka, 2),
+            "free_base_fraction": 1.0 - site.protonated_fraction,
+        }
+        for site in basicity.sites
+        if site.site_class in _AMINE_CLASSES
+    ]
+    return sorted(rows, key=lambda row: -float(row["free_base_fraction"]))  # type: ignore[arg-type]
+
+
+def _print_nucleophiles(console: Console, basicity: BasicityResult) -> None:
+    ranking = _nucleophile_ranking(basicity)
+    if not ranking:
+        return
+    table = Table(title=f"Amines at pH {basicity.ph:g}: free-base fraction (predicted pKaH)")
+    for column in ("atom", "role", "pKaH", "free base"):
+        table.add_column(column)
+    for row in ranking:
+        table.add_row(str(row["atom"]), str(row["role"]), f"{row['pka']:.2f}", f"{100 * float(row['free_base_fraction']):.2g} %")
+    console.print(table)
+    first = ranking[0]
+    if len(ranking) > 1:
+        console.print(
+            f"An electrophile meets atom {first['atom']} ({first['role']}) as the free base most often at this pH; "
+            "intrinsic nucleophilicity (steric bulk, primary vs secondary) is not modelled."
+        )
+
+
 @app.command("explain")
 def explain(
     molecule: str = typer.Argument(..., help="SMILES, or a file holding one record (.mol, .sdf, .smi)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ph: float = typer.Option(7.4, "--ph", help="pH at which the amines' free-base fractions are compared."),
 ) -> None:
     """Which sites of each 1,4-diazepan-2-one ring react, and how (atom numbers are 0-based)."""
     try:
         mol = _read_one_molecule(molecule)
         rings = perceive(mol)
         related = related_scaffolds(mol) if not rings else ()
+        basicity = predict_basicity(mol, ph)
     except MoleculeParseError as exc:
         fail(f"bad molecule: {exc}")
     except ReactivityError as exc:
@@ -59,6 +99,8 @@ def explain(
             "ring_count": len(rings),
             "rings": [ring.to_dict() for ring in rings],
             "related_scaffolds": list(related),
+            "nucleophiles": _nucleophile_ranking(basicity),
+            "basicity": basicity.to_dict(),
             "references": {ref: refs[ref] for ref in used},
         }
         typer.echo(json.dumps(payload, indent=2))
@@ -94,4 +136,5 @@ def explain(
         for site in competing:
             table.add_row(site.kind, site.category, ",".join(map(str, site.atoms)), site.note)
         console.print(table)
+    _print_nucleophiles(console, basicity)
     console.print("References: " + "; ".join(f"[{ref}] {refs[ref]}" for ref in used), soft_wrap=True)

@@ -67,3 +67,15 @@ def test_bad_smiles_is_one_line_exit_2_without_traceback(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("reactivity: bad molecule: SMILES Parse Error")
     assert "Traceback" not in proc.stderr
+
+
+def test_explain_ranks_amines_by_free_base_fraction():
+    # N1-(3-aminopropyl) parent: N4 (glycinamide-like, pKaH about 8) against a primary alkylamine (pKaH about 10.5):
+    # at pH 7.4 far more of N4 is free base, so N4 comes first.
+    result = runner.invoke(app, ["explain", "NCCCN1CCCNCC1=O", "--json", "--ph", "7.4"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    ranking = payload["nucleophiles"]
+    assert [row["role"] for row in ranking] == ["n4", "competing"]
+    assert ranking[0]["atom"] == payload["rings"][0]["n4"]
+    assert ranking[0]["free_base_fraction"] > 10 * ranking[1]["free_base_fraction"]
