@@ -34,7 +34,7 @@ from .errors import ModelIntegrityError, RuleDataError
 from .molecule import quiet_rdkit
 
 MODEL_ARTEFACT = "pka_model.joblib"
-FEATURE_VERSION = "pka-site-features/2"
+FEATURE_VERSION = "pka-site-features/3"
 #: N4 classes (from perception) that are basic amines and get a pKa.
 BASIC_N4_CLASSES = frozenset({"secondary_amine", "tertiary_amine", "aryl_amine"})
 #: Sites whose nearest training site is less similar than this are flagged in the assumptions.
@@ -48,8 +48,12 @@ _DISTANCES = (1, 2, 3, 4)
 N_CATEGORIES = 13
 #: Attenuation per bond of the decayed category sums (the classic ~0.4 fall-off of inductive effects).
 INDUCTIVE_DECAY = 0.4
-#: The last N_ELECTRONIC feature columns (charges can be negative) are left out of the similarity.
+#: The last N_ELECTRONIC columns of the core block (charges can be negative) are left out of the similarity.
 N_ELECTRONIC = 8
+#: Columns after the core block: the N's own ring and its alpha/beta atoms (:func:`_ring_and_alpha_features`),
+#: then the highest and lowest Gasteiger charge of the alpha atoms (left out of the similarity).
+N_RING_ALPHA = 11
+N_ALPHA_CHARGES = 2
 
 
 # ----------------------------------------------------------------------------- result types
@@ -380,6 +384,58 @@ def _smallest_ring_size(mol: Chem.Mol, atom: int) -> int:
     return min(sizes) if sizes else 0
 
 
+def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """The N's own ring and its alpha/beta neighbourhood (N_RING_ALPHA columns).
+
+    Columns: sp2 and sp alpha atoms; heteroatoms two bonds out (on an alpha
+    carbon, as in N-CH2-O or an aminal); for the
+    smallest ring holding the N: its heteroatoms other than N (O, S, ...), its
+    acylated N (amide, carbamate, urea N: the N1 of a 1,4-diazepan-2-one), its
+    other N, its aromatic atoms, the rings fused to it (sharing a bond) and
+    whether it is an aziridine or an azetidine (zeros for an acyclic N); sp3
+    alpha carbons that carry a carbonyl carbon (the N-C-C(=O) unit of an
+    alpha-amino amide or ketone).
+
+    >>> mol = Chem.MolFromSmiles("O=C1CNCCCN1")
+    >>> row = Chem.GetDistanceMatrix(mol)[3]
+    >>> _ring_and_alpha_features(mol, 3, row, _atom_categories(mol)).tolist()
+    [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    """
+    atom = mol.GetAtomWithIdx(atom_index)
+    neighbours = list(atom.GetNeighbors())
+    sp2 = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP2)
+    sp = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP)
+    beta_heteroatoms = sum(
+        1 for i in np.flatnonzero(distance_row == 2) if mol.GetAtomWithIdx(int(i)).GetAtomicNum() != 6
+    )
+    rings = mol.GetRingInfo().AtomRings()
+    own = [k for k, ring in enumerate(rings) if atom_index in ring]
+    ring_block = [0, 0, 0, 0, 0, 0, 0]
+    if own:
+        k = min(own, key=lambda j: len(rings[j]))
+        ring = rings[k]
+        ring_heteroatoms = [mol.GetAtomWithIdx(i) for i in ring if i != atom_index]
+        ring_n = [a for a in ring_heteroatoms if a.GetAtomicNum() == 7]
+        acylated_n = sum(1 for a in ring_n if any(categories[nb.GetIdx(), 0] > 0 for nb in a.GetNeighbors()))
+        ring_block = [
+            sum(1 for a in ring_heteroatoms if a.GetAtomicNum() not in (6, 7)),
+            acylated_n,
+            len(ring_n) - acylated_n,
+            sum(1 for i in ring if mol.GetAtomWithIdx(i).GetIsAromatic()),
+            sum(1 for j, other in enumerate(rings) if j != k and len(set(other) & set(ring)) >= 2),
+            int(len(ring) == 3),
+            int(len(ring) == 4),
+        ]
+    acyl_alpha = sum(
+        1
+        for nb in neighbours
+        if nb.GetAtomicNum() == 6 and not nb.GetIsAromatic()
+        for nb2 in nb.GetNeighbors()
+        if nb2.GetIdx() != atom_index and categories[nb2.GetIdx(), 0] > 0
+    )
+    return np.array([sp2, sp, beta_heteroatoms, *ring_block, acyl_alpha], dtype=np.float32)
+
+
 def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray:
     """Feature rows for the given (atom, class) sites of a prepared molecule.
 
@@ -390,14 +446,16 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
     0.4 per bond; the distance (capped at 8) to the nearest carbonyl carbon,
     fluorine and other nitrogen; the Gasteiger charge of the N and the summed
     charges one and two bonds out; H count and degree sum of the alpha atoms;
-    heavy-atom counts one, two and three bonds out.
+    heavy-atom counts one, two and three bonds out; the N's own ring and
+    alpha/beta block of :func:`_ring_and_alpha_features`; the highest and
+    lowest Gasteiger charge among the alpha atoms.
 
     >>> mol = Chem.MolFromSmiles("NCC(N)=O")
     >>> site_features(mol, find_basic_sites(mol)).shape
-    (1, 215)
+    (1, 228)
     """
     classes = site_classes()
-    n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC
+    n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC + N_RING_ALPHA + N_ALPHA_CHARGES
     if not sites:
         return np.zeros((0, FEATURE_MORGAN_SIZE + n_extra), dtype=np.float32)
     distance = Chem.GetDistanceMatrix(mol)
@@ -432,6 +490,8 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
             mask[atom_index] = False
             nearest.append(float(min(8.0, d[mask].min())) if mask.any() else 8.0)
         neighbours = list(atom.GetNeighbors())
+        ring_alpha = _ring_and_alpha_features(mol, atom_index, d, categories)
+        alpha_charges = charges[d == 1]
         electronic = np.array(
             [
                 charges[atom_index],
@@ -445,15 +505,37 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
             ],
             dtype=np.float32,
         )
+        alpha_extremes = np.array(
+            [alpha_charges.max(), alpha_charges.min()] if alpha_charges.size else [0.0, 0.0], dtype=np.float32
+        )
         rows.append(
-            np.concatenate([env, onehot, local, shell_counts, decayed, np.array(nearest, dtype=np.float32), electronic])
+            np.concatenate(
+                [env, onehot, local, shell_counts, decayed, np.array(nearest, dtype=np.float32), electronic,
+                 ring_alpha, alpha_extremes]
+            )
         )
     return np.vstack(rows)
 
 
+def core_feature_width(features: np.ndarray) -> int:
+    """Number of columns of the core block (everything before the ring/alpha block and the alpha charges)."""
+    return features.shape[1] - N_RING_ALPHA - N_ALPHA_CHARGES
+
+
+def core_features(features: np.ndarray) -> np.ndarray:
+    """The core block of the site features (feature version 2 layout; the curation's site checker uses it)."""
+    return features[:, : core_feature_width(features)]
+
+
 def similarity_view(features: np.ndarray) -> np.ndarray:
-    """The non-negative feature columns used for the applicability similarity (charges left out)."""
-    return features[:, : features.shape[1] - N_ELECTRONIC]
+    """The non-negative feature columns used for the applicability similarity (charges and counts left out).
+
+    >>> mol = Chem.MolFromSmiles("NCC(N)=O")
+    >>> similarity_view(site_features(mol, find_basic_sites(mol))).shape
+    (1, 218)
+    """
+    core = core_feature_width(features)
+    return np.hstack([features[:, : core - N_ELECTRONIC], features[:, core : core + N_RING_ALPHA]])
 
 
 def minmax_similarity(query: np.ndarray, reference: np.ndarray, chunk: int = 32) -> np.ndarray:

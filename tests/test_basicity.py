@@ -115,6 +115,33 @@ def test_protonated_input_is_treated_as_its_free_base() -> None:
 # ----------------------------------------------------------------------------- arithmetic
 
 
+# Expected rows worked out by hand from the structures (column order in _ring_and_alpha_features' docstring:
+# sp2 alpha, sp alpha, heteroatoms two bonds out, ring heteroatoms other than N, acylated ring N, other ring N,
+# aromatic ring atoms, fused rings, aziridine, azetidine, sp3 alpha C carrying a carbonyl C).
+@pytest.mark.parametrize(
+    ("smiles", "atom", "expected"),
+    [
+        ("C1CN1", 2, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),  # aziridine
+        ("C1COCCN1", 5, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),  # morpholine: O is 3 bonds away, not beta
+        ("NCC(N)=O", 0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),  # glycinamide: amide N is 3 bonds away
+        ("CN(C)COC", 1, [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),  # N-CH2-O: the ether O is two bonds from N
+        ("OCCN(C)CC#N", 3, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),  # hydroxyl O and nitrile N three bonds out; alpha C are sp3
+        ("NCC#C", 0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),  # propargylamine: alpha C is sp3
+        ("Nc1ccccc1", 0, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),  # aniline: one sp2 (aromatic) alpha atom
+        ("c1ccc2c(c1)CCNC2", 8, [0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0]),  # tetrahydroisoquinoline: benzo-fused ring
+        ("CC(=O)N1CCNCC1", 6, [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),  # 1-acetylpiperazine: acylated ring N
+        ("CN1CCNCC1", 4, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]),  # 1-methylpiperazine, secondary N: other ring N
+        ("C1CNC1", 2, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]),  # azetidine
+    ],
+)
+def test_ring_and_alpha_features_by_hand(smiles: str, atom: int, expected: list[int]) -> None:
+    mol = Chem.MolFromSmiles(smiles)
+    assert mol.GetAtomWithIdx(atom).GetAtomicNum() == 7
+    row = Chem.GetDistanceMatrix(mol)[atom]
+    got = basicity._ring_and_alpha_features(mol, atom, row, basicity._atom_categories(mol))
+    assert got.tolist() == [float(x) for x in expected]
+
+
 def test_henderson_hasselbalch_by_hand() -> None:
     # 1 / (1 + 10^(pH - pKa)): pKa 9, pH 7 -> 1/1.01 = 0.990099...
     assert protonated_fraction(9.0, 7.0) == pytest.approx(1 / 1.01)

@@ -100,9 +100,9 @@ def test_full_retrain_matches_the_shipped_artefact() -> None:
 def test_shipped_validation_regression_guard() -> None:
     validation = load_pka_model()["validation"]
     assert "Butina" in validation["split"]
-    # Regression guard, not the issue target: issue 5 asks MAE <= 0.6 on held-out aliphatic amines; the shipped
-    # cluster-split figure is 0.61 (models/MODEL.md says so). A change that makes it worse than 0.65 fails here.
-    assert validation["aliphatic_amine"]["mae"] <= 0.65
+    # Issue 5's target: MAE <= 0.6 on held-out aliphatic amines under the cluster split (the shipped figure is in
+    # models/MODEL.md; feature version 3 brought it from 0.61 to 0.56).
+    assert validation["aliphatic_amine"]["mae"] <= 0.6
     assert validation["alpha_amino_amide"]["mae"] <= 0.6
 
 
