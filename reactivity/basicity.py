@@ -28,10 +28,9 @@ from typing import Any
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Crippen, rdFingerprintGenerator, rdPartialCharges
-from rdkit.Chem.MolStandardize import rdMolStandardize
 
 from .errors import ModelIntegrityError, RuleDataError
-from .molecule import quiet_rdkit
+from .molecule import FreeBaseView, free_base_view, quiet_rdkit
 
 MODEL_ARTEFACT = "pka_model.joblib"
 FEATURE_VERSION = "pka-site-features/3"
@@ -272,42 +271,10 @@ def site_classes() -> tuple[str, ...]:
 # ----------------------------------------------------------------------------- site finding
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedMolecule:
-    """A neutralized, hydrogen-suppressed working copy and the map back to the caller's atom indices."""
-
-    mol: Chem.Mol
-    original_index: tuple[int, ...]
-
-    def working_index(self, original: int) -> int | None:
-        """The working-copy index of a caller atom index (None for a removed hydrogen)."""
-        try:
-            return self.original_index.index(original)
-        except ValueError:
-            return None
-
-
-def prepare_molecule(mol: Chem.Mol) -> PreparedMolecule:
-    """Neutralize (protonated amines become free bases) and drop explicit H atoms, keeping an index map.
-
-    >>> prepared = prepare_molecule(Chem.MolFromSmiles("[Cl-].C[NH3+]"))
-    >>> Chem.MolToSmiles(prepared.mol), prepared.original_index
-    ('CN.Cl', (0, 1, 2))
-    """
-    work = Chem.Mol(mol)
-    for atom in work.GetAtoms():
-        atom.SetIntProp("_rx_orig", atom.GetIdx())
-    with quiet_rdkit():
-        work = rdMolStandardize.Uncharger(canonicalOrder=False).uncharge(work)
-        work = Chem.RemoveHs(work, sanitize=True)
-    original = tuple(atom.GetIntProp("_rx_orig") for atom in work.GetAtoms())
-    return PreparedMolecule(work, original)
-
-
 def find_basic_sites(mol: Chem.Mol) -> tuple[tuple[int, str], ...]:
     """(atom index, site class) of every basic nitrogen, atoms in increasing index order.
 
-    Works on the given molecule as it is (call :func:`prepare_molecule` first
+    Works on the given molecule as it is (call :func:`reactivity.molecule.free_base_view` first
     for salts or molecules with explicit hydrogens).
 
     >>> find_basic_sites(Chem.MolFromSmiles("CC(=O)N1CCNCC1"))
@@ -654,7 +621,7 @@ _ASSUMPTIONS_BASE = (
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    prepared: PreparedMolecule
+    prepared: FreeBaseView
     sites: tuple[tuple[int, str], ...]
     n4_roles: dict[int, str]  # working index -> n4_class, for ring N4 atoms
     first_n4: tuple[int, str] | None  # (working index or -1, n4_class) of the first ring
@@ -668,7 +635,7 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
 
 
 def _plan(mol: Chem.Mol) -> _Job:
-    prepared = prepare_molecule(mol)
+    prepared = free_base_view(mol)
     sites = list(find_basic_sites(prepared.mol))
     rings = _perceive_rings(mol)
     n4_roles: dict[int, str] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from rdkit import Chem, rdBase
@@ -113,3 +114,71 @@ def mol_from_molblock(molblock: str) -> Chem.Mol:
         lambda: Chem.MolFromMolBlock(molblock, sanitize=False, removeHs=False, strictParsing=True),
         "molblock",
     )
+
+
+_ORIGINAL_INDEX = "_rx_input_index"
+
+
+@dataclass(frozen=True, slots=True)
+class FreeBaseView:
+    """A working copy of a molecule (free base, no explicit H atoms) and the way back to the caller's indices.
+
+    ``original_index[i]`` is the caller's index of working atom ``i``.
+    """
+
+    mol: Chem.Mol
+    original_index: tuple[int, ...]
+    protonated_n_neutralized: bool
+
+    def input_index(self, working: int) -> int:
+        """The caller's index of a working-copy atom."""
+        return self.original_index[working]
+
+    def working_index(self, original: int) -> int | None:
+        """The working-copy index of a caller atom (None for a removed hydrogen)."""
+        try:
+            return self.original_index.index(original)
+        except ValueError:
+            return None
+
+
+def _is_protonated_nitrogen(atom: Chem.Atom) -> bool:
+    if atom.GetAtomicNum() != 7 or atom.GetFormalCharge() != 1 or atom.GetTotalNumHs(includeNeighbors=True) == 0:
+        return False
+    return not any(neighbour.GetFormalCharge() < 0 for neighbour in atom.GetNeighbors())
+
+
+def free_base_view(mol: Chem.Mol) -> FreeBaseView:
+    """Copy ``mol``, drop explicit H atoms and neutralize protonated nitrogens (salts become free bases).
+
+    Atom indices map back to the caller's molecule; the input is never modified. Permanent cations
+    (quaternary ammonium, N-oxides, nitro groups) keep their charges.
+
+    >>> view = free_base_view(Chem.MolFromSmiles("[Cl-].C[NH3+]"))
+    >>> Chem.MolToSmiles(view.mol), view.original_index, view.protonated_n_neutralized
+    ('CN.[Cl-]', (0, 1, 2), True)
+    >>> view = free_base_view(Chem.AddHs(Chem.MolFromSmiles("NC")))
+    >>> view.mol.GetNumAtoms(), view.original_index
+    (2, (0, 1))
+    """
+    has_h_atoms = any(atom.GetAtomicNum() == 1 for atom in mol.GetAtoms())
+    protonated = {atom.GetIdx() for atom in mol.GetAtoms() if _is_protonated_nitrogen(atom)}
+    if not has_h_atoms and not protonated:
+        return FreeBaseView(Chem.Mol(mol), tuple(range(mol.GetNumAtoms())), False)
+    work = Chem.RWMol(mol)
+    for atom in work.GetAtoms():
+        atom.SetIntProp(_ORIGINAL_INDEX, atom.GetIdx())
+    with quiet_rdkit():
+        if has_h_atoms:
+            work = Chem.RWMol(Chem.RemoveHs(work, sanitize=False))
+        for atom in work.GetAtoms():
+            if atom.GetIntProp(_ORIGINAL_INDEX) in protonated:
+                atom.SetFormalCharge(0)
+                if atom.GetNumExplicitHs() > 0:
+                    atom.SetNumExplicitHs(atom.GetNumExplicitHs() - 1)
+        try:
+            Chem.SanitizeMol(work)
+        except Exception as exc:  # RDKit raises several unrelated exception classes here
+            raise MoleculeParseError(f"free-base view: {str(exc).strip().splitlines()[0]}") from None
+    original = tuple(atom.GetIntProp(_ORIGINAL_INDEX) for atom in work.GetAtoms())
+    return FreeBaseView(work.GetMol(), original, bool(protonated))

@@ -17,61 +17,15 @@ molecule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rdkit import Chem
 
 from .errors import MoleculeParseError
-from .molecule import mol_from_smiles, quiet_rdkit
+from .molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
 from .rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 
-_ORIGINAL_INDEX = "_rx_input_index"
 _ACID_FRAGMENT = Chem.MolFromSmarts("[$([CX3](=O)[OX2;H1]),$([SX4](=O)(=O)[OX2;H1]),$([PX4](=O)[OX2;H1]),$([F,Cl,Br,I;H1])]")
 _STEREO_POSITIONS = ("C3", "C5", "C6", "C7")
-
-
-@dataclass(frozen=True, slots=True)
-class _FreeBaseView:
-    """The molecule perception works on, and the way back to the caller's indices."""
-
-    mol: Chem.Mol
-    to_input: tuple[int, ...] | None  # None: indices are the caller's own
-    protonated_n_neutralized: bool
-
-    def input_index(self, index: int) -> int:
-        return index if self.to_input is None else self.to_input[index]
-
-
-def _is_protonated_nitrogen(atom: Chem.Atom) -> bool:
-    if atom.GetAtomicNum() != 7 or atom.GetFormalCharge() != 1 or atom.GetTotalNumHs(includeNeighbors=True) == 0:
-        return False
-    return not any(nb.GetFormalCharge() < 0 for nb in atom.GetNeighbors())
-
-
-def _free_base_view(mol: Chem.Mol) -> _FreeBaseView:
-    """A copy of ``mol`` with explicit H atoms removed and protonated N neutralized (indices mapped back)."""
-    has_h_atoms = any(atom.GetAtomicNum() == 1 for atom in mol.GetAtoms())
-    protonated = [atom.GetIdx() for atom in mol.GetAtoms() if _is_protonated_nitrogen(atom)]
-    if not has_h_atoms and not protonated:
-        return _FreeBaseView(Chem.Mol(mol), None, False)
-    work = Chem.RWMol(mol)
-    for atom in work.GetAtoms():
-        atom.SetIntProp(_ORIGINAL_INDEX, atom.GetIdx())
-    with quiet_rdkit():
-        if has_h_atoms:
-            work = Chem.RWMol(Chem.RemoveHs(work, sanitize=False))
-        for atom in work.GetAtoms():
-            if atom.GetIntProp(_ORIGINAL_INDEX) in protonated:
-                atom.SetFormalCharge(0)
-                if atom.GetNumExplicitHs() > 0:
-                    atom.SetNumExplicitHs(atom.GetNumExplicitHs() - 1)
-        try:
-            Chem.SanitizeMol(work)
-        except Exception as exc:  # RDKit raises several classes here
-            raise MoleculeParseError(f"free-base view: {str(exc).strip().splitlines()[0]}") from None
-    to_input = tuple(atom.GetIntProp(_ORIGINAL_INDEX) for atom in work.GetAtoms())
-    return _FreeBaseView(work.GetMol(), to_input, bool(protonated))
 
 
 def _ring_matches(mol: Chem.Mol, rules: SiteRuleSet) -> list[tuple[int, ...]]:
@@ -128,7 +82,7 @@ def _stereocentres(mol: Chem.Mol, positions: dict[str, int]) -> dict[int, str]:
     return {idx: ("undefined" if label == "?" else label) for idx, label in found.items()}
 
 
-def _competing_sites(view: _FreeBaseView, rules: SiteRuleSet, rings: list[tuple[int, ...]]) -> tuple[CompetingSite, ...]:
+def _competing_sites(view: FreeBaseView, rules: SiteRuleSet, rings: list[tuple[int, ...]]) -> tuple[CompetingSite, ...]:
     mol = view.mol
     ring_nitrogens = {m[0] for m in rings} | {m[4] for m in rings}
     ring_core = {atom for m in rings for atom in m}
@@ -155,7 +109,7 @@ def _competing_sites(view: _FreeBaseView, rules: SiteRuleSet, rings: list[tuple[
     return tuple(sorted(sites, key=lambda s: s.atoms[0]))
 
 
-def _is_salt_form(view: _FreeBaseView, ring_atom: int) -> bool:
+def _is_salt_form(view: FreeBaseView, ring_atom: int) -> bool:
     """Acid-addition salt: a protonated N was neutralized, or another fragment is an acid (HCl, a carboxylic acid ...)."""
     if view.protonated_n_neutralized:
         return True
@@ -217,7 +171,7 @@ def perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
     rules = load_site_rules()
     if not mol.HasSubstructMatch(rules.core.pattern):
         return ()
-    view = _free_base_view(mol)
+    view = free_base_view(mol)
     work = view.mol
     rings = _ring_matches(work, rules)
     competing = _competing_sites(view, rules, rings)

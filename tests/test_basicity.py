@@ -20,12 +20,11 @@ from reactivity.basicity import (
     parse_site_rules,
     predict_basicity,
     predict_basicity_many,
-    prepare_molecule,
     protonated_fraction,
     site_rules,
 )
 from reactivity.errors import ModelIntegrityError, RuleDataError
-from reactivity.molecule import mol_from_molblock, mol_from_smiles
+from reactivity.molecule import free_base_view, mol_from_molblock, mol_from_smiles
 
 
 def _classes(smiles: str) -> list[str]:
@@ -94,9 +93,9 @@ def test_find_basic_sites(smiles: str, expected: list[tuple[int, str]]) -> None:
     assert list(find_basic_sites(Chem.MolFromSmiles(smiles))) == expected
 
 
-def test_prepare_molecule_keeps_the_callers_indices_with_explicit_hydrogens_and_salts() -> None:
+def test_free_base_view_keeps_the_callers_indices_with_explicit_hydrogens_and_salts() -> None:
     mol = Chem.AddHs(Chem.MolFromSmiles("Cl.O=C1CNCCCN1"))
-    prepared = prepare_molecule(mol)
+    prepared = free_base_view(mol)
     heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
     assert list(prepared.original_index) == heavy
     n4 = 4  # Cl is atom 0, so N4 of the ring is atom 4 of the caller's molecule
