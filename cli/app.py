@@ -38,6 +38,7 @@ def _root(
 from . import explain  # noqa: E402,F401
 from . import synth  # noqa: E402,F401
 from . import train  # noqa: E402,F401
+from . import annotate  # noqa: E402,F401
 from . import stability  # noqa: E402,F401
 from . import pka  # noqa: E402,F401
 

@@ -1,0 +1,227 @@
+"""``reactivity annotate``: lossless, streaming, parallel annotation of SD files and SMILES tables.
+
+Exit codes: 0 success (bad records are reported in the output, not fatal);
+1 ``--fail-on-error`` and at least one record failed; 2 usage error
+(missing or unreadable input, unknown option, missing output directory).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from reactivity.batch.annotate import (
+    AnnotateSettings,
+    Summary,
+    available_extensions,
+    make_sources,
+    run_annotation,
+)
+from reactivity.batch.tags import tag_names
+from reactivity.batch.writers import format_for, open_sink
+from reactivity.errors import ReactivityError
+
+from .app import app
+
+
+def _usage_error(message: str) -> typer.Exit:
+    sys.stderr.write(f"reactivity annotate: {message}\n")
+    return typer.Exit(2)
+
+
+def _check_inputs(inputs: list[str]) -> None:
+    if inputs.count("-") > 1:
+        raise _usage_error("standard input ('-') can be given only once")
+    for name in inputs:
+        if name == "-":
+            continue
+        path = Path(name)
+        if not path.is_file():
+            raise _usage_error(f"{name}: no such file")
+        if not os.access(path, os.R_OK):
+            raise _usage_error(f"{name}: not readable")
+
+
+def _check_output(target: Optional[str], label: str) -> None:
+    if target in (None, "-"):
+        return
+    directory = Path(target).parent
+    if not directory.is_dir():
+        raise _usage_error(f"{label} directory {str(directory)!r} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise _usage_error(f"{label} directory {str(directory)!r} is not writable")
+
+
+def _conditions(value: Optional[str]) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+
+
+def _known_presets() -> tuple[str, ...] | None:
+    try:
+        from reactivity import stability  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    names = getattr(stability, "CONDITION_NAMES", None)
+    return tuple(names) if names else None
+
+
+def _check_condition(ph: float, temperature: float, hours: float) -> None:
+    """Let the stability scorer reject an impossible condition once, up front (exit 2), not once per record."""
+    from reactivity import mol_from_smiles, perceive
+    from reactivity.stability import assess_rings
+
+    try:
+        mol = mol_from_smiles("O=C1CNCCCN1")
+        assess_rings(mol, perceive(mol), ph, temperature, hours, with_references=False)
+    except ReactivityError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _example_library() -> Path:
+    """The example SD file shipped inside the package (a real file in an installed wheel)."""
+    from importlib.resources import files
+
+    return Path(str(files("reactivity").joinpath("data", "example_library.sdf")))
+
+
+class _Progress:
+    """A rich progress bar on standard error (records/s; ETA when the input size is known)."""
+
+    def __init__(self, total_bytes: Optional[int]):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        columns: list[Any] = [TextColumn("annotating"), TextColumn("{task.fields[records]} records"), TextColumn("{task.fields[rate]} rec/s")]
+        if total_bytes:
+            columns += [BarColumn(), TimeRemainingColumn()]
+        columns.append(TimeElapsedColumn())
+        self.progress = Progress(*columns, console=Console(file=sys.stderr), transient=True)
+        self.task = self.progress.add_task("annotate", total=total_bytes, records=0, rate="-")
+
+    def __enter__(self) -> "_Progress":
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def update(self, summary: Summary, bytes_done: int) -> None:
+        self.progress.update(self.task, completed=bytes_done, records=summary.records, rate=f"{summary.rate:.0f}")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl-C (KeyboardInterrupt), so the temporary output is removed.
+
+    RDKit swaps in its own SIGINT handler during some C++ calls (substructure search, CIP labelling) and may
+    swallow a Ctrl-C that arrives exactly then; a second Ctrl-C stops the run. SIGTERM is not affected.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@app.command("annotate")
+def annotate(
+    inputs: Optional[list[str]] = typer.Argument(None, metavar="INPUT...", help="SD (.sdf/.sd/.mol, optionally .gz) or SMILES tables (.smi/.smiles/.csv/.tsv); '-' reads SD from standard input."),
+    example: bool = typer.Option(False, "--example", help="Annotate the small example library shipped with the package."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (format from the extension); default: SD to standard output."),
+    ph: float = typer.Option(7.0, "--ph", help="pH of the scored condition."),
+    temperature: float = typer.Option(25.0, "--temperature", help="Temperature of the scored condition, °C."),
+    hours: float = typer.Option(24.0, "--hours", help="Duration of the scored condition, hours."),
+    conditions: Optional[str] = typer.Option(None, "--conditions", help="Handling presets to score, comma-separated (e.g. silica_methanol,aqueous_acid_workup)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = all cores)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Output format: sdf|csv|jsonl|parquet (default: from the output extension)."),
+    tag_prefix: str = typer.Option("RX_", "--tag-prefix", help="Prefix of the new SD tags / columns."),
+    smiles_column: Optional[str] = typer.Option(None, "--smiles-column", help="SMILES column of table inputs (name or 1-based number); default: auto-detect."),
+    errors: Optional[str] = typer.Option(None, "--errors", help="Also write the failed records, verbatim, to this file."),
+    fail_on_error: bool = typer.Option(False, "--fail-on-error", help="Exit with code 1 when any record failed."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on standard error (only when it is a terminal)."),
+    with_stability: bool = typer.Option(True, "--stability/--no-stability", help="Score hydrolysis and handling risk of each ring (RX_HYDROLYSIS_RISK ...)."),
+    with_basicity: bool = typer.Option(True, "--basicity/--no-basicity", help="Predict the N4 pKaH of each ring (RX_N4_PKA ...)."),
+    chunk_size: int = typer.Option(0, "--chunk-size", min=0, hidden=True, help="Records per chunk (0 = automatic)."),
+) -> None:
+    """Annotate every record with its 1,4-diazepan-2-one sites; the original record text is kept byte for byte."""
+    inputs = list(inputs or [])
+    if example:
+        inputs.append(str(_example_library()))
+    if not inputs:
+        raise _usage_error("no INPUT given (a file, '-' for standard input, or --example)")
+    _check_inputs(inputs)
+    _check_output(output, "output")
+    _check_output(errors, "--errors")
+    if not tag_prefix or any(c in tag_prefix for c in "<>\r\n\t "):
+        raise _usage_error(f"--tag-prefix {tag_prefix!r} is not a valid tag name prefix")
+    try:
+        output_format = format_for(output, fmt)
+        sources = make_sources(inputs)
+    except (ValueError, ReactivityError) as exc:
+        raise _usage_error(str(exc)) from None
+    if output_format == "parquet" and output in (None, "-"):
+        raise _usage_error("parquet output needs a file (-o FILE.parquet)")
+    presets = _conditions(conditions)
+    has_stability, has_basicity = available_extensions()
+    has_stability = has_stability and with_stability
+    has_basicity = has_basicity and with_basicity
+    known = _known_presets() if presets else None
+    if presets and known is not None:
+        unknown = [p for p in presets if p not in known]
+        if unknown:
+            raise _usage_error(f"unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    if has_stability:
+        _check_condition(ph, temperature, hours)
+    if presets and not has_stability:
+        sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (off or not installed); ignored\n")
+    settings = AnnotateSettings(ph=ph, temperature_c=temperature, hours=hours, conditions=presets, tag_prefix=tag_prefix,
+                                output_format=output_format, stability=has_stability, basicity=has_basicity)
+    columns = tag_names(tag_prefix, presets, has_stability, has_basicity)
+    sink = None
+    try:
+        with _interruptible():
+            sink = open_sink(output_format, output, columns, errors)
+            if progress and sys.stderr.isatty():
+                total = sum(s.size or 0 for s in sources) if all(s.size for s in sources) else None
+                with _Progress(total) as bar:
+                    summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, bar.update)
+            else:
+                summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column)
+            sink.commit()
+            sink = None
+    except KeyboardInterrupt:
+        sys.stderr.write("reactivity annotate: interrupted; no output written\n")
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        # The reading end went away (e.g. `| head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except (ReactivityError, OSError) as exc:
+        message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
+        raise _usage_error(message) from None
+    finally:
+        if sink is not None:
+            sink.discard()
+    for warning in summary.warnings:
+        sys.stderr.write(f"reactivity annotate: warning: {warning}\n")
+    sys.stderr.write(f"reactivity annotate: {summary.line()}\n")
+    if fail_on_error and summary.errors:
+        raise typer.Exit(1)

@@ -1,0 +1,718 @@
+"""Batch annotation: a pure per-chunk function plus streaming, ordered, optionally parallel orchestration.
+
+:func:`annotate_chunk` turns a list of raw records (bytes) into annotated
+records; it reads no files and keeps no state, so any backend (joblib here, a
+cluster later) can run it. :func:`run_annotation` reads the inputs in bounded
+chunks, annotates them (``jobs`` worker processes, input order kept) and hands
+each finished chunk to a sink.
+
+>>> from rdkit import Chem
+>>> block = Chem.MolToMolBlock(Chem.MolFromSmiles("CCO")).encode()
+>>> [r.status for r in annotate_chunk([block, b"junk\\n"], AnnotateSettings(chemistry=False))]
+['no_scaffold', 'error']
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Protocol
+
+from rdkit import Chem, rdBase
+
+from ..errors import ReactivityError
+from ..molecule import mol_from_smiles
+from . import tags as T
+from .records import (
+    InputSource,
+    TableLayout,
+    input_size,
+    iter_sd_records,
+    open_input,
+    peek_table,
+)
+
+Status = Literal["ok", "no_scaffold", "error"]
+
+_NEWLINE = re.compile(rb"\r\n|\r|\n")
+_ITEM_NAME = re.compile(rb"<([^>]*)>")
+_TIMESTAMP = re.compile(r"^\[\d\d:\d\d:\d\d\]\s*")
+
+
+@dataclass(frozen=True)
+class AnnotateSettings:
+    """Everything :func:`annotate_chunk` needs besides the records (picklable)."""
+
+    ph: float = 7.0
+    temperature_c: float = 25.0
+    hours: float = 24.0
+    conditions: tuple[str, ...] = ()
+    tag_prefix: str = "RX_"
+    output_format: str = "sdf"
+    table: TableLayout | None = None
+    chemistry: bool = True
+    stability: bool = False
+    basicity: bool = False
+
+    @property
+    def want_smiles(self) -> bool:
+        """Tables (CSV, JSONL, Parquet) carry the input SMILES; SD output does not need it."""
+        return self.output_format != "sdf"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedRecord:
+    """One record after annotation.
+
+    ``raw`` is the record exactly as read; ``body`` is what the SD writer
+    copies (``raw`` without data items already carrying the tag prefix, or a
+    generated molblock for a SMILES-table row); ``tags`` are the new data
+    items, prefixed, in output order.
+    """
+
+    raw: bytes
+    body: bytes
+    newline: bytes
+    name: str
+    smiles: str
+    status: Status
+    tags: dict[str, str]
+    source_row: tuple[str, ...] = ()
+
+
+def available_extensions() -> tuple[bool, bool]:
+    """Whether the stability and basicity modules are installed: ``(stability, basicity)``."""
+    return (
+        importlib.util.find_spec("reactivity.stability") is not None,
+        importlib.util.find_spec("reactivity.basicity") is not None,
+    )
+
+
+# --------------------------------------------------------------------------- record text
+
+
+def molblock_end(record: bytes) -> int:
+    """Index just past the ``M  END`` line (its line ending included), or -1 when there is none.
+
+    >>> molblock_end(b"t\\r\\nM  END\\r\\n> <A>"), molblock_end(b"M  END"), molblock_end(b"x M  END\\n")
+    (11, 6, -1)
+    """
+    position = record.find(b"M  END")
+    while position > 0 and record[position - 1] not in (10, 13):
+        position = record.find(b"M  END", position + 6)
+    if position < 0:
+        return -1
+    line_end = position + 6
+    length = len(record)
+    while line_end < length and record[line_end] not in (10, 13):
+        line_end += 1
+    if line_end < length:
+        line_end += 2 if record[line_end] == 13 and line_end + 1 < length and record[line_end + 1] == 10 else 1
+    return line_end
+
+
+def newline_of(record: bytes) -> bytes:
+    """The first line ending used in a record (LF when it has none).
+
+    >>> newline_of(b"a\\r\\nb"), newline_of(b"a\\rb"), newline_of(b"a")
+    (b'\\r\\n', b'\\r', b'\\n')
+    """
+    match = _NEWLINE.search(record)
+    return match.group() if match else b"\n"
+
+
+def strip_prefixed_items(record: bytes, prefix: bytes) -> bytes:
+    """Remove data items whose name starts with ``prefix`` (an earlier annotation), keep every other byte.
+
+    >>> strip_prefixed_items(b"M  END\\n>  <RX_STATUS>\\nok\\n\\n>  <ID>\\n7\\n\\n", b"RX_")
+    b'M  END\\n>  <ID>\\n7\\n\\n'
+    """
+    if b"<" + prefix not in record:
+        return record
+    start = max(molblock_end(record), 0)
+    kept: list[bytes] = []
+    skipping = False
+    for line in record[start:].splitlines(keepends=True):
+        content = line.rstrip(b"\r\n")
+        if content.startswith(b">"):
+            name = _ITEM_NAME.search(content)
+            skipping = bool(name and name.group(1).startswith(prefix))
+            if not skipping:
+                kept.append(line)
+        elif skipping:
+            if not content.strip():
+                skipping = False
+        else:
+            kept.append(line)
+    return record[:start] + b"".join(kept)
+
+
+def record_title(record: bytes) -> str:
+    """The record's first line (its name), decoded leniently.
+
+    >>> record_title(b"diazepam\\r\\n  RDKit\\r\\n")
+    'diazepam'
+    """
+    match = _NEWLINE.search(record)
+    line = record[: match.start()] if match else record
+    return line.decode("utf-8", "replace").strip()
+
+
+def v3000_atom_numbers(block: str) -> list[int] | None:
+    """The atom numbers written in a V3000 atom block, in block order (None when absent).
+
+    >>> v3000_atom_numbers("M  V30 BEGIN ATOM\\nM  V30 4 C 0 0 0 0\\nM  V30 9 O 0 0 0 0\\nM  V30 END ATOM\\n")
+    [4, 9]
+    """
+    begin = block.find("M  V30 BEGIN ATOM")
+    if begin < 0:
+        return None
+    numbers: list[int] = []
+    continued = False
+    for line in block[begin:].split("\n")[1:]:
+        if line.startswith("M  V30 END ATOM"):
+            break
+        body = line[7:].strip() if line.startswith("M  V30") else ""
+        if not continued and body:
+            token = body.split(None, 1)[0]
+            if not token.isdigit():
+                return None
+            numbers.append(int(token))
+        continued = body.endswith("-")
+    return numbers
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = _TIMESTAMP.sub("", line).strip()
+        if line:
+            return line
+    return ""
+
+
+def _sanitize_reason(exc: Exception) -> str:
+    message = _first_line(str(exc)) or type(exc).__name__
+    return f"sanitize: {message[0].lower()}{message[1:]}"
+
+
+def parse_sd_record(body: bytes) -> tuple[Chem.Mol | None, str, list[int] | None]:
+    """Parse one SD record (explicit H atoms and atom order kept) into ``(mol, error, atom_numbers)``.
+
+    Only the molblock (up to ``M  END``) goes to RDKit; data items are not
+    parsed. ``atom_numbers`` is None when atom ``i`` is number ``i + 1``.
+    A record that only fails because blank lines precede its title is read
+    again without them.
+
+    >>> mol, error, numbers = parse_sd_record(b"\\n  x\\n\\n  1  0  0  0  0  0  0  0  0  0999 V2000\\n"
+    ...     b"    0.0000    0.0000    0.0000 N   0  0  0  0  0  5  0  0  0  0  0  0\\nM  END\\n")
+    >>> mol is None, error
+    (True, 'sanitize: explicit valence for atom # 0 N, 5, is greater than permitted')
+    """
+    if not body.strip():
+        return None, "empty record", None
+    end = molblock_end(body)
+    block = body[:end] if end >= 0 else body
+    # RDKit gets ASCII only: a stray byte in a title or atom line becomes "?" (the output keeps the original bytes).
+    text = (block if block.isascii() else block.translate(_ASCII_ONLY)).decode("ascii")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    mol, error = _read_molblock(text)
+    if mol is None and error and text.startswith("\n"):
+        retry, _ = _read_molblock(text.lstrip("\n"))
+        if retry is not None:
+            mol, error = retry, ""
+    if mol is None:
+        return None, error, None
+    try:
+        Chem.SanitizeMol(mol)
+    except Exception as exc:  # RDKit raises several unrelated exception classes here
+        return None, _sanitize_reason(exc), None
+    numbers = v3000_atom_numbers(text) if "V3000" in text else None
+    if numbers is not None and (len(numbers) != mol.GetNumAtoms() or numbers == list(range(1, len(numbers) + 1))):
+        numbers = None
+    return mol, "", numbers
+
+
+_GENERIC_READ_ERROR = "RDKit could not read the molblock"
+_ASCII_ONLY = bytes(range(128)) + b"?" * 128
+
+
+def _read_molblock(text: str) -> tuple[Chem.Mol | None, str]:
+    with rdBase.CaptureErrorLog() as capture:
+        try:
+            mol = Chem.MolFromMolBlock(text, sanitize=False, removeHs=False, strictParsing=True)
+        except Exception as exc:  # noqa: BLE001 - RDKit parse errors surface as several classes
+            return None, _first_line(str(exc)) or type(exc).__name__
+    if mol is None:
+        try:
+            return None, _first_line(capture.messages) or _GENERIC_READ_ERROR
+        except UnicodeDecodeError:
+            return None, _GENERIC_READ_ERROR
+    return mol, ""
+
+
+def diagnose_molblock(text: str) -> str:
+    """Why RDKit rejects a molblock: parse it once more with RDKit's warning log routed into a string.
+
+    The molfile parser reports most problems on RDKit's warning log, which
+    :class:`rdkit.rdBase.CaptureErrorLog` does not see. This is only called for
+    records that failed, outside any ``BlockLogs`` block; the log switches are
+    restored afterwards and RDKit logging is left on its C++ streams.
+
+    >>> diagnose_molblock("x\\n\\n\\n  1  0  0  0  0  0  0  0  0  0999 V2000\\n    0.0 0.0 0.0 C   0  0\\n")
+    "Atom line too short: '    0.0 0.0 0.0 C   0  0' on line 5"
+    >>> rdBase.LogStatus().splitlines()[-1]
+    'rdApp.error:enabled'
+    """
+    states = dict(line.split(":", 1) for line in rdBase.LogStatus().splitlines() if ":" in line)
+    buffer = io.StringIO()
+    previous = sys.stderr
+    rdBase.LogToPythonStderr()
+    rdBase.EnableLog("rdApp.error")
+    rdBase.EnableLog("rdApp.warning")
+    sys.stderr = buffer
+    try:
+        Chem.MolFromMolBlock(text, sanitize=False, removeHs=False, strictParsing=True)
+    except Exception as exc:  # noqa: BLE001 - any RDKit failure is a reason to report
+        buffer.write(f"{exc}\n")
+    finally:
+        sys.stderr = previous
+        rdBase.LogToCppStreams()
+        for name, state in states.items():
+            (rdBase.EnableLog if state.strip() == "enabled" else rdBase.DisableLog)(name.strip())
+    return _first_line(buffer.getvalue()) or _GENERIC_READ_ERROR
+
+
+# --------------------------------------------------------------------------- per-chunk work
+
+
+@dataclass(slots=True)
+class _Work:
+    """A record in flight inside one chunk."""
+
+    raw: bytes
+    body: bytes
+    newline: bytes
+    name: str
+    mol: Chem.Mol | None = None
+    error: str = ""
+    numbers: list[int] | None = None
+    smiles: str = ""
+    cells: tuple[str, ...] = ()
+    rings: tuple[Any, ...] = ()
+    related: tuple[str, ...] = ()
+    n4_pka: float | None = None
+    sections: list[T.Section] = field(default_factory=list)
+
+
+def _table_work(raw: bytes, layout: TableLayout) -> _Work:
+    cells = tuple(layout.split(raw))
+    smiles = cells[layout.smiles_index].strip() if layout.smiles_index < len(cells) else ""
+    name = cells[layout.name_index].strip() if layout.name_index is not None and layout.name_index < len(cells) else ""
+    work = _Work(raw, b"", b"\n", name, smiles=smiles, cells=cells)
+    try:
+        work.mol = mol_from_smiles(smiles)
+    except ReactivityError as exc:
+        work.error = str(exc)
+    return work
+
+
+def _sd_work(raw: bytes, prefix: bytes) -> _Work:
+    body = strip_prefixed_items(raw, prefix)
+    work = _Work(raw, body, newline_of(body), record_title(body))
+    work.mol, work.error, work.numbers = parse_sd_record(body)
+    return work
+
+
+def _explain_read_failures(works: Sequence[_Work]) -> None:
+    """Replace the generic read error by RDKit's own first message (after the quiet block)."""
+    for work in works:
+        if work.error == _GENERIC_READ_ERROR:
+            end = molblock_end(work.body)
+            text = (work.body[:end] if end >= 0 else work.body).translate(_ASCII_ONLY).decode("ascii")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            work.error = diagnose_molblock(text)
+
+
+# Every near-miss rule of ``related_scaffolds`` needs a ring nitrogen (tested in
+# tests/test_annotate.py), so molecules without one skip those searches.
+_RING_NITROGEN = Chem.MolFromSmarts("[#7;R]")
+
+
+def _perceive(work: _Work) -> None:
+    from .. import perceive, related_scaffolds
+
+    try:
+        work.rings = tuple(perceive(work.mol))
+        if not work.rings and work.mol.HasSubstructMatch(_RING_NITROGEN):
+            work.related = tuple(related_scaffolds(work.mol))
+    except ReactivityError as exc:
+        work.error = f"perception: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one bad molecule must not stop a library
+        work.error = f"internal error in perception: {type(exc).__name__}: {T.one_line(str(exc))}"
+
+
+def _number_function(numbers: list[int] | None) -> T.AtomNumber:
+    if numbers is None:
+        return lambda index: index + 1
+    return lambda index: numbers[index]
+
+
+def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
+    """RX_N4_PKA and RX_N4_PROTONATED_FRACTION: one batched model call per chunk."""
+    from .. import basicity
+
+    results = basicity.predict_basicity_many([w.mol for w in hits], settings.ph)
+    for work, result in zip(hits, results):
+        work.n4_pka = result.n4_pka
+        work.sections.append(T.basicity_tags(result, _number_function(work.numbers)))
+
+
+def _add_stability(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
+    """RX_HYDROLYSIS_RISK, RX_STABLE_PH_WINDOW, RX_SILICA_MEOH_RISK, RX_RISK_<PRESET>, RX_WARNINGS.
+
+    Uses the rings already perceived and the N4 pKa from basicity when known;
+    the nearest-reference search is skipped (it costs more than the rest of
+    the annotation of a record).
+    """
+    from .. import stability
+
+    presets = tuple(dict.fromkeys((*settings.conditions, "silica_methanol")))
+    for work in hits:
+        try:
+            result = stability.assess_rings(
+                work.mol, work.rings, settings.ph, settings.temperature_c, settings.hours,
+                n4_pka=work.n4_pka, conditions=presets, with_references=False,
+            )
+        except Exception as exc:  # noqa: BLE001 - one molecule's failure must not drop the others' scores
+            work.sections.append(T.warning_tags(f"stability not scored: {type(exc).__name__}: {exc}"))
+            continue
+        work.sections.append(T.stability_tags(result, settings.conditions, _number_function(work.numbers)))
+
+
+def _add_extension(name: str, adder: Callable[[Sequence[_Work], AnnotateSettings], None], hits: Sequence[_Work], settings: AnnotateSettings) -> None:
+    """Run one optional scorer on the chunk's hits; if it fails as a whole, record why and carry on."""
+    if not hits:
+        return
+    try:
+        adder(hits, settings)
+    except Exception as exc:  # noqa: BLE001 - the core annotation stands without the extension
+        for work in hits:
+            work.sections.append(T.warning_tags(f"{name} not scored: {type(exc).__name__}: {exc}"))
+
+
+def _numbering(settings: AnnotateSettings) -> dict[str, str]:
+    """How atom numbers count, for the JSON tag (SD atom block, or SMILES order for table rows)."""
+    if settings.table is not None:
+        return {"atom_numbering": "1-based, in the order of the atoms in the input SMILES"}
+    return {}
+
+
+def _finish(work: _Work, settings: AnnotateSettings, context: dict[str, Any], shared: dict[tuple[str, ...], dict[str, str]]) -> AnnotatedRecord:
+    prefix = settings.tag_prefix
+    if not work.error and not work.rings and not work.sections:
+        # Most records of a library: identical tags, built once per chunk (read-only, shared).
+        tags = shared.get(work.related)
+        if tags is None:
+            sections = [T.related_scaffold_tags(work.related)] if work.related else []
+            tags = shared[work.related] = T.assemble_tags(prefix, "no_scaffold", sections, 0, _numbering(settings))
+        return _record(work, settings, "no_scaffold", tags)
+    if work.error:
+        status: Status = "error"
+        sections = [T.error_tags(work.error)]
+        count = 0
+    else:
+        number = _number_function(work.numbers)
+        status = "ok" if work.rings else "no_scaffold"
+        count = len(work.rings)
+        sections = [T.scaffold_tags(work.rings, number), T.competing_site_tags(work.rings, number)]
+        if work.related:
+            sections.append(T.related_scaffold_tags(work.related))
+        sections.extend(work.sections)
+    tags = T.assemble_tags(prefix, status, sections, count, {**_numbering(settings), **(context if status == "ok" else {})})
+    return _record(work, settings, status, tags)
+
+
+def _record(work: _Work, settings: AnnotateSettings, status: Status, tags: dict[str, str]) -> AnnotatedRecord:
+    smiles = work.smiles
+    if settings.want_smiles and not smiles and work.mol is not None:
+        try:
+            smiles = Chem.MolToSmiles(Chem.RemoveHs(work.mol, sanitize=False))
+        except Exception:  # noqa: BLE001 - SMILES is a convenience column
+            smiles = ""
+    body = work.body
+    if settings.table is not None and settings.output_format == "sdf":
+        body = _table_row_as_molblock(work, settings.table)
+    return AnnotatedRecord(work.raw, body, work.newline, work.name, smiles, status, tags, work.cells)
+
+
+_EMPTY_MOLBLOCK = "\n  reactivity\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n"
+
+
+def _table_row_as_molblock(work: _Work, layout: TableLayout) -> bytes:
+    """An SD record for a SMILES-table row: molblock (empty when unreadable) and the row's cells as data items."""
+    block = _EMPTY_MOLBLOCK
+    if work.mol is not None:
+        try:
+            block = Chem.MolToMolBlock(work.mol)
+        except Exception:  # noqa: BLE001
+            block = _EMPTY_MOLBLOCK
+    title = work.name.replace("\n", " ")
+    block = title + block[block.find("\n") :]
+    items = "".join(
+        f">  <{column or f'column_{i + 1}'}>\n{T.one_line(value)}\n\n"
+        for i, (column, value) in enumerate(zip(layout.columns, work.cells))
+    )
+    return (block + items).encode("utf-8")
+
+
+_HIT_BATCH = 64
+
+
+def annotate_chunk(raw_records: list[bytes], settings: AnnotateSettings) -> list[AnnotatedRecord]:
+    """Annotate a list of raw records (SD record bytes, or table rows when ``settings.table`` is set).
+
+    Pure: same input, same output; no files, no global state. One record in,
+    one record out, same order; a record that cannot be read is an ``error``
+    record, never an exception. Molecules are released as soon as their record
+    is finished (many live RDKit molecules slow everything down), and the
+    scorers run on batches of at most 64 ring-bearing molecules.
+    """
+    prefix = settings.tag_prefix.encode("ascii")
+    context: dict[str, Any] = {}
+    if settings.stability or settings.basicity:
+        context["scored_condition"] = {"ph": settings.ph, "temperature_c": settings.temperature_c, "hours": settings.hours}
+    shared: dict[tuple[str, ...], dict[str, str]] = {}
+    results: list[AnnotatedRecord | None] = [None] * len(raw_records)
+    hits: list[tuple[int, _Work]] = []
+    unread: list[tuple[int, _Work]] = []
+
+    def finish_hits() -> None:
+        works = [work for _, work in hits]
+        if settings.basicity:
+            _add_extension("basicity", _add_basicity, works, settings)
+        if settings.stability:
+            _add_extension("stability", _add_stability, works, settings)
+        for index, work in hits:
+            results[index] = _finish(work, settings, context, shared)
+        hits.clear()
+
+    with rdBase.BlockLogs():
+        for index, raw in enumerate(raw_records):
+            work = _table_work(raw, settings.table) if settings.table is not None else _sd_work(raw, prefix)
+            if settings.chemistry and work.mol is not None and not work.error:
+                _perceive(work)
+            if work.rings and not work.error:
+                hits.append((index, work))
+                if len(hits) >= _HIT_BATCH:
+                    finish_hits()
+            elif work.error == _GENERIC_READ_ERROR and settings.table is None:
+                unread.append((index, work))
+            else:
+                results[index] = _finish(work, settings, context, shared)
+        if hits:
+            finish_hits()
+    # Outside the quiet block: ask RDKit once more why these records could not be read.
+    _explain_read_failures([work for _, work in unread])
+    for index, work in unread:
+        results[index] = _finish(work, settings, context, shared)
+    return results  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedChunk:
+    """A chunk ready for a sink: SD bytes or table rows, the failed records verbatim, and counts.
+
+    ``header`` is the header line of a table input (written once above its failed rows in ``--errors``).
+    """
+
+    count: int
+    ok: int
+    no_scaffold: int
+    errors: int
+    sd: bytes
+    rows: list[dict[str, Any]]
+    failed: list[bytes]
+    bytes_in: int
+    header: bytes = b""
+
+
+def annotate_and_render(raw_records: list[bytes], settings: AnnotateSettings) -> RenderedChunk:
+    """Worker entry point: :func:`annotate_chunk` plus rendering, so only compact results cross process boundaries."""
+    from .writers import render_rows, render_sd
+
+    records = annotate_chunk(raw_records, settings)
+    statuses = [r.status for r in records]
+    failed = [_failed_text(r, settings) for r in records if r.status == "error"]
+    if settings.output_format == "sdf":
+        sd, rows = render_sd(records), []
+    else:
+        sd, rows = b"", render_rows(records)
+    return RenderedChunk(
+        len(records),
+        statuses.count("ok"),
+        statuses.count("no_scaffold"),
+        statuses.count("error"),
+        sd,
+        rows,
+        failed,
+        sum(len(r) for r in raw_records) + (0 if settings.table is not None else 5 * len(raw_records)),
+        settings.table.header if settings.table is not None else b"",
+    )
+
+
+def _failed_text(record: AnnotatedRecord, settings: AnnotateSettings) -> bytes:
+    if settings.table is not None:
+        return record.raw if record.raw.endswith((b"\n", b"\r")) else record.raw + b"\n"
+    raw = record.raw
+    if raw and not raw.endswith((b"\n", b"\r")):
+        raw += record.newline
+    return raw + b"$$$$" + record.newline
+
+
+class Sink(Protocol):
+    """Where rendered chunks go (see :mod:`reactivity.batch.writers`)."""
+
+    def write(self, chunk: RenderedChunk, start_index: int) -> None: ...
+
+
+@dataclass
+class Summary:
+    """Counts and timing of one run."""
+
+    records: int = 0
+    ok: int = 0
+    no_scaffold: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        """Records per second."""
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a run.
+
+        >>> Summary(10, 2, 7, 1, 2.0).line()
+        '10 records: 2 with scaffold, 7 no scaffold, 1 errors in 2.0 s (5 records/s)'
+        """
+        return (
+            f"{self.records} records: {self.ok} with scaffold, {self.no_scaffold} no scaffold, "
+            f"{self.errors} errors in {self.seconds:.1f} s ({self.rate:.0f} records/s)"
+        )
+
+
+def _batched(items: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def iter_chunks(
+    sources: Sequence[InputSource], settings: AnnotateSettings, chunk_size: int, smiles_column: str | None = None
+) -> Iterator[tuple[list[bytes], AnnotateSettings]]:
+    """Read the inputs in order as ``(raw_records, settings)`` chunks; a chunk never spans two inputs."""
+    for source in sources:
+        stream = open_input(source.name)
+        try:
+            if source.kind == "sd":
+                records: Iterable[bytes] = (r.raw for r in iter_sd_records(stream, source.warnings))
+                chunk_settings = replace(settings, table=None)
+            else:
+                layout, records = peek_table(stream, source.name, smiles_column, source.warnings)
+                chunk_settings = replace(settings, table=layout)
+            for batch in _batched(records, chunk_size):
+                yield batch, chunk_settings
+        finally:
+            if source.name != "-":
+                stream.close()
+
+
+def make_sources(names: Sequence[str]) -> list[InputSource]:
+    """Describe the inputs (kind and size) and fail early on an unknown type.
+
+    >>> make_sources(["-"])[0].kind
+    'sd'
+    """
+    from .records import input_kind
+
+    return [InputSource(name, input_kind(name), input_size(name)) for name in names]
+
+
+def run_annotation(
+    sources: Sequence[InputSource],
+    sink: Sink,
+    settings: AnnotateSettings,
+    jobs: int = 1,
+    chunk_size: int = 0,
+    smiles_column: str | None = None,
+    on_chunk: Callable[[Summary, int], None] | None = None,
+) -> Summary:
+    """Annotate every input in order into ``sink``; memory stays bounded by a few chunks.
+
+    ``jobs`` worker processes (1: in this process; 0: all cores). ``on_chunk``
+    is called after each chunk with the running summary and the input bytes done.
+    """
+    if jobs == 0:
+        import os
+
+        jobs = os.cpu_count() or 1
+    if chunk_size <= 0:
+        chunk_size = 500
+    summary = Summary()
+    started = time.perf_counter()
+    chunks = iter_chunks(sources, settings, chunk_size, smiles_column)
+    results: Iterable[RenderedChunk]
+    if jobs == 1:
+        results = (annotate_and_render(batch, chunk_settings) for batch, chunk_settings in chunks)
+    else:
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
+        results = parallel(delayed(annotate_and_render)(batch, chunk_settings) for batch, chunk_settings in chunks)
+    bytes_done = 0
+    for rendered in results:
+        sink.write(rendered, summary.records)
+        summary.records += rendered.count
+        summary.ok += rendered.ok
+        summary.no_scaffold += rendered.no_scaffold
+        summary.errors += rendered.errors
+        bytes_done += rendered.bytes_in
+        summary.seconds = time.perf_counter() - started
+        if on_chunk is not None:
+            on_chunk(summary, bytes_done)
+    summary.seconds = time.perf_counter() - started
+    for source in sources:
+        summary.warnings.extend(f"{source.name}: {w}" for w in source.warnings)
+    return summary
+
+
+__all__ = [
+    "AnnotateSettings",
+    "AnnotatedRecord",
+    "RenderedChunk",
+    "Summary",
+    "annotate_and_render",
+    "annotate_chunk",
+    "available_extensions",
+    "iter_chunks",
+    "make_sources",
+    "parse_sd_record",
+    "run_annotation",
+    "strip_prefixed_items",
+]

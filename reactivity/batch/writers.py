@@ -1,0 +1,313 @@
+"""Output: SD (original bytes + new data items), CSV, JSONL and Parquet, written atomically.
+
+Every file output goes to a temporary file beside the target and is renamed
+onto the target only when the run succeeds; an interrupted run removes the
+temporary file and never leaves a partial file under the target name.
+
+>>> from reactivity.batch.annotate import AnnotatedRecord
+>>> rec = AnnotatedRecord(b"", b"x\\r\\nM  END\\r\\n", b"\\r\\n", "x", "", "no_scaffold", {"RX_STATUS": "no_scaffold"})
+>>> render_sd([rec])
+b'x\\r\\nM  END\\r\\n>  <RX_STATUS>\\r\\nno_scaffold\\r\\n\\r\\n$$$$\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from .annotate import AnnotatedRecord, RenderedChunk
+
+FORMATS = ("sdf", "csv", "jsonl", "parquet")
+_EXTENSIONS = {".sdf": "sdf", ".sd": "sdf", ".mol": "sdf", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_for(path: str | None, explicit: str | None) -> str:
+    """The output format: ``explicit`` if given, else from the extension (``.gz`` ignored), else SD.
+
+    >>> format_for("out.csv", None), format_for("out.sdf.gz", None), format_for(None, None), format_for("x.txt", "jsonl")
+    ('csv', 'sdf', 'sdf', 'jsonl')
+    """
+    if explicit:
+        if explicit not in FORMATS:
+            raise ValueError(f"unknown format {explicit!r} (choose from {', '.join(FORMATS)})")
+        return explicit
+    if path is None or path == "-":
+        return "sdf"
+    name = path.lower().removesuffix(".gz")
+    for extension, fmt in _EXTENSIONS.items():
+        if name.endswith(extension):
+            return fmt
+    raise ValueError(f"cannot tell the output format from {path!r}; use --format {'|'.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------- rendering (runs in workers)
+
+
+def _needs_blank_line(body: bytes, newline: bytes) -> bool:
+    """Whether a blank line must separate the body's last data item from the new ones.
+
+    >>> _needs_blank_line(b"M  END\\n", b"\\n"), _needs_blank_line(b"M  END\\n> <A>\\n1\\n", b"\\n")
+    (False, True)
+    """
+    if not body or body.endswith(newline + newline) or body.endswith((b"\n\n", b"\r\r", b"\n\r\n")):
+        return False
+    cut = max(body.rfind(b"\n", 0, len(body) - 1), body.rfind(b"\r", 0, len(body) - 2))
+    last = body[cut + 1 :]
+    return bool(last.strip()) and not last.startswith(b"M  END")
+
+
+def render_sd(records: Sequence[AnnotatedRecord]) -> bytes:
+    """SD text of annotated records: each body byte for byte, then its new data items, then ``$$$$``.
+
+    Data items use the record's own line ending; a line ending (and a blank
+    line after a last data item) is added only when the body lacks it.
+    """
+    out: list[bytes] = []
+    rendered: dict[tuple[int, bytes], bytes] = {}
+    for record in records:
+        nl = record.newline
+        body = record.body
+        out.append(body)
+        if body and not body.endswith((b"\n", b"\r")):
+            out.append(nl)
+            body += nl
+        if _needs_blank_line(body, nl):
+            out.append(nl)
+        key = (id(record.tags), nl)
+        items = rendered.get(key)
+        if items is None:
+            items = rendered[key] = b"".join(
+                b">  <" + name.encode("utf-8") + b">" + nl + value.encode("utf-8", "replace") + nl + nl
+                for name, value in record.tags.items()
+            ) + b"$$$$" + nl
+        out.append(items)
+    return b"".join(out)
+
+
+def render_rows(records: Sequence[AnnotatedRecord]) -> list[dict[str, Any]]:
+    """One row per record: name, SMILES and tags (the writer adds the input index)."""
+    return [{"name": r.name, "smiles": r.smiles, **r.tags} for r in records]
+
+
+def neutralize_cell(value: str) -> str:
+    """Stop a spreadsheet from executing a cell (``=``, ``+``, ``-``, ``@`` at the start) by quoting it with ``'``.
+
+    >>> neutralize_cell("=HYPERLINK(1)"), neutralize_cell("-1.5"), neutralize_cell("CCO")
+    ("'=HYPERLINK(1)", "'-1.5", 'CCO')
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+# --------------------------------------------------------------------------- atomic files
+
+
+class AtomicFile:
+    """A binary file written beside ``target`` under a temporary name and renamed onto it by :meth:`commit`.
+
+    ``target`` None (or ``-``) writes to standard output directly. ``.gz``
+    targets are gzip-compressed.
+    """
+
+    def __init__(self, target: str | None):
+        self.target = None if target in (None, "-") else Path(target)
+        self._temp: str | None = None
+        self._raw: BinaryIO
+        if self.target is None:
+            self._raw = sys.stdout.buffer
+            self.stream: BinaryIO = self._raw
+            return
+        directory = self.target.parent if str(self.target.parent) else Path(".")
+        fd, self._temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; the result is an ordinary file
+        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
+        self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=6) if self.target.name.endswith(".gz") else self._raw  # type: ignore[assignment]
+
+    def commit(self) -> None:
+        """Flush, close and move the temporary file onto the target."""
+        if self.target is None:
+            self._raw.flush()
+            return
+        if self.stream is not self._raw:
+            self.stream.close()
+        self._raw.close()
+        assert self._temp is not None
+        os.replace(self._temp, self.target)
+        self._temp = None
+
+    def discard(self) -> None:
+        """Close and delete the temporary file (the target is left untouched)."""
+        if self.target is None or self._temp is None:
+            return
+        try:
+            if self.stream is not self._raw:
+                self.stream.close()
+            self._raw.close()
+        finally:
+            try:
+                os.unlink(self._temp)
+            except FileNotFoundError:
+                pass
+            self._temp = None
+
+
+# --------------------------------------------------------------------------- sinks
+
+
+class _BaseSink:
+    def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None):
+        self.columns = tuple(columns)
+        self.file = AtomicFile(target)
+        self.errors = AtomicFile(errors_target) if errors_target else None
+        self._errors_header = b""
+
+    def write(self, chunk: RenderedChunk, start_index: int) -> None:
+        """Write one rendered chunk (and its failed records to the errors file, under their table header)."""
+        if self.errors is not None and chunk.failed:
+            if chunk.header and chunk.header != self._errors_header:
+                self.errors.stream.write(chunk.header)
+                self._errors_header = chunk.header
+            for raw in chunk.failed:
+                self.errors.stream.write(raw)
+        self._write(chunk, start_index)
+
+    def _write(self, chunk: RenderedChunk, start_index: int) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """Write trailers (format specific)."""
+
+    def commit(self) -> None:
+        """Finish and rename every output onto its target."""
+        self._finish()
+        self.file.commit()
+        if self.errors is not None:
+            self.errors.commit()
+
+    def discard(self) -> None:
+        """Drop every temporary output."""
+        try:
+            self.file.discard()
+        finally:
+            if self.errors is not None:
+                self.errors.discard()
+
+    def _table_rows(self, chunk: RenderedChunk, start_index: int) -> list[dict[str, Any]]:
+        return [{"index": start_index + i, **row} for i, row in enumerate(chunk.rows)]
+
+
+class SDSink(_BaseSink):
+    """SD output: the rendered bytes of each chunk, in order."""
+
+    def _write(self, chunk: RenderedChunk, start_index: int) -> None:
+        self.file.stream.write(chunk.sd)
+
+
+class CSVSink(_BaseSink):
+    """CSV: header ``index,name,smiles,<tags>``; cells a spreadsheet would execute are neutralized."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._text = io.TextIOWrapper(self.file.stream, encoding="utf-8", newline="", write_through=True)  # type: ignore[arg-type]
+        self._csv = csv.writer(self._text, lineterminator="\n")
+        self._csv.writerow(self.columns)
+
+    def _write(self, chunk: RenderedChunk, start_index: int) -> None:
+        for row in self._table_rows(chunk, start_index):
+            self._csv.writerow(
+                [str(row[c]) if c == "index" else neutralize_cell(str(row.get(c, ""))) for c in self.columns]
+            )
+
+    def _finish(self) -> None:
+        self._text.flush()
+        self._text.detach()
+
+    def discard(self) -> None:
+        try:
+            self._text.detach()  # never let the wrapper close standard output
+        except ValueError:
+            pass
+        super().discard()
+
+
+class JSONLSink(_BaseSink):
+    """JSON Lines: one object per record with ``index``, ``name``, ``smiles`` and the tags."""
+
+    def _write(self, chunk: RenderedChunk, start_index: int) -> None:
+        lines = [json.dumps({c: row.get(c) for c in self.columns if c in row}, ensure_ascii=False) for row in self._table_rows(chunk, start_index)]
+        if lines:
+            self.file.stream.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class ParquetSink(_BaseSink):
+    """Parquet via pyarrow: ``index`` int64, every other column a string; one row group per batch of rows."""
+
+    ROW_GROUP = 20000
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        self._schema = pa.schema([(c, pa.int64() if c == "index" else pa.string()) for c in self.columns])
+        self._writer = pq.ParquetWriter(self.file.stream, self._schema)
+        self._pending: list[dict[str, Any]] = []
+
+    def _write(self, chunk: RenderedChunk, start_index: int) -> None:
+        self._pending.extend(self._table_rows(chunk, start_index))
+        if len(self._pending) >= self.ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        columns = {c: [row.get(c) for row in self._pending] for c in self.columns}
+        self._writer.write_table(self._pa.table(columns, schema=self._schema))
+        self._pending = []
+
+    def _finish(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def discard(self) -> None:
+        try:
+            self._writer.close()
+        except Exception:  # noqa: BLE001 - the file is being thrown away
+            pass
+        super().discard()
+
+
+def open_sink(fmt: str, target: str | None, tag_columns: Sequence[str], errors_target: str | None = None) -> _BaseSink:
+    """The sink for a format. Table formats get the columns ``index, name, smiles`` then ``tag_columns``."""
+    if fmt == "sdf":
+        return SDSink(target, (), errors_target)
+    columns = ("index", "name", "smiles", *tag_columns)
+    sink_type = {"csv": CSVSink, "jsonl": JSONLSink, "parquet": ParquetSink}[fmt]
+    return sink_type(target, columns, errors_target)
+
+
+__all__ = [
+    "AtomicFile",
+    "CSVSink",
+    "FORMATS",
+    "JSONLSink",
+    "ParquetSink",
+    "SDSink",
+    "format_for",
+    "neutralize_cell",
+    "open_sink",
+    "render_rows",
+    "render_sd",
+]
