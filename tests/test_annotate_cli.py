@@ -22,7 +22,9 @@ from reactivity.cli import app
 runner = CliRunner()
 EXAMPLE = str(resources.files("reactivity").joinpath("data", "example_library.sdf"))
 FAST = ["--no-basicity", "--no-stability", "--no-progress"]
-CLI = [sys.executable, "-c", "from reactivity.cli import main; main()"]
+# -P: do not put the current directory on sys.path (in the source tree, its reactivity/ folder would shadow the
+# installed package, whose reactivity.cli comes from cli/)
+CLI = [sys.executable, "-P", "-c", "from reactivity.cli import main; main()"]
 
 
 def _records(data: bytes) -> list[bytes]:
