@@ -30,6 +30,7 @@ from rdkit import Chem
 from rdkit.Chem import Crippen, rdFingerprintGenerator, rdPartialCharges
 
 from .errors import ModelIntegrityError, RuleDataError
+from .forest import TreeEnsemble
 from .molecule import FreeBaseView, free_base_view, quiet_rdkit
 
 MODEL_ARTEFACT = "pka_model.joblib"
@@ -107,7 +108,7 @@ class BasicityResult:
     n4_protonated_fraction: float | None
     n4_class: str | None
     sites: tuple[BasicSite, ...]
-    logp_crippen: float
+    logp_crippen: float | None
     logd_curve: tuple[tuple[float, float], ...]
     free_base_ph_99: float | None
     assumptions: tuple[str, ...]
@@ -516,11 +517,15 @@ def minmax_similarity(query: np.ndarray, reference: np.ndarray, chunk: int = 32)
     >>> [[round(float(x), 2) for x in row] for row in minmax_similarity(a, b)]
     [[0.67, 0.0]]
     """
+    query = np.asarray(query, dtype=np.float32)
+    reference = np.asarray(reference, dtype=np.float32)
+    reference_sums = reference.sum(axis=1)
     out = np.zeros((query.shape[0], reference.shape[0]), dtype=np.float32)
     for start in range(0, query.shape[0], chunk):
-        q = query[start : start + chunk, None, :]
-        low = np.minimum(q, reference[None, :, :]).sum(axis=2)
-        high = np.maximum(q, reference[None, :, :]).sum(axis=2)
+        q = query[start : start + chunk]
+        low = np.minimum(q[:, None, :], reference[None, :, :]).sum(axis=2)
+        # sum(max(a, b)) = sum(a) + sum(b) - sum(min(a, b)): one elementwise pass instead of two
+        high = q.sum(axis=1)[:, None] + reference_sums[None, :] - low
         out[start : start + chunk] = np.where(high > 0, low / np.maximum(high, 1e-9), 1.0)
     return out
 
@@ -535,6 +540,8 @@ def load_pka_model() -> dict[str, Any]:
     model = load_artefact(MODEL_ARTEFACT)
     if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
         raise ModelIntegrityError(f"{MODEL_ARTEFACT}: built for other features; rebuild with 'reactivity train'")
+    if not isinstance(model.get("model"), TreeEnsemble):
+        raise ModelIntegrityError(f"{MODEL_ARTEFACT}: not a reactivity tree ensemble; rebuild with 'reactivity train'")
     return model
 
 
@@ -634,10 +641,11 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
     return tuple(perceive(mol))
 
 
-def _plan(mol: Chem.Mol) -> _Job:
+def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None) -> _Job:
     prepared = free_base_view(mol)
     sites = list(find_basic_sites(prepared.mol))
-    rings = _perceive_rings(mol)
+    if rings is None:
+        rings = _perceive_rings(mol)
     n4_roles: dict[int, str] = {}
     first: tuple[int, str] | None = None
     notes: list[str] = []
@@ -677,8 +685,17 @@ def _nearest(model: dict[str, Any], sims: np.ndarray, k: int = 3) -> tuple[Train
     )
 
 
-def predict_basicity_many(mols: Sequence[Chem.Mol], ph: float = 7.4) -> list[BasicityResult]:
+def predict_basicity_many(
+    mols: Sequence[Chem.Mol],
+    ph: float = 7.4,
+    rings: Sequence[Sequence[Any]] | None = None,
+    workup: bool = True,
+) -> list[BasicityResult]:
     """Basicity of many molecules, with one model call for all sites of all molecules.
+
+    ``rings``: the molecules' :func:`reactivity.perceive` results, when the caller has them already (saves a
+    second perception). ``workup=False`` skips the Crippen logP and the logD curve (``logp_crippen`` None,
+    ``logd_curve`` empty), which a batch annotation does not report; the free-base pH is still given.
 
     >>> from reactivity.molecule import mol_from_smiles
     >>> results = predict_basicity_many([mol_from_smiles("C1CCNCC1"), mol_from_smiles("CC(N)=O")])
@@ -686,7 +703,9 @@ def predict_basicity_many(mols: Sequence[Chem.Mol], ph: float = 7.4) -> list[Bas
     (1, 0, True)
     """
     model = load_pka_model()
-    jobs = [_plan(mol) for mol in mols]
+    if rings is not None and len(rings) != len(mols):
+        raise ValueError("rings must give one perception result per molecule")
+    jobs = [_plan(mol, None if rings is None else rings[i]) for i, mol in enumerate(mols)]
     blocks = [site_features(job.prepared.mol, job.sites) for job in jobs]
     all_features = np.vstack(blocks) if blocks else np.zeros((0, 1))
     if all_features.shape[0]:
@@ -717,7 +736,7 @@ def predict_basicity_many(mols: Sequence[Chem.Mol], ph: float = 7.4) -> list[Bas
                 )
             )
             row += 1
-        results.append(_assemble(mol, job, tuple(sites), ph))
+        results.append(_assemble(mol, job, tuple(sites), ph, workup))
     return results
 
 
@@ -732,7 +751,7 @@ def predict_basicity(mol: Chem.Mol, ph: float = 7.4) -> BasicityResult:
     return predict_basicity_many([mol], ph)[0]
 
 
-def _assemble(mol: Chem.Mol, job: _Job, sites: tuple[BasicSite, ...], ph: float) -> BasicityResult:
+def _assemble(mol: Chem.Mol, job: _Job, sites: tuple[BasicSite, ...], ph: float, workup: bool = True) -> BasicityResult:
     n4_pka = n4_band = n4_fraction = None
     n4_class = None
     if job.first_n4 is not None:
@@ -742,8 +761,10 @@ def _assemble(mol: Chem.Mol, job: _Job, sites: tuple[BasicSite, ...], ph: float)
             for site in sites:
                 if site.atom == original:
                     n4_pka, n4_band, n4_fraction = site.pka, site.band, site.protonated_fraction
-    with quiet_rdkit():
-        logp = float(Crippen.MolLogP(job.prepared.mol))
+    logp: float | None = None
+    if workup:
+        with quiet_rdkit():
+            logp = float(Crippen.MolLogP(job.prepared.mol))
     pkas = [site.pka for site in sites]
     assumptions = list(_ASSUMPTIONS_BASE)
     assumptions.extend(job.notes)
@@ -773,8 +794,8 @@ def _assemble(mol: Chem.Mol, job: _Job, sites: tuple[BasicSite, ...], ph: float)
         n4_protonated_fraction=n4_fraction,
         n4_class=n4_class,
         sites=sites,
-        logp_crippen=round(logp, 3) + 0.0,
-        logd_curve=logd_curve(logp, pkas),
+        logp_crippen=None if logp is None else round(logp, 3) + 0.0,
+        logd_curve=() if logp is None else logd_curve(logp, pkas),
         free_base_ph_99=free_base,
         assumptions=tuple(assumptions),
     )

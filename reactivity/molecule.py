@@ -142,10 +142,12 @@ class FreeBaseView:
             return None
 
 
-def _is_protonated_nitrogen(atom: Chem.Atom) -> bool:
-    if atom.GetAtomicNum() != 7 or atom.GetFormalCharge() != 1 or atom.GetTotalNumHs(includeNeighbors=True) == 0:
-        return False
-    return not any(neighbour.GetFormalCharge() < 0 for neighbour in atom.GetNeighbors())
+_PROTONATED_NITROGEN = Chem.MolFromSmarts("[#7+;!H0;!$([#7]~[*-])]")
+
+
+def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
+    """Indices of N+ atoms carrying H (explicit H atoms counted) and no negatively charged neighbour."""
+    return {match[0] for match in mol.GetSubstructMatches(_PROTONATED_NITROGEN)}
 
 
 def free_base_view(mol: Chem.Mol) -> FreeBaseView:
@@ -161,8 +163,8 @@ def free_base_view(mol: Chem.Mol) -> FreeBaseView:
     >>> view.mol.GetNumAtoms(), view.original_index
     (2, (0, 1))
     """
-    has_h_atoms = any(atom.GetAtomicNum() == 1 for atom in mol.GetAtoms())
-    protonated = {atom.GetIdx() for atom in mol.GetAtoms() if _is_protonated_nitrogen(atom)}
+    has_h_atoms = mol.GetNumAtoms() != mol.GetNumHeavyAtoms()
+    protonated = _protonated_nitrogens(mol)
     if not has_h_atoms and not protonated:
         return FreeBaseView(Chem.Mol(mol), tuple(range(mol.GetNumAtoms())), False)
     work = Chem.RWMol(mol)

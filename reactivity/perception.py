@@ -68,7 +68,15 @@ def _ring_variant(mol: Chem.Mol, match: tuple[int, ...]) -> str:
 
 def _stereocentres(mol: Chem.Mol, positions: dict[str, int]) -> dict[int, str]:
     """Work-mol index -> ``R``/``S``/``undefined`` for tetrahedral stereocentres among ``positions``."""
-    wanted = set(positions.values())
+    # a ring CH2, an sp2 or aromatic atom cannot be a tetrahedral stereocentre: skip the search when no candidate
+    wanted = {
+        idx
+        for idx in positions.values()
+        if mol.GetAtomWithIdx(idx).GetHybridization() == Chem.HybridizationType.SP3
+        and mol.GetAtomWithIdx(idx).GetTotalNumHs() < 2
+    }
+    if not wanted:
+        return {}
     with quiet_rdkit():
         centres = Chem.FindMolChiralCenters(mol, includeUnassigned=True, useLegacyImplementation=False)
     found = {idx: label for idx, label in centres if idx in wanted}

@@ -42,6 +42,7 @@ from .basicity import (
     similarity_view,
 )
 from .errors import ReactivityError
+from .forest import TreeEnsemble
 from .molecule import quiet_rdkit
 
 DATAWARRIOR_FILES = ("baltruschat_datawarrior.sdf.gz", "baltruschat_datawarrior.sdf")
@@ -537,9 +538,9 @@ def build_model(table: pd.DataFrame, with_validation: bool = True) -> dict[str, 
     table = table.reset_index(drop=True)
     features = featurize_table(table)
     y = table["pka"].to_numpy(dtype=float)
-    model = _new_regressor().fit(features, y)
+    model = TreeEnsemble.from_sklearn(_new_regressor().fit(features, y))
     artefact: dict[str, Any] = {
-        "format": "reactivity-pka-model/1",
+        "format": "reactivity-pka-model/2",
         "feature_version": FEATURE_VERSION,
         "model": model,
         "train_features": similarity_view(features).astype(np.float32),

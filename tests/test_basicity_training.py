@@ -122,3 +122,31 @@ def test_cluster_folds_keep_clusters_together() -> None:
         assert len(set(folds[labels == cluster])) == 1
     # largest cluster (2, three members) first into fold 0, then cluster 0 (two) into fold 1, ...
     assert folds[labels == 2][0] == 0 and folds[labels == 0][0] == 1
+
+
+def test_exported_tree_ensemble_predicts_exactly_like_the_sklearn_forest() -> None:
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    from reactivity.forest import TreeEnsemble
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 12))
+    y = x[:, 0] * 2.0 - x[:, 3] + rng.normal(scale=0.1, size=300)
+    forest = ExtraTreesRegressor(n_estimators=25, random_state=0).fit(x, y)
+    exported = TreeEnsemble.from_sklearn(forest)
+    queries = rng.normal(size=(50, 12))
+    assert np.array_equal(exported.predict(queries), forest.predict(queries))
+    assert exported.n_trees == 25
+
+
+def test_prediction_does_not_import_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reactivity.basicity import predict_basicity; from reactivity import mol_from_smiles; "
+        "r = predict_basicity(mol_from_smiles('O=C1CNCCCN1')); "
+        "print(7 < r.n4_pka < 9, 'sklearn' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False", "False"]

@@ -367,7 +367,9 @@ def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
     """RX_N4_PKA and RX_N4_PROTONATED_FRACTION: one batched model call per chunk."""
     from .. import basicity
 
-    results = basicity.predict_basicity_many([w.mol for w in hits], settings.ph)
+    results = basicity.predict_basicity_many(
+        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False
+    )
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
         work.sections.append(T.basicity_tags(result, _number_function(work.numbers)))
