@@ -75,13 +75,11 @@ def _known_presets() -> tuple[str, ...] | None:
 
 
 def _check_condition(ph: float, temperature: float, hours: float) -> None:
-    """Let the stability scorer reject an impossible condition once, up front (exit 2), not once per record."""
-    from reactivity import mol_from_smiles, perceive
-    from reactivity.stability import assess_rings
+    """Reject an impossible condition once, up front (exit 2), not once per record."""
+    from reactivity.stability import check_conditions
 
     try:
-        mol = mol_from_smiles("O=C1CNCCCN1")
-        assess_rings(mol, perceive(mol), ph, temperature, hours, with_references=False)
+        check_conditions(ph, temperature, hours)
     except ReactivityError as exc:
         raise _usage_error(str(exc)) from None
 

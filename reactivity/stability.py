@@ -857,7 +857,15 @@ def _competing_pathways(rings: Sequence[RingSites]) -> list[Pathway]:
 
 
 # ---------------------------------------------------------------------------------------------------- assessment
-def _check_conditions(ph: float, temperature_c: float, hours: float) -> None:
+def check_conditions(ph: float, temperature_c: float, hours: float) -> None:
+    """Raise :class:`ReactivityError` (one line) when a pH, temperature or duration is outside the model's range.
+
+    >>> check_conditions(7.0, 25.0, 24.0)
+    >>> check_conditions(7.0, 25.0, -1.0)
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.ReactivityError: duration must be a positive number of hours, got -1.0
+    """
     if not (_PH_LIMITS[0] <= ph <= _PH_LIMITS[1]) or math.isnan(ph):
         raise ReactivityError(f"pH {ph} outside the supported range {_PH_LIMITS[0]} to {_PH_LIMITS[1]}")
     if not (_T_LIMITS[0] <= temperature_c <= _T_LIMITS[1]) or math.isnan(temperature_c):
@@ -961,7 +969,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
                  hours: float = 24.0, n4_pka: float | None = None, conditions: Sequence[str] = (),
                  with_references: bool = True) -> StabilityResult:
     """:func:`assess_stability` for rings already perceived (batch callers perceive once and pass them in)."""
-    _check_conditions(ph, temperature_c, hours)
+    check_conditions(ph, temperature_c, hours)
     model = _model()
     window_settings = model["stable_window"]
     horizon_h = float(window_settings["reference_horizon_h"])
@@ -1223,7 +1231,7 @@ def ph_rate_profile(mol: Chem.Mol, temperature_c: float = 25.0, n4_pka: float | 
 
     Raises :class:`ReactivityError` when the molecule has no 1,4-diazepan-2-one ring.
     """
-    _check_conditions(7.0, temperature_c, 1.0)
+    check_conditions(7.0, temperature_c, 1.0)
     rings = _perceive(mol)
     if not rings:
         raise ReactivityError("no 1,4-diazepan-2-one ring in the molecule: no pH-rate profile")
