@@ -1,4 +1,4 @@
-"""Shared test helpers. Tests never read ../shared: fixtures live in tests/data with their licences."""
+"""Shared test helpers. Tests read only their own fixtures in tests/data (each with its licence lines)."""
 
 from __future__ import annotations
 
