@@ -20,13 +20,13 @@ import typer
 from reactivity.batch.annotate import (
     AnnotateSettings,
     Summary,
-    available_extensions,
     make_sources,
     run_annotation,
 )
 from reactivity.batch.tags import tag_names
 from reactivity.batch.writers import format_for, open_sink
 from reactivity.errors import ReactivityError
+from reactivity.stability import CONDITION_NAMES
 
 from .app import app
 
@@ -63,15 +63,6 @@ def _conditions(value: Optional[str]) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-
-
-def _known_presets() -> tuple[str, ...] | None:
-    try:
-        from reactivity import stability  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    names = getattr(stability, "CONDITION_NAMES", None)
-    return tuple(names) if names else None
 
 
 def _check_condition(ph: float, temperature: float, hours: float) -> None:
@@ -177,18 +168,14 @@ def annotate(
     if output_format == "parquet" and output in (None, "-"):
         raise _usage_error("parquet output needs a file (-o FILE.parquet)")
     presets = _conditions(conditions)
-    has_stability, has_basicity = available_extensions()
-    has_stability = has_stability and with_stability
-    has_basicity = has_basicity and with_basicity
-    known = _known_presets() if presets else None
-    if presets and known is not None:
-        unknown = [p for p in presets if p not in known]
-        if unknown:
-            raise _usage_error(f"unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    has_stability, has_basicity = with_stability, with_basicity
+    unknown = [p for p in presets if p not in CONDITION_NAMES]
+    if unknown:
+        raise _usage_error(f"unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(CONDITION_NAMES)})")
     if has_stability:
         _check_condition(ph, temperature, hours)
     if presets and not has_stability:
-        sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (off or not installed); ignored\n")
+        sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (--no-stability given); ignored\n")
     settings = AnnotateSettings(ph=ph, temperature_c=temperature, hours=hours, conditions=presets, tag_prefix=tag_prefix,
                                 output_format=output_format, stability=has_stability, basicity=has_basicity)
     columns = tag_names(tag_prefix, presets, has_stability, has_basicity)

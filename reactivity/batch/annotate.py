@@ -14,7 +14,6 @@ each finished chunk to a sink.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import sys
@@ -83,14 +82,6 @@ class AnnotatedRecord:
     status: Status
     tags: dict[str, str]
     source_row: tuple[str, ...] = ()
-
-
-def available_extensions() -> tuple[bool, bool]:
-    """Whether the stability and basicity modules are installed: ``(stability, basicity)``."""
-    return (
-        importlib.util.find_spec("reactivity.stability") is not None,
-        importlib.util.find_spec("reactivity.basicity") is not None,
-    )
 
 
 # --------------------------------------------------------------------------- record text
@@ -711,7 +702,6 @@ __all__ = [
     "Summary",
     "annotate_and_render",
     "annotate_chunk",
-    "available_extensions",
     "iter_chunks",
     "make_sources",
     "parse_sd_record",
