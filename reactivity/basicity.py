@@ -32,6 +32,7 @@ from rdkit.Chem import Crippen, rdFingerprintGenerator, rdPartialCharges
 from .errors import ModelIntegrityError, RuleDataError
 from .forest import TreeEnsemble
 from .molecule import FreeBaseView, free_base_view, quiet_rdkit
+from .rules import compile_smarts
 
 MODEL_ARTEFACT = "pka_model.joblib"
 FEATURE_VERSION = "pka-site-features/3"
@@ -184,14 +185,6 @@ class AcidRule:
     must_not_match: tuple[str, ...]
 
 
-def _compile(rule_id: str, smarts: str) -> Chem.Mol:
-    with quiet_rdkit():
-        pattern = Chem.MolFromSmarts(smarts)
-    if pattern is None:
-        raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: SMARTS does not parse: {smarts}")
-    return pattern
-
-
 def _field(entry: dict[str, Any], key: str, rule_id: str) -> Any:
     if key not in entry:
         raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: missing field {key!r}")
@@ -207,7 +200,7 @@ def _common_rule_fields(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": rule_id,
         "smarts": smarts,
-        "pattern": _compile(rule_id, smarts),
+        "pattern": compile_smarts(smarts, f"basic_sites.toml {rule_id}"),
         "must_match": tuple(_field(entry, "must_match", rule_id)),
         "must_not_match": tuple(_field(entry, "must_not_match", rule_id)),
     }
@@ -220,7 +213,7 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
     ...     'labels=""\\nrationale=""\\nreference=""\\nmust_match=[]\\nmust_not_match=[]')
     Traceback (most recent call last):
     ...
-    reactivity.errors.RuleDataError: basic_sites.toml rule 'x': SMARTS does not parse: [N
+    reactivity.errors.RuleDataError: rule basic_sites.toml x: SMARTS does not parse: '[N'
     """
     try:
         data = tomllib.loads(text)

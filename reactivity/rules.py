@@ -95,7 +95,8 @@ def compile_smarts(smarts: str, rule_id: str) -> Chem.Mol:
     return pattern
 
 
-def _read_toml(name: str) -> dict[str, Any]:
+def read_packaged_toml(name: str) -> dict[str, Any]:
+    """Parse a TOML file of ``reactivity/data`` (RuleDataError when it is missing or malformed)."""
     try:
         text = resources.files("reactivity").joinpath("data", name).read_text(encoding="utf-8")
         return tomllib.loads(text)
@@ -163,7 +164,7 @@ def parse_site_rules(table: dict[str, Any]) -> SiteRuleSet:
 @lru_cache(maxsize=1)
 def load_site_rules() -> SiteRuleSet:
     """The packaged perception rules (loaded and compiled once per process)."""
-    return parse_site_rules(_read_toml(RULES_FILE))
+    return parse_site_rules(read_packaged_toml(RULES_FILE))
 
 
 @lru_cache(maxsize=1)
@@ -173,14 +174,14 @@ def load_references() -> dict[str, str]:
     >>> load_references()["domain:2"].startswith("reactivity domain brief, section 2")
     True
     """
-    table = _read_toml(REFERENCES_FILE).get("references", {})
+    table = read_packaged_toml(REFERENCES_FILE).get("references", {})
     return {str(key): str(value["text"]) for key, value in table.items()}
 
 
 @lru_cache(maxsize=1)
 def load_guidance() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     """(site, key) -> (text, reference ids), e.g. ``("N4", "secondary_amine")``."""
-    table = _read_toml(GUIDANCE_FILE)
+    table = read_packaged_toml(GUIDANCE_FILE)
     known = load_references()
     out: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
     for site in ("N1", "N4", "C2", "C3"):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +45,7 @@ from rdkit import Chem
 
 from .errors import ReactivityError, RuleDataError, UnknownConditionError
 from .molecule import quiet_rdkit
+from .rules import compile_smarts, read_packaged_toml
 from .sites import RingSites
 
 RiskLevel = Literal["low", "moderate", "high", "not_applicable"]
@@ -71,24 +71,15 @@ _BASIC_COMPETING = ("primary_amine", "secondary_amine", "tertiary_amine", "amidi
 _REACHING_AMINES = ("primary_amine", "secondary_amine")
 _PH_LIMITS = (-1.5, 15.5)
 _T_LIMITS = (-20.0, 150.0)
-_MODEL_PACKAGE = "reactivity"
 _DATASETS_PACKAGE = "reactivity.datasets"
 _ARTEFACT_NAME = "stability_model.joblib"
 
 
 # ----------------------------------------------------------------------------------------------------- data loading
-def _read_toml(name: str) -> dict[str, Any]:
-    try:
-        text = resources.files(_MODEL_PACKAGE).joinpath("data", name).read_text(encoding="utf-8")
-        return tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleDataError(f"{name}: {exc}") from None
-
-
 @lru_cache(maxsize=1)
 def _model() -> dict[str, Any]:
     """The rate-model parameters, validated once per process."""
-    data = _read_toml("stability_model.toml")
+    data = read_packaged_toml("stability_model.toml")
     required = ("baseline", "activation_energy", "acid_saturation", "temperature", "risk", "stable_window", "n4",
                 "applicability", "modifier", "intramolecular_aminolysis", "references")
     missing = [key for key in required if key not in data]
@@ -112,7 +103,7 @@ def _modifiers() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=1)
 def _conditions() -> dict[str, dict[str, Any]]:
     """The handling presets by name, validated against :data:`CONDITION_NAMES`."""
-    data = _read_toml("handling_conditions.toml")
+    data = read_packaged_toml("handling_conditions.toml")
     presets = {str(c["name"]): c for c in data.get("condition", [])}
     if tuple(presets) != CONDITION_NAMES:
         raise RuleDataError(f"handling_conditions.toml: presets {tuple(presets)} differ from CONDITION_NAMES")
@@ -389,14 +380,10 @@ class AmideRateLaw:
 
 @lru_cache(maxsize=1)
 def _amide_rules() -> dict[str, Chem.Mol]:
-    data = _read_toml("stability_rules.toml")
+    data = read_packaged_toml("stability_rules.toml")
     rules: dict[str, Chem.Mol] = {}
     for rule in data.get("rule", []):
-        with quiet_rdkit():
-            pattern = Chem.MolFromSmarts(rule["smarts"])
-        if pattern is None:
-            raise RuleDataError(f"stability_rules.toml: rule {rule['id']} has an unparsable SMARTS {rule['smarts']!r}")
-        rules[str(rule["labels"])] = pattern
+        rules[str(rule["labels"])] = compile_smarts(str(rule["smarts"]), f"stability_rules.toml {rule['id']}")
     if "amide" not in rules:
         raise RuleDataError("stability_rules.toml: the 'amide' rule is missing")
     return rules

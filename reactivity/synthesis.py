@@ -39,7 +39,7 @@ from rdkit.Chem.rdChemReactions import ChemicalReaction
 from .errors import ReactivityError, RuleDataError
 from .molecule import mol_from_smiles, quiet_rdkit
 from .perception import perceive, related_scaffolds
-from .rules import _read_toml, compile_smarts, load_references
+from .rules import compile_smarts, load_references, read_packaged_toml
 
 __all__ = [
     "BuildingBlock",
@@ -501,7 +501,7 @@ def load_synthesis_rules() -> SynthesisRules:
     >>> sorted(load_synthesis_rules().reactions)[:3]
     ['aza_michael', 'co2_uptake', 'dimer_beta_alanine_unit']
     """
-    return parse_synthesis_rules(_read_toml(REACTIONS_FILE))
+    return parse_synthesis_rules(read_packaged_toml(REACTIONS_FILE))
 
 
 @lru_cache(maxsize=1)
@@ -513,7 +513,7 @@ def load_troubleshooting() -> tuple[dict[str, Any], ...]:
     """
     rules = load_synthesis_rules()
     known = {**load_references(), **rules.references}
-    entries = tuple(_read_toml(TROUBLESHOOTING_FILE).get("symptom", []))
+    entries = tuple(read_packaged_toml(TROUBLESHOOTING_FILE).get("symptom", []))
     for entry in entries:
         where = f"symptom {entry.get('id', '<no id>')}"
         for key in ("id", "symptom", "aliases", "source", "causes", "checks", "fixes", "corrections"):
