@@ -305,29 +305,55 @@ def _morgan(radius: int, size: int) -> Any:
     return rdFingerprintGenerator.GetMorganGenerator(radius=radius, fpSize=size)
 
 
+def _element_table(*elements: int) -> np.ndarray:
+    table = np.zeros(128, dtype=bool)
+    table[list(elements)] = True
+    return table
+
+
+_CARBONYL_PARTNER = _element_table(8, 16)
+_HALOGEN_HEAVY = _element_table(17, 35, 53)
+_P_OR_S = _element_table(15, 16)
+_C_OR_N = _element_table(6, 7)
+
+
 def _atom_categories(mol: Chem.Mol) -> np.ndarray:
-    """Per-atom flags of the environment categories counted at each distance from a site."""
+    """Per-atom flags of the environment categories counted at each distance from a site.
+
+    Built from the atomic numbers and the bond-order adjacency matrix, without iterating over bonds.
+
+    >>> _atom_categories(Chem.MolFromSmiles("CC(=O)C#N"))[:, :2].tolist()
+    [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    """
     n = mol.GetNumAtoms()
-    flags = np.zeros((n, N_CATEGORIES), dtype=np.float32)
-    for atom in mol.GetAtoms():
-        i = atom.GetIdx()
-        z = atom.GetAtomicNum()
-        double_to = [b.GetOtherAtom(atom).GetAtomicNum() for b in atom.GetBonds() if b.GetBondType() == Chem.BondType.DOUBLE]
-        triple_to = [b.GetOtherAtom(atom).GetAtomicNum() for b in atom.GetBonds() if b.GetBondType() == Chem.BondType.TRIPLE]
-        n_f = sum(1 for nb in atom.GetNeighbors() if nb.GetAtomicNum() == 9)
-        flags[i, 0] = float(z == 6 and (8 in double_to or 16 in double_to))  # carbonyl / thiocarbonyl C
-        flags[i, 1] = float(z == 6 and 7 in triple_to)  # nitrile C
-        flags[i, 2] = float(z in (15, 16) and 8 in double_to)  # sulfonyl / sulfinyl / phosphoryl
-        flags[i, 3] = float(z == 9)
-        flags[i, 4] = float(z in (17, 35, 53))
-        flags[i, 5] = float(z == 8 and not atom.GetIsAromatic() and not double_to)  # ether / hydroxyl O
-        flags[i, 6] = float(z == 7)
-        flags[i, 7] = float(atom.GetIsAromatic())
-        flags[i, 8] = float(z == 6 and not atom.GetIsAromatic() and (6 in double_to or 7 in double_to))  # C=C, C=N
-        flags[i, 9] = float(z == 6 and n_f >= 2)  # CF2 / CF3 carbon
-        flags[i, 10] = float(z == 16 and not double_to)  # thioether / thiol S
-        flags[i, 11] = float(z == 6 and 6 in triple_to)  # alkyne C
-        flags[i, 12] = float(atom.GetFormalCharge() > 0)  # nitro N, N-oxide N, other cationic centre
+    if n == 0:
+        return np.zeros((0, N_CATEGORIES), dtype=np.float32)
+    atoms = [mol.GetAtomWithIdx(i) for i in range(n)]  # faster than iterating mol.GetAtoms()
+    z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
+    z_table = np.minimum(z, 127)
+    aromatic = np.array([a.GetIsAromatic() for a in atoms], dtype=bool)
+    cationic = np.array([a.GetFormalCharge() > 0 for a in atoms], dtype=bool)
+    orders = Chem.GetAdjacencyMatrix(mol, useBO=True)
+    double, triple = orders == 2.0, orders == 3.0
+
+    def partner(bonds: np.ndarray, table: np.ndarray) -> np.ndarray:
+        return (bonds & table[z_table][None, :]).any(axis=1)
+
+    carbon, no_double = z == 6, ~double.any(axis=1)
+    flags = np.empty((n, N_CATEGORIES), dtype=np.float32)
+    flags[:, 0] = carbon & partner(double, _CARBONYL_PARTNER)  # carbonyl / thiocarbonyl C
+    flags[:, 1] = carbon & (triple & (z == 7)[None, :]).any(axis=1)  # nitrile C
+    flags[:, 2] = _P_OR_S[z_table] & (double & (z == 8)[None, :]).any(axis=1)  # sulfonyl / sulfinyl / phosphoryl
+    flags[:, 3] = z == 9
+    flags[:, 4] = _HALOGEN_HEAVY[z_table]
+    flags[:, 5] = (z == 8) & ~aromatic & no_double  # ether / hydroxyl O
+    flags[:, 6] = z == 7
+    flags[:, 7] = aromatic
+    flags[:, 8] = carbon & ~aromatic & partner(double, _C_OR_N)  # C=C, C=N
+    flags[:, 9] = carbon & (((orders > 0) & (z == 9)[None, :]).sum(axis=1) >= 2)  # CF2 / CF3 carbon
+    flags[:, 10] = (z == 16) & no_double  # thioether / thiol S
+    flags[:, 11] = carbon & (triple & carbon[None, :]).any(axis=1)  # alkyne C
+    flags[:, 12] = cationic  # nitro N, N-oxide N, other cationic centre
     return flags
 
 
@@ -336,7 +362,8 @@ def _gasteiger_charges(mol: Chem.Mol) -> np.ndarray:
     work = Chem.Mol(mol)
     with quiet_rdkit():
         rdPartialCharges.ComputeGasteigerCharges(work, nIter=12, throwOnParamFailure=False)
-    values = [atom.GetDoubleProp("_GasteigerCharge") if atom.HasProp("_GasteigerCharge") else 0.0 for atom in work.GetAtoms()]
+    atoms = (work.GetAtomWithIdx(i) for i in range(work.GetNumAtoms()))  # faster than iterating GetAtoms()
+    values = [atom.GetDoubleProp("_GasteigerCharge") if atom.HasProp("_GasteigerCharge") else 0.0 for atom in atoms]
     return np.nan_to_num(np.array(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
 
@@ -516,7 +543,9 @@ def minmax_similarity(query: np.ndarray, reference: np.ndarray, chunk: int = 32)
     out = np.zeros((query.shape[0], reference.shape[0]), dtype=np.float32)
     for start in range(0, query.shape[0], chunk):
         q = query[start : start + chunk]
-        low = np.minimum(q[:, None, :], reference[None, :, :]).sum(axis=2)
+        # min(a, b) is 0 wherever every query row is 0 (the features are non-negative): sum the other columns only
+        columns = np.flatnonzero(q.any(axis=0))
+        low = np.minimum(q[:, None, columns], reference[None, :, columns]).sum(axis=2)
         # sum(max(a, b)) = sum(a) + sum(b) - sum(min(a, b)): one elementwise pass instead of two
         high = q.sum(axis=1)[:, None] + reference_sums[None, :] - low
         out[start : start + chunk] = np.where(high > 0, low / np.maximum(high, 1e-9), 1.0)
@@ -584,6 +613,8 @@ def free_base_ph(pkas: Sequence[float], target: float = 0.99) -> float | None:
     """
     if not pkas:
         return None
+    if len(pkas) == 1:  # closed form: pKa + log10(target / (1 - target))
+        return math.ceil((pkas[0] + math.log10(target / (1.0 - target))) * 100.0 - 1e-6) / 100.0
     low, high = min(pkas) - 5.0, max(pkas) + 10.0
     for _ in range(60):
         mid = 0.5 * (low + high)
@@ -666,7 +697,14 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None) -> _Job:
 
 
 def _nearest(model: dict[str, Any], sims: np.ndarray, k: int = 3) -> tuple[TrainingAnalogue, ...]:
-    order = np.argsort(-sims, kind="stable")[:k]
+    if sims.size > k:
+        # the k best without sorting everything: keep every row at least as similar as the k-th best, then a
+        # stable sort of those (ties stay in training-set order, as a full stable sort would give)
+        threshold = np.partition(sims, sims.size - k)[sims.size - k]
+        candidates = np.flatnonzero(sims >= threshold)
+        order = candidates[np.argsort(-sims[candidates], kind="stable")[:k]]
+    else:
+        order = np.argsort(-sims, kind="stable")[:k]
     return tuple(
         TrainingAnalogue(
             name=str(model["train_names"][j]),

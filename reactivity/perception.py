@@ -77,17 +77,24 @@ def _stereocentres(mol: Chem.Mol, positions: dict[str, int]) -> dict[int, str]:
     }
     if not wanted:
         return {}
+    # FindPotentialStereo directly, then CIP labels for the wanted atoms only (FindMolChiralCenters would label
+    # every stereo atom and bond of the molecule)
     with quiet_rdkit():
-        centres = Chem.FindMolChiralCenters(mol, includeUnassigned=True, useLegacyImplementation=False)
-    found = {idx: label for idx, label in centres if idx in wanted}
-    assigned = [idx for idx, label in found.items() if label != "?"]
+        potential = Chem.FindPotentialStereo(mol)
+    specified = {
+        info.centeredOn: info.specified == Chem.StereoSpecified.Specified
+        for info in potential
+        if info.type == Chem.StereoType.Atom_Tetrahedral and info.centeredOn in wanted
+    }
+    found = {idx: "undefined" for idx in specified}
+    assigned = [idx for idx, is_specified in specified.items() if is_specified]
     if assigned:
         with quiet_rdkit():
             Chem.rdCIPLabeler.AssignCIPLabels(mol, atomsToLabel=assigned)
         for idx in assigned:
             atom = mol.GetAtomWithIdx(idx)
             found[idx] = atom.GetProp("_CIPCode") if atom.HasProp("_CIPCode") else "undefined"
-    return {idx: ("undefined" if label == "?" else label) for idx, label in found.items()}
+    return found
 
 
 def _competing_sites(view: FreeBaseView, rules: SiteRuleSet, rings: list[tuple[int, ...]]) -> tuple[CompetingSite, ...]:

@@ -26,10 +26,12 @@ from rdkit import Chem, rdBase
 
 from ..errors import ReactivityError
 from ..molecule import mol_from_smiles
+from ..perception import perceive, related_scaffolds
 from . import tags as T
 from .records import (
     InputSource,
     TableLayout,
+    first_line_break,
     input_size,
     iter_sd_records,
     open_input,
@@ -38,7 +40,6 @@ from .records import (
 
 Status = Literal["ok", "no_scaffold", "error"]
 
-_NEWLINE = re.compile(rb"\r\n|\r|\n")
 _ITEM_NAME = re.compile(rb"<([^>]*)>")
 _TIMESTAMP = re.compile(r"^\[\d\d:\d\d:\d\d\]\s*")
 
@@ -113,8 +114,7 @@ def newline_of(record: bytes) -> bytes:
     >>> newline_of(b"a\\r\\nb"), newline_of(b"a\\rb"), newline_of(b"a")
     (b'\\r\\n', b'\\r', b'\\n')
     """
-    match = _NEWLINE.search(record)
-    return match.group() if match else b"\n"
+    return first_line_break(record)[1]
 
 
 def strip_prefixed_items(record: bytes, prefix: bytes) -> bytes:
@@ -149,8 +149,8 @@ def record_title(record: bytes) -> str:
     >>> record_title(b"diazepam\\r\\n  RDKit\\r\\n")
     'diazepam'
     """
-    match = _NEWLINE.search(record)
-    line = record[: match.start()] if match else record
+    end = first_line_break(record)[0]
+    line = record[:end] if end >= 0 else record
     return line.decode("utf-8", "replace").strip()
 
 
@@ -336,8 +336,6 @@ _RING_NITROGEN = Chem.MolFromSmarts("[#7;R]")
 
 
 def _perceive(work: _Work) -> None:
-    from .. import perceive, related_scaffolds
-
     try:
         work.rings = tuple(perceive(work.mol))
         if not work.rings and work.mol.HasSubstructMatch(_RING_NITROGEN):

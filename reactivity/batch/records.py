@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -34,7 +33,6 @@ SD_SUFFIXES = (".sdf", ".sd", ".mol")
 TABLE_SUFFIXES = (".smi", ".smiles", ".csv", ".tsv")
 BLOCK_SIZE = 1 << 20
 
-_NEWLINE = re.compile(rb"\r\n|\r|\n")
 _SMILES_HEADERS = ("smiles", "canonical_smiles", "isomeric_smiles", "smi", "canonicalsmiles", "structure", "mol_smiles")
 _NAME_HEADERS = ("name", "id", "title", "compound_id", "molecule_name", "mol_id", "cid", "chembl_id", "identifier", "molname")
 
@@ -144,9 +142,23 @@ def read_blocks(stream: BinaryIO, warnings: list[str] | None = None, block_size:
         yield block
 
 
+def first_line_break(record: bytes) -> tuple[int, bytes]:
+    """Position and bytes of the first line ending (CRLF, CR or LF); ``(-1, b"\\n")`` when there is none.
+
+    Two ``bytes.find`` calls instead of a regular-expression search: this runs twice for every record.
+
+    >>> first_line_break(b"a\\r\\nb"), first_line_break(b"ab\\rc\\n"), first_line_break(b"a\\nb\\r"), first_line_break(b"a")
+    ((1, b'\\r\\n'), (2, b'\\r'), (1, b'\\n'), (-1, b'\\n'))
+    """
+    lf = record.find(b"\n")
+    cr = record.find(b"\r", 0, lf) if lf >= 0 else record.find(b"\r")
+    if cr >= 0:
+        return cr, (b"\r\n" if cr + 1 == lf else b"\r")
+    return lf, b"\n"
+
+
 def _newline_of(record: bytes) -> bytes:
-    match = _NEWLINE.search(record)
-    return match.group() if match else b"\n"
+    return first_line_break(record)[1]
 
 
 def iter_sd_records(
