@@ -665,8 +665,8 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
     return tuple(perceive(mol))
 
 
-def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None) -> _Job:
-    prepared = free_base_view(mol)
+def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
+    prepared = view if view is not None else free_base_view(mol)
     sites = list(find_basic_sites(prepared.mol))
     if rings is None:
         rings = _perceive_rings(mol)
@@ -721,11 +721,13 @@ def predict_basicity_many(
     ph: float = 7.4,
     rings: Sequence[Sequence[Any]] | None = None,
     workup: bool = True,
+    views: Sequence[FreeBaseView | None] | None = None,
 ) -> list[BasicityResult]:
     """Basicity of many molecules, with one model call for all sites of all molecules.
 
     ``rings``: the molecules' :func:`reactivity.perceive` results, when the caller has them already (saves a
-    second perception). ``workup=False`` skips the Crippen logP and the logD curve (``logp_crippen`` None,
+    second perception); ``views``: the free-base views perception worked on
+    (:func:`reactivity.perception.perceive_with_view`; None entries are rebuilt). ``workup=False`` skips the Crippen logP and the logD curve (``logp_crippen`` None,
     ``logd_curve`` empty), which a batch annotation does not report; the free-base pH is still given.
 
     >>> from reactivity.molecule import mol_from_smiles
@@ -736,7 +738,12 @@ def predict_basicity_many(
     model = load_pka_model()
     if rings is not None and len(rings) != len(mols):
         raise ValueError("rings must give one perception result per molecule")
-    jobs = [_plan(mol, None if rings is None else rings[i]) for i, mol in enumerate(mols)]
+    if views is not None and len(views) != len(mols):
+        raise ValueError("views must give one free-base view (or None) per molecule")
+    jobs = [
+        _plan(mol, None if rings is None else rings[i], None if views is None else views[i])
+        for i, mol in enumerate(mols)
+    ]
     blocks = [site_features(job.prepared.mol, job.sites) for job in jobs]
     all_features = np.vstack(blocks) if blocks else np.zeros((0, 1))
     if all_features.shape[0]:

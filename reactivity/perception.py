@@ -181,11 +181,21 @@ def perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
     >>> [r.n4_class for r in perceive(Chem.MolFromSmiles("O=C1C[NH2+]CCCN1.[Cl-]"))]
     ['secondary_amine']
     """
+    return perceive_with_view(mol)[0]
+
+
+def perceive_with_view(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseView | None]:
+    """:func:`perceive`, plus the free-base view it classified (None without a ring), for callers that reuse it.
+
+    >>> rings, view = perceive_with_view(Chem.MolFromSmiles("O=C1C[NH2+]CCCN1.[Cl-]"))
+    >>> Chem.MolToSmiles(view.mol), view.protonated_n_neutralized
+    ('O=C1CNCCCN1.[Cl-]', True)
+    """
     if not isinstance(mol, Chem.Mol):
         raise MoleculeParseError(f"perceive() needs an RDKit molecule, got {type(mol).__name__}")
     rules = load_site_rules()
     if not mol.HasSubstructMatch(rules.core.pattern):
-        return ()
+        return (), None
     view = free_base_view(mol)
     work = view.mol
     rings = _ring_matches(work, rules)
@@ -238,7 +248,7 @@ def perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
                 notes=_notes(work, ring, variant, n1_class, n4_class),
             )
         )
-    return tuple(sorted(results, key=lambda r: r.n1))
+    return tuple(sorted(results, key=lambda r: r.n1)), view
 
 
 def perceive_smiles(smiles: str) -> tuple[RingSites, ...]:

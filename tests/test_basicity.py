@@ -141,6 +141,52 @@ def test_ring_and_alpha_features_by_hand(smiles: str, atom: int, expected: list[
     assert got.tolist() == [float(x) for x in expected]
 
 
+# Columns of _atom_categories, worked out by hand from the atom indices of each SMILES.
+_CATEGORY_COLUMNS = (
+    "carbonyl_c", "nitrile_c", "sulfonyl", "fluorine", "heavy_halogen", "ether_or_hydroxyl_o", "nitrogen",
+    "aromatic", "c_double_c_or_n", "cf2_cf3_carbon", "thioether_s", "alkyne_c", "cationic",
+)
+
+
+@pytest.mark.parametrize(
+    "smiles, expected",
+    [
+        # 0 N#1 C-2 C(=3 O)-4 O-5 C(6 F)(7 F)-8 C-9 S-10 C=11 C-12 C#13 C-14 C-15 Cl
+        (
+            "N#CC(=O)OC(F)(F)CSC=CC#CCCl",
+            {"carbonyl_c": {2}, "nitrile_c": {1}, "fluorine": {6, 7}, "heavy_halogen": {15},
+             "ether_or_hydroxyl_o": {4}, "nitrogen": {0}, "c_double_c_or_n": {10, 11}, "cf2_cf3_carbon": {5},
+             "thioether_s": {9}, "alkyne_c": {12, 13}},
+        ),
+        # 0 C-1 S(=2 O)(=3 O)-4 c:5 c:6 c:7 c(-8 N+(=9 O)-10 O-):11 c:12 c; the single-bonded O- counts as an O
+        # without a double bond, the =O of the nitro group does not
+        (
+            "CS(=O)(=O)c1ccc([N+](=O)[O-])cc1",
+            {"sulfonyl": {1}, "nitrogen": {8}, "aromatic": {4, 5, 6, 7, 11, 12}, "cationic": {8},
+             "ether_or_hydroxyl_o": {10}},
+        ),
+    ],
+)
+def test_atom_categories_by_hand(smiles: str, expected: dict[str, set[int]]) -> None:
+    flags = basicity._atom_categories(Chem.MolFromSmiles(smiles))
+    assert flags.shape[1] == len(_CATEGORY_COLUMNS)
+    for column, name in enumerate(_CATEGORY_COLUMNS):
+        assert set(map(int, flags[:, column].nonzero()[0])) == expected.get(name, set()), name
+
+
+def test_batch_reuse_of_perception_view_changes_nothing() -> None:
+    from reactivity.perception import perceive_with_view
+
+    mols = [mol_from_smiles(s) for s in ("O=C1C[NH2+]CCCN1.[Cl-]", "CN1CCCN(C)C(=O)C1", "O=C1CN=C(c2ccccc2)c2cc(Cl)ccc2N1")]
+    perceived = [perceive_with_view(m) for m in mols]
+    rings = [r for r, _ in perceived]
+    reused = predict_basicity_many(mols, 7.4, rings=rings, views=[v for _, v in perceived])
+    assert reused == predict_basicity_many(mols, 7.4, rings=rings)
+    assert reused[0].n4_pka is not None and reused[2].n4_pka is None  # a basic N4, then an imine N4
+    with pytest.raises(ValueError):
+        predict_basicity_many(mols, 7.4, views=[None])
+
+
 def test_henderson_hasselbalch_by_hand() -> None:
     # 1 / (1 + 10^(pH - pKa)): pKa 9, pH 7 -> 1/1.01 = 0.990099...
     assert protonated_fraction(9.0, 7.0) == pytest.approx(1 / 1.01)

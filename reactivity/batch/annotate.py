@@ -25,8 +25,8 @@ from typing import Any, Literal, Protocol
 from rdkit import Chem, rdBase
 
 from ..errors import ReactivityError
-from ..molecule import mol_from_smiles
-from ..perception import perceive, related_scaffolds
+from ..molecule import FreeBaseView, mol_from_smiles
+from ..perception import perceive_with_view, related_scaffolds
 from . import tags as T
 from .records import (
     InputSource,
@@ -296,6 +296,7 @@ class _Work:
     smiles: str = ""
     cells: tuple[str, ...] = ()
     rings: tuple[Any, ...] = ()
+    view: FreeBaseView | None = None  # perception's free-base view, reused by basicity
     related: tuple[str, ...] = ()
     n4_pka: float | None = None
     sections: list[T.Section] = field(default_factory=list)
@@ -337,7 +338,7 @@ _RING_NITROGEN = Chem.MolFromSmarts("[#7;R]")
 
 def _perceive(work: _Work) -> None:
     try:
-        work.rings = tuple(perceive(work.mol))
+        work.rings, work.view = perceive_with_view(work.mol)
         if not work.rings and work.mol.HasSubstructMatch(_RING_NITROGEN):
             work.related = tuple(related_scaffolds(work.mol))
     except ReactivityError as exc:
@@ -357,7 +358,7 @@ def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
     from .. import basicity
 
     results = basicity.predict_basicity_many(
-        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False
+        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False, views=[w.view for w in hits]
     )
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
