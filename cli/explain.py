@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from reactivity import MoleculeParseError, ReactivityError, perceive, related_scaffolds
 from reactivity.basicity import BasicityResult, predict_basicity
@@ -16,6 +15,9 @@ from reactivity.rules import load_references, load_site_rules
 
 from .app import app
 from .common import fail
+
+if TYPE_CHECKING:  # rich is imported by the text output only (faster start for the other commands)
+    from rich.console import Console
 
 
 def _read_one_molecule(source: str):
@@ -57,6 +59,8 @@ def _nucleophile_ranking(basicity: BasicityResult) -> list[dict[str, object]]:
 
 
 def _print_nucleophiles(console: Console, basicity: BasicityResult) -> None:
+    from rich.table import Table
+
     ranking = _nucleophile_ranking(basicity)
     if not ranking:
         return
@@ -105,6 +109,9 @@ def explain(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     if not rings:
         what = ", ".join(related) if related else "no related scaffold either"

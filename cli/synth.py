@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from reactivity.errors import ReactivityError
 from reactivity.molecule import mol_from_smiles
-from reactivity.synthesis import (
-    Compound,
-    RetroResult,
-    RouteResult,
-    TroubleshootingAnswer,
-    plan_route,
-    propose_disconnections,
-    troubleshoot,
-)
+
+if TYPE_CHECKING:  # the synthesis module is imported by the commands that use it (faster start for the others)
+    from reactivity.synthesis import Compound, RetroResult, RouteResult, TroubleshootingAnswer
 
 from .app import app
 
@@ -111,11 +105,15 @@ def synth(
         if target is not None:
             if diamine is not None or reagent is not None:
                 raise _fail("synth", "give either --target or --diamine with --reagent, not both")
+            from reactivity.synthesis import propose_disconnections
+
             retro = propose_disconnections(mol_from_smiles(target))
             _emit(retro.to_dict(), _retro_text(retro), as_json)
             return
         if diamine is None or reagent is None:
             raise _fail("synth", "give --diamine and --reagent (forward), or --target (retro)")
+        from reactivity.synthesis import plan_route
+
         route = plan_route(mol_from_smiles(diamine), mol_from_smiles(reagent))
         _emit(route.to_dict(), _route_text(route), as_json)
     except ReactivityError as exc:
@@ -130,6 +128,8 @@ def troubleshoot_command(
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     """Likely causes, checks and fixes for a synthesis symptom, with the culprits' structures and masses."""
+    from reactivity.synthesis import troubleshoot
+
     try:
         answer = troubleshoot(
             symptom,

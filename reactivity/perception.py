@@ -17,6 +17,8 @@ molecule.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdkit import Chem
 
 from .errors import MoleculeParseError
@@ -275,4 +277,41 @@ def related_scaffolds(mol: Chem.Mol) -> tuple[str, ...]:
     rules = load_site_rules()
     if mol.HasSubstructMatch(rules.core.pattern):
         return ()
-    return tuple(rule.value for rule in rules.related if mol.HasSubstructMatch(rule.pattern))
+    names: list[str] = []
+    has_n_seven_cycle: bool | None = None
+    for rule, needs_seven_cycle in zip(rules.related, _related_rules_needing_n_seven_cycle()):
+        if needs_seven_cycle:
+            if has_n_seven_cycle is None:
+                has_n_seven_cycle = mol.HasSubstructMatch(_N_IN_SEVEN_CYCLE)
+            if not has_n_seven_cycle:
+                continue
+        if mol.HasSubstructMatch(rule.pattern):
+            names.append(rule.value)
+    return tuple(names)
+
+
+# One search screens every near-miss rule whose matches put a nitrogen on a seven-membered cycle: a molecule
+# without such a cycle cannot match them (most molecules with a ring N have none; piperidines and pyridines skip ten
+# searches).
+_N_IN_SEVEN_CYCLE = Chem.MolFromSmarts("[#7;R]1~[R]~[R]~[R]~[R]~[R]~[R]~1")
+
+
+def needs_n_seven_cycle(rule: SmartsRule) -> bool:
+    """Does every match of ``rule`` put a nitrogen on a seven-membered cycle of the molecule?
+
+    True when the pattern's first atom is a nitrogen (the SMARTS starts ``[#7;`` or ``[#7]``, so ``#7`` is a
+    conjunct of the whole atom expression) and lies on a seven-membered cycle of the pattern itself: a match maps
+    that cycle onto seven distinct bonded atoms of the molecule.
+
+    >>> [needs_n_seven_cycle(r) for r in load_site_rules().related if r.id in ("near.diazepane", "near.piperazin_2_one")]
+    [True, False]
+    """
+    query = Chem.Mol(rule.pattern)
+    query.UpdatePropertyCache(strict=False)
+    Chem.FastFindRings(query)
+    return rule.smarts.startswith(("[#7;", "[#7]")) and query.GetRingInfo().IsAtomInRingOfSize(0, 7)
+
+
+@lru_cache(maxsize=1)
+def _related_rules_needing_n_seven_cycle() -> tuple[bool, ...]:
+    return tuple(needs_n_seven_cycle(rule) for rule in load_site_rules().related)

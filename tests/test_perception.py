@@ -271,3 +271,24 @@ def test_bad_input_raises_typed_one_line_errors():
         perceive_smiles("O=C1CN(C)(C)(C)CCCN1")
     with pytest.raises(MoleculeParseError):
         perceive(None)  # type: ignore[arg-type]
+
+
+def test_seven_cycle_screen_flags_exactly_the_seven_membered_near_miss_rules():
+    from reactivity.perception import needs_n_seven_cycle
+    from reactivity.rules import load_site_rules
+
+    flagged = {rule.id for rule in load_site_rules().related if needs_n_seven_cycle(rule)}
+    all_ids = {rule.id for rule in load_site_rules().related}
+    # read off site_rules.toml: every near-miss SMARTS is a seven-membered ring starting at [#7;...] except the
+    # six-membered piperazin-2-one
+    assert all_ids - flagged == {"near.piperazin_2_one"}
+
+
+def test_seven_cycle_screen_sees_a_cycle_that_is_not_a_smallest_ring():
+    # N1CCN2CCC12 is a 5-ring fused to a 4-ring (smallest rings 4 and 5); its perimeter is a 7-cycle
+    # N0-C1-C2-N3-C4-C5-C6, which the 1,4-diazepane rule matches. The screen must not hide it.
+    mol = Chem.MolFromSmiles("N1CCN2CCC12")
+    assert sorted(len(ring) for ring in mol.GetRingInfo().AtomRings()) == [4, 5]
+    assert related_scaffolds(mol) == ("1,4-diazepane (no lactam)",)
+    # a piperazin-2-one has no seven-membered cycle but is still named by the unscreened rule
+    assert related_scaffolds(Chem.MolFromSmiles("O=C1CNCCN1")) == ("piperazin-2-one",)
