@@ -12,8 +12,8 @@ only what no implementation of the SD output contract can skip:
   depends on (N1 and N4 classes, C2 activation, competing sites, basic sites
   and acidic groups for ``RX_N4_PKA``): no Python logic on the matches, no
   free-base view, no stereo, no pKa features or model, no stability, no JSON;
-- for a molecule without the ring but with a ring nitrogen, one search per
-  near-miss rule (``RX_RELATED_SCAFFOLD``), as ``annotate`` does;
+- for a molecule without the ring but with a ring nitrogen, the near-miss
+  naming of ``RX_RELATED_SCAFFOLD`` (``related_scaffolds``, as ``annotate`` does);
 - write each record with a constant tag block.
 
 If (f)/(a) is already above the target, no Python implementation that keeps
@@ -43,12 +43,12 @@ from rdkit import Chem, rdBase
 from reactivity.basicity import acid_rules, site_rules
 from reactivity.batch.annotate import parse_sd_record
 from reactivity.batch.records import iter_sd_records
+from reactivity.perception import related_scaffolds
 from reactivity.rules import load_site_rules
 
 rules = load_site_rules()
 core = rules.core.pattern
 hit_patterns = [r.pattern for r in (*rules.site_rules, *rules.competing, *site_rules(), *acid_rules())]
-related_patterns = [r.pattern for r in rules.related]
 ring_nitrogen = Chem.MolFromSmarts("[#7;R]")
 TAGS = b">  <RX_STATUS>\\nok\\n\\n"
 hits = 0
@@ -60,10 +60,9 @@ with open(sys.argv[1], "rb") as source, open(sys.argv[2], "wb") as out, rdBase.B
             for pattern in hit_patterns:
                 mol.GetSubstructMatches(pattern)
         elif mol is not None and mol.HasSubstructMatch(ring_nitrogen):
-            for pattern in related_patterns:
-                mol.HasSubstructMatch(pattern)
+            related_scaffolds(mol)
         out.write(record.raw + TAGS + b"$$$$\\n")
-print(hits, len(hit_patterns), len(related_patterns))
+print(hits, len(hit_patterns))
 """
 
 
