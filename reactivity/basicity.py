@@ -727,8 +727,9 @@ def predict_basicity_many(
 
     ``rings``: the molecules' :func:`reactivity.perceive` results, when the caller has them already (saves a
     second perception); ``views``: the free-base views perception worked on
-    (:func:`reactivity.perception.perceive_with_view`; None entries are rebuilt). ``workup=False`` skips the Crippen logP and the logD curve (``logp_crippen`` None,
-    ``logd_curve`` empty), which a batch annotation does not report; the free-base pH is still given.
+    (:func:`reactivity.perception.perceive_with_view`; None entries are rebuilt). ``workup=False`` skips the
+    Crippen logP and the logD curve (``logp_crippen`` None, ``logd_curve`` empty), which a batch annotation does
+    not report; the free-base pH is still given.
 
     >>> from reactivity.molecule import mol_from_smiles
     >>> results = predict_basicity_many([mol_from_smiles("C1CCNCC1"), mol_from_smiles("CC(N)=O")])

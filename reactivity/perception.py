@@ -23,7 +23,7 @@ from rdkit import Chem
 
 from .errors import MoleculeParseError
 from .molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
-from .rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules
+from .rules import SmartsRule, SiteRuleSet, compile_smarts, load_guidance, load_site_rules
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 
 _ACID_FRAGMENT = Chem.MolFromSmarts("[$([CX3](=O)[OX2;H1]),$([SX4](=O)(=O)[OX2;H1]),$([PX4](=O)[OX2;H1]),$([F,Cl,Br,I;H1])]")
@@ -293,7 +293,7 @@ def related_scaffolds(mol: Chem.Mol) -> tuple[str, ...]:
 # One search screens every near-miss rule whose matches put a nitrogen on a seven-membered cycle: a molecule
 # without such a cycle cannot match them (most molecules with a ring N have none; piperidines and pyridines skip ten
 # searches).
-_N_IN_SEVEN_CYCLE = Chem.MolFromSmarts("[#7;R]1~[R]~[R]~[R]~[R]~[R]~[R]~1")
+_N_IN_SEVEN_CYCLE = compile_smarts("[#7;R]1~[R]~[R]~[R]~[R]~[R]~[R]~1", "screen.n_in_seven_cycle")
 
 
 def needs_n_seven_cycle(rule: SmartsRule) -> bool:

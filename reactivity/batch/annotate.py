@@ -34,6 +34,7 @@ from .records import (
     first_line_break,
     input_size,
     iter_sd_records,
+    newline_of,
     open_input,
     peek_table,
 )
@@ -106,15 +107,6 @@ def molblock_end(record: bytes) -> int:
     if line_end < length:
         line_end += 2 if record[line_end] == 13 and line_end + 1 < length and record[line_end + 1] == 10 else 1
     return line_end
-
-
-def newline_of(record: bytes) -> bytes:
-    """The first line ending used in a record (LF when it has none).
-
-    >>> newline_of(b"a\\r\\nb"), newline_of(b"a\\rb"), newline_of(b"a")
-    (b'\\r\\n', b'\\r', b'\\n')
-    """
-    return first_line_break(record)[1]
 
 
 def strip_prefixed_items(record: bytes, prefix: bytes) -> bytes:

@@ -157,7 +157,12 @@ def first_line_break(record: bytes) -> tuple[int, bytes]:
     return lf, b"\n"
 
 
-def _newline_of(record: bytes) -> bytes:
+def newline_of(record: bytes) -> bytes:
+    """The first line ending used in a record (LF when it has none).
+
+    >>> newline_of(b"a\\r\\nb"), newline_of(b"a\\rb"), newline_of(b"a")
+    (b'\\r\\n', b'\\r', b'\\n')
+    """
     return first_line_break(record)[1]
 
 
@@ -193,11 +198,11 @@ def iter_sd_records(
         start = 0
         for record_end, next_start, terminator in _separators(pending, end):
             record = pending[start:record_end]
-            yield RawRecord(record, _newline_of(record) if record.strip() else (terminator or b"\n"))
+            yield RawRecord(record, newline_of(record) if record.strip() else (terminator or b"\n"))
             start = next_start
         pending = pending[start:]
     if pending.strip():
-        yield RawRecord(pending, _newline_of(pending))
+        yield RawRecord(pending, newline_of(pending))
 
 
 def _separators(data: bytes, end: int) -> Iterator[tuple[int, int, bytes]]:
