@@ -95,10 +95,15 @@ def compile_smarts(smarts: str, rule_id: str) -> Chem.Mol:
     return pattern
 
 
-def read_packaged_toml(name: str) -> dict[str, Any]:
-    """Parse a TOML file of ``reactivity/data`` (RuleDataError when it is missing or malformed)."""
+def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "data") -> dict[str, Any]:
+    """Parse a packaged TOML file (RuleDataError when it is missing or malformed).
+
+    By default the file lives in ``reactivity/data``; a capability subpackage keeps its own
+    rule files beside its code: ``read_packaged_toml("rules.toml", "reactivity.nitrosamine", "")``.
+    """
     try:
-        text = resources.files("reactivity").joinpath("data", name).read_text(encoding="utf-8")
+        root = resources.files(package)
+        text = (root.joinpath(folder, name) if folder else root.joinpath(name)).read_text(encoding="utf-8")
         return tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RuleDataError(f"cannot read packaged rule file {name}: {exc}") from None

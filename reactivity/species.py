@@ -1,0 +1,121 @@
+"""One chemical species as a chemist looks for it by mass spectrometry.
+
+Every capability that names a compound a user may want to find in an LC-MS trace
+(synthesis side products, degradants, N-nitroso products) describes it here, so
+that masses and formulas are computed one way only.
+
+Rules (all documented in ``docs/chemistry.md``):
+
+- ``formula`` and ``monoisotopic_mass`` describe the species written in ``smiles``.
+- ``mz_mh`` is the [M+H]+ of that same species. For a salt (several fragments) the
+  species is the largest organic fragment (the free base the spectrometer sees): then
+  ``smiles``/``formula``/``monoisotopic_mass`` describe that fragment too and
+  ``salt_smiles`` keeps the whole salt.
+- A polymer repeat unit (attachment points written as ``*``) has a formula without the
+  attachment points and no [M+H]+ (no single mass).
+
+>>> s = describe_species(Chem.MolFromSmiles("O=C1CNCCCN1"))
+>>> s.formula, round(s.monoisotopic_mass, 4), round(s.mz_mh, 4)
+('C5H10N2O', 114.0793, 115.0866)
+>>> salt = describe_species(Chem.MolFromSmiles("O=C1CNCCCN1.Br"))
+>>> salt.formula, salt.smiles, salt.salt_smiles
+('C5H10N2O', 'O=C1CNCCCN1', 'Br.O=C1CNCCCN1')
+>>> describe_species(Chem.MolFromSmiles("*CC(*)C(=O)OC")).formula
+'C4H6O2'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rdkit import Chem
+from rdkit.Chem import rdMolDescriptors
+
+from .molecule import quiet_rdkit
+
+PROTON_MASS = 1.007276466621
+"""Mass of a proton (CODATA 2018), added to M for [M+H]+."""
+
+
+@dataclass(frozen=True, slots=True)
+class Species:
+    """SMILES, InChIKey, formula, monoisotopic mass and [M+H]+ of one species."""
+
+    smiles: str
+    inchikey: str | None
+    formula: str
+    monoisotopic_mass: float
+    mz_mh: float | None
+    salt_smiles: str = ""
+    is_repeat_unit: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (masses rounded to 5 decimals)."""
+        out: dict[str, Any] = {
+            "smiles": self.smiles,
+            "inchikey": self.inchikey,
+            "formula": self.formula,
+            "monoisotopic_mass": round(self.monoisotopic_mass, 5),
+            "mz_mh": None if self.mz_mh is None else round(self.mz_mh, 5),
+        }
+        if self.salt_smiles:
+            out["salt_smiles"] = self.salt_smiles
+        if self.is_repeat_unit:
+            out["is_repeat_unit"] = True
+        return out
+
+
+def _without_attachment_points(mol: Chem.Mol) -> Chem.Mol:
+    editable = Chem.RWMol(mol)
+    for atom in sorted((a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0), reverse=True):
+        for neighbour in editable.GetAtomWithIdx(atom).GetNeighbors():
+            neighbour.SetNumExplicitHs(neighbour.GetTotalNumHs())  # keep H counts as drawn: no H replaces a bond
+            neighbour.SetNoImplicit(True)
+        editable.RemoveAtom(atom)
+    out = editable.GetMol()
+    out.UpdatePropertyCache(strict=False)
+    return out
+
+
+def describe_species(mol: Chem.Mol) -> Species:
+    """Describe a sanitized molecule (see the module docstring for the rules)."""
+    with quiet_rdkit():
+        fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+        salt_smiles = ""
+        if len(fragments) > 1:
+            salt_smiles = Chem.MolToSmiles(mol)
+            mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
+        polymer = any(atom.GetAtomicNum() == 0 for atom in mol.GetAtoms())
+        smiles = Chem.MolToSmiles(mol)
+        if polymer:
+            core = _without_attachment_points(mol)
+            return Species(
+                smiles=smiles,
+                inchikey=None,
+                formula=rdMolDescriptors.CalcMolFormula(core),
+                monoisotopic_mass=rdMolDescriptors.CalcExactMolWt(core),
+                mz_mh=None,
+                salt_smiles=salt_smiles,
+                is_repeat_unit=True,
+            )
+        mass = rdMolDescriptors.CalcExactMolWt(mol)
+        return Species(
+            smiles=smiles,
+            inchikey=Chem.MolToInchiKey(mol) or None,
+            formula=rdMolDescriptors.CalcMolFormula(mol),
+            monoisotopic_mass=mass,
+            mz_mh=mass + PROTON_MASS,
+            salt_smiles=salt_smiles,
+        )
+
+
+def describe_smiles(smiles: str) -> Species:
+    """:func:`describe_species` of a SMILES (raises MoleculeParseError when it does not parse).
+
+    >>> round(describe_smiles("NCC(=O)O").mz_mh, 4)   # glycine
+    76.0393
+    """
+    from .molecule import mol_from_smiles
+
+    return describe_species(mol_from_smiles(smiles))
