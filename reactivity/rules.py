@@ -176,7 +176,7 @@ def load_site_rules() -> SiteRuleSet:
 def load_references() -> dict[str, str]:
     """Reference id -> citation text.
 
-    >>> load_references()["domain:2"].startswith("reactivity domain brief, section 2")
+    >>> load_references()["docs:acrylate_route"].startswith("reactivity domain brief, section 2")
     True
     """
     table = read_packaged_toml(REFERENCES_FILE).get("references", {})
@@ -202,7 +202,7 @@ def load_guidance() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
 def reference(reference_id: str) -> str:
     """Resolve a reference id to its citation text (KeyError when unknown).
 
-    >>> reference("seed001").startswith("Seed 001")
+    >>> reference("docs:site_faq").startswith("Seed 001")
     True
     """
     return load_references()[reference_id]

@@ -858,7 +858,7 @@ def plan_route(diamine: Chem.Mol, reagent: Chem.Mol) -> RouteResult:
         )
     if not product.is_target_scaffold:
         warnings.append(_wrong_scaffold_warning(product, route))
-        refs.append("domain:2")
+        refs.append("docs:acrylate_route")
 
     side: list[Compound] = []
     isomers = tuple(
@@ -1072,14 +1072,14 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
             f"--target {smiles}: N1 is {ring.n1_class}; the 1,3-diamine + C2-unit disconnection needs an N1-H, N1-alkyl or N1-aryl lactam"
         )
     key = (Chem.MolToInchiKey(target) or "")[:14]
-    refs = ["domain:2"]
+    refs = ["docs:acrylate_route"]
     if any(s.position == "C3" for s in ring.stereocentres):
         warnings.append(
             "C3 is a stereocentre: N-alkylation is SN2 at C3 (inversion), so the haloester's C3 configuration is left"
             " unassigned here (use the enantiomer that gives the target after inversion), and C3 epimerizes under base"
             " (DOMAIN.md sections 3 and 5)."
         )
-        refs.append("domain:5")
+        refs.append("docs:stereochemistry")
     out: list[Disconnection] = []
 
     frags = _fragments_after(target, ((ring.n1, ring.c2), (ring.c3, ring.n4)), {ring.c2: "OCC", ring.c3: "Br"})
@@ -1096,7 +1096,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
             BuildingBlock("diamine", Chem.MolToSmiles(diamine), "1,3-diamine: supplies N1, C7, C6, C5, N4"),
             BuildingBlock("C2 unit", Chem.MolToSmiles(reagent), "alpha-bromo ester (chloro- or iodo- work too): supplies C2, C3"),
         ),
-        forward_check=verdict, forward_product=fwd, warnings=tuple(fwarn), references=("domain:2", "lit:mayr2007"),
+        forward_check=verdict, forward_product=fwd, warnings=tuple(fwarn), references=("docs:acrylate_route", "lit:mayr2007"),
     ))
     c3_h = target.GetAtomWithIdx(ring.c3).GetTotalNumHs()
     if c3_h == 2 and ring.n1_class == "nh" and ring.n4_class == "secondary_amine":
@@ -1109,7 +1109,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                 BuildingBlock("diamine", Chem.MolToSmiles(diamine), "1,3-diamine with two NH2 groups"),
                 BuildingBlock("C2 unit", "O=CC=O", "glyoxal"),
             ),
-            forward_check=verdict, forward_product=fwd, warnings=tuple(fwarn), references=("domain:2", "lit:jcsc1969"),
+            forward_check=verdict, forward_product=fwd, warnings=tuple(fwarn), references=("docs:acrylate_route", "lit:jcsc1969"),
         ))
     frags = _fragments_after(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "Br"})
     if any(s.position == "C5" for s in ring.stereocentres):
@@ -1130,7 +1130,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                 "The 3-halopropylamine's own amine must be protected (or used as its salt): as a free base it"
                 " self-alkylates; glycine esters also self-condense to piperazine-2,5-dione.",
             ),
-            references=("domain:2", "lit:dkp_aminolysis"),
+            references=("docs:acrylate_route", "lit:dkp_aminolysis"),
         ))
     refs.extend(ref for d in out for ref in d.references)
     return RetroResult(smiles, Chem.MolToInchiKey(target) or None, tuple(out), tuple(warnings), tuple(dict.fromkeys(refs)))

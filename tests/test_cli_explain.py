@@ -22,7 +22,7 @@ def test_explain_json_for_flurazepam():
     ring = payload["rings"][0]
     assert (ring["n1"], ring["n4"], ring["n4_class"]) == (7, 11, "imine")
     assert [s["kind"] for s in ring["competing_sites"]] == ["tertiary_amine"]
-    assert set(payload["references"]) >= {"domain:3", "lit:bzd_azomethine"}
+    assert set(payload["references"]) >= {"docs:sites", "lit:bzd_azomethine"}
 
 
 def test_explain_table_names_sites_and_guidance():

@@ -43,7 +43,7 @@ def test_seed_route_gives_the_5_one_not_the_2_one():
     warning = " ".join(route.warnings)
     assert "5-one, not the 2-one" in warning
     assert "Seed 000" in warning
-    assert "domain:2" in route.references
+    assert "docs:acrylate_route" in route.references
 
 
 def test_seed_route_side_products_are_the_beta_alanine_ones():

@@ -45,7 +45,7 @@ def test_synth_json_contract_for_the_seed_route():
     assert any("5-one, not the 2-one" in w for w in payload["warnings"])
     for side in payload["side_products"]:
         assert {"name", "smiles", "inchikey", "formula", "monoisotopic_mass", "mz_mh", "favoured_by"} <= set(side)
-    assert "seed000" in payload["references"] and "domain:2" in payload["references"]
+    assert "docs:synthesis" in payload["references"] and "docs:acrylate_route" in payload["references"]
 
 
 def test_synth_json_for_haloacetate_lists_the_dkp():
