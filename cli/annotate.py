@@ -7,22 +7,27 @@ Exit codes: 0 success (bad records are reported in the output, not fatal);
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 from reactivity.batch.annotate import (
+    DEFAULT_MAX_ATOMS,
     AnnotateSettings,
     Summary,
     make_sources,
     run_annotation,
 )
+from reactivity.batch.records import MAX_RECORD_BYTES
+from reactivity.batch.supervise import DEFAULT_RECORD_TIMEOUT
 from reactivity.batch.tags import tag_names
 from reactivity.batch.writers import format_for, open_sink
 from reactivity.errors import ReactivityError
@@ -63,6 +68,17 @@ def _conditions(value: Optional[str]) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+
+
+def _reaction_classes(value: Optional[str]) -> tuple[str, ...]:
+    """``--reactions a,b``: known derivatization classes, in the order given (exit 2 on an unknown one)."""
+    from reactivity.derivatization import reaction_names
+
+    names = _conditions(value)
+    unknown = [n for n in names if n not in reaction_names()]
+    if unknown:
+        raise _usage_error(f"unknown reaction class(es) {', '.join(unknown)} (known: {', '.join(reaction_names())})")
+    return names
 
 
 def _check_condition(ph: float, temperature: float, hours: float) -> None:
@@ -107,17 +123,28 @@ class _Progress:
         self.progress.update(self.task, completed=bytes_done, records=summary.records, rate=f"{summary.rate:.0f}")
 
 
+_RECEIVED: dict[str, int] = {}
+
+
 def _terminate(signum: int, frame: object) -> None:
+    _RECEIVED["signal"] = signum
     raise KeyboardInterrupt
+
+
+def _check_number(option: str, value: float, low: float, high: float) -> None:
+    """A numeric option must be a finite number within ``[low, high]`` (NaN and infinities are refused)."""
+    if not math.isfinite(value) or not low <= value <= high:
+        raise _usage_error(f"{option} must be a number from {low:g} to {high:g} (got {value!r})")
 
 
 @contextmanager
 def _interruptible() -> Iterator[None]:
     """SIGTERM ends the run like Ctrl-C (KeyboardInterrupt), so the temporary output is removed.
 
-    RDKit swaps in its own SIGINT handler during some C++ calls (substructure search, CIP labelling) and may
-    swallow a Ctrl-C that arrives exactly then; a second Ctrl-C stops the run. SIGTERM is not affected.
+    The records are annotated in worker processes (RDKit never runs in this one during a run), so both
+    signals act within a fraction of a second; the exit code is 128 + the signal number (130, 143).
     """
+    _RECEIVED.clear()
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread
@@ -147,6 +174,13 @@ def annotate(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on standard error (only when it is a terminal)."),
     with_stability: bool = typer.Option(True, "--stability/--no-stability", help="Score hydrolysis and handling risk of each ring (RX_HYDROLYSIS_RISK ...)."),
     with_basicity: bool = typer.Option(True, "--basicity/--no-basicity", help="Predict the N4 pKaH of each ring (RX_N4_PKA ...)."),
+    with_nitrosamine: bool = typer.Option(False, "--nitrosamine", help="Nitrosamine risk, CPCA, screening only (RX_NITROSAMINE_PRECURSOR, RX_NITROSAMINE_CATEGORY)."),
+    reactions: Optional[str] = typer.Option(None, "--reactions", help="Derivatization plans, comma-separated classes (e.g. acylation,reductive_amination): RX_RXN_<CLASS> = outcome@atoms."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Format of standard input and of inputs without a known extension: sdf|smi|csv|tsv (default: sniffed from the first bytes)."),
+    header: Optional[bool] = typer.Option(None, "--header/--no-header", help="Whether the first row of a table is a header (default: when one of its cells is a known column name such as SMILES or Name)."),
+    max_atoms: int = typer.Option(DEFAULT_MAX_ATOMS, "--max-atoms", min=0, help="Records with more atoms (as written) become error records without being parsed (0 = no limit)."),
+    record_timeout: float = typer.Option(DEFAULT_RECORD_TIMEOUT, "--record-timeout", help="Seconds one record may take; a slower record becomes an error record (0 = no limit)."),
+    max_record_mb: float = typer.Option(MAX_RECORD_BYTES / (1 << 20), "--max-record-mb", help="Largest record or table row read, in MB; a larger one becomes an error record."),
     chunk_size: int = typer.Option(0, "--chunk-size", min=0, hidden=True, help="Records per chunk (0 = automatic)."),
 ) -> None:
     """Annotate every record with its 1,4-diazepan-2-one sites; the original record text is kept byte for byte."""
@@ -160,9 +194,11 @@ def annotate(
     _check_output(errors, "--errors")
     if not tag_prefix or any(c in tag_prefix for c in "<>\r\n\t "):
         raise _usage_error(f"--tag-prefix {tag_prefix!r} is not a valid tag name prefix")
+    _check_number("--record-timeout", record_timeout, 0.0, 1e6)
+    _check_number("--max-record-mb", max_record_mb, 0.001, 4096.0)
     try:
         output_format = format_for(output, fmt)
-        sources = make_sources(inputs)
+        sources = make_sources(inputs, input_format)
     except (ValueError, ReactivityError) as exc:
         raise _usage_error(str(exc)) from None
     if output_format == "parquet" and output in (None, "-"):
@@ -176,9 +212,14 @@ def annotate(
         _check_condition(ph, temperature, hours)
     if presets and not has_stability:
         sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (--no-stability given); ignored\n")
+    reaction_classes = _reaction_classes(reactions)
     settings = AnnotateSettings(ph=ph, temperature_c=temperature, hours=hours, conditions=presets, tag_prefix=tag_prefix,
-                                output_format=output_format, stability=has_stability, basicity=has_basicity)
-    columns = tag_names(tag_prefix, presets, has_stability, has_basicity)
+                                output_format=output_format, stability=has_stability, basicity=has_basicity,
+                                nitrosamine=with_nitrosamine, reactions=reaction_classes)
+    columns = tag_names(tag_prefix, presets, has_stability, has_basicity, nitrosamine=with_nitrosamine, reactions=reaction_classes)
+    settings = replace(settings, max_atoms=max_atoms)
+    limits: dict[str, Any] = {"record_timeout": record_timeout, "header": header,
+                              "max_record_bytes": int(max_record_mb * (1 << 20)), "summary": Summary()}
     sink = None
     try:
         with _interruptible():
@@ -186,14 +227,24 @@ def annotate(
             if progress and sys.stderr.isatty():
                 total = sum(s.size or 0 for s in sources) if all(s.size for s in sources) else None
                 with _Progress(total) as bar:
-                    summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, bar.update)
+                    summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, bar.update, **limits)
             else:
-                summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column)
+                summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, **limits)
             sink.commit()
             sink = None
     except KeyboardInterrupt:
-        sys.stderr.write("reactivity annotate: interrupted; no output written\n")
-        raise typer.Exit(130) from None
+        # Already stopping: a second Ctrl-C or SIGTERM must not cut the clean-up short.
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
+        signum = _RECEIVED.get("signal", signal.SIGINT)
+        done = limits["summary"].records
+        name = signal.Signals(signum).name
+        if output in (None, "-"):
+            told = f"{done} records were written to standard output before it"
+        else:
+            told = f"{output} was not written ({done} records had been annotated)"
+        sys.stderr.write(f"reactivity annotate: interrupted by {name}; {told}\n")
+        raise typer.Exit(128 + signum) from None
     except BrokenPipeError:
         # The reading end went away (e.g. `| head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -41,6 +41,9 @@ from . import train  # noqa: E402,F401
 from . import annotate  # noqa: E402,F401
 from . import stability  # noqa: E402,F401
 from . import pka  # noqa: E402,F401
+from . import nitrosamine  # noqa: E402,F401
+from . import report  # noqa: E402,F401
+from . import derivatize  # noqa: E402,F401
 
 
 def main() -> None:

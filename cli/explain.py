@@ -78,11 +78,67 @@ def _print_nucleophiles(console: Console, basicity: BasicityResult) -> None:
         )
 
 
+def _write_depictions(mol, rings, svg: Path | None, png: Path | None) -> None:
+    """``--svg`` / ``--png``: the molecule as given (atom order kept) with N1, C2, N4 and competing sites marked."""
+    from reactivity.report import depict, depict_png
+
+    try:
+        if svg is not None:
+            svg.write_text(depict(mol, rings), encoding="utf-8")
+        if png is not None:
+            png.write_bytes(depict_png(mol, rings))
+    except OSError as exc:
+        fail(f"cannot write the depiction: {exc.filename}: {exc.strerror}")
+
+
+def _derivatization_plans(mol, reactions: str | None) -> list:
+    """``--reactions``: one derivatization plan per named class (exit 2 on an unknown class)."""
+    if not reactions:
+        return []
+    from reactivity.derivatization import plan_derivatization
+
+    names = [name.strip() for name in reactions.split(",") if name.strip()]
+    try:
+        return [plan_derivatization(mol, name) for name in dict.fromkeys(names)]
+    except ReactivityError as exc:
+        fail(str(exc))
+
+
+def _print_plans(console: Console, plans: list) -> None:
+    """One table per derivatization plan: outcome, reacting atoms, rule or reason, protection plan, warnings."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    for plan in plans:
+        table = Table(title=f"Derivatization: {plan.reaction} -> {plan.outcome}", show_header=False)
+        table.add_column("what", style="bold")
+        table.add_column("detail", overflow="fold")
+        table.add_row("conditions", escape(plan.conditions))
+        sites = "; ".join(f"{s.label} (atom {s.atom})" for s in plan.reacting_sites) or "none"
+        table.add_row("reacting site", escape(sites))
+        if plan.minor_sites:
+            table.add_row("minor / competing", escape("; ".join(f"{s.label} (atom {s.atom})" for s in plan.minor_sites)))
+        if plan.rule:
+            table.add_row("rule", escape(plan.rule))
+        if plan.reason:
+            table.add_row("reason", escape(plan.reason))
+        for step in plan.protection_plan:
+            table.add_row("plan", escape(step))
+        for warning in plan.warnings:
+            table.add_row(warning.severity, escape(f"{warning.text} [{', '.join(warning.reference_ids)}]"))
+        for note in plan.notes:
+            table.add_row("note", escape(note))
+        console.print(table)
+
+
 @app.command("explain")
 def explain(
     molecule: str = typer.Argument(..., help="SMILES, or a file holding one record (.mol, .sdf, .smi)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ph: float = typer.Option(7.4, "--ph", help="pH at which the amines' free-base fractions are compared."),
+    svg: Path | None = typer.Option(None, "--svg", help="Also draw the molecule with its sites marked to this SVG file."),
+    png: Path | None = typer.Option(None, "--png", help="Also draw the molecule with its sites marked to this PNG file."),
+    reactions: str | None = typer.Option(None, "--reactions", help="Also plan these derivatization classes, comma-separated (e.g. acylation,lactam_n_alkylation)."),
 ) -> None:
     """Which sites of each 1,4-diazepan-2-one ring react, and how (atom numbers are 0-based)."""
     try:
@@ -94,8 +150,11 @@ def explain(
         fail(f"bad molecule: {exc}")
     except ReactivityError as exc:
         fail(str(exc))
+    _write_depictions(mol, rings, svg, png)
+    plans = _derivatization_plans(mol, reactions)
     refs = load_references()
-    used = sorted({ref for ring in rings for g in ring.guidance for ref in g.reference_ids})
+    used = sorted({ref for ring in rings for g in ring.guidance for ref in g.reference_ids}
+                  | {ref for plan in plans for ref in plan.reference_ids})
     if as_json:
         payload = {
             "input": molecule,
@@ -107,41 +166,53 @@ def explain(
             "basicity": basicity.to_dict(),
             "references": {ref: refs[ref] for ref in used},
         }
+        if plans:
+            payload["derivatization"] = {plan.reaction: plan.to_dict() for plan in plans}
         typer.echo(json.dumps(payload, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     if not rings:
         what = ", ".join(related) if related else "no related scaffold either"
-        console.print(f"No 1,4-diazepan-2-one ring. Related scaffold: {what}.")
+        console.print(escape(f"No 1,4-diazepan-2-one ring. Related scaffold: {what}."))
+        _print_plans(console, plans)
         return
     for number, ring in enumerate(rings, start=1):
         sites = Table(title=f"Ring {number} of {len(rings)}: {ring.ring_variant}" + (" (salt form)" if ring.salt_form else ""))
         for column in ("site", "atom", "class / facts", "guidance", "refs"):
             sites.add_column(column, overflow="fold")
         classes = {
-            "N4": ring.n4_class,
+            "N4": ", ".join((ring.n4_class, f"{ring.n4_h_count} N-H", *ring.n4_features)),
             "N1": ring.n1_class,
             "C2": ", ".join(ring.c2_activation) or "plain lactam",
-            "C3": f"{ring.c3_enolizable_h} enolizable H" + (", epimerizable stereocentre" if ring.c3_epimerizable else ""),
+            "C3": ", ".join(
+                (f"{ring.c3_enolizable_h} exchangeable H", *ring.c3_features)
+                + (("epimerizable stereocentre",) if ring.c3_epimerizable else ())
+            ),
         }
         atoms = {"N4": ring.n4, "N1": ring.n1, "C2": ring.c2, "C3": ring.c3}
         for line in ring.guidance:
-            sites.add_row(line.site, str(atoms[line.site]), classes[line.site], line.text, ", ".join(line.reference_ids))
+            sites.add_row(line.site, str(atoms[line.site]), classes[line.site], escape(line.text),
+                          escape(", ".join(line.reference_ids)))
         console.print(sites)
         for centre in ring.stereocentres:
             console.print(f"  stereocentre {centre.position} (atom {centre.atom}): {centre.label}")
         for note in ring.notes:
-            console.print(f"  note: {note}")
+            console.print(escape(f"  note: {note}"))
+        if ring.n4_class == "secondary_amine":
+            console.print(f"  note: N4 (atom {ring.n4}) is a nitrosamine precursor: 'reactivity nitrosamine' gives its N-nitroso product and CPCA category (screening only)")
     competing = rings[0].competing_sites
     if competing:
-        table = Table(title="Competing sites elsewhere in the molecule")
+        versus = " (notes compare with ring 1's N4)" if len(rings) > 1 else ""
+        table = Table(title=f"Competing sites elsewhere in the molecule{versus}")
         for column in ("kind", "category", "atoms", "note"):
             table.add_column(column, overflow="fold")
         for site in competing:
-            table.add_row(site.kind, site.category, ",".join(map(str, site.atoms)), site.note)
+            table.add_row(site.kind, site.category, ",".join(map(str, site.atoms)), escape(site.note))
         console.print(table)
     _print_nucleophiles(console, basicity)
-    console.print("References: " + "; ".join(f"[{ref}] {refs[ref]}" for ref in used), soft_wrap=True)
+    _print_plans(console, plans)
+    console.print(escape("References: " + "; ".join(f"[{ref}] {refs[ref]}" for ref in used)), soft_wrap=True)

@@ -1,4 +1,4 @@
-"""``reactivity pka``: conjugate-acid pKa of N4 and of every other basic nitrogen, with work-up advice."""
+"""``reactivity pka``: pKa of N4 and of every other ionizable site, macro pKa values, charge state, work-up advice."""
 
 from __future__ import annotations
 
@@ -23,42 +23,64 @@ def _fraction(value: float) -> str:
 
 @app.command("pka")
 def pka(
-    smiles: str = typer.Argument(..., help="SMILES of the molecule."),
-    ph: float = typer.Option(7.4, "--ph", help="pH at which protonated fractions are reported."),
+    smiles: str = typer.Argument(..., help="SMILES of the molecule (salts accepted: counter-ions are stripped)."),
+    ph: float = typer.Option(7.4, "--ph", help="pH at which protonated fractions and charge states are reported."),
+    temperature: float = typer.Option(25.0, "--temperature", help="Temperature in deg C (pKa values are moved from 25 C)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output."),
 ) -> None:
-    """Predicted pKaH of N4 and competing basic nitrogens, protonated fractions, logD estimate, free-base pH."""
+    """Predicted pKa of N4 and of every basic and acidic site, stepwise macro pKa values, logD, free-base pH."""
     if not math.isfinite(ph):
         fail(f"--ph must be a finite number, got {ph}")
+    if not math.isfinite(temperature) or not -10.0 <= temperature <= 150.0:
+        fail(f"--temperature must be between -10 and 150 deg C, got {temperature}")
     try:
         from reactivity.basicity import predict_basicity
 
-        result = predict_basicity(mol_from_smiles(smiles), ph=ph)
+        result = predict_basicity(mol_from_smiles(smiles), ph=ph, temperature_c=temperature)
     except ReactivityError as exc:
         fail(str(exc))
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     echo = typer.echo
+    at = f"{result.temperature_c:g} C"
     if result.n4_pka is not None and result.n4_pka_band is not None and result.n4_protonated_fraction is not None:
         low, high = result.n4_pka_band
-        echo(f"N4 ({result.n4_class}): pKaH {result.n4_pka:.2f} (band {low:.2f}-{high:.2f}); "
+        echo(f"N4 ({result.n4_class}): pKaH {result.n4_pka:.2f} (band {low:.2f}-{high:.2f}) at {at}; "
              f"{_fraction(result.n4_protonated_fraction)} protonated at pH {result.ph:g}")
     elif result.n4_class is not None:
-        echo(f"N4 is {result.n4_class}: not a basic amine, no pKaH")
+        echo(f"N4 is {result.n4_class}: no pKaH predicted for this class")
     else:
         echo("no 1,4-diazepan-2-one ring: N4 pKaH not applicable")
+    if result.counter_ions:
+        echo(f"salt: counter-ion(s) {', '.join(result.counter_ions)} stripped; parent {result.parent_smiles}")
     if result.sites:
-        echo("basic nitrogens:")
+        echo(f"ionizable sites (micro pKa at {at}):")
     for site in result.sites:
-        nearest = "; ".join(f"{n.name} ({n.smiles}) {n.pka:.2f}" for n in site.nearest_training[:2])
-        echo(f"  atom {site.atom} [{site.role}, {site.site_class}] pKaH {site.pka:.2f} "
-             f"({site.band[0]:.2f}-{site.band[1]:.2f}), {_fraction(site.protonated_fraction)} protonated, "
-             f"applicability {site.applicability:.2f}; nearest: {nearest}")
-    if result.free_base_ph_99 is None:
-        echo("no basic nitrogen: neutral at any work-up pH")
-    else:
+        label = "pKaH" if site.kind == "base" else "pKa"
+        origin = (f"applicability {site.applicability:.2f}; nearest: "
+                  + "; ".join(f"{n.name} ({n.smiles}) {n.pka:.2f}" for n in site.nearest_training[:2])
+                  if site.source == "model" else f"class rule {site.rule}")
+        echo(f"  atom {site.atom} [{site.role}, {site.site_class}] {label} {site.pka:.2f} "
+             f"({site.band[0]:.2f}-{site.band[1]:.2f}), {_fraction(site.protonated_fraction)} protonated; {origin}")
+    for charge in result.permanent_charges:
+        echo(f"  atom {charge.atom} [{charge.site_class}] permanent charge {charge.charge:+d} at every pH")
+    if result.macro_pkas:
+        echo("macro pKa (stepwise, lowest first): "
+             + ", ".join(f"{step.pka:.2f} ({step.type}, atom {step.atom})" for step in result.macro_pkas))
+    if result.net_charge_fractions:
+        echo(f"at pH {result.ph:g}: " + ", ".join(f"charge {c:+d}: {_fraction(f)}" for c, f in result.net_charge_fractions)
+             + f"; uncharged {_fraction(result.uncharged_fraction or 0.0)}")
+    if result.free_base_ph_99 is not None:
         echo(f">= 99 % free base from pH {result.free_base_ph_99:.2f} (basify to at least this before extracting)")
+    elif result.basic_sites:
+        echo("never >= 99 % free base between pH -2 and 16")
+    elif result.permanent_charges:
+        echo("permanently charged: stays in the water layer at any work-up pH (unless extracted as an ion pair)")
+    elif result.acidic_sites:
+        echo("no basic site: acidify below the lowest acidic pKa to extract the neutral acid")
+    else:
+        echo("no ionizable site: neutral at any work-up pH")
     curve = dict(result.logd_curve)
     shown = ", ".join(f"pH {p:g}: {curve[p]:.2f}" for p in _SHOWN_PH if p in curve)
     echo(f"logD (estimate; Crippen logP {result.logp_crippen:.2f}): {shown}")

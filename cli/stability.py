@@ -36,16 +36,22 @@ def _condition_names(values: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _n4_pka(mol, ph: float) -> float | None:
-    """The N4 pKaH predicted by the basicity model, or None when it is not available."""
+def _n4_pka(mol, ph: float, temperature_c: float) -> float | None:
+    """The N4 pKaH (basic amine or imine) predicted by the basicity model at the temperature, or None."""
     try:
         from reactivity.basicity import predict_basicity
     except ImportError:
         return None
     try:
+        return predict_basicity(mol, ph, temperature_c=temperature_c).n4_pka
+    except TypeError:  # a basicity model without temperature support
         return predict_basicity(mol, ph).n4_pka
     except ReactivityError:
         return None
+
+
+def _window(window: tuple[float, float] | None) -> str:
+    return "none" if window is None else f"{window[0]:.1f}-{window[1]:.1f}"
 
 
 def _percent(value: float | None) -> str:
@@ -60,18 +66,27 @@ def _print_human(result: StabilityResult) -> None:
     else:
         assert result.k_obs_per_s is not None and result.k_band_per_s is not None and result.half_life_h is not None
         echo(f"pH {result.ph:g}, {result.temperature_c:g} C, {result.hours:g} h: risk {result.risk.upper()}"
-             f" ({_percent(result.fraction_lost)} of the lactam lost; band {_percent(result.fraction_lost_band[0])}"
+             f" ({_percent(result.fraction_lost)} of the intact ring gone, {_percent(result.fraction_irreversibly_lost)}"
+             f" irreversibly; band {_percent(result.fraction_lost_band[0])}"
              f" to {_percent(result.fraction_lost_band[1])})" if result.fraction_lost_band else "")
-        echo(f"k_obs {result.k_obs_per_s:.3g} s-1 (x{result.band_factor:.3g} band: {result.k_band_per_s[0]:.2g}-"
+        echo(f"apparent k_obs {result.k_obs_per_s:.3g} s-1 over the duration (x{result.band_factor:.3g} band: {result.k_band_per_s[0]:.2g}-"
              f"{result.k_band_per_s[1]:.2g}), half-life {result.half_life_h:.3g} h ({result.half_life_h / 8766:.3g} y);"
              f" {result.dominant_term} term dominates")
         echo(f"pH of maximum stability {result.ph_of_maximum_stability}; stable window (>= 90 % kept over "
-             f"{result.reference_horizon_h:g} h at {result.temperature_c:g} C): {result.stable_ph_window_text}")
+             f"{result.reference_horizon_h:g} h at {result.temperature_c:g} C): {result.stable_ph_window_text}"
+             f"; assay stable window (open form counted as lost): {_window(result.assay_stable_ph_window)}")
         echo("pathways:")
         for pathway in result.pathways:
             rate = f"k {pathway.k_per_s:.3g} s-1" if pathway.k_per_s is not None else "not quantified"
             flags = ("reversible" if pathway.reversible else "irreversible") + (", dominant" if pathway.dominant else "")
-            echo(f"  - {pathway.kind} at {pathway.site} ({flags}; {rate})")
+            extra = ""
+            if pathway.equilibrium_open_fraction is not None:
+                extra = (f"; {pathway.equilibrium_open_fraction * 100:.3g} % open at equilibrium, reached in "
+                         f"{pathway.time_to_equilibrium_h:.2g} h")
+            echo(f"  - {pathway.kind} at {pathway.site} ({flags}; {rate}{extra})")
+            for degradant in pathway.degradants:
+                mz = f"[M+H]+ {degradant.mz_mh:.4f}" if degradant.mz_mh is not None else "no [M+H]+"
+                echo(f"      {degradant.name}: {degradant.smiles} {degradant.formula} {mz}")
         echo("reasons:")
         for reason in result.risk_reasons:
             echo(f"  - {reason}")
@@ -106,7 +121,7 @@ def stability(
     names = _condition_names(conditions)
     try:
         mol = mol_from_smiles(smiles)
-        n4_pka = _n4_pka(mol, ph)
+        n4_pka = _n4_pka(mol, ph, temperature)
         result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
         if plot is not None:
             if result.ring_count == 0:

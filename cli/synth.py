@@ -1,7 +1,8 @@
-"""``reactivity synth`` and ``reactivity troubleshoot``: route check, side products, retro disconnections, troubleshooting.
+"""``reactivity synth`` and ``reactivity troubleshoot``: route check, side products, ranked retro proposals, troubleshooting.
 
-Exit codes: 0 success; 2 usage error, unreadable SMILES, unsupported building
-block or unknown symptom (one-line message on stderr, no traceback).
+Exit codes: 0 success (a retro target with no applicable route is an answer, with the
+reason); 2 usage error, unreadable SMILES, unsupported building block or unknown
+symptom (one-line message on stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -15,39 +16,51 @@ import typer
 from reactivity.errors import ReactivityError
 from reactivity.molecule import mol_from_smiles
 
-if TYPE_CHECKING:  # the synthesis module is imported by the commands that use it (faster start for the others)
+if TYPE_CHECKING:  # the synthesis package is imported by the commands that use it (faster start for the others)
     from reactivity.synthesis import Compound, RetroResult, RouteResult, TroubleshootingAnswer
 
 from .app import app
 
 
 def _fail(command: str, message: str) -> typer.Exit:
-    sys.stderr.write(f"reactivity {command}: {message}\n")
+    sys.stderr.write(f"reactivity {command}: {' '.join(message.split())}\n")
     return typer.Exit(2)
 
 
 def _mass_line(c: Compound) -> str:
-    mz = "n/a (polymer)" if c.mz_mh is None else f"{c.mz_mh:.4f}"
+    mz = "n/a (polymer repeat unit)" if c.mz_mh is None else f"{c.mz_mh:.4f}"
     return f"{c.smiles}  {c.formula}  M {c.monoisotopic_mass:.4f}  [M+H]+ {mz}"
+
+
+def _compound_lines(c: Compound, indent: str) -> list[str]:
+    lines = [f"{indent}{_mass_line(c)}"]
+    if c.species != "neutral molecule as drawn":
+        lines.append(f"{indent}species: {c.species}" + (f"; salt {c.salt_smiles}" if c.salt_smiles else ""))
+    return lines
 
 
 def _route_text(result: RouteResult) -> list[str]:
     p = result.product
     lines = [
-        f"Route: {result.route}  ({result.diamine} + {result.reagent})",
+        f"Route: {result.route}  ({result.amine} + {result.reagent})",
         *[f"  step {i}: {step}" for i, step in enumerate(result.steps, 1)],
+    ]
+    for c in result.intermediates:
+        lines.append(f"Intermediate ({c.step}): {c.name}")
+        lines += _compound_lines(c, "  ")
+    lines += [
         f"Product: {p.scaffold}{'' if p.is_target_scaffold else '  (NOT the target 1,4-diazepan-2-one)'}",
-        f"  {_mass_line(p)}",
+        *_compound_lines(p, "  "),
         f"  InChIKey {p.inchikey}",
         f"Regioselectivity: {result.regioselectivity.rule}",
     ]
     if result.regioselectivity.applies:
         lines.append(f"  first nitrogen: {result.regioselectivity.first_nitrogen}")
         lines.append(f"  basis: {result.regioselectivity.basis}")
-    lines.append("Side products:")
+    lines.append("Side products (expected first, then minor):")
     for c in result.side_products:
-        lines.append(f"  - {c.name}{f' [{c.note}]' if c.note else ''}")
-        lines.append(f"    {_mass_line(c)}")
+        lines.append(f"  - [{c.likelihood}] {c.name}{f' [{c.note}]' if c.note else ''}")
+        lines += _compound_lines(c, "    ")
         for cond in c.favoured_by:
             lines.append(f"    favoured by ({cond.step}, {cond.factor}): {cond.favours} -> {cond.remedy}")
     lines += [f"WARNING: {w}" for w in result.warnings]
@@ -56,12 +69,16 @@ def _route_text(result: RouteResult) -> list[str]:
 
 
 def _retro_text(result: RetroResult) -> list[str]:
-    lines = [f"Target: {result.target}  (InChIKey {result.target_inchikey})"]
+    lines = [f"Target: {result.target}  ({result.target_class}; InChIKey {result.target_inchikey})"]
+    if not result.disconnections:
+        lines.append(f"No route proposed: {result.no_route_reason}")
     for d in result.disconnections:
-        lines.append(f"Disconnection {d.id}: break {', '.join(d.bonds_broken)}")
+        lines.append(f"#{d.rank} {d.id} ({d.route}): break {', '.join(d.bonds_broken)}")
         for b in d.building_blocks:
             lines.append(f"  {b.role}: {b.smiles}  ({b.description})")
+        lines.append(f"  steps: {'; '.join(d.steps)}")
         lines.append(f"  forward check: {d.forward_check}")
+        lines += [f"  reason: {r}" for r in d.reasons]
         lines += [f"  WARNING: {w}" for w in d.warnings]
     lines += [f"WARNING: {w}" for w in result.warnings]
     lines.append(f"References: {', '.join(result.references)}")
@@ -69,18 +86,24 @@ def _retro_text(result: RetroResult) -> list[str]:
 
 
 def _troubleshoot_text(answer: TroubleshootingAnswer) -> list[str]:
-    lines = [f"Symptom: {answer.symptom}  [{answer.symptom_id}; source {', '.join(answer.source)}]", "Likely causes:"]
+    lines = [
+        f"Symptom: {answer.symptom}  [{answer.symptom_id}; match score {answer.match.score:.2f} on '{answer.match.matched_on}']",
+    ]
+    if answer.other_matches:
+        others = ", ".join(f"{m.symptom_id} ({m.score:.2f})" for m in answer.other_matches)
+        lines.append(f"Also close: {others}")
+    lines.append("Likely causes:")
     for cause in answer.causes:
         lines.append(f"  - {cause.cause}  ({cause.source})")
         for c in cause.culprits:
             lines.append(f"      culprit: {c.name}{f' [{c.note}]' if c.note else ''}")
-            lines.append(f"        {_mass_line(c)}")
+            lines += _compound_lines(c, "        ")
         if cause.not_formed:
             lines.append(f"      not formed on this route: {', '.join(cause.not_formed)}")
     lines += ["Checks:", *[f"  - {c}" for c in answer.checks]]
     lines += ["Fixes:", *[f"  - {f}" for f in answer.fixes]]
-    if answer.corrections:
-        lines += ["Corrections to the source:", *[f"  - {c}" for c in answer.corrections]]
+    if answer.notes:
+        lines += ["Chemistry notes:", *[f"  - {text} ({', '.join(refs)})" for text, refs in answer.notes]]
     lines += [f"WARNING: {w}" for w in answer.warnings]
     lines.append(f"References: {', '.join(answer.references)}")
     return lines
@@ -95,26 +118,38 @@ def _emit(payload: dict[str, Any], lines: list[str], as_json: bool) -> None:
 
 @app.command("synth")
 def synth(
-    diamine: Optional[str] = typer.Option(None, "--diamine", help="Diamine SMILES (e.g. NCCCN)."),
-    reagent: Optional[str] = typer.Option(None, "--reagent", help="C2/C3 unit SMILES: acrylate, haloacetate or glycine ester, glyoxal."),
-    target: Optional[str] = typer.Option(None, "--target", help="A 1,4-diazepan-2-one to disconnect (retro direction)."),
+    amine: Optional[str] = typer.Option(
+        None, "--amine", "--diamine",
+        help="Amine component SMILES: a diamine (free, or mono-protected: Boc, Cbz, Fmoc, N,N-dibenzyl), a 2-aminoaryl ketone, or an N-protected aminoaldehyde (amino-acid route).",
+    ),
+    reagent: Optional[str] = typer.Option(
+        None, "--reagent",
+        help="C2/C3 unit SMILES: haloacetate or acrylate ester, glycine (alpha-amino) ester or its salt, glyoxal, haloacetyl halide.",
+    ),
+    target: Optional[str] = typer.Option(None, "--target", help="A 1,4-diazepan-2-one or benzodiazepin-2-one to disconnect (retro)."),
+    n1_alkylate: Optional[str] = typer.Option(None, "--n1-alkylate", help="Alkylating agent SMILES for N1 after the benzodiazepinone ring closure (e.g. CI)."),
+    reduce_imine: bool = typer.Option(False, "--reduce-imine", help="Reduce the 4,5-azomethine last (1,3,4,5-tetrahydro ring)."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
-    """Check a diamine + C2/C3-unit route (product, side products with masses) or disconnect a target."""
+    """Check a route (product, intermediates, side products with masses) or propose ranked disconnections of a target."""
     try:
         if target is not None:
-            if diamine is not None or reagent is not None:
-                raise _fail("synth", "give either --target or --diamine with --reagent, not both")
+            if amine is not None or reagent is not None or n1_alkylate is not None or reduce_imine:
+                raise _fail("synth", "give either --target or --amine with --reagent, not both")
             from reactivity.synthesis import propose_disconnections
 
             retro = propose_disconnections(mol_from_smiles(target))
             _emit(retro.to_dict(), _retro_text(retro), as_json)
             return
-        if diamine is None or reagent is None:
-            raise _fail("synth", "give --diamine and --reagent (forward), or --target (retro)")
+        if amine is None or reagent is None:
+            raise _fail("synth", "give --amine (or --diamine) and --reagent (forward), or --target (retro)")
         from reactivity.synthesis import plan_route
 
-        route = plan_route(mol_from_smiles(diamine), mol_from_smiles(reagent))
+        route = plan_route(
+            mol_from_smiles(amine), mol_from_smiles(reagent),
+            n1_alkylating_agent=None if n1_alkylate is None else mol_from_smiles(n1_alkylate),
+            reduce_imine=reduce_imine,
+        )
         _emit(route.to_dict(), _route_text(route), as_json)
     except ReactivityError as exc:
         raise _fail("synth", str(exc)) from None
@@ -122,8 +157,8 @@ def synth(
 
 @app.command("troubleshoot")
 def troubleshoot_command(
-    symptom: str = typer.Argument(..., help="The symptom, e.g. 'white precipitate' or 'viscous oil'."),
-    diamine: Optional[str] = typer.Option(None, "--diamine", help="Diamine SMILES of the route."),
+    symptom: str = typer.Argument(..., help="The symptom in your words, e.g. 'my product stays in the water layer' or 'brown oil'."),
+    amine: Optional[str] = typer.Option(None, "--amine", "--diamine", help="Amine component SMILES of the route."),
     reagent: Optional[str] = typer.Option(None, "--reagent", help="C2/C3 unit SMILES of the route."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
@@ -133,7 +168,7 @@ def troubleshoot_command(
     try:
         answer = troubleshoot(
             symptom,
-            None if diamine is None else mol_from_smiles(diamine),
+            None if amine is None else mol_from_smiles(amine),
             None if reagent is None else mol_from_smiles(reagent),
         )
     except ReactivityError as exc:

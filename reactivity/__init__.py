@@ -15,11 +15,33 @@ from .errors import (
     UnknownConditionError,
 )
 from .molecule import mol_from_molblock, mol_from_smiles
+from .derivatization import DerivatizationPlan, enumerate_products, plan_derivatization
+from .batch.frame import annotate_frame
 from .perception import perceive, perceive_smiles, related_scaffolds
+from .nitrosamine import NitrosamineRisk, NitrosoProduct, nitrosamine_risk
+from .report import depict, depict_png
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 from .stability import CONDITION_NAMES, assess_condition, assess_stability
+from .basicity import BasicityResult, predict_basicity, predict_basicity_many
+from .synthesis import plan_route, plan_route_smiles, propose_disconnections, troubleshoot
 
 __all__ = [
+    "BasicityResult",
+    "predict_basicity",
+    "predict_basicity_many",
+    "plan_route",
+    "plan_route_smiles",
+    "propose_disconnections",
+    "troubleshoot",
+    "DerivatizationPlan",
+    "enumerate_products",
+    "plan_derivatization",
+    "NitrosamineRisk",
+    "NitrosoProduct",
+    "nitrosamine_risk",
+    "depict",
+    "depict_png",
+    "annotate_frame",
     "__version__",
     "CONDITION_NAMES",
     "assess_condition",

@@ -26,15 +26,30 @@ T = TypeVar("T")
 _TIMESTAMP = re.compile(r"^\[\d\d:\d\d:\d\d\]\s*")
 
 
+# Lines of RDKit's invariant-violation banner that say nothing about the molecule.
+_BANNER = re.compile(r"^(\*+|-+|(Pre-condition|Post-condition|Invariant|Assertion)( Violation)?|Range Error|Stacktrace:)$")
+
+
+def is_banner_line(line: str) -> bool:
+    """Whether an RDKit log line is part of a banner (``****``, ``Pre-condition Violation``, ...), not a reason.
+
+    >>> is_banner_line("****"), is_banner_line("Post-condition Violation"), is_banner_line("Element 'Nc' not found")
+    (True, True, False)
+    """
+    return bool(_BANNER.match(line.strip()))
+
+
 def _first_log_line(text: str) -> str:
-    """The first meaningful line of an RDKit log text, without its timestamp.
+    """The first meaningful line of an RDKit log text, without its timestamp (banner lines skipped).
 
     >>> _first_log_line("[19:38:28] SMILES Parse Error: bad\\n[19:38:28] more")
     'SMILES Parse Error: bad'
+    >>> _first_log_line("[14:05:44] \\n\\n****\\nPost-condition Violation\\nElement 'Nc' not found\\nViolation occurred on line 95")
+    "Element 'Nc' not found"
     """
     for line in text.splitlines():
         line = _TIMESTAMP.sub("", line).strip()
-        if line:
+        if line and not is_banner_line(line):
             return line
     return ""
 
@@ -65,6 +80,22 @@ def quiet_rdkit() -> Iterator[list[str]]:
                     messages.append(line)
 
 
+def all_substruct_matches(mol: Chem.Mol, pattern: Chem.Mol, uniquify: bool = False, first_cap: int = 1000) -> tuple[tuple[int, ...], ...]:
+    """Every substructure match: RDKit stops at ``maxMatches`` without saying so, so ask again with a
+    ten times larger cap until fewer matches than the cap come back (none was cut off).
+
+    >>> polymer = Chem.MolFromSmiles("C" * 3000)
+    >>> len(all_substruct_matches(polymer, Chem.MolFromSmarts("[CH2]"), uniquify=True))
+    2998
+    """
+    cap = first_cap
+    while True:
+        matches = mol.GetSubstructMatches(pattern, uniquify=uniquify, maxMatches=cap)
+        if len(matches) < cap:
+            return matches
+        cap *= 10
+
+
 def _sanitize_or_raise(mol: Chem.Mol) -> Chem.Mol:
     """Sanitize in place; turn RDKit's exception into a one-line :class:`MoleculeParseError`."""
     try:
@@ -79,7 +110,7 @@ def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
     with quiet_rdkit() as messages:
         mol = reader()
     if mol is None:
-        reason = messages[0] if messages else f"RDKit could not read the {what}"
+        reason = next((m for m in messages if not is_banner_line(m)), f"RDKit could not read the {what}")
         raise MoleculeParseError(reason)
     with quiet_rdkit():
         return _sanitize_or_raise(mol)

@@ -570,7 +570,8 @@ def train_pka_model(output_dir: pathlib.Path, source_dir: pathlib.Path | None = 
 
     With ``source_dir`` None the packaged curated table is used (deterministic
     rebuild); otherwise the raw files in ``source_dir`` are curated first and
-    the curated table is written next to the model as ``pka_training.csv``.
+    the curated table is written next to the model as ``pka_training.csv``, with the two check tables of the
+    basicity titration and acid rules (``pka_stepwise.csv``, ``pka_acid_check.csv``).
     """
     output_dir = pathlib.Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -579,6 +580,7 @@ def train_pka_model(output_dir: pathlib.Path, source_dir: pathlib.Path | None = 
     else:
         table = curate_pka_sources(pathlib.Path(source_dir))
         table.to_csv(output_dir / "pka_training.csv", index=False, lineterminator="\n")
+        write_check_sets(pathlib.Path(source_dir), output_dir)
     artefact = build_model(table)
     path = output_dir / MODEL_ARTEFACT
     joblib.dump(artefact, path, compress=("zlib", 6))  # zlib: loads in ~0.03 s against ~0.15 s for lzma
@@ -620,3 +622,218 @@ def holdout_prediction(
         rows.append({"smiles": smiles, "literature": literature, "predicted": round(float(strongest), 2),
                      "removed_from_training": removed[smiles], "training_rows_left": int(keep.sum())})
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- check sets (stepwise pKa, acids)
+
+#: Values of one molecule closer than this are taken as one dissociation step (duplicates of a measurement).
+STEP_GAP = 0.3
+STEPWISE_COLUMNS = ("name", "smiles", "set", "n_sites", "measured_pkas", "temp_c", "confidence", "source", "records",
+                    "reference", "licence")
+ACID_CHECK_COLUMNS = ("name", "smiles", "site_atom", "site_class", "pka", "n_values", "temp_c", "confidence", "source",
+                      "records", "reference", "licence")
+
+
+def _steps(values: list[float]) -> list[float]:
+    """Measured values grouped into dissociation steps (median of each group), highest first.
+
+    >>> _steps([9.93, 5.81, 9.9])
+    [9.91, 5.81]
+    """
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][-1] <= STEP_GAP:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return sorted((round(statistics.median(g), 2) for g in groups), reverse=True)
+
+
+def curate_check_sets(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two validation tables from raw DataWarrior records (never used for training):
+
+    - stepwise: molecules whose only ionizable sites are 2-6 aliphatic amines (``polyamine``), or one aliphatic
+      amine and one carboxylic acid (``amino_acid``), with as many measured steps as sites;
+    - acids: molecules with exactly one acidic class-rule site and no basic site, one step.
+    """
+    from .basicity import find_class_sites
+
+    grouped: dict[str, list[RawRecord]] = {}
+    for record in records:
+        if record.source != "DataWarrior" or not _temperature_ok(record.temp_c):
+            continue
+        parent = neutral_parent(record.mol)
+        if parent is None:
+            continue
+        grouped.setdefault(Chem.MolToSmiles(parent), []).append(record)
+    stepwise, acids = [], []
+    for smiles in sorted(grouped):
+        group = grouped[smiles]
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is None:
+            continue
+        bases = find_basic_sites(mol)
+        classes = find_class_sites(mol)
+        steps = _steps([r.pka for r in group])
+        temps = sorted({r.temp_c for r in group if r.temp_c is not None})
+        common = {
+            "name": f"DataWarrior record {min(group, key=lambda r: r.record_id).record_id}",
+            "smiles": smiles,
+            "temp_c": ";".join(f"{t:g}" for t in temps),
+            "source": "DataWarrior",
+            "records": ";".join(sorted(f"DataWarrior:{r.record_id}" for r in group)),
+            "reference": DATAWARRIOR_REFERENCE,
+            "licence": DATAWARRIOR_LICENCE,
+        }
+        kinds = [m.rule.site_class for m in classes]
+        if not classes and 2 <= len(bases) <= 6 and all(c == "aliphatic_amine" for _, c in bases):
+            if len(steps) == len(bases):
+                stepwise.append({**common, "set": "polyamine", "n_sites": len(bases),
+                                 "measured_pkas": ";".join(f"{v:g}" for v in steps),
+                                 "confidence": "high" if temps else "medium"})
+        elif len(bases) == 1 and bases[0][1] == "aliphatic_amine" and kinds == ["carboxylic_acid"]:
+            if len(steps) == 2:
+                stepwise.append({**common, "set": "amino_acid", "n_sites": 2,
+                                 "measured_pkas": ";".join(f"{v:g}" for v in steps),
+                                 "confidence": "high" if temps else "medium"})
+        elif not bases and len(classes) == 1 and classes[0].rule.kind == "acid" and len(steps) == 1:
+            acids.append({**common, "site_atom": classes[0].atom, "site_class": classes[0].rule.site_class,
+                          "pka": steps[0], "n_values": len(group), "confidence": "high" if temps else "medium"})
+    return (pd.DataFrame(stepwise, columns=list(STEPWISE_COLUMNS)),
+            pd.DataFrame(acids, columns=list(ACID_CHECK_COLUMNS)))
+
+
+def write_check_sets(pka_dir: pathlib.Path, output_dir: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    """Curate the check tables from the DataWarrior file in ``pka_dir`` and write them into ``output_dir``."""
+    records: list[RawRecord] = []
+    for name in DATAWARRIOR_FILES:
+        if (pka_dir / name).is_file():
+            records.extend(read_datawarrior(pka_dir / name))
+            break
+    stepwise, acids = curate_check_sets(records)
+    paths = (output_dir / "pka_stepwise.csv", output_dir / "pka_acid_check.csv")
+    stepwise.to_csv(paths[0], index=False, lineterminator="\n")
+    acids.to_csv(paths[1], index=False, lineterminator="\n")
+    return paths
+
+
+def packaged_check_table(name: str) -> pd.DataFrame:
+    """A check table shipped in ``reactivity.datasets`` (``pka_stepwise.csv``, ``pka_acid_check.csv``)."""
+    text = resources.files("reactivity.datasets").joinpath(name).read_text(encoding="utf-8")
+    return pd.read_csv(io.StringIO(text), keep_default_na=False)
+
+
+def stepwise_check(table: pd.DataFrame, interaction: bool = True) -> pd.DataFrame:
+    """Predicted vs measured stepwise pKa values of the stepwise table (one row per step, highest step first).
+
+    ``interaction=False`` titrates the same site predictions as independent sites (the previous behaviour), for
+    comparison.
+    """
+    from .basicity import predict_basicity_many, titration
+
+    mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
+    saved = titration.INTERACTION_A
+    try:
+        if not interaction:
+            titration.INTERACTION_A = 0.0
+        results = predict_basicity_many(mols, rings=[()] * len(mols), workup=False)
+    finally:
+        titration.INTERACTION_A = saved
+    rows = []
+    for (_, row), result in zip(table.iterrows(), results):
+        measured = [float(v) for v in str(row["measured_pkas"]).split(";")]
+        predicted = sorted((step.pka for step in result.macro_pkas), reverse=True)
+        for k, (m, p) in enumerate(zip(measured, predicted), start=1):
+            rows.append({"name": row["name"], "smiles": row["smiles"], "set": row["set"], "step": k,
+                         "measured": m, "predicted": p, "error": round(p - m, 2)})
+    return pd.DataFrame(rows)
+
+
+def acid_check(table: pd.DataFrame) -> pd.DataFrame:
+    """Class-rule pKa vs measured value of the acid check table, with whether the band covers it."""
+    from .basicity import find_class_sites
+
+    rows = []
+    for _, row in table.iterrows():
+        mol = Chem.MolFromSmiles(row["smiles"])
+        match = next(m for m in find_class_sites(mol) if m.atom == int(row["site_atom"]))
+        error = round(match.pka_25 - float(row["pka"]), 2)
+        rows.append({"smiles": row["smiles"], "site_class": match.rule.site_class, "measured": float(row["pka"]),
+                     "predicted": match.pka_25, "error": error, "covered": abs(error) <= match.rule.band + 1e-9})
+    return pd.DataFrame(rows)
+
+
+def _two_site_inputs(table: pd.DataFrame) -> pd.DataFrame:
+    """Micro pKa (site model or class rule, 25 C), bond distance and shortest-path count of the two-site rows."""
+    from .basicity import find_basic_sites, find_class_sites, load_pka_model, shortest_path_counts
+
+    model = load_pka_model()
+    rows = []
+    for _, row in table[table["n_sites"] == 2].iterrows():
+        mol = Chem.MolFromSmiles(row["smiles"])
+        bases = find_basic_sites(mol)
+        acids = [m for m in find_class_sites(mol) if m.rule.kind == "acid"]
+        predicted = model["model"].predict(site_features(mol, bases))
+        atoms = [a for a, _ in bases] + [m.atom for m in acids]
+        micro = [float(p) for p in predicted] + [m.pka_25 for m in acids]
+        distance = Chem.GetDistanceMatrix(mol)
+        neighbours = [[nb.GetIdx() for nb in atom.GetNeighbors()] for atom in mol.GetAtoms()]
+        paths = shortest_path_counts(distance, neighbours, atoms[:1], atoms[1:])
+        measured = sorted((float(v) for v in str(row["measured_pkas"]).split(";")), reverse=True)
+        rows.append({"set": row["set"], "p1": micro[0], "p2": micro[1], "d": float(distance[atoms[0], atoms[1]]),
+                     "m": float(paths[0, 0]), "high": measured[0], "low": measured[1]})
+    return pd.DataFrame(rows)
+
+
+def fit_stepwise_interaction(table: pd.DataFrame, folds: int = 5) -> dict[str, Any]:
+    """Grid fit of the titration's interaction W(d, m) = A exp(-(d - 2)/L) (1 + c (m - 1)) on the two-amine rows
+    of the stepwise table (second-step MAE), then of the acid scale on the amino-acid rows; with a ``folds``-fold
+    cross-validated second-step MAE of the diamine fit (fixed seed). Closed two-site formulas:
+    diamine pKa_low = p1 + p2 - W - log10(10^p1 + 10^p2); amino acid pKa_high = log10(10^pa + 10^(pb + s W)).
+    """
+    data = _two_site_inputs(table)
+    diamines = data[data["set"] == "polyamine"]
+    amino = data[data["set"] == "amino_acid"]
+    a_grid, l_grid, c_grid = np.arange(1.0, 6.01, 0.1), np.arange(0.5, 4.01, 0.1), np.arange(0.0, 1.01, 0.1)
+    grid = np.array([(a, l, c) for a in a_grid for l in l_grid for c in c_grid])
+
+    def diamine_errors(rows: pd.DataFrame) -> np.ndarray:
+        d = np.maximum(rows["d"].to_numpy(), 2.0)
+        w = (grid[:, 0:1] * np.exp(-(d[None, :] - 2.0) / grid[:, 1:2])
+             * (1.0 + grid[:, 2:3] * (rows["m"].to_numpy()[None, :] - 1.0)))
+        p1, p2 = rows["p1"].to_numpy(), rows["p2"].to_numpy()
+        high = np.logaddexp(p1 * math.log(10), p2 * math.log(10)) / math.log(10)
+        low = p1[None, :] + p2[None, :] - w - high[None, :]
+        return np.abs(low - rows["low"].to_numpy()[None, :])
+
+    errors = diamine_errors(diamines)
+    best = int(np.argmin(errors.mean(axis=1)))
+    a, l, c = (round(float(x), 2) for x in grid[best])
+    rng = np.random.default_rng(RANDOM_STATE)
+    order = rng.permutation(len(diamines))
+    cv_errors = []
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        pick = int(np.argmin(errors[:, train].mean(axis=1)))
+        cv_errors.extend(errors[pick, test].tolist())
+    scales = np.arange(0.0, 1.51, 0.05)
+    d = np.maximum(amino["d"].to_numpy(), 2.0)
+    w = a * np.exp(-(d - 2.0) / l) * (1.0 + c * (amino["m"].to_numpy() - 1.0))
+    pb, pa = amino["p1"].to_numpy(), amino["p2"].to_numpy()
+    scale_errors = []
+    for s in scales:
+        high = np.logaddexp(pa * math.log(10), (pb + s * w) * math.log(10)) / math.log(10)
+        low = pa + pb - high
+        scale_errors.append(float(np.mean(np.abs(high - amino["high"]) + np.abs(low - amino["low"])) / 2.0))
+    s_best = round(float(scales[int(np.argmin(scale_errors))]), 2)
+    return {
+        "A": a, "decay": l, "path_factor": c, "acid_scale": s_best,
+        "n_diamines": len(diamines), "n_amino_acids": len(amino),
+        "second_step_mae": round(float(errors[best].mean()), 3),
+        "second_step_mae_cv": round(float(np.mean(cv_errors)), 3),
+        "second_step_mae_no_interaction": round(float(np.abs(
+            (diamines["p1"] + diamines["p2"] - np.logaddexp(diamines["p1"] * math.log(10), diamines["p2"] * math.log(10))
+             / math.log(10)) - diamines["low"]).mean()), 3),
+        "amino_acid_mae": round(min(scale_errors), 3),
+    }

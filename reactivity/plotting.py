@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import pathlib
 from collections.abc import Sequence
+from typing import IO
 
 import numpy as np
 
@@ -20,24 +21,33 @@ SUPPORTED_SUFFIXES = (".png", ".svg")
 
 def plot_ph_rate_profile(ph: Sequence[float] | np.ndarray, k_per_s: Sequence[float] | np.ndarray,
                          window: tuple[float, float] | None, chosen_ph: float | None, threshold_per_s: float | None,
-                         title: str, path: pathlib.Path) -> pathlib.Path:
+                         title: str, path: pathlib.Path | IO[bytes] | IO[str],
+                         band: tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray] | None = None,
+                         file_format: str | None = None) -> pathlib.Path | IO[bytes] | IO[str]:
     """Plot log k_obs against pH (half-life on the right axis), shade the stable window, mark the chosen pH.
 
-    ``path`` must end in ``.png`` or ``.svg``; the figure is written there and the path returned.
+    ``path`` must end in ``.png`` or ``.svg``; the figure is written there and the path returned. An open
+    file (``io.StringIO`` for SVG text) works too, with ``file_format``. ``band`` (lower and upper k_obs
+    arrays) is drawn as a shaded uncertainty band around the curve.
     """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    path = pathlib.Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValueError(f"plot file must end in .png or .svg, got {path.name!r}")
+    if file_format is None:
+        path = pathlib.Path(path)  # type: ignore[arg-type]
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise ValueError(f"plot file must end in .png or .svg, got {path.name!r}")
+        file_format = path.suffix.lower().lstrip(".")
     ph_values = np.asarray(ph, dtype=float)
     log_k = np.log10(np.asarray(k_per_s, dtype=float))
     figure, axis = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     try:
         axis.plot(ph_values, log_k, color="#1f4e79", linewidth=2.0, label="k_obs (lactam loss)")
+        if band is not None:
+            axis.fill_between(ph_values, np.log10(np.asarray(band[0], dtype=float)), np.log10(np.asarray(band[1], dtype=float)),
+                              color="#1f4e79", alpha=0.15, linewidth=0, label="uncertainty band")
         if window is not None:
             axis.axvspan(window[0], window[1], color="#8fd18f", alpha=0.35, label=f"stable window {window[0]:.1f}-{window[1]:.1f}")
         if threshold_per_s is not None and threshold_per_s > 0:
@@ -59,7 +69,7 @@ def plot_ph_rate_profile(ph: Sequence[float] | np.ndarray, k_per_s: Sequence[flo
         right.set_ylabel("half-life")
         axis.legend(loc="upper center", fontsize=8)
         figure.tight_layout()
-        figure.savefig(path, format=path.suffix.lower().lstrip("."))
+        figure.savefig(path, format=file_format)
     finally:
         plt.close(figure)
     return path

@@ -23,8 +23,8 @@ RULES_FILE = "site_rules.toml"
 GUIDANCE_FILE = "guidance.toml"
 REFERENCES_FILE = "references.toml"
 
-SiteLabel = Literal["n1_class", "n4_class", "c2_activation"]
-_SITE_OF_LABEL = {"n1_class": "N1", "n4_class": "N4"}
+SiteLabel = Literal["n1_class", "n4_class", "n4_features", "c2_activation", "c3_features"]
+_SITE_OF_LABEL = {"n1_class": "N1", "n4_class": "N4", "n4_features": "N4", "c3_features": "C3"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,10 @@ class SmartsRule:
     """One rule of ``site_rules.toml`` with its compiled SMARTS.
 
     ``site`` is the ring position the first SMARTS atom must sit on (site rules only);
-    ``exocyclic_neighbor`` demands that the second SMARTS atom is outside the ring.
+    ``exocyclic_neighbor`` demands that the second SMARTS atom is outside the ring; ``second_atom`` = ``ring``
+    that it is one of the ring's seven atoms, ``not_c3`` that it is not the ring's C3.
+    ``strength`` (competing nucleophiles: ``strong``, ``moderate``, ``weak``) is compared with N4;
+    ``cycle_bonds`` (near-miss rules: ``any``, ``single``, ``unsaturated``) restricts the bonds of the matched ring.
     """
 
     id: str
@@ -48,9 +51,12 @@ class SmartsRule:
     must_not_match: tuple[str, ...]
     site: str = ""
     exocyclic_neighbor: bool = False
+    second_atom: str = "any"
     category: str = ""
     code: str = ""
     note: str = ""
+    strength: str = ""
+    cycle_bonds: str = "any"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,8 @@ class SiteRuleSet:
     related: tuple[SmartsRule, ...]
 
     def site_rules_for(self, label: str) -> tuple[SmartsRule, ...]:
-        """Site rules that set ``label`` (``n1_class``, ``n4_class`` or ``c2_activation``), by priority."""
+        """Site rules that set ``label`` (``n1_class``, ``n4_class``, ``n4_features``, ``c2_activation`` or
+        ``c3_features``), by priority."""
         return tuple(r for r in self.site_rules if r.labels == label)
 
     def all_rules(self) -> tuple[SmartsRule, ...]:
@@ -139,10 +146,20 @@ def _build_rule(entry: dict[str, Any], kind: str) -> SmartsRule:
         must_not_match=tuple(str(s) for s in _require(entry, "must_not_match", rule_id)),
         site=site,
         exocyclic_neighbor=bool(entry.get("exocyclic_neighbor", False)),
+        second_atom=_choice(entry, "second_atom", ("any", "ring", "not_c3"), rule_id),
         category=str(entry.get("category", "")),
         code=str(entry.get("code", "")),
         note=str(entry.get("note", "")),
+        strength=_choice(entry, "strength", ("", "strong", "moderate", "weak"), rule_id),
+        cycle_bonds=_choice(entry, "cycle_bonds", ("any", "single", "unsaturated"), rule_id),
     )
+
+
+def _choice(entry: dict[str, Any], key: str, allowed: tuple[str, ...], rule_id: str) -> str:
+    value = str(entry.get(key, allowed[0]))
+    if value not in allowed:
+        raise RuleDataError(f"rule {rule_id}: {key} must be one of {list(allowed)}, got {value!r}")
+    return value
 
 
 def parse_site_rules(table: dict[str, Any]) -> SiteRuleSet:
@@ -176,7 +193,7 @@ def load_site_rules() -> SiteRuleSet:
 def load_references() -> dict[str, str]:
     """Reference id -> citation text.
 
-    >>> load_references()["docs:acrylate_route"].startswith("reactivity domain brief, section 2")
+    >>> load_references()["docs:acrylate_route"].startswith("reactivity chemistry notes, docs/chemistry.md#acrylate-route")
     True
     """
     table = read_packaged_toml(REFERENCES_FILE).get("references", {})
@@ -202,7 +219,7 @@ def load_guidance() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
 def reference(reference_id: str) -> str:
     """Resolve a reference id to its citation text (KeyError when unknown).
 
-    >>> reference("docs:site_faq").startswith("Seed 001")
+    >>> reference("docs:site_faq").startswith("reactivity chemistry notes")
     True
     """
     return load_references()[reference_id]

@@ -182,7 +182,8 @@ def test_batch_reuse_of_perception_view_changes_nothing() -> None:
     rings = [r for r, _ in perceived]
     reused = predict_basicity_many(mols, 7.4, rings=rings, views=[v for _, v in perceived])
     assert reused == predict_basicity_many(mols, 7.4, rings=rings)
-    assert reused[0].n4_pka is not None and reused[2].n4_pka is None  # a basic N4, then an imine N4
+    assert reused[0].n4_pka is not None and reused[2].n4_class == "imine"
+    assert reused[2].n4_pka is not None and reused[2].n4_pka < 5.0  # imine N4: a weak base (class rule)
     with pytest.raises(ValueError):
         predict_basicity_many(mols, 7.4, views=[None])
 
@@ -269,7 +270,6 @@ def test_diazepanone_n4_between_7_and_9_with_named_alpha_amino_amide_analogues()
 @pytest.mark.parametrize(
     ("smiles", "n4_class"),
     [
-        ("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21", "imine"),  # diazepam
         ("CC(C)(C)OC(=O)N1CCCNC(=O)C1", "carbamate"),  # N4-Boc
         ("CC(=O)N1CCCNC(=O)C1", "amide"),
     ],
@@ -314,7 +314,7 @@ def test_batch_equals_single_and_calls_the_model_once(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(model["model"], "predict", counting_predict)
     batch = predict_basicity_many(mols, ph=6.0)
-    assert calls == [sum(len(r.sites) for r in singles)]
+    assert calls == [sum(1 for r in singles for s in r.sites if s.source == "model")]
     assert batch == singles
 
 

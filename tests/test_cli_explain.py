@@ -79,3 +79,30 @@ def test_explain_ranks_amines_by_free_base_fraction():
     assert [row["role"] for row in ranking] == ["n4", "competing"]
     assert ranking[0]["atom"] == payload["rings"][0]["n4"]
     assert ranking[0]["free_base_fraction"] > 10 * ranking[1]["free_base_fraction"]
+
+
+def test_explain_json_carries_the_new_fields_and_complete_references():
+    # cloxazolam: N4 in an N,O-aminal, C3-H2, anilide N1-H
+    result = runner.invoke(app, ["explain", "O=C1CN2CCOC2(c2ccccc2Cl)c2cc(Cl)ccc2N1", "--json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    ring = payload["rings"][0]
+    assert (ring["n4_class"], ring["n4_h_count"], ring["n4_features"]) == ("tertiary_amine", 0, ["n_o_aminal"])
+    assert ring["c3_features"] == [] and ring["c3_enolizable_h"] == 2 and ring["protonated_atoms"] == []
+    for text in payload["references"].values():
+        assert "seed" not in text.lower() and "domain brief" not in text.lower()
+
+
+def test_explain_table_shows_features_and_salt_notes():
+    result = runner.invoke(app, ["explain", "CC[NH+](CC)CCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21.[Cl-]"])
+    assert result.exit_code == 0
+    assert "(salt form)" in result.stdout and "not on N4" in result.stdout
+    result = runner.invoke(app, ["explain", "O=C1CNc2ccccc2CN1"])
+    assert result.exit_code == 0 and "secondary_anilino" in result.stdout
+
+
+def test_explain_table_prints_reference_ids_literally():
+    # "[docs:sites]" must not be swallowed as console markup
+    result = runner.invoke(app, ["explain", "O=C1CNCCCN1"])
+    assert result.exit_code == 0
+    assert "[docs:sites]" in result.stdout and "[lit:pka_glycinamide]" in result.stdout

@@ -114,12 +114,12 @@ def test_imide_is_at_least_1e3_faster_with_hydroxide_than_n1_alkyl_parent():
 
 def test_benzodiazepine_imine_opening_is_reversible_and_saturated_ring_has_none():
     pathways = assess_stability(mol_from_smiles(DIAZEPAM), ph=2.0).pathways
-    imine = [p for p in pathways if p.kind == "imine_opening"]
+    imine = [p for p in pathways if p.kind == "imine_ring_opening"]
     assert len(imine) == 1 and imine[0].reversible and imine[0].site == "N4=C5"
-    assert imine[0].k_per_s is None  # no rate constants in the sources (HF-001, HF-008)
+    assert imine[0].k_per_s is not None and 0.0 < imine[0].equilibrium_open_fraction < 1.0
     lactam = [p for p in pathways if p.kind == "lactam_hydrolysis"]
     assert len(lactam) == 1 and not lactam[0].reversible and lactam[0].site == "C2-N1"
-    assert not [p for p in assess_stability(mol_from_smiles(PARENT)).pathways if p.kind == "imine_opening"]
+    assert not [p for p in assess_stability(mol_from_smiles(PARENT)).pathways if p.kind == "imine_ring_opening"]
 
 
 def test_acid_workup_low_but_reflux_in_6m_hcl_high():
@@ -131,11 +131,18 @@ def test_acid_workup_low_but_reflux_in_6m_hcl_high():
     assert assess_stability(parent, ph=six_molar, temperature_c=25.0, hours=1.0).risk == "low"
 
 
-def test_diazepam_injection_anchor():
-    # HF-016: 92.4 % left after 90 days at 30 C (losses include sorption): hydrolysis alone must not exceed 7.6 %
-    result = assess_stability(mol_from_smiles(DIAZEPAM), ph=6.5, temperature_c=30.0, hours=90 * 24.0)
-    assert result.fraction_lost <= 0.076
-    assert result.fraction_lost_band[1] <= 0.076
+def test_diazepam_chemical_anchors():
+    # HF-106: no degradation products over 24 h at 25 C in 0.9 % NaCl / 5 % dextrose (pH about 4.5-5.5, assumed):
+    # the predicted irreversible loss must stay far below a 0.5 % detection limit, even at the top of its band.
+    diazepam = mol_from_smiles(DIAZEPAM)
+    for ph in (4.5, 5.5):
+        saline = assess_stability(diazepam, ph=ph, temperature_c=25.0, hours=24.0)
+        assert saline.fraction_irreversibly_lost_band[1] < 0.005
+    # HF-017: the hydrolysis product MACB reaches an impurity limit (0.1-1 %, assumed) after about 2 years at room
+    # temperature; the band of the predicted irreversible loss over 2 years near neutral pH must reach that range.
+    two_years = assess_stability(diazepam, ph=6.5, temperature_c=25.0, hours=2 * 8766.0)
+    low, high = two_years.fraction_irreversibly_lost_band
+    assert low <= 0.01 and high >= 0.001
 
 
 def test_silica_methanol_material_loss_for_free_n4_but_not_for_boc():
@@ -187,9 +194,10 @@ def test_intramolecular_aminolysis_uses_the_gly_gly_nhme_anchor():
 
 
 def test_carbinolamide_pathways_for_oxazepam():
-    kinds = {p.kind: p for p in assess_stability(mol_from_smiles(OXAZEPAM), ph=9.0).pathways}
-    assert not kinds["carbinolamide_ring_contraction"].reversible  # HF-009 (lorazepam in acid)
-    assert kinds["c3_racemization"].dominant  # HF-023: pH 7.5-14
+    for ph in (7.0, 9.0):  # HF-110: fast near neutral pH; HF-023: base-catalysed at pH 7.5-14
+        kinds = {p.kind: p for p in assess_stability(mol_from_smiles(OXAZEPAM), ph=ph).pathways}
+        assert not kinds["carbinolamide_ring_contraction"].reversible  # HF-009 (lorazepam in acid)
+        assert kinds["c3_racemization"].reversible
 
 
 def test_pkw_follows_the_table():
@@ -222,8 +230,8 @@ def test_activated_ring_has_narrower_window_than_parent():
 def test_assumptions_are_listed():
     result = assess_stability(mol_from_smiles(PARENT))
     text = " ".join(result.assumptions)
-    assert "Activation energies are assumptions" in text
-    assert "No benzodiazepinone rate constants" in text
+    assert "Activation energies: 85 kJ/mol" in text and "not a measurement" in text
+    assert "No rate constant of the amide (lactam) step" in text
     assert "N4 pKaH taken as about 8" in text  # fallback when no predicted pKa is given
     given = assess_stability(mol_from_smiles(PARENT), n4_pka=6.0)
     assert given.rings[0].n4_pka == 6.0 and "N4 pKaH taken as about 8" not in " ".join(given.assumptions)

@@ -24,7 +24,9 @@ def test_json_output_for_the_parent_with_two_presets():
 def test_default_reports_every_preset_and_plain_text():
     result = runner.invoke(app, ["stability", "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21", "--ph", "1"])
     assert result.exit_code == 0
-    assert "imine_opening at N4=C5 (reversible" in result.stdout
+    assert "imine_ring_opening at N4=C5 (reversible" in result.stdout
+    assert "CNc1ccc(Cl)cc1C(=O)c1ccccc1" in result.stdout  # the hydrolysis product MACB with its masses
+    assert "[M+H]+ 246.0680" in result.stdout
     assert result.stdout.count("[") >= 8  # one line per preset
 
 

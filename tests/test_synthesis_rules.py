@@ -1,30 +1,26 @@
-"""The synthesis rule data: every SMARTS parses, every example behaves, defects fail loudly."""
+"""The synthesis rule data: every SMARTS parses, every example behaves, defects fail loudly, texts speak chemistry."""
 
 from __future__ import annotations
 
 import copy
-import tomllib
-from importlib import resources
+import re
 
 import pytest
 from rdkit import Chem
 
 from reactivity.errors import RuleDataError
-from reactivity.synthesis import _run, load_synthesis_rules, load_troubleshooting, parse_synthesis_rules
+from reactivity.rules import load_references
+from reactivity.synthesis import load_synthesis_rules, load_troubleshooting, parse_synthesis_rules, read_reactions_table
+from reactivity.synthesis.chem import run
 
 RULES = load_synthesis_rules()
-
-
-def _table() -> dict:
-    text = resources.files("reactivity").joinpath("data", "synthesis_reactions.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def canon(smiles: str) -> str:
     return Chem.MolToSmiles(Chem.MolFromSmiles(smiles))
 
 
-PATTERN_RULES = [RULES.amine_nh, *RULES.reagent_classes, *RULES.amine_classes]
+PATTERN_RULES = [RULES.amine_nh, *RULES.reagent_classes, *RULES.amine_classes, *RULES.amine_components, *RULES.protecting_groups]
 
 
 @pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.id)
@@ -40,7 +36,7 @@ def test_pattern_examples(rule):
 def test_reaction_examples(rule):
     assert rule.what and rule.rationale and rule.reference
     for reactants, expected in rule.examples:
-        products = {Chem.MolToSmiles(p) for p in _run(rule, tuple(Chem.MolFromSmiles(s) for s in reactants))}
+        products = {Chem.MolToSmiles(p) for p in run(rule, tuple(Chem.MolFromSmiles(s) for s in reactants))}
         assert canon(expected) in products, (rule.id, reactants, products)
 
 
@@ -53,6 +49,41 @@ def test_amine_ranks_follow_the_stated_order():
 def test_no_hydrogen_atoms_in_any_smarts():
     for rule in [*PATTERN_RULES, *RULES.reactions.values()]:
         assert "[#1" not in rule.smarts and "[H]" not in rule.smarts
+
+
+def test_every_minor_side_product_says_when_it_forms():
+    for info in RULES.side_products.values():
+        assert info.conditions, info.key
+        if info.likelihood == "minor":
+            assert info.minor_because
+
+
+def test_every_reference_id_is_known_and_literature_is_complete():
+    known = load_references()
+    used = {r for rule in [*PATTERN_RULES, *RULES.reactions.values()] for r in rule.reference}
+    used |= {r for info in RULES.side_products.values() for r in info.reference}
+    assert used <= set(known)
+    for ref in used:
+        if ref.startswith("lit:"):
+            assert re.search(r"(19|20)\d\d", known[ref]), ref  # a year
+            assert re.search(r"\d+-\d+|, \d{3,}", known[ref]), ref  # pages
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_user_facing_texts_speak_of_chemistry_not_of_source_documents():
+    texts = list(_strings(read_reactions_table())) + [s for e in load_troubleshooting() for s in _strings(e)]
+    for text in texts:
+        assert not re.search(r"\bseeds?\b|\bissues?\b|DOMAIN|domain brief", text, re.IGNORECASE), text
 
 
 def _set(path, value):
@@ -72,12 +103,15 @@ def _set(path, value):
         (_set(("reagent_class", 0, "smarts"), "[C;X3"), "does not parse"),
         (_set(("reaction", 0, "reference"), ["lit:nowhere"]), "unknown reference"),
         (_set(("side_product", "bis_amide", "favoured_by", 0, "factor"), "luck"), "unknown factor"),
+        (_set(("side_product", "bis_amide", "minor_because"), ""), "needs minor_because"),
+        (_set(("side_product", "bis_amide", "likelihood"), "sometimes"), "unknown likelihood"),
         (_set(("reagent_class", 0, "first_step"), "teleportation"), "unknown reaction"),
+        (_set(("protecting_group", 0, "removal"), "magic"), "unknown reaction"),
         (_set(("reaction", 0, "example"), []), "no examples"),
     ],
 )
 def test_rule_defects_fail_loudly(mutate, message):
-    table = copy.deepcopy(_table())
+    table = copy.deepcopy(read_reactions_table())
     mutate(table)
     with pytest.raises(RuleDataError, match=message):
         parse_synthesis_rules(table)

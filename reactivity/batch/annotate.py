@@ -14,6 +14,7 @@ each finished chunk to a sink.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import sys
@@ -25,11 +26,13 @@ from typing import Any, Literal, Protocol
 from rdkit import Chem, rdBase
 
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, mol_from_smiles
+from ..molecule import FreeBaseView, _first_log_line, mol_from_smiles
 from ..perception import perceive_with_view, related_scaffolds
 from . import tags as T
 from .records import (
+    MAX_RECORD_BYTES,
     InputSource,
+    OversizedRecord,
     TableLayout,
     first_line_break,
     input_size,
@@ -37,9 +40,16 @@ from .records import (
     newline_of,
     open_input,
     peek_table,
+    sniff_format,
 )
 
 Status = Literal["ok", "no_scaffold", "error"]
+
+#: Atoms per record (as written: explicit H counted, implicit H not) beyond which a record is not
+#: parsed but becomes an ``error`` record; ``0`` means no limit. Perception and scoring time grow
+#: faster than linearly with size, and RDKit's recursive writers crash on chains of tens of
+#: thousands of atoms.
+DEFAULT_MAX_ATOMS = 2000
 
 _ITEM_NAME = re.compile(rb"<([^>]*)>")
 _TIMESTAMP = re.compile(r"^\[\d\d:\d\d:\d\d\]\s*")
@@ -57,8 +67,11 @@ class AnnotateSettings:
     output_format: str = "sdf"
     table: TableLayout | None = None
     chemistry: bool = True
+    max_atoms: int = DEFAULT_MAX_ATOMS
     stability: bool = False
     basicity: bool = False
+    nitrosamine: bool = False
+    reactions: tuple[str, ...] = ()  # annotate --reactions: RX_RXN_<CLASS> (reactivity.derivatization)
 
     @property
     def want_smiles(self) -> bool:
@@ -171,11 +184,8 @@ def v3000_atom_numbers(block: str) -> list[int] | None:
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = _TIMESTAMP.sub("", line).strip()
-        if line:
-            return line
-    return ""
+    """The first line of an RDKit message that gives a reason (timestamps and ``****`` banner lines skipped)."""
+    return _first_log_line(text)
 
 
 def _sanitize_reason(exc: Exception) -> str:
@@ -183,7 +193,50 @@ def _sanitize_reason(exc: Exception) -> str:
     return f"sanitize: {message[0].lower()}{message[1:]}"
 
 
-def parse_sd_record(body: bytes) -> tuple[Chem.Mol | None, str, list[int] | None]:
+_V30_COUNTS = re.compile(r"^M  V30 COUNTS\s+(\d+)\s+(\d+)", re.MULTILINE)
+
+
+def check_counts(text: str, max_atoms: int = 0) -> str:
+    """Why a molblock must not go to RDKit (empty string when it may): counts beyond its lines, or too many atoms.
+
+    The counts line (V2000 line 4, or V3000 ``M  V30 COUNTS``) is checked
+    against the lines the block really holds before RDKit allocates anything
+    for it, and against ``max_atoms`` (0: no limit). ``text`` has LF line endings.
+
+    >>> check_counts("x\\n\\n\\n  0  0  0  0  0  0  0  0  0  0999 V3000\\nM  V30 BEGIN CTAB\\nM  V30 COUNTS 400000000 0 0 0 0\\n")
+    'the V3000 COUNTS line announces 400000000 atoms and 0 bonds but the molblock has only 6 lines'
+    >>> check_counts("x\\n\\n\\n  3  2  0  0  0  0  0  0  0  0999 V2000\\n" + "a\\n" * 5 + "M  END\\n", max_atoms=2)
+    'record has 3 atoms, more than the limit of 2 atoms per record (--max-atoms)'
+    """
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    start = 0
+    for _ in range(3):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    counts = text[start : text.find("\n", start) if text.find("\n", start) >= 0 else len(text)]
+    atoms = bonds = -1
+    if "V3000" in counts:
+        found = _V30_COUNTS.search(text)
+        if found is not None:
+            atoms, bonds = int(found.group(1)), int(found.group(2))
+            kind = "the V3000 COUNTS line"
+    else:
+        try:
+            atoms, bonds = int(counts[0:3]), int(counts[3:6])
+            kind = "the counts line"
+        except ValueError:
+            return ""
+    if atoms < 0:
+        return ""
+    if atoms + bonds > lines:
+        return f"{kind} announces {atoms} atoms and {bonds} bonds but the molblock has only {lines} lines"
+    if max_atoms and atoms > max_atoms:
+        return f"record has {atoms} atoms, more than the limit of {max_atoms} atoms per record (--max-atoms)"
+    return ""
+
+
+def parse_sd_record(body: bytes, max_atoms: int = 0) -> tuple[Chem.Mol | None, str, list[int] | None]:
     """Parse one SD record (explicit H atoms and atom order kept) into ``(mol, error, atom_numbers)``.
 
     Only the molblock (up to ``M  END``) goes to RDKit; data items are not
@@ -204,6 +257,11 @@ def parse_sd_record(body: bytes) -> tuple[Chem.Mol | None, str, list[int] | None
     text = (block if block.isascii() else block.translate(_ASCII_ONLY)).decode("ascii")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    refused = check_counts(text, max_atoms)
+    if refused and text.startswith("\n") and not check_counts(text.lstrip("\n"), max_atoms):
+        refused = ""
+    if refused:
+        return None, refused, None
     mol, error = _read_molblock(text)
     if mol is None and error and text.startswith("\n"):
         retry, _ = _read_molblock(text.lstrip("\n"))
@@ -294,11 +352,32 @@ class _Work:
     sections: list[T.Section] = field(default_factory=list)
 
 
-def _table_work(raw: bytes, layout: TableLayout) -> _Work:
-    cells = tuple(layout.split(raw))
+# Atoms as written in a SMILES (bracket atoms, two-letter and one-letter organic-subset symbols).
+_SMILES_ATOM = re.compile(r"\[[^\]]*\]|Br|Cl|[BCNOPSFI]|[bcnops]|\*")
+
+
+def smiles_atom_count(smiles: str) -> int:
+    """Atoms written in a SMILES (implicit hydrogens not counted), without parsing it.
+
+    >>> smiles_atom_count("O=C1CNCCCN1"), smiles_atom_count("[NH4+].[Cl-]"), smiles_atom_count("ClCBr")
+    (8, 2, 3)
+    """
+    return len(_SMILES_ATOM.findall(smiles))
+
+
+def _table_work(raw: bytes, layout: TableLayout, max_atoms: int = 0) -> _Work:
+    if isinstance(raw, OversizedRecord):
+        return _Work(raw, b"", b"\n", "", error=raw.reason)
+    try:
+        cells = tuple(layout.split(raw))
+    except csv.Error as exc:
+        return _Work(raw, b"", b"\n", "", error=f"row cannot be read as {'tab' if layout.delimiter == chr(9) else 'comma'}-separated values: {exc}")
     smiles = cells[layout.smiles_index].strip() if layout.smiles_index < len(cells) else ""
     name = cells[layout.name_index].strip() if layout.name_index is not None and layout.name_index < len(cells) else ""
     work = _Work(raw, b"", b"\n", name, smiles=smiles, cells=cells)
+    if max_atoms and smiles_atom_count(smiles) > max_atoms:
+        work.error = f"SMILES has {smiles_atom_count(smiles)} atoms, more than the limit of {max_atoms} atoms per record (--max-atoms)"
+        return work
     try:
         work.mol = mol_from_smiles(smiles)
     except ReactivityError as exc:
@@ -306,10 +385,13 @@ def _table_work(raw: bytes, layout: TableLayout) -> _Work:
     return work
 
 
-def _sd_work(raw: bytes, prefix: bytes) -> _Work:
+def _sd_work(raw: bytes, prefix: bytes, max_atoms: int = 0) -> _Work:
     body = strip_prefixed_items(raw, prefix)
     work = _Work(raw, body, newline_of(body), record_title(body))
-    work.mol, work.error, work.numbers = parse_sd_record(body)
+    if isinstance(raw, OversizedRecord):
+        work.error = raw.reason
+        return work
+    work.mol, work.error, work.numbers = parse_sd_record(body, max_atoms)
     return work
 
 
@@ -350,7 +432,8 @@ def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
     from .. import basicity
 
     results = basicity.predict_basicity_many(
-        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False, views=[w.view for w in hits]
+        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False, views=[w.view for w in hits],
+        temperature_c=settings.temperature_c,
     )
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
@@ -377,6 +460,30 @@ def _add_stability(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
             work.sections.append(T.warning_tags(f"stability not scored: {type(exc).__name__}: {exc}"))
             continue
         work.sections.append(T.stability_tags(result, settings.conditions, _number_function(work.numbers)))
+
+
+def _add_nitrosamine(works: Sequence[_Work], settings: AnnotateSettings) -> None:
+    """RX_NITROSAMINE_PRECURSOR and RX_NITROSAMINE_CATEGORY (``--nitrosamine``; CPCA, screening only)."""
+    from ..nitrosamine import nitrosamine_risk
+
+    for work in works:
+        try:
+            result = nitrosamine_risk(work.mol, work.rings)
+        except Exception as exc:  # noqa: BLE001 - one molecule's failure must not drop the others' results
+            work.sections.append(T.warning_tags(f"nitrosamine not scored: {type(exc).__name__}: {exc}"))
+            continue
+        work.sections.append(T.nitrosamine_tags(result, _number_function(work.numbers)))
+
+
+def _add_derivatization(works: Sequence[_Work], settings: AnnotateSettings) -> None:
+    """RX_RXN_<CLASS> = ``outcome@atoms`` per ``--reactions`` class (reactivity.derivatization)."""
+    from ..derivatization.tags import reaction_tags
+
+    for work in works:
+        try:
+            work.sections.append(reaction_tags(work.mol, settings.reactions, _number_function(work.numbers)))
+        except Exception as exc:  # noqa: BLE001 - one molecule's failure must not drop the others' plans
+            work.sections.append(T.warning_tags(f"derivatization not planned: {type(exc).__name__}: {exc}"))
 
 
 def _add_extension(name: str, adder: Callable[[Sequence[_Work], AnnotateSettings], None], hits: Sequence[_Work], settings: AnnotateSettings) -> None:
@@ -438,27 +545,50 @@ def _record(work: _Work, settings: AnnotateSettings, status: Status, tags: dict[
 _EMPTY_MOLBLOCK = "\n  reactivity\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n"
 
 
+#: SMILES rows with more atoms get a molblock with zero coordinates and no stereo flags: computing a 2D
+#: depiction takes seconds to minutes for large ring systems (the SMILES cell keeps the stereo).
+DEPICT_MAX_ATOMS = 250
+
+
 def _table_row_as_molblock(work: _Work, layout: TableLayout) -> bytes:
     """An SD record for a SMILES-table row: molblock (empty when unreadable) and the row's cells as data items."""
     block = _EMPTY_MOLBLOCK
     if work.mol is not None:
         try:
-            block = Chem.MolToMolBlock(work.mol)
+            if work.mol.GetNumAtoms() > DEPICT_MAX_ATOMS and not work.mol.GetNumConformers():
+                flat = Chem.Mol(work.mol)
+                flat.AddConformer(Chem.Conformer(flat.GetNumAtoms()), assignId=True)
+                block = Chem.MolToMolBlock(flat, includeStereo=False)
+            else:
+                block = Chem.MolToMolBlock(work.mol)
         except Exception:  # noqa: BLE001
             block = _EMPTY_MOLBLOCK
-    title = work.name.replace("\n", " ")
+    title = sd_line(work.name)
     block = title + block[block.find("\n") :]
     items = "".join(
-        f">  <{column or f'column_{i + 1}'}>\n{T.one_line(value)}\n\n"
+        f">  <{column or f'column_{i + 1}'}>\n{sd_line(value)}\n\n"
         for i, (column, value) in enumerate(zip(layout.columns, work.cells))
     )
     return (block + items).encode("utf-8")
 
 
+def sd_line(text: str) -> str:
+    """A cell of a table row made safe as one SD line: line breaks (CR too) become blanks, and a line that would
+    begin with ``$$$$`` (a record separator on re-reading) gets a leading blank.
+
+    >>> sd_line("a\\rb"), sd_line("$$$$ x"), sd_line("ok")
+    ('a b', ' $$$$ x', 'ok')
+    """
+    line = T.one_line(text)
+    return " " + line if line.startswith("$$$$") else line
+
+
 _HIT_BATCH = 64
 
 
-def annotate_chunk(raw_records: list[bytes], settings: AnnotateSettings) -> list[AnnotatedRecord]:
+def annotate_chunk(
+    raw_records: list[bytes], settings: AnnotateSettings, progress: Callable[[int], None] | None = None
+) -> list[AnnotatedRecord]:
     """Annotate a list of raw records (SD record bytes, or table rows when ``settings.table`` is set).
 
     Pure: same input, same output; no files, no global state. One record in,
@@ -466,6 +596,10 @@ def annotate_chunk(raw_records: list[bytes], settings: AnnotateSettings) -> list
     record, never an exception. Molecules are released as soon as their record
     is finished (many live RDKit molecules slow everything down), and the
     scorers run on batches of at most 64 ring-bearing molecules.
+
+    ``progress`` (optional) is called with the index of each record as its
+    reading starts, and with ``-1`` before each step that works on several
+    records at once (a supervisor uses it as a heartbeat).
     """
     prefix = settings.tag_prefix.encode("ascii")
     context: dict[str, Any] = {}
@@ -477,18 +611,29 @@ def annotate_chunk(raw_records: list[bytes], settings: AnnotateSettings) -> list
     unread: list[tuple[int, _Work]] = []
 
     def finish_hits() -> None:
+        if progress is not None:
+            progress(-1)
         works = [work for _, work in hits]
         if settings.basicity:
             _add_extension("basicity", _add_basicity, works, settings)
         if settings.stability:
+            if progress is not None:
+                progress(-1)
             _add_extension("stability", _add_stability, works, settings)
+        if settings.nitrosamine:
+            _add_extension("nitrosamine", _add_nitrosamine, works, settings)
+        if settings.reactions:
+            _add_extension("derivatization", _add_derivatization, works, settings)
         for index, work in hits:
             results[index] = _finish(work, settings, context, shared)
         hits.clear()
 
     with rdBase.BlockLogs():
         for index, raw in enumerate(raw_records):
-            work = _table_work(raw, settings.table) if settings.table is not None else _sd_work(raw, prefix)
+            if progress is not None:
+                progress(index)
+            work = (_table_work(raw, settings.table, settings.max_atoms) if settings.table is not None
+                    else _sd_work(raw, prefix, settings.max_atoms))
             if settings.chemistry and work.mol is not None and not work.error:
                 _perceive(work)
             if work.rings and not work.error:
@@ -498,9 +643,13 @@ def annotate_chunk(raw_records: list[bytes], settings: AnnotateSettings) -> list
             elif work.error == _GENERIC_READ_ERROR and settings.table is None:
                 unread.append((index, work))
             else:
+                if settings.nitrosamine and work.mol is not None and not work.error:  # amines outside the scaffold too
+                    _add_extension("nitrosamine", _add_nitrosamine, [work], settings)
                 results[index] = _finish(work, settings, context, shared)
         if hits:
             finish_hits()
+    if progress is not None:
+        progress(-1)
     # Outside the quiet block: ask RDKit once more why these records could not be read.
     _explain_read_failures([work for _, work in unread])
     for index, work in unread:
@@ -529,11 +678,49 @@ class RenderedChunk:
     header: bytes = b""
 
 
-def annotate_and_render(raw_records: list[bytes], settings: AnnotateSettings) -> RenderedChunk:
+def annotate_and_render(
+    raw_records: list[bytes], settings: AnnotateSettings, progress: Callable[[int], None] | None = None
+) -> RenderedChunk:
     """Worker entry point: :func:`annotate_chunk` plus rendering, so only compact results cross process boundaries."""
     from .writers import render_rows, render_sd
 
-    records = annotate_chunk(raw_records, settings)
+    records = annotate_chunk(raw_records, settings, progress)
+    if progress is not None:
+        progress(-1)
+    return _render(records, raw_records, settings)
+
+
+def render_failed_records(raw_records: list[bytes], settings: AnnotateSettings, reason: str) -> RenderedChunk:
+    """Error records for raw records that could not be annotated at all (a crashed or stalled worker).
+
+    Runs no RDKit code: the records are only split into lines (SD) or cells (tables).
+
+    >>> chunk = render_failed_records([b"x\\nM  END\\n"], AnnotateSettings(), "worker crashed")
+    >>> chunk.errors, b"worker crashed" in chunk.sd
+    (1, True)
+    """
+    prefix = settings.tag_prefix.encode("ascii")
+    records = []
+    for raw in raw_records:
+        if settings.table is not None:
+            try:
+                cells = tuple(settings.table.split(raw))
+            except csv.Error:
+                cells = ()
+            layout = settings.table
+            smiles = cells[layout.smiles_index].strip() if layout.smiles_index < len(cells) else ""
+            name = cells[layout.name_index].strip() if layout.name_index is not None and layout.name_index < len(cells) else ""
+            work = _Work(raw, b"", b"\n", name, smiles=smiles, cells=cells, error=reason)
+        else:
+            body = strip_prefixed_items(raw, prefix)
+            work = _Work(raw, body, newline_of(body), record_title(body), error=reason)
+        records.append(_finish(work, settings, {}, {}))
+    return _render(records, raw_records, settings)
+
+
+def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: AnnotateSettings) -> RenderedChunk:
+    from .writers import render_rows, render_sd
+
     statuses = [r.status for r in records]
     failed = [_failed_text(r, settings) for r in records if r.status == "error"]
     if settings.output_format == "sdf":
@@ -578,6 +765,8 @@ class Summary:
     errors: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    truncated: bool = False  # an input ended early (truncated or corrupt gzip stream)
+    worker_failures: int = 0  # worker processes that crashed or were stopped by the time limit
 
     @property
     def rate(self) -> float:
@@ -596,29 +785,52 @@ class Summary:
         )
 
 
-def _batched(items: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+#: A chunk is cut after this many bytes of records, so a few large records do not fill memory.
+CHUNK_BYTES = 32 << 20
+
+
+def _batched(items: Iterable[bytes], size: int, max_bytes: int = CHUNK_BYTES) -> Iterator[list[bytes]]:
     batch: list[bytes] = []
+    total = 0
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        total += len(item)
+        if len(batch) >= size or total >= max_bytes:
             yield batch
             batch = []
+            total = 0
     if batch:
         yield batch
 
 
 def iter_chunks(
-    sources: Sequence[InputSource], settings: AnnotateSettings, chunk_size: int, smiles_column: str | None = None
+    sources: Sequence[InputSource],
+    settings: AnnotateSettings,
+    chunk_size: int,
+    smiles_column: str | None = None,
+    *,
+    header: bool | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[tuple[list[bytes], AnnotateSettings]]:
-    """Read the inputs in order as ``(raw_records, settings)`` chunks; a chunk never spans two inputs."""
+    """Read the inputs in order as ``(raw_records, settings)`` chunks; a chunk never spans two inputs.
+
+    A chunk holds at most ``chunk_size`` records and about :data:`CHUNK_BYTES` bytes. Standard input
+    without a format is sniffed from its first bytes (:func:`reactivity.batch.records.sniff_format`).
+    """
     for source in sources:
         stream = open_input(source.name)
         try:
+            if source.format is None and source.name == "-":
+                source.format = sniff_format(getattr(stream, "head", b""))
+                source.kind = "sd" if source.format == "sdf" else "table"
             if source.kind == "sd":
-                records: Iterable[bytes] = (r.raw for r in iter_sd_records(stream, source.warnings))
+                records: Iterable[bytes] = (
+                    r.raw for r in iter_sd_records(stream, source.warnings, max_bytes=max_record_bytes)
+                )
                 chunk_settings = replace(settings, table=None)
             else:
-                layout, records = peek_table(stream, source.name, smiles_column, source.warnings)
+                layout, records = peek_table(stream, source.name, smiles_column, source.warnings, header=header,
+                                             fmt=source.format, max_bytes=max_record_bytes)
                 chunk_settings = replace(settings, table=layout)
             for batch in _batched(records, chunk_size):
                 yield batch, chunk_settings
@@ -627,15 +839,32 @@ def iter_chunks(
                 stream.close()
 
 
-def make_sources(names: Sequence[str]) -> list[InputSource]:
-    """Describe the inputs (kind and size) and fail early on an unknown type.
+def make_sources(names: Sequence[str], input_format: str | None = None) -> list[InputSource]:
+    """Describe the inputs (kind, format, size) and fail early on an unknown type or UTF-16/32 text.
 
-    >>> make_sources(["-"])[0].kind
-    'sd'
+    The format comes from the file name; ``input_format`` (``sdf``, ``smi``,
+    ``csv``, ``tsv``) is used for standard input and for names without a known
+    extension. Standard input without ``input_format`` is sniffed when read.
+
+    >>> make_sources(["-"])[0].kind, make_sources(["-"], "smi")[0].kind
+    ('sd', 'table')
     """
-    from .records import input_kind
+    from .records import INPUT_FORMATS, InputError
+    from .records import input_format as format_of_name
 
-    return [InputSource(name, input_kind(name), input_size(name)) for name in names]
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise InputError(f"unknown input format {input_format!r} (choose from {', '.join(INPUT_FORMATS)})")
+    sources = []
+    for name in names:
+        fmt = input_format if name == "-" else (format_of_name(name) or input_format)
+        if fmt is None and name != "-":
+            raise InputError(f"{name}: unknown input type (expected .sdf .sd .mol .smi .smiles .csv .tsv, optionally .gz; "
+                             "or give --input-format)")
+        if name != "-":
+            open_input(name).close()  # refuses UTF-16/32 text before anything is written
+        kind: Literal["sd", "table"] = "table" if fmt in ("smi", "csv", "tsv") else "sd"
+        sources.append(InputSource(name, kind, input_size(name), format=fmt))
+    return sources
 
 
 def run_annotation(
@@ -646,11 +875,23 @@ def run_annotation(
     chunk_size: int = 0,
     smiles_column: str | None = None,
     on_chunk: Callable[[Summary, int], None] | None = None,
+    *,
+    supervised: bool = True,
+    record_timeout: float | None = None,
+    header: bool | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    summary: Summary | None = None,
 ) -> Summary:
     """Annotate every input in order into ``sink``; memory stays bounded by a few chunks.
 
-    ``jobs`` worker processes (1: in this process; 0: all cores). ``on_chunk``
-    is called after each chunk with the running summary and the input bytes done.
+    ``jobs`` worker processes (0: all cores). With ``supervised`` (the
+    default) the chunks run in supervised worker processes
+    (:mod:`reactivity.batch.supervise`): a crash or a record over
+    ``record_timeout`` seconds costs that record only. ``supervised=False``
+    runs everything in this process (no protection; for embedding and tests).
+    ``on_chunk`` is called after each chunk with the running summary and the
+    input bytes done. ``summary`` (optional) is filled in as chunks are written, so a caller
+    interrupted mid-run still knows how many records went out.
     """
     if jobs == 0:
         import os
@@ -658,17 +899,28 @@ def run_annotation(
         jobs = os.cpu_count() or 1
     if chunk_size <= 0:
         chunk_size = 500
-    summary = Summary()
+    summary = Summary() if summary is None else summary
     started = time.perf_counter()
-    chunks = iter_chunks(sources, settings, chunk_size, smiles_column)
-    results: Iterable[RenderedChunk]
-    if jobs == 1:
-        results = (annotate_and_render(batch, chunk_settings) for batch, chunk_settings in chunks)
+    chunks = iter_chunks(sources, settings, chunk_size, smiles_column, header=header, max_record_bytes=max_record_bytes)
+    if not supervised:
+        _consume((annotate_and_render(batch, chunk_settings) for batch, chunk_settings in chunks),
+                 sink, summary, started, on_chunk)
     else:
-        from joblib import Parallel, delayed
+        from .supervise import DEFAULT_RECORD_TIMEOUT, Supervisor
 
-        parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
-        results = parallel(delayed(annotate_and_render)(batch, chunk_settings) for batch, chunk_settings in chunks)
+        timeout = DEFAULT_RECORD_TIMEOUT if record_timeout is None else record_timeout
+        with Supervisor(jobs, timeout) as supervisor:
+            _consume(supervisor.run(chunks), sink, summary, started, on_chunk)
+            summary.worker_failures = supervisor.failures
+    summary.seconds = time.perf_counter() - started
+    for source in sources:
+        summary.warnings.extend(f"{source.name}: {w}" for w in source.warnings)
+        summary.truncated = summary.truncated or any(w.startswith("input ends early") for w in source.warnings)
+    return summary
+
+
+def _consume(results: Iterable[RenderedChunk], sink: Sink, summary: Summary, started: float,
+             on_chunk: Callable[[Summary, int], None] | None) -> None:
     bytes_done = 0
     for rendered in results:
         sink.write(rendered, summary.records)
@@ -680,10 +932,6 @@ def run_annotation(
         summary.seconds = time.perf_counter() - started
         if on_chunk is not None:
             on_chunk(summary, bytes_done)
-    summary.seconds = time.perf_counter() - started
-    for source in sources:
-        summary.warnings.extend(f"{source.name}: {w}" for w in source.warnings)
-    return summary
 
 
 __all__ = [
@@ -696,6 +944,7 @@ __all__ = [
     "iter_chunks",
     "make_sources",
     "parse_sd_record",
+    "render_failed_records",
     "run_annotation",
     "strip_prefixed_items",
 ]

@@ -46,8 +46,9 @@ CORE_TAGS = (
     "RELATED_SCAFFOLD",
     "COMPETING_SITES",
 )
-STABILITY_TAGS = ("HYDROLYSIS_RISK", "STABLE_PH_WINDOW", "SILICA_MEOH_RISK")
+STABILITY_TAGS = ("HYDROLYSIS_RISK", "STABLE_PH_WINDOW", "SILICA_MEOH_RISK", "DEGRADANTS")
 BASICITY_TAGS = ("N4_PKA", "N4_PROTONATED_FRACTION")
+NITROSAMINE_TAGS = ("NITROSAMINE_PRECURSOR", "NITROSAMINE_CATEGORY")
 
 
 def preset_tag(preset: str) -> str:
@@ -59,7 +60,8 @@ def preset_tag(preset: str) -> str:
     return "RISK_" + preset.upper().replace("-", "_")
 
 
-def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = False, basicity: bool = False) -> tuple[str, ...]:
+def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = False, basicity: bool = False,
+              nitrosamine: bool = False, reactions: Sequence[str] = ()) -> tuple[str, ...]:
     """Every tag the annotation can write, prefixed, in output order (the table columns).
 
     >>> tag_names("RX_")[:3]
@@ -74,7 +76,10 @@ def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = Fal
         names += list(BASICITY_TAGS)
     if stability:
         names += [preset_tag(c) for c in conditions]
-    if stability or basicity:
+    if nitrosamine:
+        names += list(NITROSAMINE_TAGS)
+    names += ["RXN_" + r.upper() for r in reactions]  # annotate --reactions (reactivity.derivatization.tags)
+    if stability or basicity or nitrosamine or reactions:
         names.append("WARNINGS")
     names.append("JSON")
     return tuple(prefix + n for n in names)
@@ -149,6 +154,10 @@ def scaffold_tags(rings: Sequence[RingSites], number: AtomNumber) -> Section:
             "c2_activation": list(r.c2_activation),
             "c3_enolizable_h": r.c3_enolizable_h,
             "c3_epimerizable": r.c3_epimerizable,
+            "n4_h_count": r.n4_h_count,
+            "n4_features": list(r.n4_features),
+            "c3_features": list(r.c3_features),
+            "protonated_atoms": [number(a) for a in r.protonated_atoms],
             "stereocentres": [
                 {"atom": number(s.atom), "position": s.position, "label": s.label} for s in r.stereocentres
             ],
@@ -208,6 +217,11 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
     for name in presets:
         if name in conditions:
             tags[preset_tag(name)] = str(conditions[name].worst_risk)
+    degradants = [d.tag_text for d in getattr(result, "degradants", ())
+                  if d.mz_mh is not None and d.note != "same mass as the parent"]
+    if degradants:
+        # RX_DEGRADANTS: name@[M+H]+ of every pathway's products, ';'-separated (reactivity.stability)
+        tags["DEGRADANTS"] = ";".join(one_line(text.replace(";", ",")) for text in degradants)
     if result.warnings:
         tags["WARNINGS"] = "; ".join(one_line(str(w)) for w in result.warnings)
     main_assumptions = list(result.assumptions)
@@ -222,6 +236,9 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
             "fraction_lost_band": list(result.fraction_lost_band) if result.fraction_lost_band else None,
             "dominant_term": result.dominant_term,
             "stable_ph_window": list(result.stable_ph_window) if result.stable_ph_window else None,
+            "fraction_irreversibly_lost": getattr(result, "fraction_irreversibly_lost", None),
+            "assay_stable_ph_window": (list(result.assay_stable_ph_window)
+                                       if getattr(result, "assay_stable_ph_window", None) else None),
             "pathways": [
                 {
                     "kind": p.kind,
@@ -258,8 +275,8 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
 def basicity_tags(result: Any, number: AtomNumber) -> Section:
     """N4 pKaH and its protonated fraction at the scored pH (a ``reactivity.basicity.BasicityResult``).
 
-    Both tags are left out when N4 is not a basic amine (imine, amide, ...);
-    the JSON then says ``null`` and gives the N4 class.
+    Both tags are left out when N4 gets no pKaH (amide, carbamate, ...; a basic amine or a
+    benzodiazepinone imine N4 gets one); the JSON then says ``null`` and gives the N4 class.
     """
     tags: dict[str, str] = {}
     if result.n4_pka is not None:
@@ -336,6 +353,33 @@ def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffol
         ordered[prefix + "WARNINGS"] = ordered.pop(prefix + "WARNINGS")
     ordered[prefix + "JSON"] = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
     return ordered
+
+
+def nitrosamine_tags(result: Any, number: AtomNumber) -> Section:
+    """``annotate --nitrosamine`` (a ``reactivity.nitrosamine.NitrosamineRisk``; CPCA, screening only).
+
+    ``NITROSAMINE_PRECURSOR``: ``site@atom``, ``;``-separated, sites ``N4`` (ring amine N4), ``amine``, ``n_nitroso``
+    (already present), ``tertiary_N4``/``tertiary_amine`` (dealkylative, lower risk); ``none`` without any.
+    ``NITROSAMINE_CATEGORY``: the most potent category of the secondary-amine and present N-nitroso products, or ``none``.
+    """
+    sites = [f"{p.site}@{number(p.atom)}" for p in result.products]
+    sites += [f"tertiary_{p.site}@{number(p.atom)}" for p in result.dealkylation_products]
+    category = result.most_potent_category
+    tags = {"NITROSAMINE_PRECURSOR": ";".join(dict.fromkeys(sites)) or "none",
+            "NITROSAMINE_CATEGORY": "none" if category is None else str(category)}
+
+    def product(p: Any) -> dict[str, Any]:
+        return {"site": p.site, "atom": number(p.atom), "nitroso_smiles": p.nitroso_smiles, "mz_mh": p.species.mz_mh,
+                "alpha_h_counts": list(p.alpha_h_counts), "potency_score": p.potency_score, "category": p.category,
+                "ai_ng_per_day": p.ai_ng_per_day}
+
+    payload = {"nitrosamine": {
+        "screening_only": True, "note": result.screening_note, "guidance_version": result.guidance_version,
+        "most_potent_category": category, "products": [product(p) for p in result.products],
+        "most_potent_dealkylation_category": result.most_potent_dealkylation_category,
+        "dealkylation_products": [product(p) for p in result.dealkylation_products],
+    }}
+    return tags, payload
 
 
 _ORDER = CORE_TAGS + STABILITY_TAGS + BASICITY_TAGS

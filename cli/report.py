@@ -1,0 +1,93 @@
+"""``reactivity report``: one self-contained HTML page of a library (summary, filterable grid, detail views).
+
+Exit codes: 0 success (unreadable records are listed in the page); 2 usage
+error (missing input, unknown preset, missing output folder).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app
+from .common import fail
+
+
+def _example_library() -> str:
+    from importlib.resources import files
+
+    return str(files("reactivity").joinpath("data", "example_library.sdf"))
+
+
+@app.command("report")
+def report(
+    inputs: Optional[list[str]] = typer.Argument(None, metavar="INPUT...", help="Inputs as for 'annotate' (SD, SMILES tables, '-'), or an SD file annotated earlier (its RX_JSON is read, not recomputed)."),
+    output: str = typer.Option("report.html", "-o", "--output", help="The HTML file to write."),
+    example: bool = typer.Option(False, "--example", help="Report on the small example library shipped with the package."),
+    max_depictions: int = typer.Option(2000, "--max-depictions", min=0, help="Depictions embedded at most (records with a ring first); the rest are listed without one."),
+    max_profiles: int = typer.Option(100, "--max-profiles", min=0, help="Distinct pH-rate profiles drawn at most (records with a ring, in input order; identical curves share one drawing; about 0.35 s each)."),
+    ph: float = typer.Option(7.0, "--ph", help="pH of the scored condition."),
+    temperature: float = typer.Option(25.0, "--temperature", help="Temperature of the scored condition, °C."),
+    hours: float = typer.Option(24.0, "--hours", help="Duration of the scored condition, hours."),
+    conditions: str = typer.Option("all", "--conditions", help="Handling presets to count, comma-separated, 'all' or 'none'."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes for the annotation (0 = all cores)."),
+    smiles_column: Optional[str] = typer.Option(None, "--smiles-column", help="SMILES column of table inputs (name or 1-based number)."),
+    title: str = typer.Option("reactivity report", "--title", help="Title of the page."),
+) -> None:
+    """Write one self-contained HTML report (no network access needed or made) of the records' sites and risks."""
+    from reactivity.batch.annotate import AnnotateSettings
+    from reactivity.errors import ReactivityError
+    from reactivity.report.collect import iter_report_records
+    from reactivity.report.html import ReportOptions, render_report
+    from reactivity.stability import CONDITION_NAMES, check_conditions
+
+    names = list(inputs or [])
+    if example:
+        names.append(_example_library())
+    if not names:
+        fail("report: no INPUT given (a file, '-' for standard input, or --example)")
+    for name in names:
+        if name != "-" and not Path(name).is_file():
+            fail(f"report: {name}: no such file")
+    target = Path(output)
+    if not target.parent.is_dir():
+        fail(f"report: output directory {str(target.parent)!r} does not exist")
+    wanted = [part.strip() for part in conditions.split(",") if part.strip()]
+    presets = tuple(CONDITION_NAMES) if wanted == ["all"] else () if wanted == ["none"] else tuple(dict.fromkeys(wanted))
+    unknown = [p for p in presets if p not in CONDITION_NAMES]
+    if unknown:
+        fail(f"report: unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(CONDITION_NAMES)}, all, none)")
+    try:
+        check_conditions(ph, temperature, hours)
+    except ReactivityError as exc:
+        fail(f"report: {exc}")
+    settings = AnnotateSettings(ph=ph, temperature_c=temperature, hours=hours, conditions=presets, stability=True, basicity=True)
+    options = ReportOptions(max_depictions=max_depictions, max_profiles=max_profiles, title=title,
+                            inputs=tuple("example library" if example and n == names[-1] else Path(n).name for n in names))
+    warnings: list[str] = []
+    try:
+        records = iter_report_records(names, settings, smiles_column=smiles_column, jobs=jobs, warnings=warnings)
+        html, summary = render_report(records, options, warnings)
+    except ReactivityError as exc:
+        fail(f"report: {exc}")
+    except OSError as exc:
+        fail(f"report: {exc.filename or ''}: {exc.strerror or exc}")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(html)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for warning in warnings:
+        sys.stderr.write(f"reactivity report: warning: {warning}\n")
+    sys.stderr.write(f"reactivity report: {summary.line()} -> {target}\n")

@@ -1,0 +1,364 @@
+"""The entry functions: every ionizable site of a molecule, its macro pKa values, charge states and logD."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import Crippen
+
+from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
+from .features import minmax_similarity, similarity_view, site_features
+from .model import band_halfwidth, load_pka_model, nearest_training
+from .results import BasicityResult, BasicSite, PermanentCharge
+from .sites import ClassMatch, acid_groups, find_basic_sites, find_class_sites
+from .distances import DistanceRows
+from .titration import (
+    ION_LOGP_DROP,
+    LOGD_PH_GRID,
+    MAX_COUPLED_SITES,
+    MacroStep,
+    TEMPERATURE_RULES,
+    TitratableSite,
+    Titration,
+    shortest_path_counts,
+    temperature_shift,
+)
+
+#: N4 classes (from perception) that are basic amines and get a pKa from the site model.
+BASIC_N4_CLASSES = frozenset({"secondary_amine", "tertiary_amine", "aryl_amine"})
+#: N4 classes that get a pKa from a class rule when one matches (benzodiazepinone azomethine).
+CLASS_N4_CLASSES = frozenset({"imine"})
+#: Up to this many atoms the titration reads RDKit's full distance matrix; above, rows are computed on demand.
+SMALL_MOLECULE_ATOMS = 200
+#: Sites whose nearest training site is less similar than this are flagged in the assumptions.
+LOW_APPLICABILITY = 0.6
+
+_ASSUMPTIONS_BASE = (
+    "base pKa values of amines, anilines, amidines, pyridines and azoles are model estimates (site-level regressor "
+    "trained on experimental aqueous pKa data at about 25 C, see models/MODEL.md); the band is the 90 % interval "
+    "of cluster-cross-validated errors at that applicability",
+    "each site's pKa is its micro pKa with every other site uncharged; the macro (stepwise) pKa values, species "
+    "fractions, free-base pH and logD come from the coupled titration of all sites, with an electrostatic "
+    "interaction between charges that falls off with the number of bonds between them (fitted on measured "
+    "stepwise pKa values of diamines, see models/MODEL.md)",
+    f"logD is an estimate: RDKit Crippen logP of the uncharged parent (counter-ions stripped); every charged "
+    f"species, zwitterions included, is taken to partition {ION_LOGP_DROP} log units below the uncharged form "
+    f"(ion-pair partitioning, Avdeef 2012)",
+)
+
+_NEGATIVE_ACID_ATOM = Chem.MolFromSmarts("[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]")
+
+
+def _reprotonated(mol: Chem.Mol) -> Chem.Mol:
+    """Copy with the anionic acid atoms (carboxylate, phenolate, tetrazolide ...) protonated, indices unchanged.
+
+    >>> Chem.MolToSmiles(_reprotonated(Chem.MolFromSmiles("CC(=O)[O-].[Na+]")))
+    'CC(=O)O.[Na+]'
+    """
+    matches = mol.GetSubstructMatches(_NEGATIVE_ACID_ATOM)
+    if not matches:
+        return mol
+    work = Chem.RWMol(mol)
+    for (index,) in matches:
+        atom = work.GetAtomWithIdx(index)
+        atom.SetFormalCharge(0)
+        atom.SetNumExplicitHs(atom.GetTotalNumHs() + 1)
+        atom.SetNoImplicit(True)
+    out = work.GetMol()
+    with quiet_rdkit():
+        Chem.SanitizeMol(out)
+    return out
+
+
+def _parent_fragment(mol: Chem.Mol) -> tuple[frozenset[int], tuple[str, ...]]:
+    """Atoms of the parent (largest organic fragment, as ``describe_species`` picks it) and the SMILES of the
+    other fragments (counter-ions, extra copies of the base in a 2:1 salt)."""
+    fragments = Chem.GetMolFrags(mol)
+    if len(fragments) == 1:
+        return frozenset(fragments[0]), ()
+    smiles = [Chem.MolFragmentToSmiles(mol, atomsToUse=list(f)) for f in fragments]
+    best = max(range(len(fragments)), key=lambda i: (sum(1 for a in fragments[i] if mol.GetAtomWithIdx(a).GetAtomicNum() > 1), smiles[i]))
+    others = tuple(sorted(smiles[i] for i in range(len(fragments)) if i != best))
+    return frozenset(fragments[best]), others
+
+
+def _rings_of_aromatic_acids(mol: Chem.Mol, class_sites: Sequence[ClassMatch]) -> frozenset[int]:
+    """Atoms of the aromatic rings that hold an acidic N-H site (tetrazole, triazole ...)."""
+    acid_atoms = [m.atom for m in class_sites
+                  if m.rule.kind == "acid" and mol.GetAtomWithIdx(m.atom).GetIsAromatic()]
+    if not acid_atoms:
+        return frozenset()
+    return frozenset(a for ring in mol.GetRingInfo().AtomRings() if any(x in ring for x in acid_atoms) for a in ring)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    prepared: FreeBaseView
+    work: Chem.Mol  # the prepared molecule with anionic acids protonated (same indices)
+    parent: frozenset[int]
+    counter_ions: tuple[str, ...]
+    sites: tuple[tuple[int, str], ...]  # model sites (working index, class)
+    class_sites: tuple[ClassMatch, ...]
+    n4_roles: dict[int, str]  # working index -> n4_class, for ring N4 atoms
+    first_n4: tuple[int, str] | None  # (working index or -1, n4_class) of the first ring
+    notes: tuple[str, ...]
+
+
+def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
+    from ..perception import perceive  # lazy: perception imports nothing from this package
+
+    return tuple(perceive(mol))
+
+
+def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
+    prepared = view if view is not None else free_base_view(mol)
+    work = _reprotonated(prepared.mol)
+    parent, counter_ions = _parent_fragment(work)
+    class_sites = find_class_sites(work, parent)
+    overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
+    class_atoms = {m.atom for m in class_sites}
+    sites = [(a, c) for a, c in find_basic_sites(work) if a in parent and a not in overridden]
+    notes_pre: list[str] = []
+    acid_rings = _rings_of_aromatic_acids(work, class_sites)
+    if acid_rings:
+        dropped = [a for a, _ in sites if a in acid_rings]
+        if dropped:
+            sites = [(a, c) for a, c in sites if a not in acid_rings]
+            notes_pre.append("ring N of an aromatic N-H acid (tetrazole-type) not treated as a separate base: its "
+                             "protonation is the reverse of the acid's own dissociation")
+    if rings is None:
+        rings = _perceive_rings(mol)
+    n4_roles: dict[int, str] = {}
+    first: tuple[int, str] | None = None
+    notes: list[str] = list(notes_pre)
+    site_atoms = {atom for atom, _ in sites}
+    for ring in rings:
+        index = prepared.working_index(ring.n4)
+        work_index = -1 if index is None else index
+        if first is None:
+            first = (work_index, ring.n4_class)
+        if ring.n4_class in BASIC_N4_CLASSES and index is not None:
+            n4_roles[index] = ring.n4_class
+            if index not in site_atoms and index not in class_atoms:
+                # N4 perceived as a basic amine but not found by the site rules: use the amine class.
+                site_class = "aryl_amine" if ring.n4_class == "aryl_amine" else "aliphatic_amine"
+                sites.append((index, site_class))
+                site_atoms.add(index)
+                notes.append(f"N4 (atom {ring.n4}) classified by perception as {ring.n4_class}; predicted as {site_class}")
+        elif ring.n4_class in CLASS_N4_CLASSES and index is not None and index in class_atoms:
+            n4_roles[index] = ring.n4_class
+        elif index is not None and index in site_atoms:
+            sites = [(a, c) for a, c in sites if a != index]
+            site_atoms.discard(index)
+            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: not a basic amine, no pKa")
+        elif ring.n4_class not in BASIC_N4_CLASSES:
+            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: no pKaH predicted for this class")
+    return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes))
+
+
+def predict_basicity_many(
+    mols: Sequence[Chem.Mol],
+    ph: float = 7.4,
+    rings: Sequence[Sequence[Any]] | None = None,
+    workup: bool = True,
+    views: Sequence[FreeBaseView | None] | None = None,
+    temperature_c: float = 25.0,
+) -> list[BasicityResult]:
+    """Ionization of many molecules, with one model call for all model sites of all molecules.
+
+    ``rings``: the molecules' :func:`reactivity.perceive` results, when the caller has them already (saves a
+    second perception); ``views``: the free-base views perception worked on
+    (:func:`reactivity.perception.perceive_with_view`; None entries are rebuilt). ``workup=False`` skips the
+    Crippen logP and the logD curve (``logp_crippen`` None, ``logd_curve`` empty), which a batch annotation does
+    not report; the free-base pH is still given. ``temperature_c``: every pKa is moved from 25 C to this
+    temperature with the class-wise coefficients of :func:`reactivity.basicity.temperature_shift`.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> results = predict_basicity_many([mol_from_smiles("C1CCNCC1"), mol_from_smiles("CC(N)=O")])
+    >>> len(results[0].sites), len(results[1].sites), results[1].free_base_ph_99 is None
+    (1, 0, True)
+    """
+    model = load_pka_model()
+    if rings is not None and len(rings) != len(mols):
+        raise ValueError("rings must give one perception result per molecule")
+    if views is not None and len(views) != len(mols):
+        raise ValueError("views must give one free-base view (or None) per molecule")
+    jobs = [
+        _plan(mol, None if rings is None else rings[i], None if views is None else views[i])
+        for i, mol in enumerate(mols)
+    ]
+    blocks = [site_features(job.work, job.sites) for job in jobs]
+    all_features = np.vstack(blocks) if blocks else np.zeros((0, 1))
+    if all_features.shape[0]:
+        predictions = model["model"].predict(all_features)
+        similarity = minmax_similarity(similarity_view(all_features), model["train_features"])
+    else:
+        predictions = np.zeros(0)
+        similarity = np.zeros((0, 0))
+    results = []
+    row = 0
+    for mol, job in zip(mols, jobs):
+        drafts: list[dict[str, Any]] = []
+        for atom, site_class in job.sites:
+            pka25 = round(float(predictions[row]), 2)
+            sims = similarity[row]
+            applicability = round(float(sims.max()), 3) if sims.size else 0.0
+            drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25,
+                               half=band_halfwidth(model, site_class, applicability), applicability=applicability,
+                               nearest=nearest_training(model, sims), source="model", rule="", adjustments=()))
+            row += 1
+        for match in job.class_sites:
+            if match.rule.kind == "permanent_cation":
+                continue
+            drafts.append(dict(atom=match.atom, site_class=match.rule.site_class, kind=match.rule.kind,
+                               pka25=match.pka_25, half=match.rule.band, applicability=0.0, nearest=(),
+                               source="class_rule", rule=match.rule.id,
+                               adjustments=tuple(a.id for a in match.adjustments)))
+        results.append(_assemble(job, drafts, float(ph), workup, float(temperature_c)))
+    return results
+
+
+def predict_basicity(mol: Chem.Mol, ph: float = 7.4, temperature_c: float = 25.0) -> BasicityResult:
+    """Ionization of one molecule: N4 pKa of the first ring, every ionizable site, macro pKa values, logD curve,
+    free-base pH, at ``ph`` and ``temperature_c``.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> result = predict_basicity(mol_from_smiles("C1CCNCC1"), ph=7.4)
+    >>> result.n4_pka is None, 10.5 < result.sites[0].pka < 11.8
+    (True, True)
+    >>> warm = predict_basicity(mol_from_smiles("C1CCNCC1"), temperature_c=37.0)
+    >>> round(result.sites[0].pka - warm.sites[0].pka, 2) >= 0.15
+    True
+    """
+    return predict_basicity_many([mol], ph, temperature_c=temperature_c)[0]
+
+
+def _parent_logp(job: _Job) -> float:
+    if len(job.parent) == job.work.GetNumAtoms():
+        parent = job.work
+    else:
+        parent = Chem.RWMol(job.work)
+        for index in sorted(set(range(job.work.GetNumAtoms())) - job.parent, reverse=True):
+            parent.RemoveAtom(index)
+        parent = parent.GetMol()
+    with quiet_rdkit():
+        return float(Crippen.MolLogP(parent))
+
+
+def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, temperature_c: float) -> BasicityResult:
+    drafts.sort(key=lambda d: d["atom"])
+    original = job.prepared.original_index
+    permanent = tuple(
+        PermanentCharge(original[m.atom], int(job.work.GetAtomWithIdx(m.atom).GetFormalCharge()), m.rule.site_class)
+        for m in job.class_sites if m.rule.kind == "permanent_cation"
+    )
+    pkas = {d["atom"]: round(temperature_shift(d["kind"], d["site_class"], d["pka25"], temperature_c), 2) + 0.0
+            for d in drafts}
+    atoms = [d["atom"] for d in drafts]
+    fixed_atoms = [m.atom for m in job.class_sites if m.rule.kind == "permanent_cation"]
+    distance: Any = None
+    if len(atoms) > 1 or (atoms and fixed_atoms):
+        # the full matrix is fastest for drug-sized molecules; rows on demand for very large ones (cubic cost)
+        small = job.work.GetNumAtoms() <= SMALL_MOLECULE_ATOMS
+        distance = Chem.GetDistanceMatrix(job.work) if small else DistanceRows(job.work)
+    titratable = [TitratableSite(d["atom"], d["kind"], pkas[d["atom"]]) for d in drafts]
+    paths = None
+    if distance is not None:
+        dist = distance[np.ix_(atoms, atoms)]
+        fixed_dist = distance[np.ix_(atoms, fixed_atoms)] if fixed_atoms else None
+        if len(atoms) > 1:
+            neighbours = [[nb.GetIdx() for nb in atom.GetNeighbors()] for atom in job.work.GetAtoms()]
+            paths = shortest_path_counts(distance, neighbours, atoms, atoms)
+    else:
+        dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
+    titration = Titration.build(
+        titratable, dist, [(a, int(job.work.GetAtomWithIdx(a).GetFormalCharge())) for a in fixed_atoms], fixed_dist,
+        paths,
+    )
+    protonation = titration.site_protonation(ph)
+    sites = []
+    for d in drafts:
+        pka, half = pkas[d["atom"]], d["half"]
+        role = "acid" if d["kind"] == "acid" else ("n4" if d["atom"] in job.n4_roles else "competing")
+        sites.append(
+            BasicSite(
+                atom=original[d["atom"]], site_class=d["site_class"], pka=pka,
+                band=(round(pka - half, 2), round(pka + half, 2)),
+                protonated_fraction=round(protonation[d["atom"]], 4) + 0.0, applicability=d["applicability"],
+                role=role, nearest_training=d["nearest"], kind=d["kind"], pka_25c=d["pka25"], source=d["source"],
+                rule=d["rule"], adjustments=d["adjustments"],
+            )
+        )
+    n4_pka = n4_band = n4_fraction = None
+    n4_class = n4_site_class = None
+    if job.first_n4 is not None:
+        work_index, n4_class = job.first_n4
+        if work_index >= 0 and work_index in job.n4_roles:
+            for site in sites:
+                if site.atom == original[work_index] and site.kind == "base":
+                    n4_pka, n4_band, n4_fraction = site.pka, site.band, site.protonated_fraction
+                    n4_site_class = site.site_class
+    logp: float | None = _parent_logp(job) if workup else None
+    free_base = titration.base_free_ph(0.99)
+    assumptions = list(_ASSUMPTIONS_BASE)
+    assumptions.extend(job.notes)
+    class_used = [s for s in sites if s.source == "class_rule"]
+    if class_used:
+        assumptions.append(
+            "class-rule pKa values (" + ", ".join(sorted({s.rule for s in class_used})) + "): class value at 25 C plus "
+            "the listed additive corrections (reactivity/basicity/class_sites.toml); the band is the class's "
+            "half-width, not a model error"
+        )
+    if temperature_c != 25.0:
+        assumptions.append(f"pKa values moved from 25 C to {temperature_c:g} C: " + "; ".join(TEMPERATURE_RULES))
+    if job.counter_ions:
+        assumptions.append("counter-ion(s) / other fragments stripped before logP and site finding: "
+                           + ", ".join(job.counter_ions))
+    if permanent:
+        assumptions.append("permanent cation(s) at atom(s) " + ", ".join(str(p.atom) for p in permanent)
+                           + ": charged at every pH, so logD stays at ion-pair level")
+    if len(drafts) > MAX_COUPLED_SITES:
+        assumptions.append(f"more than {MAX_COUPLED_SITES} sites: the {MAX_COUPLED_SITES} with pKa nearest 7 are "
+                           "titrated together, the others independently")
+    unassigned = [g for g in acid_groups(job.work) if g in ("oxime_or_hydroxamic",)]
+    if unassigned and not any(s.site_class == "hydroxamic_acid" for s in sites):
+        assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
+    if any(s.source == "model" and s.applicability < LOW_APPLICABILITY for s in sites):
+        assumptions.append(
+            f"at least one site is far from the training data (applicability < {LOW_APPLICABILITY}): its band is wide"
+        )
+    if free_base is not None:
+        assumptions.append(f"free-base pH {free_base:.2f}: lowest pH at which >= 99 % of the molecules carry no "
+                           "protonated base (coupled titration, central pKa values)")
+    elif any(s.kind == "base" for s in sites):
+        assumptions.append("no pH in -2..16 gives >= 99 % free base")
+    elif not sites and not permanent:
+        assumptions.append("no ionizable site found: the compound is neutral at any work-up pH")
+    charges = titration.net_charge_fractions(ph)
+    return BasicityResult(
+        ph=float(ph),
+        n4_pka=n4_pka,
+        n4_pka_band=n4_band,
+        n4_protonated_fraction=n4_fraction,
+        n4_class=n4_class,
+        sites=tuple(sites),
+        logp_crippen=None if logp is None else round(logp, 3) + 0.0,
+        logd_curve=() if logp is None else tuple(
+            (float(p), round(titration.logd(logp, float(p)), 3) + 0.0) for p in LOGD_PH_GRID
+        ),
+        free_base_ph_99=free_base,
+        assumptions=tuple(assumptions),
+        temperature_c=float(temperature_c),
+        macro_pkas=tuple(MacroStep(step.pka, step.type, original[step.atom]) for step in titration.macro_steps())
+        if sites else (),
+        permanent_charges=permanent,
+        uncharged_fraction=round(titration.uncharged_fraction(ph), 4) + 0.0,
+        net_charge_fractions=tuple((c, round(f, 4) + 0.0) for c, f in charges.items() if f >= 5e-5),
+        counter_ions=job.counter_ions,
+        parent_smiles=Chem.MolFragmentToSmiles(job.work, atomsToUse=sorted(job.parent)) if job.parent else "",
+        n4_site_class=n4_site_class,
+    )

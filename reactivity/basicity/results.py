@@ -1,0 +1,164 @@
+"""Result dataclasses of the basicity model (sites, macro pKa values, the molecule-level result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .titration import MacroStep
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingAnalogue:
+    """A training site close to a predicted one: its name, SMILES, measured pKa and similarity."""
+
+    name: str
+    smiles: str
+    pka: float
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class BasicSite:
+    """One ionizable site with its predicted pKa (a base's conjugate-acid pKa, or an acid's pKa).
+
+    ``atom`` is the 0-based index in the caller's molecule; ``pka`` and ``band``
+    (low, high) are at the requested temperature, ``pka_25c`` at 25 C;
+    ``protonated_fraction`` the fraction of this site in its protonated form at
+    the requested pH, from the coupled titration of all sites (equal to
+    Henderson-Hasselbalch for a single site); ``applicability`` the min/max
+    similarity (0..1) of the site's feature vector to that of the nearest
+    training site (model sites; 0.0 for class-rule sites); ``role`` is ``n4``,
+    ``competing`` (another base) or ``acid``; ``kind`` ``base`` or ``acid``;
+    ``source`` ``model`` (site-level regressor) or ``class_rule`` (``rule``: its
+    id in ``class_sites.toml``, ``adjustments``: the corrections applied).
+    """
+
+    atom: int
+    site_class: str
+    pka: float
+    band: tuple[float, float]
+    protonated_fraction: float
+    applicability: float
+    role: str
+    nearest_training: tuple[TrainingAnalogue, ...]
+    kind: str = "base"
+    pka_25c: float | None = None
+    source: str = "model"
+    rule: str = ""
+    adjustments: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the site."""
+        return {
+            "atom": self.atom,
+            "role": self.role,
+            "kind": self.kind,
+            "site_class": self.site_class,
+            "pka": self.pka,
+            "pka_25c": self.pka_25c if self.pka_25c is not None else self.pka,
+            "band": list(self.band),
+            "protonated_fraction": self.protonated_fraction,
+            "source": self.source,
+            "rule": self.rule or None,
+            "adjustments": list(self.adjustments),
+            "applicability": self.applicability,
+            "nearest_training": [
+                {"name": n.name, "smiles": n.smiles, "pka": n.pka, "similarity": n.similarity}
+                for n in self.nearest_training
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PermanentCharge:
+    """A permanently charged atom (quaternary ammonium, N-alkyl azinium): charged at every pH."""
+
+    atom: int
+    charge: int
+    site_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class BasicityResult:
+    """Ionization of one molecule at one pH and temperature.
+
+    ``n4_pka`` is the (micro) pKaH of the first 1,4-diazepan-2-one ring's N4
+    when it is a basic amine or a benzodiazepinone imine, else None.
+    ``macro_pkas``: stepwise pKa values of the whole molecule, lowest first, from
+    the coupled titration of every site (electrostatic interaction included).
+    ``logd_curve`` holds (pH, estimated logD) pairs; ``free_base_ph_99`` is the
+    lowest pH at which at least 99 % of the molecules carry no protonated base
+    (None when it has no basic site or never gets there). ``uncharged_fraction``
+    and ``net_charge_fractions`` are at ``ph``. ``counter_ions`` lists the
+    fragments stripped before logP and site finding. ``assumptions`` lists
+    every modelling choice behind the numbers, for display next to them.
+    """
+
+    ph: float
+    n4_pka: float | None
+    n4_pka_band: tuple[float, float] | None
+    n4_protonated_fraction: float | None
+    n4_class: str | None
+    sites: tuple[BasicSite, ...]
+    logp_crippen: float | None
+    logd_curve: tuple[tuple[float, float], ...]
+    free_base_ph_99: float | None
+    assumptions: tuple[str, ...]
+    temperature_c: float = 25.0
+    macro_pkas: tuple[MacroStep, ...] = ()
+    permanent_charges: tuple[PermanentCharge, ...] = ()
+    uncharged_fraction: float | None = None
+    net_charge_fractions: tuple[tuple[int, float], ...] = ()
+    counter_ions: tuple[str, ...] = ()
+    parent_smiles: str = ""
+    n4_site_class: str | None = field(default=None)
+
+    @property
+    def n4_free_base_fraction(self) -> float | None:
+        """Fraction of N4 that is the free (nucleophilic) amine at ``ph``."""
+        return None if self.n4_protonated_fraction is None else round(1.0 - self.n4_protonated_fraction, 4)
+
+    @property
+    def basic_sites(self) -> tuple[BasicSite, ...]:
+        """The base sites only."""
+        return tuple(site for site in self.sites if site.kind == "base")
+
+    @property
+    def acidic_sites(self) -> tuple[BasicSite, ...]:
+        """The acid sites only."""
+        return tuple(site for site in self.sites if site.kind == "acid")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (the ``reactivity pka --json`` output).
+
+        >>> from reactivity.molecule import mol_from_smiles
+        >>> from reactivity.basicity import predict_basicity
+        >>> data = predict_basicity(mol_from_smiles("CC(N)=O")).to_dict()
+        >>> data["n4_pka"], data["sites"], data["macro_pkas"], data["logd_is_estimate"]
+        (None, [], [], True)
+        """
+        return {
+            "ph": self.ph,
+            "temperature_c": self.temperature_c,
+            "n4_class": self.n4_class,
+            "n4_site_class": self.n4_site_class,
+            "n4_pka": self.n4_pka,
+            "n4_pka_band": list(self.n4_pka_band) if self.n4_pka_band is not None else None,
+            "n4_protonated_fraction": self.n4_protonated_fraction,
+            "n4_free_base_fraction": self.n4_free_base_fraction,
+            "sites": [site.to_dict() for site in self.sites],
+            "macro_pkas": [step.to_dict() for step in self.macro_pkas],
+            "permanent_charges": [
+                {"atom": p.atom, "charge": p.charge, "site_class": p.site_class} for p in self.permanent_charges
+            ],
+            "uncharged_fraction": self.uncharged_fraction,
+            "net_charge_fractions": [{"charge": c, "fraction": f} for c, f in self.net_charge_fractions],
+            "parent_smiles": self.parent_smiles,
+            "counter_ions": list(self.counter_ions),
+            "logp_crippen": self.logp_crippen,
+            "logd_is_estimate": True,
+            "logd_curve": [{"ph": ph, "logd": logd} for ph, logd in self.logd_curve],
+            "free_base_ph_99": self.free_base_ph_99,
+            "assumptions": list(self.assumptions),
+        }

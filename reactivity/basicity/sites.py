@@ -1,0 +1,298 @@
+"""Basic-site and acidic-group rules (``reactivity/data/basic_sites.toml``) and the site finder."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rdkit import Chem
+
+from ..errors import RuleDataError
+from ..rules import compile_smarts
+
+# ----------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """A SMARTS rule that labels its first atom as a basic nitrogen of ``site_class``."""
+
+    id: str
+    site_class: str
+    tier: int
+    smarts: str
+    pattern: Chem.Mol
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AcidRule:
+    """A SMARTS rule for an ionizable acidic group (used by curation and in the assumptions)."""
+
+    id: str
+    smarts: str
+    pattern: Chem.Mol
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+def _field(entry: dict[str, Any], key: str, rule_id: str) -> Any:
+    if key not in entry:
+        raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: missing field {key!r}")
+    return entry[key]
+
+
+def _common_rule_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields every rule has (documentation fields checked, SMARTS compiled)."""
+    rule_id = str(entry.get("id", "?"))
+    for key in ("labels", "rationale", "reference"):
+        _field(entry, key, rule_id)
+    smarts = str(_field(entry, "smarts", rule_id))
+    return {
+        "id": rule_id,
+        "smarts": smarts,
+        "pattern": compile_smarts(smarts, f"basic_sites.toml {rule_id}"),
+        "must_match": tuple(_field(entry, "must_match", rule_id)),
+        "must_not_match": tuple(_field(entry, "must_not_match", rule_id)),
+    }
+
+
+def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, ...]]:
+    """Parse the TOML text of a basic-site rule file.
+
+    >>> parse_site_rules('[[site]]\\nid="x"\\nsite_class="y"\\ntier=1\\nsmarts="[N"\\n'
+    ...     'labels=""\\nrationale=""\\nreference=""\\nmust_match=[]\\nmust_not_match=[]')
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule basic_sites.toml x: SMARTS does not parse: '[N'
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleDataError(f"basic_sites.toml: {exc}") from None
+    sites = [
+        SiteRule(
+            site_class=str(_field(entry, "site_class", str(entry.get("id", "?")))),
+            tier=int(_field(entry, "tier", str(entry.get("id", "?")))),
+            **_common_rule_fields(entry),
+        )
+        for entry in data.get("site", [])
+    ]
+    acids = [AcidRule(**_common_rule_fields(entry)) for entry in data.get("acid_group", [])]
+    if not sites:
+        raise RuleDataError("basic_sites.toml: no [[site]] rules")
+    return tuple(sites), tuple(acids)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[SiteRule, ...], tuple[AcidRule, ...]]:
+    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+    return parse_site_rules(text)
+
+
+def site_rules() -> tuple[SiteRule, ...]:
+    """The packaged basic-site rules, in matching order.
+
+    >>> [rule.site_class for rule in site_rules()][:3]
+    ['amidine', 'aliphatic_amine', 'aryl_amine']
+    """
+    return _rules()[0]
+
+
+def acid_rules() -> tuple[AcidRule, ...]:
+    """The packaged acidic-group rules."""
+    return _rules()[1]
+
+
+def site_classes() -> tuple[str, ...]:
+    """All site classes, in rule order (the one-hot order of the model features)."""
+    seen: list[str] = []
+    for rule in site_rules():
+        if rule.site_class not in seen:
+            seen.append(rule.site_class)
+    return tuple(seen)
+
+
+# ----------------------------------------------------------------------------- site finding
+
+
+def find_basic_sites(mol: Chem.Mol) -> tuple[tuple[int, str], ...]:
+    """(atom index, site class) of every basic nitrogen, atoms in increasing index order.
+
+    Works on the given molecule as it is (call :func:`reactivity.molecule.free_base_view` first
+    for salts or molecules with explicit hydrogens).
+
+    >>> find_basic_sites(Chem.MolFromSmiles("CC(=O)N1CCNCC1"))
+    ((6, 'aliphatic_amine'),)
+    >>> find_basic_sites(Chem.MolFromSmiles("CN1CCN(c2ccncc2)CC1"))
+    ((1, 'aliphatic_amine'), (8, 'pyridine_like'))
+    """
+    found: dict[int, str] = {}
+    for rule in site_rules():
+        for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
+            found.setdefault(match[0], rule.site_class)
+    return tuple(sorted(found.items()))
+
+
+def site_tiers() -> dict[str, int]:
+    """Coarse basicity tier of each site class (0 strongest), from the rule file."""
+    return {rule.site_class: rule.tier for rule in site_rules()}
+
+
+def acid_groups(mol: Chem.Mol) -> tuple[str, ...]:
+    """Ids of the ionizable acidic groups present (rule ids from basic_sites.toml).
+
+    >>> acid_groups(Chem.MolFromSmiles("NCC(=O)O"))
+    ('carboxylic_acid',)
+    """
+    return tuple(rule.id for rule in acid_rules() if mol.HasSubstructMatch(rule.pattern))
+
+
+
+# ----------------------------------------------------------------------------- class rules (no model)
+
+CLASS_SITE_FILE = "class_sites.toml"
+SITE_KINDS = ("base", "acid", "permanent_cation")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSite:
+    """An ionizable site predicted by a class rule (weak bases the model does not cover, acids, permanent cations)."""
+
+    id: str
+    kind: str
+    site_class: str
+    pattern: Chem.Mol
+    pka: float
+    band: float
+    overrides_model: bool
+    rationale: str
+    references: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A correction added to the class value of a site when ``pattern`` (first atom = the site) matches."""
+
+    id: str
+    applies_to: tuple[str, ...]
+    pattern: Chem.Mol
+    delta: float
+    rationale: str
+    references: tuple[str, ...]
+    must_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassMatch:
+    """A class-rule site found in a molecule: its atom, rule, 25 C pKa and the corrections applied."""
+
+    atom: int
+    rule: ClassSite
+    pka_25: float
+    adjustments: tuple[Adjustment, ...]
+
+
+def parse_class_rules(text: str, known_references: frozenset[str] | None = None) -> tuple[tuple[ClassSite, ...], tuple[Adjustment, ...]]:
+    """Parse the class-rule TOML; unknown reference ids, kinds or classes fail here (RuleDataError).
+
+    >>> parse_class_rules('[[class_site]]\\nid="x"\\nkind="neither"\\n')
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: class_sites.toml rule 'x': missing field 'site_class'
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleDataError(f"{CLASS_SITE_FILE}: {exc}") from None
+
+    def get(entry: dict[str, Any], key: str) -> Any:
+        if key not in entry:
+            raise RuleDataError(f"{CLASS_SITE_FILE} rule {entry.get('id', '?')!r}: missing field {key!r}")
+        return entry[key]
+
+    def refs(entry: dict[str, Any]) -> tuple[str, ...]:
+        ids = tuple(str(r) for r in get(entry, "references"))
+        if known_references is not None:
+            unknown = [r for r in ids if r not in known_references]
+            if unknown:
+                raise RuleDataError(f"{CLASS_SITE_FILE} rule {entry.get('id')!r}: unknown reference ids {unknown}")
+        return ids
+
+    sites = []
+    for entry in data.get("class_site", []):
+        rule_id = str(get(entry, "id"))
+        kind = str(get(entry, "kind"))
+        site_class = str(get(entry, "site_class"))
+        if kind not in SITE_KINDS:
+            raise RuleDataError(f"{CLASS_SITE_FILE} rule {rule_id!r}: kind must be one of {SITE_KINDS}, got {kind!r}")
+        sites.append(
+            ClassSite(
+                id=rule_id, kind=kind, site_class=site_class,
+                pattern=compile_smarts(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
+                pka=float(get(entry, "pka")), band=float(get(entry, "band")),
+                overrides_model=bool(entry.get("overrides_model", False)), rationale=str(get(entry, "rationale")),
+                references=refs(entry), must_match=tuple(get(entry, "must_match")),
+                must_not_match=tuple(get(entry, "must_not_match")),
+            )
+        )
+    ids = {site.id for site in sites}
+    adjustments = []
+    for entry in data.get("adjustment", []):
+        rule_id = str(get(entry, "id"))
+        applies = tuple(str(x) for x in get(entry, "applies_to"))
+        if not set(applies) <= ids:
+            raise RuleDataError(f"{CLASS_SITE_FILE} adjustment {rule_id!r}: unknown classes {sorted(set(applies) - ids)}")
+        adjustments.append(
+            Adjustment(
+                id=rule_id, applies_to=applies,
+                pattern=compile_smarts(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
+                delta=float(get(entry, "delta")), rationale=str(get(entry, "rationale")), references=refs(entry),
+                must_match=tuple(get(entry, "must_match")),
+            )
+        )
+    return tuple(sites), tuple(adjustments)
+
+
+@lru_cache(maxsize=1)
+def class_rules() -> tuple[tuple[ClassSite, ...], tuple[Adjustment, ...]]:
+    """The packaged class rules and corrections (reference ids checked against the reference list).
+
+    >>> sorted({rule.kind for rule in class_rules()[0]})
+    ['acid', 'base', 'permanent_cation']
+    """
+    from ..rules import load_references
+
+    text = resources.files("reactivity.basicity").joinpath(CLASS_SITE_FILE).read_text(encoding="utf-8")
+    return parse_class_rules(text, frozenset(load_references()))
+
+
+def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tuple[ClassMatch, ...]:
+    """Class-rule sites of a prepared molecule (first matching rule per atom), atoms in increasing order;
+    ``atoms`` limits the search to those atoms (the parent fragment of a salt).
+
+    >>> [(m.atom, m.rule.site_class, m.pka_25) for m in find_class_sites(Chem.MolFromSmiles("OC(=O)c1ccccc1"))]
+    [(0, 'carboxylic_acid', 4.2)]
+    """
+    rules, adjustments = class_rules()
+    found: dict[int, ClassSite] = {}
+    for rule in rules:
+        for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
+            if atoms is None or match[0] in atoms:
+                found.setdefault(match[0], rule)
+    out = []
+    for atom in sorted(found):
+        rule = found[atom]
+        used = tuple(
+            adj for adj in adjustments
+            if rule.id in adj.applies_to
+            and any(m[0] == atom for m in mol.GetSubstructMatches(adj.pattern, uniquify=False))
+        )
+        out.append(ClassMatch(atom, rule, round(rule.pka + sum(a.delta for a in used), 2) + 0.0, used))
+    return tuple(out)

@@ -1,0 +1,402 @@
+"""Macro-species of a polyprotic molecule: microstates, stepwise (macro) pKa values, charge states, logD.
+
+Every ionizable site has a micro pKa: the value it would have with every other
+site in its uncharged form (the site-level predictions). A microstate is one
+choice of protonated / deprotonated form per site; its weight is
+
+    log10 K_s = sum of the micro pKa of its protonated sites - sum over pairs of charged sites of q_i q_j W_ij
+
+where q is +1 for a protonated base, -1 for a deprotonated acid (and the charge
+of a permanent cation or anion), and ``W_ij`` (pKa units) is the electrostatic
+interaction of two charges ``d`` bonds apart (:func:`interaction_pka_units`,
+fitted on measured stepwise pKa values of diamines: ``models/MODEL.md``). Like
+charges push each other's pKa apart; opposite charges (zwitterions) pull them
+together. The binding polynomial over all microstates gives the macro pKa values
+(the ones a titration measures), the distribution of net charges at any pH, the
+uncharged fraction and the logD.
+
+>>> t = Titration.build([TitratableSite(0, "base", 10.0), TitratableSite(3, "base", 10.0)], [[0, 3], [3, 0]])
+>>> [round(step.pka, 2) for step in t.macro_steps()]
+[7.03, 10.3]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: pH grid of the logD curve.
+LOGD_PH_GRID = tuple(float(x) for x in range(0, 15))
+#: Electrostatic interaction of two charges ``d`` bonds apart, in pKa units: A * exp(-(d - 2) / L), d >= 2.
+#: Fitted on measured stepwise pKa values of aliphatic diamines by reactivity.pka_training.fit_stepwise_interaction
+#: (datasets/pka_stepwise.csv; models/MODEL.md, "Macro pKa").
+INTERACTION_A = 4.1
+INTERACTION_DECAY = 2.3
+#: Extra interaction per additional shortest path (the two N-C-C-N paths of a piperazine).
+INTERACTION_PATH_FACTOR = 0.5
+#: Scale of the interaction when a charged acid site is involved (charge spread over the carboxylate /
+#: sulfonate / tetrazolide atoms), per pair type; fitted like the diamines (models/MODEL.md).
+INTERACTION_SCALE = {("base", "base"): 1.0, ("acid", "base"): 0.65, ("base", "acid"): 0.65, ("acid", "acid"): 0.65}
+#: Two charges further apart than this (bonds) do not interact.
+INTERACTION_MAX_DISTANCE = 12
+#: logP(neutral) - logP(ion) of an ionized species (ion-pair partitioning into octanol, 0.15 M KCl: the
+#: "diff 3-4" rule of thumb, Avdeef 2012); used for every charged species and the zwitterions.
+ION_LOGP_DROP = 3.5
+#: At most this many sites are titrated together (2**12 microstates); further sites are titrated independently.
+MAX_COUPLED_SITES = 12
+
+
+def interaction_pka_units(distance: float, paths: int = 1) -> float:
+    """Electrostatic pKa shift between two unit charges ``distance`` bonds apart, joined by ``paths`` shortest
+    paths (0 beyond the cut-off).
+
+    >>> round(interaction_pka_units(3), 2), round(interaction_pka_units(3, paths=2), 2), round(interaction_pka_units(7), 2)
+    (2.65, 3.98, 0.47)
+    """
+    if distance <= 0 or distance > INTERACTION_MAX_DISTANCE:
+        return 0.0
+    base = INTERACTION_A * math.exp(-(max(distance, 2.0) - 2.0) / INTERACTION_DECAY)
+    return base * (1.0 + INTERACTION_PATH_FACTOR * (max(int(paths), 1) - 1))
+
+
+def shortest_path_counts(distance: np.ndarray, neighbours: Sequence[Sequence[int]], sources: Sequence[int],
+                         targets: Sequence[int]) -> np.ndarray:
+    """Number of distinct shortest bond paths from each source atom to each target atom.
+
+    >>> from rdkit import Chem
+    >>> mol = Chem.MolFromSmiles("C1CNCCN1")
+    >>> nbrs = [[n.GetIdx() for n in a.GetNeighbors()] for a in mol.GetAtoms()]
+    >>> shortest_path_counts(Chem.GetDistanceMatrix(mol), nbrs, [2], [5]).tolist()
+    [[2]]
+    """
+    out = np.ones((len(sources), len(targets)), dtype=np.int64)
+    for i, source in enumerate(sources):
+        row = distance[source]
+        counts = {source: 1}
+        order = sorted((k for k in range(len(row)) if row[k] < 1e6), key=lambda k: row[k])
+        for atom in order:
+            if atom == source:
+                continue
+            counts[atom] = sum(counts.get(nb, 0) for nb in neighbours[atom] if row[nb] == row[atom] - 1)
+        for j, target in enumerate(targets):
+            out[i, j] = max(counts.get(target, 1), 1)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TitratableSite:
+    """One ionizable site: atom index, ``kind`` ("base": pKa of its conjugate acid; "acid") and its micro pKa."""
+
+    atom: int
+    kind: str
+    pka: float
+
+
+@dataclass(frozen=True, slots=True)
+class MacroStep:
+    """One stepwise (macroscopic) dissociation: its pKa, whether it is mainly a base or an acid site losing the
+    proton, and that site's atom (the site whose protonation changes most across the step)."""
+
+    pka: float
+    type: str
+    atom: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: ``{"pka", "type", "atom"}``."""
+        return {"pka": self.pka, "type": self.type, "atom": self.atom}
+
+
+def _logsumexp10(values: np.ndarray) -> float:
+    top = float(values.max())
+    return top + math.log10(float(np.power(10.0, values - top).sum()))
+
+
+@dataclass(frozen=True)
+class Titration:
+    """All microstates of a set of coupled sites (plus fixed charges), with their log10 weights at pH 0."""
+
+    sites: tuple[TitratableSite, ...]
+    fixed_charge: int
+    protonated: np.ndarray  # (states, sites) bool
+    charges: np.ndarray  # (states, sites) int
+    log_k: np.ndarray  # (states,)
+    independent: tuple[TitratableSite, ...]  # sites beyond MAX_COUPLED_SITES, titrated alone
+
+    @classmethod
+    def build(
+        cls,
+        sites: Sequence[TitratableSite],
+        distances: Sequence[Sequence[float]] | np.ndarray,
+        fixed: Sequence[tuple[int, int]] = (),
+        fixed_distances: Sequence[Sequence[float]] | np.ndarray | None = None,
+        paths: Sequence[Sequence[int]] | np.ndarray | None = None,
+    ) -> Titration:
+        """Microstates of ``sites``; ``distances[i][j]``: bonds between sites i and j; ``fixed``: (index, charge)
+        of permanent charges with ``fixed_distances[i][f]`` bonds from site i (order of ``fixed``); ``paths[i][j]``:
+        number of shortest paths between sites i and j (1 when not given)."""
+        sites = list(sites)
+        distance = np.asarray(distances, dtype=float).reshape(len(sites), len(sites)) if sites else np.zeros((0, 0))
+        multiplicity = np.ones_like(distance) if paths is None else np.asarray(paths, dtype=float).reshape(distance.shape)
+        independent: list[TitratableSite] = []
+        if len(sites) > MAX_COUPLED_SITES:
+            order = sorted(range(len(sites)), key=lambda i: (abs(sites[i].pka - 7.0), i))
+            keep = sorted(order[:MAX_COUPLED_SITES])
+            independent = [sites[i] for i in sorted(order[MAX_COUPLED_SITES:])]
+            distance = distance[np.ix_(keep, keep)]
+            multiplicity = multiplicity[np.ix_(keep, keep)]
+            if fixed_distances is not None:
+                fixed_distances = np.asarray(fixed_distances, dtype=float)[keep]
+            sites = [sites[i] for i in keep]
+        n = len(sites)
+        states = np.arange(2**n, dtype=np.int64)
+        protonated = ((states[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+        is_base = np.array([s.kind == "base" for s in sites], dtype=bool)
+        charges = np.where(is_base[None, :], protonated.astype(int), protonated.astype(int) - 1)
+        pkas = np.array([s.pka for s in sites], dtype=float)
+        w = np.zeros((n, n))
+        for i in range(n):
+            for j in range(i + 1, n):
+                scale = INTERACTION_SCALE[(sites[i].kind, sites[j].kind)]
+                w[i, j] = w[j, i] = scale * interaction_pka_units(distance[i, j], int(multiplicity[i, j]))
+        log_k = protonated.astype(float) @ pkas - 0.5 * np.einsum("si,ij,sj->s", charges, w, charges)
+        fixed_total = sum(charge for _, charge in fixed)
+        if fixed and n:
+            fd = np.asarray(fixed_distances, dtype=float).reshape(n, len(fixed))
+            wf = np.array([[INTERACTION_SCALE[(s.kind, "base")] * interaction_pka_units(d) for d in row]
+                           for s, row in zip(sites, fd)]) * np.array([c for _, c in fixed])[None, :]
+            log_k = log_k - charges @ wf.sum(axis=1)
+        return cls(tuple(sites), int(fixed_total), protonated, charges, log_k, tuple(independent))
+
+    def _log_weights(self, ph: float) -> np.ndarray:
+        log_w = self.log_k - self.protonated.sum(axis=1) * ph
+        return log_w - _logsumexp10(log_w)
+
+    def state_fractions(self, ph: float) -> np.ndarray:
+        """Fraction of each coupled microstate at ``ph``."""
+        return np.power(10.0, self._log_weights(ph))
+
+    def site_protonation(self, ph: float) -> dict[int, float]:
+        """Fraction of each site (atom -> fraction) in its protonated form at ``ph``.
+
+        >>> t = Titration.build([TitratableSite(5, "acid", 4.0)], [[0]])
+        >>> round(t.site_protonation(4.0)[5], 3)
+        0.5
+        """
+        fractions = self.state_fractions(ph)
+        out = {site.atom: float(fractions @ self.protonated[:, i]) for i, site in enumerate(self.sites)}
+        for site in self.independent:
+            out[site.atom] = 1.0 / (1.0 + 10.0 ** (ph - site.pka))
+        return out
+
+    def _independent_uncharged(self, ph: float) -> float:
+        fraction = 1.0
+        for site in self.independent:
+            protonated = 1.0 / (1.0 + 10.0 ** (ph - site.pka))
+            fraction *= (1.0 - protonated) if site.kind == "base" else protonated
+        return fraction
+
+    def uncharged_fraction(self, ph: float) -> float:
+        """Fraction of molecules with no charged group at all (the species that partitions as a neutral).
+
+        >>> t = Titration.build([TitratableSite(0, "base", 9.0), TitratableSite(4, "acid", 3.0)], [[0, 4], [4, 0]])
+        >>> t.uncharged_fraction(6.0) < 0.01
+        True
+        """
+        if self.fixed_charge:
+            return 0.0
+        fractions = self.state_fractions(ph)
+        neutral = ~(self.charges != 0).any(axis=1)
+        return float(fractions[neutral].sum()) * self._independent_uncharged(ph)
+
+    def base_free_fraction(self, ph: float) -> float:
+        """Fraction of molecules with no protonated base (the free base of a work-up)."""
+        fractions = self.state_fractions(ph)
+        base_cols = np.array([s.kind == "base" for s in self.sites], dtype=bool)
+        free = ~(self.protonated[:, base_cols]).any(axis=1) if base_cols.any() else np.ones(len(fractions), bool)
+        fraction = float(fractions[free].sum())
+        for site in self.independent:
+            if site.kind == "base":
+                fraction *= 1.0 - 1.0 / (1.0 + 10.0 ** (ph - site.pka))
+        return fraction
+
+    def net_charge_fractions(self, ph: float) -> dict[int, float]:
+        """Fraction of molecules per net charge at ``ph`` (coupled sites; independent sites folded in)."""
+        fractions = self.state_fractions(ph)
+        net = self.charges.sum(axis=1) + self.fixed_charge
+        out: dict[int, float] = {}
+        for charge, fraction in zip(net.tolist(), fractions.tolist()):
+            out[charge] = out.get(charge, 0.0) + fraction
+        for site in self.independent:
+            protonated = 1.0 / (1.0 + 10.0 ** (ph - site.pka))
+            charged = protonated if site.kind == "base" else 1.0 - protonated
+            step = 1 if site.kind == "base" else -1
+            shifted: dict[int, float] = {}
+            for charge, fraction in out.items():
+                shifted[charge + step] = shifted.get(charge + step, 0.0) + fraction * charged
+                shifted[charge] = shifted.get(charge, 0.0) + fraction * (1.0 - charged)
+            out = shifted
+        return {charge: out[charge] for charge in sorted(out)}
+
+    def mean_charge(self, ph: float) -> float:
+        """Average net charge at ``ph``."""
+        return sum(charge * fraction for charge, fraction in self.net_charge_fractions(ph).items())
+
+    def logd(self, logp: float, ph: float) -> float:
+        """logD: every species partitions with logP(neutral) - ION_LOGP_DROP if it carries any charge
+        (ions and zwitterions alike), logP if it has none.
+
+        >>> t = Titration.build([TitratableSite(0, "base", 8.0)], [[0]])
+        >>> round(t.logd(1.0, 8.0), 3), round(t.logd(1.0, 1.0), 2)
+        (0.699, -2.5)
+        """
+        neutral = self.uncharged_fraction(ph)
+        return logp + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP))
+
+    def macro_steps(self) -> tuple[MacroStep, ...]:
+        """Stepwise (macro) pKa values, lowest first (the order a titration with base meets them); each step is
+        labelled with the site whose protonation changes most across it."""
+        n_protons = self.protonated.sum(axis=1)
+        steps: list[MacroStep] = []
+        levels = sorted(set(n_protons.tolist()))
+        log_beta: dict[int, float] = {}
+        occupancy: dict[int, np.ndarray] = {}
+        for level in levels:
+            mask = n_protons == level
+            log_beta[level] = _logsumexp10(self.log_k[mask])
+            weights = np.power(10.0, self.log_k[mask] - log_beta[level])
+            occupancy[level] = weights @ self.protonated[mask].astype(float)
+        for level in levels[1:]:
+            pka = log_beta[level] - log_beta[level - 1]
+            change = occupancy[level] - occupancy[level - 1]
+            i = int(np.argmax(change))
+            site = self.sites[i]
+            steps.append(MacroStep(round(float(pka), 2) + 0.0, site.kind, site.atom))
+        steps.extend(MacroStep(round(site.pka, 2), site.kind, site.atom) for site in self.independent)
+        return tuple(sorted(steps, key=lambda step: (step.pka, step.atom)))
+
+    def base_free_ph(self, target: float = 0.99) -> float | None:
+        """Lowest pH (to 0.01, within -2..16) at which at least ``target`` of the molecules carry no protonated
+        base; None without a base or when never reached."""
+        if not any(s.kind == "base" for s in (*self.sites, *self.independent)):
+            return None
+        if len(self.sites) == 1 and not self.independent and not self.fixed_charge:
+            # one base alone: closed form pKa + log10(target / (1 - target)), i.e. pKa + 2.0 for 99 %
+            return math.ceil((self.sites[0].pka + math.log10(target / (1.0 - target))) * 100.0 - 1e-6) / 100.0
+        low, high = -2.0, 16.0
+        if self.base_free_fraction(high) < target:
+            return None
+        for _ in range(24):  # 18 / 2**24: far below the 0.01 reported
+            mid = 0.5 * (low + high)
+            if self.base_free_fraction(mid) >= target:
+                high = mid
+            else:
+                low = mid
+        return math.ceil(high * 100.0 - 1e-6) / 100.0
+
+
+def temperature_shift(kind: str, site_class: str, pka_25: float, temperature_c: float,
+                      coefficients: dict[str, float] | None = None) -> float:
+    """pKa at ``temperature_c`` from the 25 C value, by class (see :data:`TEMPERATURE_RULES`).
+
+    Nitrogen bases follow Perrin's relation -dpKa/dT = (pKa - 0.9) / T (T in K); acids use a class slope.
+
+    >>> round(temperature_shift("base", "aliphatic_amine", 10.0, 37.0) - 10.0, 3)
+    -0.366
+    >>> temperature_shift("acid", "carboxylic_acid", 4.76, 37.0)
+    4.76
+    """
+    delta = float(temperature_c) - 25.0
+    if delta == 0.0:
+        return pka_25
+    if kind == "base":
+        slope = -(pka_25 - PERRIN_OFFSET) / 298.15
+        slope = min(slope, 0.0)
+    else:
+        table = ACID_TEMPERATURE_SLOPES if coefficients is None else coefficients
+        slope = table.get(site_class, table["*"])
+    return pka_25 + slope * delta
+
+
+#: Perrin's relation for nitrogen bases: -dpKa/dT = (pKa - 0.9)/T (Perrin, Aust. J. Chem. 1964, 17, 484).
+PERRIN_OFFSET = 0.9
+#: dpKa/dT (per K) of acid classes: carboxylic acids ~0 (acetic acid ionization enthalpy about -0.4 kJ/mol,
+#: Goldberg et al. 2002); phenols and N-H / O-H acids about -0.012 (ionization enthalpy about 20-25 kJ/mol).
+ACID_TEMPERATURE_SLOPES = {
+    "carboxylic_acid": 0.0,
+    "sulfonic_acid": 0.0,
+    "phosphonic_acid": 0.0,
+    "*": -0.012,
+}
+TEMPERATURE_RULES = (
+    "nitrogen bases: -dpKa/dT = (pKa - 0.9) / T (Perrin 1964)",
+    "carboxylic, sulfonic, phosphonic acids: dpKa/dT ~ 0",
+    "phenols, N-H and other O-H acids: dpKa/dT = -0.012 per K",
+)
+
+
+# ----------------------------------------------------------------------------- independent-site helpers
+
+
+def protonated_fraction(pka: float, ph: float) -> float:
+    """Fraction of a single basic site protonated at a pH (Henderson-Hasselbalch).
+
+    >>> round(protonated_fraction(8.0, 8.0), 3)
+    0.5
+    >>> round(protonated_fraction(10.0, 7.4), 4)
+    0.9975
+    """
+    return 1.0 / (1.0 + 10.0 ** (ph - pka))
+
+
+def neutral_fraction(pkas: Iterable[float], ph: float) -> float:
+    """Fraction of the molecule with no protonated site, treating the sites as independent.
+
+    >>> round(neutral_fraction([8.0], 10.0), 4)
+    0.9901
+    >>> neutral_fraction([], 1.0)
+    1.0
+    """
+    fraction = 1.0
+    for pka in pkas:
+        fraction *= 1.0 - protonated_fraction(pka, ph)
+    return fraction
+
+
+def free_base_ph(pkas: Sequence[float], target: float = 0.99) -> float | None:
+    """Lowest pH (to 0.01) at which the neutral fraction reaches ``target``; None without sites.
+
+    For one site this is pKa + log10(target / (1 - target)), i.e. pKa + 2.0 for 99 %.
+
+    >>> free_base_ph([8.0])
+    10.0
+    """
+    if not pkas:
+        return None
+    if len(pkas) == 1:  # closed form: pKa + log10(target / (1 - target))
+        return math.ceil((pkas[0] + math.log10(target / (1.0 - target))) * 100.0 - 1e-6) / 100.0
+    low, high = min(pkas) - 5.0, max(pkas) + 10.0
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        if neutral_fraction(pkas, mid) >= target:
+            high = mid
+        else:
+            low = mid
+    return math.ceil(high * 100.0 - 1e-6) / 100.0
+
+
+def logd_curve(logp: float, pkas: Sequence[float], grid: Sequence[float] = LOGD_PH_GRID) -> tuple[tuple[float, float], ...]:
+    """Estimated logD at each pH: logP + log10(neutral fraction) (only the neutral form partitions).
+
+    >>> logd_curve(1.0, [8.0], grid=(8.0,))
+    ((8.0, 0.699),)
+    """
+    curve = []
+    for ph in grid:
+        # log10 of the neutral fraction, summed in log space so that it never underflows to -inf
+        log_neutral = -sum(math.log10(1.0 + 10.0 ** min(pka - ph, 300.0)) for pka in pkas)
+        curve.append((float(ph), round(logp + log_neutral, 3) + 0.0))  # + 0.0 turns -0.0 into 0.0
+    return tuple(curve)
+

@@ -1,0 +1,377 @@
+"""The derivatization rules (``reactions.toml``): loaded and compiled once, checked at load time.
+
+>>> rules = load_reaction_rules()
+>>> [r.id for r in rules.reactions][:3]
+['acylation', 'sulfonylation', 'reductive_amination']
+>>> rules.reaction("acylation").target, [g.id for g in rules.reaction("acylation").reagents][:2]
+('N4', ['acyl_chloride', 'anhydride'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from rdkit import Chem
+from rdkit.Chem import rdChemReactions
+
+from ..errors import ReactivityError, RuleDataError
+from ..molecule import quiet_rdkit
+from ..rules import compile_smarts, load_references, read_packaged_toml
+
+RULES_FILE = "reactions.toml"
+PACKAGE = "reactivity.derivatization"
+
+Position = Literal["N1", "N4", "C3", ""]
+Severity = Literal["incompatible", "warning", "info"]
+SEVERITIES = ("incompatible", "warning", "info")
+POSITIONS = ("N1", "N4", "C3")
+RING_FLAGS = ("c3_epimerizable", "c3_two_h", "c3_has_h", "salt_form", "n1_anilide_h")
+RING_FLAG_PREFIXES = ("c2_activation:", "n4_feature:", "c3_feature:")
+
+
+class UnknownReactionError(ReactivityError):
+    """A reaction class name is not one of the packaged classes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReagentType:
+    """A reagent type of a reaction class: what the reagent must look like and the reaction SMARTS it enters."""
+
+    id: str
+    label: str
+    smarts: str
+    pattern: Chem.Mol
+    reaction_smarts: str
+    reaction: rdChemReactions.ChemicalReaction
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+    @property
+    def unimolecular(self) -> bool:
+        """True when the reagent is not incorporated (the reaction has one reactant template, e.g. Boc removal)."""
+        return self.reaction.GetNumReactantTemplates() == 1
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """A site that can react under a class, with its tier (lower reacts first) and the basis of the ranking."""
+
+    id: str
+    label: str
+    position: str
+    classes: tuple[str, ...]
+    smarts: str
+    pattern: Chem.Mol
+    tier: int
+    basis: str
+    references: tuple[str, ...]
+    protect: str
+    warning: str
+    reagents: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+    competitor_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IncompatibilityRule:
+    """Something the conditions destroy, or that reacts instead: a SMARTS and/or a ring flag, with a severity."""
+
+    id: str
+    label: str
+    smarts: str
+    pattern: Chem.Mol | None
+    position: str
+    ring_flag: str
+    severity: str
+    reagents: tuple[str, ...]
+    text: str
+    references: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedReason:
+    """Why a ring target of a perception class cannot react."""
+
+    text: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionClass:
+    """One reaction class of ``reactions.toml``."""
+
+    id: str
+    label: str
+    conditions: str
+    target: str
+    all_sites: bool
+    stability_presets: tuple[str, ...]
+    references: tuple[str, ...]
+    reagents: tuple[ReagentType, ...]
+    sites: tuple[SiteRule, ...]
+    incompatibilities: tuple[IncompatibilityRule, ...]
+    blocked: dict[str, BlockedReason]
+    must_react: tuple[str, ...]
+    must_not_react: tuple[str, ...]
+
+    def reagent_type(self, reagent_id: str) -> ReagentType:
+        """The reagent type with this id (KeyError when unknown)."""
+        for reagent in self.reagents:
+            if reagent.id == reagent_id:
+                return reagent
+        raise KeyError(reagent_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionRuleSet:
+    """Every reaction class, the general blocked-target reasons and the rule set version."""
+
+    version: str
+    reactions: tuple[ReactionClass, ...]
+    blocked: dict[str, dict[str, BlockedReason]]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The reaction class ids, in file order."""
+        return tuple(r.id for r in self.reactions)
+
+    def reaction(self, name: str) -> ReactionClass:
+        """The class called ``name`` (:class:`UnknownReactionError` otherwise).
+
+        >>> load_reaction_rules().reaction("esterification")
+        Traceback (most recent call last):
+        ...
+        reactivity.derivatization.rules.UnknownReactionError: unknown reaction class 'esterification'; known: acylation, sulfonylation, reductive_amination, n_alkylation, n_arylation, urea_formation, carbamate_formation, boc_deprotection, lactam_n_alkylation, c3_alkylation
+        """
+        for reaction in self.reactions:
+            if reaction.id == name:
+                return reaction
+        raise UnknownReactionError(f"unknown reaction class {name!r}; known: {', '.join(self.names)}")
+
+    def blocked_reason(self, reaction: ReactionClass, position: str, site_class: str) -> BlockedReason:
+        """The reason a ring target of ``site_class`` cannot react (the class's own reason first)."""
+        if site_class in reaction.blocked:
+            return reaction.blocked[site_class]
+        if "default" in reaction.blocked:
+            return reaction.blocked["default"]
+        table = self.blocked.get(position, {})
+        return table.get(site_class) or table.get("other") or table.get("none") or BlockedReason(
+            f"{position} offers no site for this reaction", ("docs:derivatization",)
+        )
+
+
+def _require(entry: dict[str, Any], key: str, where: str) -> Any:
+    if key not in entry:
+        raise RuleDataError(f"{where}: missing field {key!r}")
+    return entry[key]
+
+
+def _strings(entry: dict[str, Any], key: str, where: str, required: bool = True) -> tuple[str, ...]:
+    value = _require(entry, key, where) if required else entry.get(key, [])
+    if not isinstance(value, list):
+        raise RuleDataError(f"{where}: {key!r} must be a list")
+    return tuple(str(v) for v in value)
+
+
+def _check_refs(refs: tuple[str, ...], where: str, known: dict[str, str]) -> tuple[str, ...]:
+    unknown = [r for r in refs if r not in known]
+    if unknown:
+        raise RuleDataError(f"{where}: unknown reference ids {unknown}")
+    if not refs:
+        raise RuleDataError(f"{where}: no reference ids")
+    return refs
+
+
+def compile_reaction(smarts: str, rule_id: str) -> rdChemReactions.ChemicalReaction:
+    """Compile a reaction SMARTS (RuleDataError when it does not parse, has H atoms, or lacks map number 1).
+
+    >>> compile_reaction("[#7:1].[C:2]Cl>>[*:1]-[C:2]", "demo").GetNumReactantTemplates()
+    2
+    >>> compile_reaction("[#7].[C:2]Cl>>[C:2]", "demo.bad")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule demo.bad: the first reactant template needs the reacting atom as map number 1
+    """
+    if "[H" in smarts or "#1]" in smarts or "#1;" in smarts or "#1," in smarts:
+        raise RuleDataError(f"rule {rule_id}: hydrogen written as an atom in reaction SMARTS {smarts!r}; use H counts")
+    with quiet_rdkit():
+        try:
+            reaction = rdChemReactions.ReactionFromSmarts(smarts)
+            if reaction is not None:
+                reaction.Initialize()
+        except Exception:  # noqa: BLE001 - RDKit raises ValueError or a C++ exception class
+            reaction = None
+    if reaction is None:
+        raise RuleDataError(f"rule {rule_id}: reaction SMARTS does not parse: {smarts!r}")
+    first = reaction.GetReactantTemplate(0)
+    if not any(atom.GetAtomMapNum() == 1 for atom in first.GetAtoms()):
+        raise RuleDataError(f"rule {rule_id}: the first reactant template needs the reacting atom as map number 1")
+    if reaction.GetNumProductTemplates() != 1:
+        raise RuleDataError(f"rule {rule_id}: the reaction must have exactly one product template")
+    return reaction
+
+
+def _ring_flag_ok(flag: str) -> bool:
+    return not flag or flag in RING_FLAGS or (flag.startswith(RING_FLAG_PREFIXES) and flag.split(":", 1)[1] != "")
+
+
+def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple[str, ...]) -> ReactionClass:
+    rid = str(_require(entry, "id", "reaction"))
+    where = f"reaction {rid}"
+    target = str(_require(entry, "target", where))
+    if target not in POSITIONS:
+        raise RuleDataError(f"{where}: target must be one of {POSITIONS}, got {target!r}")
+    stability_presets = _strings(entry, "stability_presets", where)
+    unknown_presets = [p for p in stability_presets if p not in presets]
+    if unknown_presets:
+        raise RuleDataError(f"{where}: unknown stability presets {unknown_presets}")
+    reagents = []
+    for item in entry.get("reagent", []):
+        gid = str(_require(item, "id", where))
+        wid = f"{rid}.{gid}"
+        smarts = str(_require(item, "smarts", wid))
+        reaction_smarts = str(_require(item, "reaction", wid))
+        reagents.append(
+            ReagentType(
+                id=gid,
+                label=str(_require(item, "label", wid)),
+                smarts=smarts,
+                pattern=compile_smarts(smarts, wid),
+                reaction_smarts=reaction_smarts,
+                reaction=compile_reaction(reaction_smarts, wid),
+                must_match=_strings(item, "must_match", wid),
+                must_not_match=_strings(item, "must_not_match", wid),
+            )
+        )
+    if not reagents:
+        raise RuleDataError(f"{where}: no reagent types")
+    reagent_ids = {g.id for g in reagents}
+    sites = []
+    for item in entry.get("site", []):
+        sid = str(_require(item, "id", where))
+        position = str(item.get("position", ""))
+        if position and position not in POSITIONS:
+            raise RuleDataError(f"site {sid}: position must be one of {POSITIONS}, got {position!r}")
+        limited = _strings(item, "reagents", sid, required=False)
+        if set(limited) - reagent_ids:
+            raise RuleDataError(f"site {sid}: unknown reagent types {sorted(set(limited) - reagent_ids)}")
+        smarts = str(_require(item, "smarts", sid))
+        classes = _strings(item, "n4_class", sid, required=False) or _strings(item, "n1_class", sid, required=False)
+        sites.append(
+            SiteRule(
+                id=sid,
+                label=str(_require(item, "label", sid)),
+                position=position,
+                classes=classes,
+                smarts=smarts,
+                pattern=compile_smarts(smarts, sid),
+                tier=int(_require(item, "tier", sid)),
+                basis=str(_require(item, "basis", sid)),
+                references=_check_refs(_strings(item, "references", sid), f"site {sid}", known),
+                protect=str(_require(item, "protect", sid)),
+                warning=str(item.get("warning", "")),
+                reagents=limited,
+                must_match=_strings(item, "must_match", sid),
+                must_not_match=_strings(item, "must_not_match", sid),
+                competitor_only=bool(item.get("competitor_only", False)),
+            )
+        )
+    if not any(s.position == target for s in sites) and target:
+        raise RuleDataError(f"{where}: no site rule for its target {target}")
+    incompatibilities = []
+    for item in entry.get("incompatible", []):
+        iid = str(_require(item, "id", where))
+        smarts = str(item.get("smarts", ""))
+        flag = str(item.get("ring_flag", ""))
+        if not smarts and not flag:
+            raise RuleDataError(f"incompatibility {iid}: needs smarts or ring_flag")
+        if not _ring_flag_ok(flag):
+            raise RuleDataError(f"incompatibility {iid}: unknown ring_flag {flag!r}")
+        severity = str(_require(item, "severity", iid))
+        if severity not in SEVERITIES:
+            raise RuleDataError(f"incompatibility {iid}: severity must be one of {SEVERITIES}")
+        position = str(item.get("position", ""))
+        if position and (position not in POSITIONS or not smarts):
+            raise RuleDataError(f"incompatibility {iid}: position needs a SMARTS and one of {POSITIONS}")
+        limited = _strings(item, "reagents", iid, required=False)
+        if set(limited) - reagent_ids:
+            raise RuleDataError(f"incompatibility {iid}: unknown reagent types {sorted(set(limited) - reagent_ids)}")
+        incompatibilities.append(
+            IncompatibilityRule(
+                id=iid,
+                label=str(_require(item, "label", iid)),
+                smarts=smarts,
+                pattern=compile_smarts(smarts, iid) if smarts else None,
+                position=position,
+                ring_flag=flag,
+                severity=severity,
+                reagents=limited,
+                text=str(_require(item, "text", iid)),
+                references=_check_refs(_strings(item, "references", iid), f"incompatibility {iid}", known),
+                must_match=_strings(item, "must_match", iid),
+                must_not_match=_strings(item, "must_not_match", iid),
+            )
+        )
+    blocked = {
+        str(key): BlockedReason(str(value["text"]), _check_refs(tuple(value["references"]), f"{where} blocked {key}", known))
+        for key, value in entry.get("blocked", {}).items()
+    }
+    return ReactionClass(
+        id=rid,
+        label=str(_require(entry, "label", where)),
+        conditions=str(_require(entry, "conditions", where)),
+        target=target,
+        all_sites=bool(entry.get("all_sites", False)),
+        stability_presets=stability_presets,
+        references=_check_refs(_strings(entry, "references", where), where, known),
+        reagents=tuple(reagents),
+        sites=tuple(sites),
+        incompatibilities=tuple(incompatibilities),
+        blocked=blocked,
+        must_react=_strings(entry, "must_react", where),
+        must_not_react=_strings(entry, "must_not_react", where),
+    )
+
+
+def parse_reaction_rules(table: dict[str, Any]) -> ReactionRuleSet:
+    """Build the rule set from a parsed TOML table (:class:`RuleDataError` on any defect)."""
+    from ..stability import CONDITION_NAMES
+
+    version = str(table.get("ruleset_version", ""))
+    if not version:
+        raise RuleDataError("reaction rules: missing ruleset_version")
+    known = load_references()
+    reactions = tuple(_parse_reaction(e, known, tuple(CONDITION_NAMES)) for e in table.get("reaction", []))
+    ids = [r.id for r in reactions]
+    rule_ids = [x.id for r in reactions for x in (*r.sites, *r.incompatibilities)]
+    duplicated = sorted({i for i in ids + rule_ids if (ids + rule_ids).count(i) > 1})
+    if duplicated:
+        raise RuleDataError(f"reaction rules: duplicated ids {duplicated}")
+    blocked = {
+        str(position): {
+            str(key): BlockedReason(str(v["text"]), _check_refs(tuple(v["references"]), f"blocked {position}.{key}", known))
+            for key, v in reasons.items()
+        }
+        for position, reasons in table.get("blocked", {}).items()
+    }
+    return ReactionRuleSet(version=version, reactions=reactions, blocked=blocked)
+
+
+@lru_cache(maxsize=1)
+def load_reaction_rules() -> ReactionRuleSet:
+    """The packaged derivatization rules (parsed and compiled once per process)."""
+    return parse_reaction_rules(read_packaged_toml(RULES_FILE, PACKAGE, ""))
+
+
+def reaction_names() -> tuple[str, ...]:
+    """The names of the packaged reaction classes.
+
+    >>> "boc_deprotection" in reaction_names()
+    True
+    """
+    return load_reaction_rules().names

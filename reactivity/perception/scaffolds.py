@@ -1,0 +1,102 @@
+"""Near-miss naming: what a molecule without a 1,4-diazepan-2-one ring is instead.
+
+Ring-shaped near-miss rules count only chordless cycles of the molecule, the same rule the ring itself obeys:
+the seven-atom perimeter of a carbapenem (a beta-lactam fused to a five-membered ring) is no caprolactam.
+
+>>> related_scaffolds(Chem.MolFromSmiles("Cc1nnc2n1-c1ccc(Cl)cc1C(c1ccccc1)=NC2"))   # alprazolam
+('azolo-fused 1,4-benzodiazepine (no 2-one)', '1,4-diazepine (no lactam)')
+>>> related_scaffolds(Chem.MolFromSmiles("O=C1CCNCCN1"))
+('1,4-diazepan-5-one',)
+>>> related_scaffolds(Chem.MolFromSmiles("O=C1CNCCCN1"))
+()
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdkit import Chem
+
+from ..errors import MoleculeParseError
+from ..rules import SmartsRule, compile_smarts, load_site_rules
+from .rings import chordless_matches, lactam_rings, query_cycle_atoms, with_ring_info
+
+
+def _cycle_bonds_ok(mol: Chem.Mol, cycle: tuple[int, ...], wanted: str) -> bool:
+    if wanted == "any":
+        return True
+    bonds = [mol.GetBondBetweenAtoms(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
+    saturated = all(b.GetBondType() == Chem.BondType.SINGLE and not b.GetIsAromatic() for b in bonds)
+    return saturated if wanted == "single" else not saturated
+
+
+@lru_cache(maxsize=1)
+def _rule_cycles() -> tuple[tuple[int, ...], ...]:
+    return tuple(query_cycle_atoms(r.pattern) for r in load_site_rules().related)  # ring order, as RDKit lists it
+
+
+def _matches_rule(mol: Chem.Mol, rule: SmartsRule, cycle_atoms: tuple[int, ...]) -> bool:
+    if not mol.HasSubstructMatch(rule.pattern):
+        return False
+    for match in chordless_matches(mol, rule.pattern, cycle_atoms):
+        cycle = tuple(match[i] for i in cycle_atoms)
+        if not cycle_atoms or _cycle_bonds_ok(mol, cycle, rule.cycle_bonds):
+            return True
+    return False
+
+
+def related_scaffolds(mol: Chem.Mol) -> tuple[str, ...]:
+    """Names of the near-miss scaffolds in a molecule that has no 1,4-diazepan-2-one ring, by priority.
+
+    Returns ``()`` when the molecule does contain the ring (it is then not a near miss).
+
+    >>> related_scaffolds(Chem.MolFromSmiles("O=C1N2C(CC2)CC1"))   # azetidine-fused pyrrolidinone: 7-atom perimeter
+    ()
+    """
+    if not isinstance(mol, Chem.Mol):
+        raise MoleculeParseError(f"related_scaffolds() needs an RDKit molecule, got {type(mol).__name__}")
+    rules = load_site_rules()
+    mol = with_ring_info(mol)
+    if mol.HasSubstructMatch(rules.core.pattern) and lactam_rings(mol, rules.core.pattern):
+        return ()
+    names: list[str] = []
+    has_n_seven_cycle: bool | None = None
+    for rule, needs_seven_cycle, cycle_atoms in zip(rules.related, _related_rules_needing_n_seven_cycle(), _rule_cycles()):
+        if needs_seven_cycle:
+            if has_n_seven_cycle is None:
+                has_n_seven_cycle = mol.HasSubstructMatch(_N_IN_SEVEN_CYCLE)
+            if not has_n_seven_cycle:
+                continue
+        if rule.value not in names and _matches_rule(mol, rule, cycle_atoms):
+            names.append(rule.value)
+    return tuple(names)
+
+
+# One search screens every near-miss rule whose matches put a nitrogen on a seven-membered cycle: a molecule
+# without such a cycle cannot match them (most molecules with a ring N have none; piperidines and pyridines skip ten
+# searches).
+_N_IN_SEVEN_CYCLE = compile_smarts("[#7;R]1~[R]~[R]~[R]~[R]~[R]~[R]~1", "screen.n_in_seven_cycle")
+
+
+def needs_n_seven_cycle(rule: SmartsRule) -> bool:
+    """Does every match of ``rule`` put a nitrogen on a seven-membered cycle of the molecule?
+
+    True when the pattern's first atom is a nitrogen (the SMARTS starts ``[#7;`` or ``[#7]``, so ``#7`` is a
+    conjunct of the whole atom expression) and lies on a seven-membered cycle of the pattern itself: a match maps
+    that cycle onto seven distinct bonded atoms of the molecule.
+
+    >>> [needs_n_seven_cycle(r) for r in load_site_rules().related if r.id in ("near.diazepane", "near.piperazin_2_one")]
+    [True, False]
+    """
+    query = Chem.Mol(rule.pattern)
+    query.UpdatePropertyCache(strict=False)
+    Chem.FastFindRings(query)
+    return rule.smarts.startswith(("[#7;", "[#7]")) and query.GetRingInfo().IsAtomInRingOfSize(0, 7)
+
+
+@lru_cache(maxsize=1)
+def _related_rules_needing_n_seven_cycle() -> tuple[bool, ...]:
+    return tuple(needs_n_seven_cycle(rule) for rule in load_site_rules().related)
+
+
+__all__ = ["needs_n_seven_cycle", "related_scaffolds"]

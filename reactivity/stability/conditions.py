@@ -1,0 +1,247 @@
+"""Handling presets (``handling_conditions.toml``): the ring's pathways integrated over each preset's stages, the
+categorical risks without rate data, and material loss (a protonated N4 in the water layer, a basic N4 on silica)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rdkit import Chem
+
+from ..errors import ReactivityError, RuleDataError, UnknownConditionError
+from ..sites import RingSites
+from ._base import (
+    _BASIC_COMPETING,
+    _BASIC_N4,
+    _SECONDS_PER_HOUR,
+    CONDITION_NAMES,
+    RiskLevel,
+    _conditions,
+    _model,
+    _worse,
+    pkw_at,
+    resolve_references,
+    risk_level,
+)
+from .model import ring_model, ring_model_assumptions
+from .pathways import ring_kinetics
+from .results import ConditionResult, StageResult
+from .rings import _c3_carbinolamide_oxygen, _n4_is_quaternary, _n4_pka_for, imine_pkah_for, ring_features, ring_rule_hits
+
+
+def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
+    from ..perception import perceive
+
+    return tuple(perceive(mol))
+
+
+# ---------------------------------------------------------------------------------------------- handling presets
+def _not_applicable_condition(name: str) -> ConditionResult:
+    preset = _preset(name)
+    return ConditionResult(name, str(preset["label"]), "not_applicable", "not_applicable", (),
+                           ("no 1,4-diazepan-2-one ring in the molecule",), None, (), (), (), str(preset["parameters"]))
+
+
+def _preset(name: str) -> dict[str, Any]:
+    presets = _conditions()
+    if name not in presets:
+        raise UnknownConditionError(f"unknown condition {name!r}; known: {', '.join(CONDITION_NAMES)}")
+    return presets[name]
+
+
+def _stage_log_ah(stage: dict[str, Any]) -> float:
+    if "ph" in stage:
+        return -float(stage["ph"])
+    if "acid_molar" in stage:
+        return math.log10(float(stage["acid_molar"]))
+    return -pkw_at(float(stage["temperature_c"])) - math.log10(float(stage["base_molar"]))
+
+
+def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites]) -> set[str]:
+    flags: set[str] = set()
+    for ring in rings:
+        features = ring_features(mol, ring)
+        if "imide" in features or "n_sulfonyl" in features:
+            flags.add("activated_acyl")
+        if ring.n4_class == "imine":
+            flags.add("imine")
+        if _c3_carbinolamide_oxygen(mol, ring) is not None:
+            flags.add("carbinolamide")
+        if any(site.category == "labile_acyl" for site in ring.competing_sites):
+            flags.add("labile_competing_acyl")
+        hits = ring_rule_hits(mol, ring)
+        if "n4_aminal" in hits:
+            flags.add("aminal")
+        if "c3_carboxylic_acid" in hits:
+            flags.add("carboxylic_acid")
+        if any(site.category == "nucleophile" and site.kind in ("primary_amine", "secondary_amine")
+               for site in ring.competing_sites) and _reaching(mol, ring):
+            flags.add("intramolecular_amine")
+    return flags
+
+
+def _reaching(mol: Chem.Mol, ring: RingSites) -> bool:
+    from .pathways import reaching_amines
+
+    return bool(reaching_amines(mol, ring))
+
+
+def _partition_base(mol: Chem.Mol, rings: Sequence[RingSites], n4_pka: float | None) -> tuple[RingSites, float, str, str] | None:
+    """The most basic N4 that can be protonated in an acidic water layer: a basic amine, or an imine N4 (pKaH about
+    1.5-4.5: protonated in 1 M HCl, so it too stays in the acid layer)."""
+    best: tuple[RingSites, float, str, str] | None = None
+    for ring in rings:
+        if ring.n4_class in _BASIC_N4:
+            pka, source = _n4_pka_for(ring, n4_pka)
+            kind = "amine"
+        elif ring.n4_class == "imine":
+            pka, source = imine_pkah_for(mol, ring, n4_pka)
+            kind = "imine"
+        else:
+            continue
+        if pka is not None and (best is None or pka > best[1]):
+            best = (ring, pka, source, kind)
+    return best
+
+
+def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
+                   n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
+    """Material-loss risk, reasons and advice of a preset (a basic N4 in water or on silica)."""
+    basic = [ring for ring in rings if ring.n4_class in _BASIC_N4]
+    if mechanism == "aqueous_partition" and not basic:
+        base = _partition_base(mol, rings, n4_pka)
+        if base is not None:
+            ring, pka, source, _ = base
+            ph = -_stage_log_ah(preset["stage"][0])
+            fraction = 1.0 / (1.0 + 10.0 ** (ph - pka))
+            level: RiskLevel = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
+            reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph:.2g}: "
+                      f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} "
+                      "the water layer")
+            advice_imine = [str(preset["advice_imine"])] if preset.get("advice_imine") and level != "low" else []
+            return level, [reason], advice_imine
+    other_bases = {site.key_atom for ring in rings for site in ring.competing_sites
+                   if site.category == "nucleophile" and site.kind in _BASIC_COMPETING}
+    advice = [str(preset["advice_material"])] if preset.get("advice_material") else []
+    if mechanism == "none" or not basic:
+        if mechanism == "silica_silanol" and other_bases:
+            return "moderate", ["a basic amine elsewhere in the molecule binds to silanols"], advice
+        return "low", ([] if basic or mechanism == "none" else ["N4 is not a basic amine"]), []
+    pka, source = _n4_pka_for(basic[0], n4_pka)
+    assert pka is not None
+    if mechanism == "aqueous_partition":
+        stage = preset["stage"][0]
+        ph = -_stage_log_ah(stage)
+        fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else 1.0 / (1.0 + 10.0 ** (ph - pka))
+        level = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
+        reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph:.2g}: "
+                  f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} the water layer")
+        return level, [reason], advice if level != "low" else []
+    if mechanism == "silica_silanol":
+        level = "high" if other_bases else "moderate"
+        reason = f"basic free N4 ({basic[0].n4_class}, pKaH {pka:.2f}, {source}) binds to acidic silanols: streaking and loss"
+        if other_bases:
+            reason += "; a second basic amine elsewhere makes it worse"
+        return level, [reason], advice
+    if mechanism == "salt_isolation":
+        return "low", [f"basic N4 (pKaH {pka:.2f}) is isolated as a salt of the acid"], advice
+    raise RuleDataError(f"handling_conditions.toml: unknown material_loss mechanism {mechanism!r}")
+
+
+def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str,
+                            n4_pka: float | None = None) -> ConditionResult:
+    preset = _preset(name)
+    if not rings:
+        return _not_applicable_condition(name)
+    stages: list[StageResult] = []
+    assumptions: list[str] = []
+    reference_ids: list[str] = list(preset["sources"])
+    states = [(1.0, 0.0) for _ in rings]
+    for stage in preset["stage"]:
+        log_ah = _stage_log_ah(stage)
+        temperature = float(stage["temperature_c"])
+        hours = float(stage["hours"])
+        k_values = []
+        for index, ring in enumerate(rings):
+            model = ring_model(mol, ring, index, temperature, n4_pka)
+            kinetics = ring_kinetics(model.law, model.state, -log_ah, temperature)
+            states[index] = kinetics.propagate(states[index][0], states[index][1], hours * _SECONDS_PER_HOUR)
+            k_values.append(kinetics.long_time_irreversible_k())
+            assumptions.extend(ring_model_assumptions(model))
+        k = max(k_values)
+        irreversible = max(1.0 - float(v[0]) - float(v[1]) for v in states)
+        surrogate = bool(stage.get("surrogate", False))
+        stages.append(StageResult(str(stage["description"]), -log_ah, temperature, hours, k, irreversible, surrogate))
+        if surrogate:
+            assumptions.append(f"surrogate stage ({stage['description']}): {preset['parameters']}")
+    fraction = float(min(max(max(1.0 - float(v[0]) - float(v[1]) for v in states), 0.0), 1.0))
+    open_fraction = float(max(float(v[1]) for v in states))
+    chemical = risk_level(fraction)
+    reasons = [f"ring: {fraction * 100:.3g} % irreversibly lost over the preset ({len(stages)} stage(s); central estimate)"]
+    if open_fraction >= 0.001:
+        reasons.append(f"imine ring opening: {open_fraction * 100:.3g} % of the ring is open at the end of the preset "
+                       "(reversible: recloses on neutralisation, but an assay or a separation sees it as another species)")
+        if open_fraction >= 0.1:
+            chemical = _worse(chemical, "moderate")
+    advice: list[str] = []
+    flags = _molecule_flags(mol, rings)
+    for rule in preset.get("categorical", []):
+        if rule["when"] in flags:
+            chemical = _worse(chemical, rule["risk"])
+            reasons.append(f"{rule['when']}: {rule['reason']}")
+            reference_ids.extend(rule.get("facts", []))
+    material, material_reasons, material_advice = _material_loss(str(preset["material_loss"]), preset, rings, mol, n4_pka)
+    reasons.extend(material_reasons)
+    advice.extend(material_advice)
+    if chemical != "low":
+        advice.append("Chemical risk: shorten the exposure, keep it cold, or choose milder conditions (see reasons).")
+    assumptions = [_model()["activation_energy"]["assumption"]] + assumptions
+    return ConditionResult(
+        name=name, label=str(preset["label"]), chemical_risk=chemical, material_loss_risk=material,
+        advice=tuple(dict.fromkeys(advice)), reasons=tuple(reasons), fraction_lost=fraction, stages=tuple(stages),
+        open_fraction=open_fraction,
+        assumptions=tuple(dict.fromkeys(assumptions)), references=resolve_references(reference_ids),
+        parameters=str(preset["parameters"]),
+    )
+
+
+def assess_condition(mol: Chem.Mol, name: str, n4_pka: float | None = None) -> ConditionResult:
+    """Chemical and material-loss risk of one handling preset (:data:`CONDITION_NAMES`) for a molecule.
+
+    Without ``n4_pka`` the N4 pKaH (amine or imine) is predicted by ``reactivity.basicity`` at the preset's pH and
+    temperature when that model is available.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> silica = assess_condition(mol_from_smiles("O=C1CNCCCN1"), "silica_methanol")
+    >>> silica.chemical_risk, silica.material_loss_risk, "Et3N" in silica.advice[0]
+    ('low', 'moderate', True)
+    """
+    preset = _preset(name)
+    rings = _perceive(mol)
+    if n4_pka is None and rings:
+        n4_pka = _predicted_n4_pka(mol, preset)
+    return _assess_condition_rings(mol, rings, name, n4_pka)
+
+
+def _predicted_n4_pka(mol: Chem.Mol, preset: dict[str, Any]) -> float | None:
+    """N4 pKaH (amine or imine) from ``reactivity.basicity`` at the pH and temperature of the preset's first stage,
+    or None when the basicity model is not available (the class values of the model file are used then)."""
+    stage = preset["stage"][0]
+    try:
+        from ..basicity import predict_basicity
+
+        return predict_basicity(mol, -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"])).n4_pka
+    except (ImportError, TypeError, ValueError, ReactivityError):
+        return None
+
+
+def condition_label(name: str) -> str:
+    """The human-readable label of a preset.
+
+    >>> condition_label("physiological")
+    'Physiological buffer: pH 7.4, 37 C, 24 h'
+    """
+    return str(_preset(name)["label"])
+
+

@@ -1,0 +1,624 @@
+"""The pathway model of one ring: rate laws of every pathway, the linear kinetics that integrates them, and the
+degradants each pathway gives.
+
+Species of one ring (a small linear ODE system, solved exactly with a matrix exponential):
+
+- ``C``: the intact ring (what an HPLC assay counts as the compound);
+- ``O``: the imine ring-opened amino-ketone (4,5-azomethine hydrolysed; reversible, recloses when its amine is
+  deprotonated; only rings with a 4,5-imine have it);
+- irreversible products (lactam hydrolysis, intramolecular aminolysis, decarboxylation of a 3-carboxylic acid,
+  ring contraction of a 3-hydroxy ring, amide hydrolysis of the open form).
+
+::
+
+    dC/dt = -(k_lactam + k_decarboxylation + k_open) C + k_close O
+    dO/dt =  k_open C - (k_close + k_open_loss) O
+
+``fraction_lost = 1 - C(t)`` (the open form counts as gone for the assay) and ``fraction_irreversibly_lost =
+1 - C(t) - O(t)``.
+
+Fast 1:1 opening equilibrium, only the closed ring draining at 1e-6 s-1: the pair decays at 0.5e-6 s-1, so after
+1e6 s each holds exp(-0.5) / 2 = 0.303.
+
+>>> kin = RingKinetics(1e-6, 0.0, 1e-3, 1e-3, 0.0, 0.0, 1.0)
+>>> closed, opened = kin.integrate(1e6)
+>>> round(closed, 3), round(opened, 3)
+(0.303, 0.303)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+
+from ..molecule import quiet_rdkit
+from ..sites import RingSites
+from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
+from .rate_laws import RateLaw, _combined_band
+from .results import Degradant, Pathway
+from .rings import _c3_carbinolamide_oxygen, ring_rule_hits
+
+_RING_PROP = "_rx_ring_atom"
+_EQUILIBRIUM_FRACTION = 0.95
+
+
+# ------------------------------------------------------------------------------------------------------ kinetics
+@dataclass(frozen=True, slots=True)
+class RingKinetics:
+    """First-order rate constants (s-1) of one ring at one pH and temperature.
+
+    ``open_ratio``: the equilibrium ratio open/closed of the imine ring opening (None without a 4,5-imine).
+    """
+
+    k_lactam: float
+    k_decarboxylation: float
+    k_open: float
+    k_close: float
+    k_open_loss: float
+    k_contraction: float
+    open_ratio: float | None
+
+    @property
+    def k_closed_loss(self) -> float:
+        """Irreversible loss of the intact ring itself (s-1)."""
+        return self.k_lactam + self.k_decarboxylation
+
+    @property
+    def equilibrium_open_fraction(self) -> float | None:
+        """Fraction of the ring open at the opening equilibrium (None without an imine)."""
+        if self.open_ratio is None:
+            return None
+        return self.open_ratio / (1.0 + self.open_ratio)
+
+    @property
+    def time_to_equilibrium_h(self) -> float | None:
+        """Hours to reach 95 % of the opening equilibrium (None without an imine)."""
+        relaxation = self.k_open + self.k_close
+        if self.open_ratio is None or relaxation <= 0.0:
+            return None
+        return -math.log(1.0 - _EQUILIBRIUM_FRACTION) / relaxation / _SECONDS_PER_HOUR
+
+    def propagate(self, closed: float, opened: float, seconds: float) -> tuple[float, float]:
+        """Fractions ``(closed, open)`` after ``seconds`` from a starting state (exact solution of the 2x2 system)."""
+        return _propagate(-(self.k_closed_loss + self.k_open), self.k_close, self.k_open,
+                          -(self.k_close + self.k_open_loss), closed, opened, seconds)
+
+    def integrate(self, seconds: float) -> tuple[float, float]:
+        """Fractions ``(closed, open)`` left after ``seconds``, starting from the intact ring."""
+        return self.propagate(1.0, 0.0, seconds)
+
+    def long_time_irreversible_k(self) -> float:
+        """Irreversible loss rate (s-1) once the opening has equilibrated (pre-equilibrium; the stable window)."""
+        if self.open_ratio is None:
+            return self.k_closed_loss
+        ratio = self.open_ratio
+        return (self.k_closed_loss + ratio * self.k_open_loss) / (1.0 + ratio)
+
+
+def _propagate(a: float, b: float, c: float, d: float, x: float, y: float, t: float) -> tuple[float, float]:
+    """exp(M t) (x, y) for M = [[a, b], [c, d]] with b, c >= 0 (real eigenvalues), in closed form:
+    exp(M t) = e^(s t) [cosh(q t) I + sinh(q t) / q (M - s I)], s = (a + d) / 2, q = sqrt(((a - d) / 2)^2 + b c),
+    written with expm1 so that it stays exact when q t is small.
+
+    >>> [round(v, 6) for v in _propagate(-1.0, 0.0, 0.0, -2.0, 1.0, 1.0, 1.0)]
+    [0.367879, 0.135335]
+    """
+    s = 0.5 * (a + d)
+    q = math.sqrt(max(0.25 * (a - d) ** 2 + b * c, 0.0))
+    fast = math.exp((s - q) * t)  # e^(lambda_2 t), the faster-decaying mode (lambda_2 = s - q <= s + q <= 0)
+    if 2.0 * q * t < 1.0:  # close eigenvalues: e^(2 q t) - 1 without cancellation
+        grow = math.expm1(2.0 * q * t)
+        cosh_part = fast * (1.0 + 0.5 * grow)
+        sinh_part = fast * (0.5 * grow / q) if q > 0 else fast * t
+    else:
+        slow = math.exp((s + q) * t)
+        cosh_part = 0.5 * (slow + fast)
+        sinh_part = 0.5 * (slow - fast) / q
+    new_x = cosh_part * x + sinh_part * ((a - s) * x + b * y)
+    new_y = cosh_part * y + sinh_part * (c * x + (d - s) * y)
+    return float(min(max(new_x, 0.0), 1.0)), float(min(max(new_y, 0.0), 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class RingState:
+    """What the pathway model knows about one ring before any pH is chosen (features and pKa values)."""
+
+    has_imine: bool
+    imine_pkah: float | None
+    c3_oxygen: int | None
+    c3_carboxyl: tuple[int, ...] | None
+    n4_aminal: tuple[int, ...] | None
+    reaching_amines: tuple[int, ...]
+    n1_nh_aromatic: bool
+
+    @property
+    def contracts(self) -> bool:
+        """3-Hydroxy ring with a 4,5-imine and a free anilide N1-H: ring contraction to the quinazoline is possible
+        (an N1-substituted ring cannot give the neutral quinazoline; it is reported without a rate)."""
+        return self.has_imine and self.c3_oxygen is not None and self.n1_nh_aromatic
+
+
+def ring_state(mol: Chem.Mol, ring: RingSites, imine_pkah: float | None) -> RingState:
+    """Collect the ring features the pathways need (ring-feature rules of ``ring_rules.toml``)."""
+    hits = ring_rule_hits(mol, ring)
+    return RingState(
+        has_imine=ring.n4_class == "imine",
+        imine_pkah=imine_pkah,
+        c3_oxygen=_c3_carbinolamide_oxygen(mol, ring),
+        c3_carboxyl=hits.get("c3_carboxylic_acid"),
+        n4_aminal=hits.get("n4_aminal"),
+        reaching_amines=tuple(reaching_amines(mol, ring)),
+        n1_nh_aromatic="n1_anilide_nh" in hits,
+    )
+
+
+def _scale(band: float, side: int) -> float:
+    """Multiplier of a rate for the central estimate (0), the low (-1) or the high (+1) end of its band."""
+    return band ** side
+
+
+def open_ratio(ph: float | np.ndarray, imine_pkah: float, side: int = 0) -> Any:
+    """Equilibrium ratio open/closed of the imine ring opening at a pH (thermodynamic cycle of the model file).
+
+    >>> round(float(open_ratio(1.0, 3.5)), 3), float(open_ratio(7.0, 3.5)) < 1e-3
+    (0.498, True)
+    """
+    settings = _model()["imine_ring_opening"]
+    acid_ratio = float(settings["acid_open_ratio"]) * _scale(float(settings["acid_open_ratio_band"]), side)
+    amine_pka = float(settings["open_amine_pka"])
+    ph = np.asarray(ph, dtype=float)
+    ratio = (acid_ratio * (1.0 + 10.0 ** (amine_pka - ph)) / (1.0 + 10.0 ** (imine_pkah - ph))
+             * 10.0 ** (imine_pkah - amine_pka))
+    return ratio if ratio.ndim else float(ratio)
+
+
+def ring_kinetics(law: RateLaw, state: RingState, ph: float, temperature_c: float, side: int = 0) -> RingKinetics:
+    """Rate constants of one ring at a pH and temperature; ``side`` -1/0/+1 for the low end, centre, high end."""
+    model = _model()
+    lactam_band = law.band_factor
+    k_lactam = law.k_obs(ph) * _scale(lactam_band, side)
+    if state.reaching_amines:
+        amin_band = float(model["intramolecular_aminolysis"]["band"])
+        k_lactam += len(state.reaching_amines) * aminolysis_k(temperature_c, ph) * _scale(amin_band, side)
+    k_decarb = 0.0
+    if state.c3_carboxyl is not None:
+        k_decarb = decarboxylation_k(state, ph, temperature_c) * _scale(float(model["decarboxylation"]["band"]), side)
+    if not state.has_imine or state.imine_pkah is None:
+        return RingKinetics(k_lactam, k_decarb, 0.0, 0.0, 0.0, 0.0, None)
+    settings = model["imine_ring_opening"]
+    ratio = open_ratio(ph, state.imine_pkah, side)
+    acid_ratio = float(settings["acid_open_ratio"]) * _scale(float(settings["acid_open_ratio_band"]), side)
+    relaxation = (float(settings["relaxation_per_s"]) * _scale(float(settings["relaxation_band"]), side)
+                  * _arrhenius_factor(float(settings["ea_kj_mol"]), temperature_c,
+                                      float(settings["relaxation_temperature_c"])))
+    protonated = 1.0 / (1.0 + 10.0 ** (ph - state.imine_pkah))
+    k_open = relaxation * acid_ratio / (1.0 + acid_ratio) * protonated
+    k_close = k_open / ratio if ratio > 0 else 0.0
+    k_contraction = 0.0
+    if state.contracts:
+        contraction = model["carbinolamide_ring_contraction"]
+        k_contraction = (float(contraction["k_from_open_per_s"]) * _scale(float(contraction["band"]), side)
+                         * _arrhenius_factor(float(contraction["ea_kj_mol"]), temperature_c,
+                                             float(contraction["reference_temperature_c"])))
+    # the open form's amide (N1-C2, now an acyclic anilide) is taken to hydrolyse at the lactam's rate (assumption)
+    k_open_loss = law.k_obs(ph) * _scale(lactam_band, side) + k_contraction
+    return RingKinetics(k_lactam, k_decarb, k_open, k_close, k_open_loss, k_contraction, float(ratio))
+
+
+def decarboxylation_k(state: RingState, ph: float, temperature_c: float) -> float:
+    """Decarboxylation of a 3-carboxylic acid (s-1): the N4-protonated species' rate x its fraction at the pH."""
+    settings = _model()["decarboxylation"]
+    pkah = state.imine_pkah if state.imine_pkah is not None else float(_model()["imine"]["plain_pkah"])
+    protonated = 1.0 / (1.0 + 10.0 ** (ph - pkah))
+    return (float(settings["k_protonated_per_s"]) * protonated
+            * _arrhenius_factor(float(settings["ea_kj_mol"]), temperature_c, float(settings["reference_temperature_c"])))
+
+
+def aminolysis_k(temperature_c: float, ph: Any) -> Any:
+    """Intramolecular aminolysis rate (s-1; float or array like ``ph``) from the Gly-Gly-NHMe anchor, scaled by the
+    free-amine fraction relative to the anchor pH and by the hydroxide-term activation energy."""
+    anchor = _model()["intramolecular_aminolysis"]
+    k_anchor = math.log(2.0) / (anchor["anchor_half_life_days"] * 86400.0)
+    free = 1.0 / (1.0 + 10.0 ** (anchor["anchor_amine_pka"] - ph))
+    free_anchor = 1.0 / (1.0 + 10.0 ** (anchor["anchor_amine_pka"] - anchor["anchor_ph"]))
+    ea = _model()["activation_energy"]["ea_koh_kj_mol"]
+    return k_anchor * free / free_anchor * _arrhenius_factor(ea, temperature_c, anchor["anchor_temperature_c"])
+
+
+def reaching_amines(mol: Chem.Mol, ring: RingSites) -> list[int]:
+    """Free primary/secondary amines outside the ring that are 4-6 bonds from C2 (can attack it intramolecularly)."""
+    settings = _model()["intramolecular_aminolysis"]
+    hits: list[int] = []
+    for site in ring.competing_sites:
+        if site.category != "nucleophile" or site.kind not in _REACHING_AMINES:
+            continue
+        n_atom = site.key_atom
+        if n_atom in ring.ring_atoms:
+            continue
+        path = Chem.GetShortestPath(mol, n_atom, ring.c2)
+        bonds = len(path) - 1
+        if settings["min_bonds"] <= bonds <= settings["max_bonds"]:
+            hits.append(n_atom)
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class RingOutcome:
+    """The integrated kinetics of one ring over a duration: central estimate and band."""
+
+    kinetics: RingKinetics
+    fraction_lost: float
+    fraction_irreversibly_lost: float
+    fraction_lost_band: tuple[float, float]
+    fraction_irreversibly_lost_band: tuple[float, float]
+
+
+def integrate_ring(law: RateLaw, state: RingState, ph: float, temperature_c: float, hours: float) -> RingOutcome:
+    """Integrate the ring's pathways over ``hours`` at the low end, centre and high end of the bands."""
+    seconds = hours * _SECONDS_PER_HOUR
+    results = []
+    for side in (-1, 0, 1):
+        kinetics = ring_kinetics(law, state, ph, temperature_c, side)
+        closed, opened = kinetics.integrate(seconds)
+        results.append((kinetics, 1.0 - closed, 1.0 - closed - opened))
+    (_, lost_low, irr_low), (central, lost, irr), (_, lost_high, irr_high) = results
+    return RingOutcome(central, lost, max(irr, 0.0), (min(lost_low, lost), max(lost_high, lost)),
+                       (max(min(irr_low, irr), 0.0), max(irr_high, irr)))
+
+
+def imine_equilibrium_profile(grid: np.ndarray, imine_pkah: float) -> np.ndarray:
+    """Equilibrium open fraction over a pH grid (for the assay window)."""
+    ratio = np.asarray(open_ratio(grid, imine_pkah), dtype=float)
+    return ratio / (1.0 + ratio)
+
+
+def irreversible_profile(law: RateLaw, state: RingState, grid: np.ndarray, temperature_c: float) -> np.ndarray:
+    """Irreversible loss rate (s-1) over a pH grid once the imine opening has equilibrated (central estimate)."""
+    model = _model()
+    grid = np.asarray(grid, dtype=float)
+    lactam = law.k_obs_profile(grid)
+    closed = lactam + len(state.reaching_amines) * aminolysis_k(temperature_c, grid)
+    if state.c3_carboxyl is not None:
+        settings = model["decarboxylation"]
+        pkah = state.imine_pkah if state.imine_pkah is not None else float(model["imine"]["plain_pkah"])
+        closed = closed + (float(settings["k_protonated_per_s"]) / (1.0 + 10.0 ** (grid - pkah))
+                           * _arrhenius_factor(float(settings["ea_kj_mol"]), temperature_c,
+                                               float(settings["reference_temperature_c"])))
+    if not state.has_imine or state.imine_pkah is None:
+        return closed
+    opened = lactam
+    if state.contracts:
+        settings = model["carbinolamide_ring_contraction"]
+        opened = opened + float(settings["k_from_open_per_s"]) * _arrhenius_factor(
+            float(settings["ea_kj_mol"]), temperature_c, float(settings["reference_temperature_c"]))
+    ratio = np.asarray(open_ratio(grid, state.imine_pkah), dtype=float)
+    return (closed + ratio * opened) / (1.0 + ratio)
+
+
+def assay_profile(law: RateLaw, state: RingState, grid: np.ndarray, temperature_c: float, horizon_s: float) -> np.ndarray:
+    """Effective loss rate (s-1) seen by an assay over a horizon: irreversible loss plus the open form at equilibrium,
+    expressed as the first-order rate that leaves the same intact fraction after ``horizon_s``."""
+    profile = irreversible_profile(law, state, grid, temperature_c)
+    if not state.has_imine or state.imine_pkah is None:
+        return profile
+    open_fraction = imine_equilibrium_profile(np.asarray(grid, dtype=float), state.imine_pkah)
+    return profile - np.log1p(-np.minimum(open_fraction, 1.0 - 1e-15)) / horizon_s
+
+
+# ---------------------------------------------------------------------------------------------------- degradants
+class _Editable:
+    """A kekulized, hydrogen-free editable copy of a molecule whose atoms are addressed by their original indices
+    (explicit hydrogens and their numbering do not change the products)."""
+
+    def __init__(self, mol: Chem.Mol, ring: RingSites) -> None:
+        with quiet_rdkit():
+            if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
+                heavy = Chem.Mol(mol)
+                self.index = {i: i for i in range(mol.GetNumAtoms())}
+            else:
+                copy = Chem.Mol(mol)
+                for i in range(copy.GetNumAtoms()):
+                    copy.GetAtomWithIdx(i).SetIntProp("_rx_index", i)
+                heavy = Chem.RemoveHs(copy)
+                self.index = {heavy.GetAtomWithIdx(i).GetIntProp("_rx_index"): i for i in range(heavy.GetNumAtoms())}
+            Chem.Kekulize(heavy, clearAromaticFlags=True)
+        self.mol = Chem.RWMol(heavy)
+        for name in ("n1", "c2", "c3", "n4", "c5"):
+            self.mol.GetAtomWithIdx(self.index[getattr(ring, name)]).SetProp("_rx_locant", name)
+        for original in ring.ring_atoms:
+            self.mol.GetAtomWithIdx(self.index[original]).SetIntProp(_RING_PROP, 1)
+
+    def _touch(self, index: int) -> None:
+        """Let RDKit recompute the implicit hydrogens of an edited atom."""
+        atom = self.mol.GetAtomWithIdx(index)
+        atom.SetNoImplicit(False)
+        atom.SetNumExplicitHs(0)
+
+    def remove_bond(self, a: int, b: int) -> None:
+        self.mol.RemoveBond(self.index[a], self.index[b])
+        self._touch(self.index[a])
+        self._touch(self.index[b])
+
+    def add_bond(self, a: int, b: int, order: Chem.BondType) -> None:
+        self.mol.AddBond(self.index[a], self.index[b], order)
+        self._touch(self.index[a])
+        self._touch(self.index[b])
+
+    def add_oxygen(self, atom: int, order: Chem.BondType) -> None:
+        oxygen = self.mol.AddAtom(Chem.Atom(8))
+        self.mol.AddBond(self.index[atom], oxygen, order)
+        self._touch(self.index[atom])
+
+    def products(self) -> list[Chem.Mol]:
+        """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped)."""
+        with quiet_rdkit():
+            mol = self.mol.GetMol()
+            Chem.SanitizeMol(mol)
+            return [frag for frag in Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
+                    if any(frag.GetAtomWithIdx(i).HasProp(_RING_PROP) for i in range(frag.GetNumAtoms()))]
+
+
+_SPECIES_CACHE: dict[str, Any] = {}
+
+
+def _degradant(name: str, mol: Chem.Mol, note: str = "") -> Degradant:
+    """A product described by ``reactivity.species.describe_species`` (remembered by canonical SMILES: libraries of
+    analogues give the same fragments again and again)."""
+    from ..species import describe_species
+
+    with quiet_rdkit():
+        smiles = Chem.MolToSmiles(mol)
+    species = _SPECIES_CACHE.get(smiles)
+    if species is None:
+        species = describe_species(mol)
+        if len(_SPECIES_CACHE) > 4096:
+            _SPECIES_CACHE.clear()
+        _SPECIES_CACHE[smiles] = species
+    return Degradant(name, species.smiles, species.inchikey, species.formula, species.monoisotopic_mass,
+                     species.mz_mh, note)
+
+
+@lru_cache(maxsize=16)
+def _described(smiles: str) -> Any:
+    """``reactivity.species.describe_species`` of a fixed small product given as SMILES (carbon dioxide)."""
+    from ..species import describe_smiles
+
+    return describe_smiles(smiles)
+
+
+def _smiles_degradant(name: str, smiles: str, note: str = "", protonates: bool = True) -> Degradant:
+    species = _described(smiles)
+    return Degradant(name, species.smiles, species.inchikey, species.formula, species.monoisotopic_mass,
+                     species.mz_mh if protonates else None, note)
+
+
+def _open_lactam(editable: _Editable, ring: RingSites) -> None:
+    editable.remove_bond(ring.c2, ring.n1)
+    editable.add_oxygen(ring.c2, Chem.BondType.SINGLE)
+
+
+def _open_imine(editable: _Editable, ring: RingSites) -> None:
+    editable.remove_bond(ring.n4, ring.c5)
+    editable.add_oxygen(ring.c5, Chem.BondType.DOUBLE)
+
+
+def _fragment_names(fragments: Sequence[Chem.Mol], ring: RingSites, names: dict[str, str]) -> list[Degradant]:
+    """Name fragments by the ring locant they carry (``names``: locant -> name)."""
+    out: list[Degradant] = []
+    for fragment in fragments:
+        atoms = (fragment.GetAtomWithIdx(i) for i in range(fragment.GetNumAtoms()))
+        locants = {a.GetProp("_rx_locant") for a in atoms if a.HasProp("_rx_locant")}
+        name = next((names[key] for key in names if key in locants), "ring-opened product")
+        out.append(_degradant(name, fragment))
+    return out
+
+
+def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+    """Products of lactam hydrolysis; for a 4,5-imine ring, after the imine is hydrolysed too (the final products).
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> from reactivity.perception import perceive
+    >>> mol = mol_from_smiles("O=C1CNCCCN1")
+    >>> ring = perceive(mol)[0]
+    >>> [d.smiles for d in lactam_products(mol, ring, ring_state(mol, ring, None))]
+    ['NCCCNCC(=O)O']
+    """
+    try:
+        editable = _Editable(mol, ring)
+        _open_lactam(editable, ring)
+        if state.has_imine:
+            _open_imine(editable, ring)
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
+        return ()
+    if state.has_imine:
+        return tuple(_fragment_names(fragments, ring, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
+                                                       "c2": "amino acid (C2-C3-N4 unit)"}))
+    return tuple(_fragment_names(fragments, ring, {"c2": "ring-opened amino acid"}))
+
+
+def imine_open_products(mol: Chem.Mol, ring: RingSites) -> tuple[Degradant, ...]:
+    """The ring-opened amino-ketone of a 4,5-imine ring (reversible: recloses when its amine is deprotonated)."""
+    try:
+        editable = _Editable(mol, ring)
+        _open_imine(editable, ring)
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001
+        return ()
+    return tuple(_degradant("ring-opened amino-ketone (reversible)", f) for f in fragments)
+
+
+def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+    """The quinazoline-2-carboxaldehyde of a 3-hydroxy ring (N1 must carry an H to end up in the quinazoline)."""
+    if state.c3_oxygen is None or not state.has_imine:
+        return ()
+    try:
+        editable = _Editable(mol, ring)
+        editable.remove_bond(ring.c3, state.c3_oxygen)
+        editable.remove_bond(ring.n1, ring.c2)
+        editable.add_bond(ring.n1, ring.c3, Chem.BondType.DOUBLE)
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001 - an N1-substituted ring gives no neutral quinazoline
+        return ()
+    return tuple(_degradant("quinazoline-2-carboxaldehyde (ring contraction)", f) for f in fragments)
+
+
+def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+    """The 3-H ring and CO2 of a 3-carboxylic acid."""
+    if state.c3_carboxyl is None:
+        return ()
+    try:
+        editable = _Editable(mol, ring)
+        editable.remove_bond(ring.c3, state.c3_carboxyl[1])
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001
+        return ()
+    out = [_degradant("3-H ring (decarboxylated)", f) for f in fragments]
+    out.append(_smiles_degradant("carbon dioxide", "O=C=O", "a gas, not seen by LC-MS; listed for the mass balance",
+                                 protonates=False))
+    return tuple(out)
+
+
+def aminal_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+    """The amino-ketone left when an N,O-aminal N4 is cleaved at C5 (after the acid opening)."""
+    if state.n4_aminal is None:
+        return ()
+    oxygen = state.n4_aminal[2]
+    try:
+        editable = _Editable(mol, ring)
+        editable.remove_bond(ring.n4, ring.c5)
+        editable.remove_bond(ring.c5, oxygen)
+        editable.add_oxygen(ring.c5, Chem.BondType.DOUBLE)
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001
+        return ()
+    return tuple(_degradant("amino-ketone after cleavage at the aminal carbon", f) for f in fragments)
+
+
+def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int) -> tuple[Degradant, ...]:
+    """The transamidated isomer formed when a free amine opens the lactam intramolecularly."""
+    try:
+        editable = _Editable(mol, ring)
+        editable.remove_bond(ring.c2, ring.n1)
+        editable.add_bond(ring.c2, amine, Chem.BondType.SINGLE)
+        fragments = editable.products()
+    except Exception:  # noqa: BLE001
+        return ()
+    return tuple(_degradant("ring-opened isomer (intramolecular aminolysis; same mass)", f) for f in fragments)
+
+
+def epimer_products(mol: Chem.Mol, ring: RingSites, name: str) -> tuple[Degradant, ...]:
+    """The C3 epimer (or enantiomer) of the molecule: same mass, separated only by a chiral or diastereomer method.
+    Only drawn when C3's configuration is defined (otherwise it is the same structure as the input)."""
+    if mol.GetAtomWithIdx(ring.c3).GetChiralTag() not in (Chem.ChiralType.CHI_TETRAHEDRAL_CW,
+                                                          Chem.ChiralType.CHI_TETRAHEDRAL_CCW):
+        return ()
+    try:
+        copy = Chem.Mol(mol)
+        atom = copy.GetAtomWithIdx(ring.c3)
+        if atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CW:
+            atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CCW)
+        elif atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CCW:
+            atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CW)
+        fragments = _Editable(copy, ring).products()
+    except Exception:  # noqa: BLE001
+        return ()
+    return tuple(_degradant(name, f, "same mass as the parent") for f in fragments)
+
+
+# ---------------------------------------------------------------------------------------------- pathway listing
+def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, state: RingState, ph: float,
+                  temperature_c: float, with_products: bool = True) -> list[Pathway]:
+    """Every pathway of one ring at a pH and temperature, with rates, bands and (optionally) degradants."""
+    model = _model()
+    kinetics = ring_kinetics(law, state, ph, temperature_c)
+    pathways: list[Pathway] = []
+    k_hydrolysis = law.k_obs(ph)
+    term = law.dominant_term(ph)
+    pathways.append(Pathway(
+        "lactam_hydrolysis", False, "C2-N1", (ring.c2, ring.n1), index, k_hydrolysis, False,
+        f"Irreversible ring opening at C2-N1 to the amino acid; {term} term dominates at pH {ph:g}."
+        + (" For a 4,5-imine ring the final products are the 2-aminoaryl ketone and the amino acid." if state.has_imine else ""),
+        ("HF-056", "HF-057", "HF-058", "HF-001", "HF-012") if state.has_imine else ("HF-056", "HF-057", "HF-058"),
+        band_factor=law.band_factor, degradants=lactam_products(mol, ring, state) if with_products else (),
+    ))
+    for n_atom in state.reaching_amines:
+        k_amin = float(aminolysis_k(temperature_c, ph))
+        pathways.append(Pathway(
+            "intramolecular_aminolysis", False, f"N{n_atom}->C2", (n_atom, ring.c2), index, k_amin, False,
+            "A free amine within reach of C2 can open the lactam intramolecularly (diketopiperazine-type); rate "
+            "from the Gly-Gly-NHMe anchor (assumption).", ("HF-055",),
+            band_factor=float(model["intramolecular_aminolysis"]["band"]),
+            degradants=aminolysis_products(mol, ring, n_atom) if with_products else (),
+            assumption=str(model["intramolecular_aminolysis"]["assumption"]),
+        ))
+    if state.has_imine and kinetics.open_ratio is not None:
+        settings = model["imine_ring_opening"]
+        fraction = kinetics.equilibrium_open_fraction
+        assert fraction is not None
+        pathways.append(Pathway(
+            "imine_ring_opening", True, "N4=C5", (ring.n4, ring.c5), index, kinetics.k_open, False,
+            f"Reversible hydrolysis of the 4,5-azomethine through the protonated imine (N4 pKaH {state.imine_pkah:.2f}): "
+            f"at pH {ph:g} {fraction * 100:.3g} % of the ring is open at equilibrium, reached (95 %) in "
+            f"{kinetics.time_to_equilibrium_h:.3g} h. The open amino-ketone is what an assay sees as loss; it recloses "
+            "when its amine is deprotonated (neutralisation).",
+            tuple(settings["facts"]),
+            band_factor=_combined_band([float(settings["relaxation_band"]), float(settings["acid_open_ratio_band"])]),
+            equilibrium_open_fraction=fraction, time_to_equilibrium_h=kinetics.time_to_equilibrium_h,
+            degradants=imine_open_products(mol, ring) if with_products else (), assumption=str(settings["assumption"]),
+        ))
+    if state.c3_oxygen is not None:
+        settings = model["carbinolamide_ring_contraction"]
+        fraction = kinetics.equilibrium_open_fraction or 0.0
+        k_eff = kinetics.k_contraction * fraction if state.contracts else None
+        pathways.append(Pathway(
+            "carbinolamide_ring_contraction", False, "C3", (ring.c3, state.c3_oxygen), index, k_eff, False,
+            "3-Hydroxy carbinolamide: in acid the ring-opened form ring-contracts irreversibly to a "
+            "quinazoline-2-carboxaldehyde (lorazepam in 0.1 M HCl); rate = contraction of the open form x its "
+            "equilibrium fraction (order-of-magnitude assumption)." if state.contracts else
+            "3-Hydroxy carbinolamide without a 4,5-imine or without a free N1-H: no neutral quinazoline can form; "
+            "other acid products are possible; not quantified.",
+            tuple(settings["facts"]), band_factor=float(settings["band"]) if state.contracts else None,
+            degradants=contraction_products(mol, ring, state) if with_products else (),
+            assumption=str(settings["assumption"]) if state.contracts else "",
+        ))
+        pathways.append(Pathway(
+            "c3_racemization", True, "C3", (ring.c3,), index, None, False,
+            "C3 racemizes by ring-chain tautomerism / enolization: fast near neutral pH (optically active oxazepam "
+            "cannot be isolated) and base-catalysed above pH 7.5; loss of stereochemical purity, not of material; "
+            "rate not available.", ("HF-023", "HF-024", "HF-110"),
+            degradants=epimer_products(mol, ring, "C3 enantiomer/epimer") if with_products else (),
+        ))
+    elif ring.c3_epimerizable:
+        pathways.append(Pathway(
+            "c3_epimerization", True, "C3", (ring.c3,), index, None, False,
+            "C3 stereocentre alpha to C2 and N4 can epimerize by enolization under basic conditions (by analogy "
+            "with oxazepam; rate not available).", ("HF-023",),
+            degradants=epimer_products(mol, ring, "C3 epimer") if with_products else (),
+        ))
+    if state.c3_carboxyl is not None:
+        settings = model["decarboxylation"]
+        pathways.append(Pathway(
+            "decarboxylation", False, "C3-COOH", (ring.c3, state.c3_carboxyl[1]), index, kinetics.k_decarboxylation,
+            False, "3-Carboxylic acid loses CO2 to the 3-H ring through the N4-protonated species (a prodrug's "
+            "activation in gastric acid); slower as the pH rises.", tuple(settings["facts"]),
+            band_factor=float(settings["band"]),
+            degradants=decarboxylation_products(mol, ring, state) if with_products else (),
+            assumption=str(settings["assumption"]),
+        ))
+    if state.n4_aminal is not None:
+        settings = model["aminal_ring_opening"]
+        pathways.append(Pathway(
+            "aminal_ring_opening", True, "N4-C5", (ring.n4, ring.c5, state.n4_aminal[2]), index, None, False,
+            "N,O-aminal N4: the oxazolidine/oxazine opens at C5 in acid (fast, reversible acid-base equilibrium), and "
+            "the diazepine is then cleaved irreversibly at C5 (pH-independent in acid, hydroxide-catalysed in base); "
+            "no rate constants available.", tuple(settings["facts"]),
+            degradants=aminal_products(mol, ring, state) if with_products else (), assumption=str(settings["assumption"]),
+        ))
+    return pathways

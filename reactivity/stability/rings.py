@@ -1,0 +1,232 @@
+"""What the stability model needs to know about a ring: modifier features, ring-feature rules, N4 state, and the
+reference compounds nearest to the molecule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+
+from ..errors import RuleDataError
+from ..molecule import quiet_rdkit
+from ..rules import compile_smarts, read_packaged_toml
+from ..sites import RingSites
+from ._base import _ACYLATED_N4, _ARTEFACT_NAME, _BASIC_N4, _model, resolve_references
+from .results import ReferenceMatch
+
+_ANCHORS = ("n1", "c2", "c3", "n4", "c5", "c6", "c7")
+
+
+@dataclass(frozen=True, slots=True)
+class RingRule:
+    """One ring-feature SMARTS of ``ring_rules.toml`` with the ring locants its first atoms must be."""
+
+    id: str
+    feature: str
+    pattern: Chem.Mol
+    anchor: tuple[str, ...]
+    rationale: str
+    references: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def ring_rules() -> tuple[RingRule, ...]:
+    """The ring-feature rules (compiled once; a bad SMARTS, anchor or reference fails here with RuleDataError)."""
+    data = read_packaged_toml("ring_rules.toml", "reactivity.stability", "")
+    out: list[RingRule] = []
+    for entry in data.get("rule", []):
+        for key in ("id", "feature", "smarts", "anchor", "rationale", "references", "must_match", "must_not_match"):
+            if key not in entry:
+                raise RuleDataError(f"ring_rules.toml: rule {entry.get('id', '?')} lacks {key!r}")
+        anchor = tuple(str(a) for a in entry["anchor"])
+        if not anchor or any(a and a not in _ANCHORS for a in anchor):
+            raise RuleDataError(f"ring_rules.toml: rule {entry['id']} has a bad anchor {anchor}")
+        resolve_references(entry["references"])
+        out.append(RingRule(str(entry["id"]), str(entry["feature"]), compile_smarts(str(entry["smarts"]), str(entry["id"])),
+                            anchor, str(entry["rationale"]), tuple(entry["references"]), tuple(entry["must_match"]),
+                            tuple(entry["must_not_match"])))
+    return tuple(out)
+
+
+_HIT_CACHE: dict[tuple[int, tuple[int, ...]], tuple[Chem.Mol, dict[str, tuple[int, ...]]]] = {}
+
+
+def ring_rule_hits(mol: Chem.Mol, ring: RingSites) -> dict[str, tuple[int, ...]]:
+    """Ring features found by the rules for this ring: feature -> the matched atoms (first match, in atom order).
+
+    A match counts only when its anchored atoms are this ring's own locants, so a 3-hydroxy group on another ring
+    of the molecule does not make this ring a carbinolamide. Results are remembered for the molecule object at hand
+    (one assessment asks several times).
+    """
+    key = (id(mol), ring.ring_atoms)
+    cached = _HIT_CACHE.get(key)
+    if cached is not None and cached[0] is mol:
+        return dict(cached[1])
+    hits = _ring_rule_hits(mol, ring)
+    if len(_HIT_CACHE) > 256:
+        _HIT_CACHE.clear()
+    _HIT_CACHE[key] = (mol, hits)
+    return dict(hits)
+
+
+def _ring_rule_hits(mol: Chem.Mol, ring: RingSites) -> dict[str, tuple[int, ...]]:
+    hits: dict[str, tuple[int, ...]] = {}
+    with quiet_rdkit():
+        for rule in ring_rules():
+            wanted = [(i, getattr(ring, name)) for i, name in enumerate(rule.anchor) if name]
+            matches = sorted(m for m in mol.GetSubstructMatches(rule.pattern, uniquify=False)
+                             if all(m[i] == atom for i, atom in wanted))
+            if matches and rule.feature not in hits:
+                hits[rule.feature] = tuple(matches[0])
+    return hits
+
+
+def rule_matches_smiles(rule: RingRule, smiles: str) -> bool:
+    """Whether a rule fires on any ring of a SMILES (used by the tests of the rule examples)."""
+    from ..molecule import mol_from_smiles
+    from ..perception import perceive
+
+    mol = mol_from_smiles(smiles)
+    return any(rule.feature in ring_rule_hits(mol, ring) for ring in perceive(mol))
+
+
+# ------------------------------------------------------------------------------------------- ring classification
+def _c3_carbinolamide_oxygen(mol: Chem.Mol, ring: RingSites) -> int | None:
+    """The oxygen on C3 of a 3-hydroxy/3-acyloxy carbinolamide (rule ``ring.c3_oxygen``), or None."""
+    hit = ring_rule_hits(mol, ring).get("c3_oxygen")
+    return hit[1] if hit else None
+
+
+def _n1_on_aromatic(mol: Chem.Mol, ring: RingSites) -> bool:
+    return any(a.GetIsAromatic() and a.GetIdx() != ring.c2 for a in mol.GetAtomWithIdx(ring.n1).GetNeighbors())
+
+
+def ring_features(mol: Chem.Mol, ring: RingSites) -> tuple[str, ...]:
+    """The modifier features of a ring (``applies`` values of ``stability_model.toml``), from perception's classes."""
+    features = ["ring_size_7"]
+    activation = set(ring.c2_activation)
+    if ring.n1_class == "n_acyl" or "imide" in activation:
+        features.append("imide")
+    elif ring.n1_class == "n_sulfonyl" or "n_sulfonyl" in activation:
+        features.append("n_sulfonyl")
+    else:
+        if "anilide" in activation or ring.n1_class == "n_aryl" or _n1_on_aromatic(mol, ring):
+            features.append("anilide")
+        if ring.n1_class == "n_alkyl":
+            features.append("n1_alkyl")
+    if "alpha_heteroatom" in activation or _c3_carbinolamide_oxygen(mol, ring) is not None:
+        features.append("alpha_heteroatom")
+    if "alpha_carbonyl" in activation:
+        features.append("alpha_carbonyl")
+    if "anilide" in features and "n1_anilide_nh" in ring_rule_hits(mol, ring):
+        features.append("n1_anilide_nh")
+    if ring.n4_class in _BASIC_N4:
+        features.append("n4_basic")
+    elif ring.n4_class == "imine":
+        features.append("n4_imine")
+    elif ring.n4_class in _ACYLATED_N4:
+        features.append("n4_acyl")
+    return tuple(features)
+
+
+def _n4_is_quaternary(mol: Chem.Mol, ring: RingSites) -> bool:
+    atom = mol.GetAtomWithIdx(ring.n4)
+    return atom.GetFormalCharge() > 0 and atom.GetTotalNumHs() == 0 and atom.GetDegree() == 4
+
+
+def _n4_pka_for(ring: RingSites, given: float | None) -> tuple[float | None, str]:
+    if ring.n4_class not in _BASIC_N4:
+        return None, "not a basic amine"
+    if given is not None:
+        return float(given), "predicted (reactivity.basicity)"
+    settings = _model()["n4"]
+    low, high = settings["fallback_band"]
+    return float(settings["fallback_pka"]), f"assumed (about 8, band {low:g}-{high:g}, from glycinamide/sarcosinamide/1-acetylpiperazine)"
+
+
+# --------------------------------------------------------------------------------------------- reference panel NN
+@lru_cache(maxsize=1)
+def _reference_model() -> dict[str, Any]:
+    """The packaged nearest-neighbour model (SHA-256 checked, loaded once per process)."""
+    from ..artefacts import load_artefact
+
+    model = load_artefact(_ARTEFACT_NAME)
+    packed = np.asarray(model["fingerprints"], dtype=bool)
+    return {**model, "_dense": packed.astype(np.float32), "_counts": packed.sum(axis=1).astype(np.float32)}
+
+
+def _match_from_row(model: dict[str, Any], index: int, similarity: float) -> ReferenceMatch:
+    return ReferenceMatch(
+        ref_id=model["ref_ids"][index], name=model["names"][index], smiles=model["smiles"][index],
+        similarity=float(similarity), first_event=model["first_event"][index],
+        profile_shape=model["profile_shape"][index], known_behaviour=model["known_behaviour"][index],
+        fact_ids=tuple(model["fact_ids"][index]),
+    )
+
+
+def nearest_references(mol: Chem.Mol, k: int = 3) -> tuple[ReferenceMatch, ...]:
+    """The ``k`` reference compounds most similar to a molecule (Tanimoto on the model's fingerprints).
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> nearest_references(mol_from_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"), k=1)[0].name
+    'diazepam'
+    """
+    from ..stability_training import reference_fingerprint
+
+    model = _reference_model()
+    bits = reference_fingerprint(mol).astype(np.float32)
+    common = model["_dense"] @ bits
+    union = model["_counts"] + bits.sum() - common
+    similarity = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    order = np.lexsort((np.arange(len(similarity)), -similarity))[:k]
+    return tuple(_match_from_row(model, int(i), float(similarity[i])) for i in order)
+
+
+def nearest_references_batch(mols: Sequence[Chem.Mol], k: int = 3) -> list[tuple[ReferenceMatch, ...]]:
+    """:func:`nearest_references` for many molecules in one scikit-learn ``kneighbors`` call."""
+    from ..stability_training import reference_fingerprint
+
+    if not mols:
+        return []
+    model = _reference_model()
+    x = np.vstack([reference_fingerprint(m) for m in mols]).astype(bool)
+    distances, indices = model["neighbours"].kneighbors(x, n_neighbors=min(k, len(model["ref_ids"])))
+    return [tuple(_match_from_row(model, int(i), 1.0 - float(d)) for d, i in zip(row_d, row_i))
+            for row_d, row_i in zip(distances, indices)]
+
+
+def _applicability(matches: Sequence[ReferenceMatch]) -> tuple[float | None, str, float]:
+    settings = _model()["applicability"]
+    if not matches:
+        return None, "unknown", 1.0
+    best = matches[0].similarity
+    if best > settings["in_domain_above"]:
+        return best, "in_domain", 1.0
+    if best > settings["borderline_above"]:
+        return best, "borderline", float(settings["borderline_band"])
+    return best, "out_of_domain", float(settings["out_of_domain_band"])
+
+
+
+
+def imine_pkah_for(mol: Chem.Mol, ring: RingSites, given: float | None) -> tuple[float | None, str]:
+    """pKaH of an imine N4 (4,5-azomethine): the predicted value when given, else the class value of the model file.
+
+    Returns ``(None, reason)`` when N4 is not an imine.
+    """
+    if ring.n4_class != "imine":
+        return None, "not an imine"
+    if given is not None:
+        return float(given), "predicted (reactivity.basicity)"
+    settings = _model()["imine"]
+    if "c3_oxygen" in ring_rule_hits(mol, ring):
+        low, high = settings["carbinolamide_band"]
+        return float(settings["carbinolamide_pkah"]), f"assumed (3-hydroxy ring class value, band {low:g}-{high:g})"
+    low, high = settings["plain_band"]
+    return float(settings["plain_pkah"]), f"assumed (benzodiazepine imine class value, band {low:g}-{high:g})"

@@ -1,0 +1,695 @@
+"""Retro direction: ranked disconnections for every ring class the advisor has routes for.
+
+Classes: saturated (and other N4-amine) 1,4-diazepan-2-ones, 1,3,4,5-tetrahydro-1,4-
+benzodiazepin-2-ones, 1,3-dihydro-1,4-benzodiazepin-2-ones (4,5-azomethine) and
+1,4-benzodiazepine-2,5-diones. Every proposal that the forward advisor can simulate is
+checked by running it forward and comparing the product with the target (InChIKey
+connectivity block); proposals are ranked by that check, by literature precedent, by
+stereochemical fit and by the number of steps, and each carries its reasons. When no
+disconnection applies the result says why.
+
+>>> result = propose_disconnections(Chem.MolFromSmiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"))  # diazepam
+>>> first = result.disconnections[0]
+>>> first.route, [b.smiles for b in first.building_blocks]
+('benzodiazepinone_glycine_ester', ['Nc1ccc(Cl)cc1C(=O)c1ccccc1', 'CCOC(=O)CN', 'CI'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdkit import Chem
+
+from ..errors import ReactivityError
+from ..molecule import quiet_rdkit
+from ..perception import perceive, related_scaffolds
+from ..sites import RingSites
+from .chem import free_base, is_neutral, run_clean
+from .forward import plan_route
+from .results import BuildingBlock, Disconnection, RetroResult, UnsupportedBuildingBlockError
+from .ruledata import load_synthesis_rules
+
+__all__ = ["propose_disconnections"]
+
+_ETHYL_ESTER = Chem.MolFromSmarts("C(=O)OCC")
+_LEAVING_ALKYL = {"C": "CI", "CC": "CCI", "C=CC": "C=CCBr", "c1ccccc1C": "BrCc1ccccc1", "CC1CC1": "BrCC1CC1",
+                  "FC(F)(F)C": "FC(F)(F)CI"}
+
+
+@dataclass
+class _Proposal:
+    id: str
+    route: str
+    bonds: tuple[str, ...]
+    blocks: tuple[BuildingBlock, ...]
+    steps: tuple[str, ...]
+    verdict: str
+    forward: str | None
+    ok: bool
+    score: float
+    reasons: list[str]
+    warnings: list[str] = field(default_factory=list)
+    references: tuple[str, ...] = ()
+
+
+def _key(mol: Chem.Mol) -> str:
+    """The target's InChIKey: the forward check compares the connectivity block, and the stereo block when set."""
+    with quiet_rdkit():
+        return Chem.MolToInchiKey(mol) or ""
+
+
+def _smiles(mol: Chem.Mol) -> str:
+    return Chem.MolToSmiles(mol)
+
+
+def _cut(target: Chem.Mol, bonds: tuple[tuple[int, int], ...], caps: dict[int, str], marks: dict[int, int]) -> tuple[Chem.Mol, ...]:
+    """Break bonds, cap atoms and return the fragments; ``marks`` (atom -> map number) survive as map numbers.
+
+    Caps: ``OCC`` ethyl ester oxygen, ``OH`` acid oxygen, ``Br`` bromide, ``=O`` carbonyl oxygen.
+    """
+    rw = Chem.RWMol(Chem.RemoveHs(target))
+    for atom, number in marks.items():
+        rw.GetAtomWithIdx(atom).SetAtomMapNum(number)
+    for a, b in bonds:
+        rw.RemoveBond(a, b)
+    for atom, group in caps.items():
+        if group == "Br":  # SN2 at this carbon inverts it: leave its configuration unassigned
+            rw.GetAtomWithIdx(atom).SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+            rw.AddBond(atom, rw.AddAtom(Chem.Atom(35)), Chem.BondType.SINGLE)
+        elif group == "=O":
+            rw.GetAtomWithIdx(atom).SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+            rw.AddBond(atom, rw.AddAtom(Chem.Atom(8)), Chem.BondType.DOUBLE)
+        elif group == "OH":
+            rw.AddBond(atom, rw.AddAtom(Chem.Atom(8)), Chem.BondType.SINGLE)
+        else:
+            o, c1, c2 = rw.AddAtom(Chem.Atom(8)), rw.AddAtom(Chem.Atom(6)), rw.AddAtom(Chem.Atom(6))
+            rw.AddBond(atom, o, Chem.BondType.SINGLE)
+            rw.AddBond(o, c1, Chem.BondType.SINGLE)
+            rw.AddBond(c1, c2, Chem.BondType.SINGLE)
+    mol = rw.GetMol()
+    for atom in mol.GetAtoms():
+        if atom.GetIsAromatic():
+            continue
+        atom.SetNoImplicit(False)
+        atom.SetNumExplicitHs(0)
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(mol)
+            return tuple(Chem.GetMolFrags(mol, asMols=True))
+    except Exception:  # the cut leaves an impossible structure (e.g. an aromatic ring atom capped): no disconnection
+        return ()
+
+
+def _holding(frags: tuple[Chem.Mol, ...], number: int) -> tuple[Chem.Mol, Chem.Mol]:
+    """(the fragment with map number ``number``, the other one) of a two-fragment cut."""
+    first = next(f for f in frags if _marked(f, number) is not None)
+    return first, next(f for f in frags if f is not first)
+
+
+def _marked(mol: Chem.Mol, number: int) -> int | None:
+    return next((a.GetIdx() for a in mol.GetAtoms() if a.GetAtomMapNum() == number), None)
+
+
+def _unmarked(mol: Chem.Mol) -> Chem.Mol:
+    out = Chem.Mol(mol)
+    for atom in out.GetAtoms():
+        atom.SetAtomMapNum(0)
+    with quiet_rdkit():
+        Chem.SanitizeMol(out)
+        return Chem.MolFromSmiles(Chem.MolToSmiles(out))
+
+
+def _forward(target_key: str, amine: Chem.Mol, reagent: Chem.Mol, **options: object) -> tuple[str, str | None, bool, list[str]]:
+    """Run the forward advisor; (verdict, forward product, gives target as main product, warnings)."""
+    try:
+        route = plan_route(amine, reagent, **options)  # type: ignore[arg-type]
+    except ReactivityError as exc:
+        return f"forward route not simulated: {exc}", None, False, []
+    main = (route.product.inchikey or "")[:14]
+    warnings: list[str] = []
+    full = route.product.inchikey or ""
+    if main == target_key[:14] and len(target_key) > 14 and full != target_key and full[15:25] != "UHFFFAOYSA":
+        verdict = f"the forward route gives {route.product.smiles}: the target's constitution but another stereoisomer"
+        return verdict, route.product.smiles, False, [verdict]
+    if main == target_key[:14]:
+        if route.regioselectivity.ambiguous:
+            warnings.append(f"Ring closure is ambiguous: {route.regioselectivity.rule}.")
+            return "the forward route gives the target, but only as one of two ring isomers", route.product.smiles, False, warnings
+        return "the forward route gives the target as the main product", route.product.smiles, True, warnings
+    if any((c.inchikey or "")[:14] == target_key[:14] for c in route.ring_isomers):
+        warnings.append(
+            f"Ring closure for this diamine: {route.regioselectivity.first_nitrogen} is predicted to react first, giving"
+            f" {route.product.smiles} instead; protect the nitrogen that must become N1 (see the protected-diamine proposal)."
+        )
+        return "the forward route gives the target only as the minor ring isomer", route.product.smiles, False, warnings
+    verdict = f"the forward route gives {route.product.smiles}, not the target"
+    return verdict, route.product.smiles, False, [verdict]
+
+
+def _boc_on(mol: Chem.Mol, atom: int) -> Chem.Mol:
+    rw = Chem.RWMol(mol)
+    carbonyl = rw.AddAtom(Chem.Atom(6))
+    rw.AddBond(atom, carbonyl, Chem.BondType.SINGLE)
+    rw.AddBond(carbonyl, rw.AddAtom(Chem.Atom(8)), Chem.BondType.DOUBLE)
+    oxygen = rw.AddAtom(Chem.Atom(8))
+    rw.AddBond(carbonyl, oxygen, Chem.BondType.SINGLE)
+    quaternary = rw.AddAtom(Chem.Atom(6))
+    rw.AddBond(oxygen, quaternary, Chem.BondType.SINGLE)
+    for _ in range(3):
+        rw.AddBond(quaternary, rw.AddAtom(Chem.Atom(6)), Chem.BondType.SINGLE)
+    out = rw.GetMol()
+    out.GetAtomWithIdx(atom).SetNumExplicitHs(0)
+    out.GetAtomWithIdx(atom).SetNoImplicit(False)
+    with quiet_rdkit():
+        Chem.SanitizeMol(out)
+    return out
+
+
+# ------------------------------------------------------------------------------- N4-amine rings
+
+
+def _diamine_proposals(target: Chem.Mol, ring: RingSites, key: str, c3_stereo: bool) -> list[_Proposal]:
+    out: list[_Proposal] = []
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.c3, ring.n4)), {ring.c2: "OCC", ring.c3: "Br"},
+                 {ring.n1: 1, ring.n4: 4, ring.c2: 2})
+    if len(frags) != 2:
+        return out
+    reagent, marked_diamine = _holding(frags, 2)
+    n1_atom = _marked(marked_diamine, 1)
+    diamine, reagent = _unmarked(marked_diamine), _unmarked(reagent)
+    verdict, fwd, ok, fwarn = _forward(key, diamine, reagent)
+    reasons = ["N-alkylation of a 1,3-diamine by a haloacetate ester, then lactamization: the standard glycine-unit route (docs:synthesis)"]
+    score = 3.0 if ok else 1.0
+    if ok:
+        reasons.append("checked forward: gives the target as the main product")
+    else:
+        reasons.append(f"checked forward: {verdict}")
+    if c3_stereo:
+        reasons.append("C3 stereocentre: needs the enantiopure alpha-bromo ester of the opposite configuration (SN2 inverts), and base epimerizes C3")
+        score -= 1.0
+    out.append(_Proposal(
+        "diamine_haloacetate", "haloacetate_ester", ("N1-C2 (lactamization)", "C3-N4 (N-alkylation)"),
+        (BuildingBlock("diamine", _smiles(diamine), "1,3-diamine: supplies N1, C7, C6, C5, N4"),
+         BuildingBlock("C2 unit", _smiles(reagent), "alpha-bromo ester (chloro- or iodo- work too): supplies C2, C3")),
+        ("N-alkylation (first nitrogen becomes N4)", "lactamization under dilution"),
+        verdict, fwd, ok, score - 0.2 * 2, reasons, fwarn, ("docs:synthesis", "docs:acrylate_route", "lit:mayr2007"),
+    ))
+    acyl_halide = _acyl_chloride_from(reagent)
+    if acyl_halide is not None:
+        verdict, fwd, aok, awarn = _forward(key, diamine, acyl_halide)
+        areasons = [
+            "haloacetyl halide: the more nucleophilic N is acylated first and becomes N1, the other closes the ring by"
+            " intramolecular SN2 as N4 (the opposite ring isomer to the haloacetate-ester route)",
+            "checked forward: gives the target as the main product" if aok else f"checked forward: {verdict}",
+            "acyl halides acylate both amines fast: bis-acylation competes (slow addition to excess diamine, cold)",
+        ]
+        out.append(_Proposal(
+            "diamine_haloacetyl_halide", "haloacetyl_halide", ("N1-C2 (N-acylation)", "C3-N4 (intramolecular N-alkylation)"),
+            (BuildingBlock("diamine", _smiles(diamine), "1,3-diamine: the acylated N becomes N1"),
+             BuildingBlock("C2 unit", _smiles(acyl_halide), "haloacetyl chloride: supplies C2, C3")),
+            ("N-acylation (cold, base)", "intramolecular N-alkylation (base, dilution)"),
+            verdict, fwd, aok, (3.0 if aok else 1.0) - 0.3 - 0.2 * 2, areasons, awarn,
+            ("docs:synthesis", "lit:valeur_bradley2009", "lit:mayr2007"),
+        ))
+    if not ok and n1_atom is not None and diamine.GetNumAtoms() == marked_diamine.GetNumAtoms():
+        protected = _boc_on(_unmarked_keep(marked_diamine), n1_atom)
+        verdict, fwd, pok, pwarn = _forward(key, protected, reagent)
+        preasons = ["mono-Boc on the nitrogen that must become N1: only the free amine is alkylated (it becomes N4), so the protection fixes the ring isomer"]
+        preasons.append("checked forward: gives the target as the main product" if pok else f"checked forward: {verdict}")
+        out.append(_Proposal(
+            "protected_diamine_haloacetate", "haloacetate_ester",
+            ("N1-C2 (lactamization after Boc removal)", "C3-N4 (N-alkylation of the free amine)"),
+            (BuildingBlock("protected diamine", _smiles(protected), "mono-Boc 1,3-diamine: Boc on the future N1"),
+             BuildingBlock("C2 unit", _smiles(reagent), "alpha-bromo ester")),
+            ("N-alkylation of the free amine", "Boc removal (TFA or HCl)", "lactamization under dilution"),
+            verdict, fwd, pok, (3.0 if pok else 1.0) + 0.5 - 0.2 * 3, preasons, pwarn, ("docs:synthesis", "docs:site_faq"),
+        ))
+    c3_h = target.GetAtomWithIdx(ring.c3).GetTotalNumHs()
+    if c3_h == 2 and ring.n1_class == "nh" and ring.n4_class == "secondary_amine" and ring.ring_variant == "saturated":
+        glyoxal = Chem.MolFromSmiles("O=CC=O")
+        verdict, fwd, gok, gwarn = _forward(key, diamine, glyoxal)
+        greasons = ["glyoxal (as its sodium hydrogen sulphite adduct) with the diamine dihydrochloride: one reported example, 5,7-dimethylhexahydro-1,4-diazepin-2-one (lit:jcsc1969)"]
+        greasons.append("checked forward: gives the target as the main product" if gok else f"checked forward: {verdict}")
+        greasons.append("free glyoxal under alkaline conditions gave complex products (aminals, bis-imines): ranked below the haloacetate route")
+        out.append(_Proposal(
+            "diamine_glyoxal", "glyoxal", ("N1-C2", "C3-N4 (condensation with internal redox)"),
+            (BuildingBlock("diamine", _smiles(diamine), "1,3-diamine with two NH2 groups (as the dihydrochloride)"),
+             BuildingBlock("C2 unit", "O=CC=O", "glyoxal (as the sodium hydrogen sulphite adduct)")),
+            ("condensation of the diamine salt with the glyoxal sulphite adduct",),
+            verdict, fwd, gok, (2.0 if gok else 0.5) - 0.2, greasons, gwarn, ("lit:jcsc1969", "lit:willer1985"),
+        ))
+    if ring.n4_class in ("secondary_amine", "tertiary_amine") and ring.n1_class in ("nh", "n_alkyl"):
+        out.extend(_amino_acid_proposal(target, ring, c3_stereo))
+    return out
+
+
+def _acyl_chloride_from(ester: Chem.Mol) -> Chem.Mol | None:
+    """Br-CHR-CO2Et -> Cl-CHR-COCl (the haloacetyl chloride with the same carbon skeleton)."""
+    pattern = Chem.MolFromSmarts("Br-[CX4]-C(=O)-O-[CH2]-[CH3]")
+    match = ester.GetSubstructMatch(pattern)
+    if not match:
+        return None
+    bromine, _, _, _, oxygen, ch2, ch3 = match
+    rw = Chem.RWMol(ester)
+    rw.GetAtomWithIdx(bromine).SetAtomicNum(17)
+    rw.GetAtomWithIdx(oxygen).SetAtomicNum(17)
+    rw.RemoveBond(oxygen, ch2)
+    for idx in sorted((ch3, ch2), reverse=True):
+        rw.RemoveAtom(idx)
+    mol = rw.GetMol()
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(mol)
+    except Exception:  # not a simple ester after all
+        return None
+    return Chem.MolFromSmiles(Chem.MolToSmiles(mol))
+
+
+def _unmarked_keep(mol: Chem.Mol) -> Chem.Mol:
+    """A copy without map numbers that keeps atom order (indices stay valid)."""
+    out = Chem.Mol(mol)
+    for atom in out.GetAtoms():
+        atom.SetAtomMapNum(0)
+    return out
+
+
+def _amino_acid_proposal(target: Chem.Mol, ring: RingSites, c3_stereo: bool) -> list[_Proposal]:
+    """Alpha-amino ester + N-Boc-3-aminoaldehyde: reductive amination, Boc removal, lactamization."""
+    c5 = target.GetAtomWithIdx(ring.c5)
+    if ring.ring_variant != "saturated" or c5.GetTotalNumHs() == 0:
+        return []
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.n1: 1, ring.c2: 2})
+    if len(frags) != 2:
+        return []
+    ester, aldehyde = _holding(frags, 2)
+    n1_atom = _marked(aldehyde, 1)
+    if n1_atom is None:
+        return []
+    aldehyde = _boc_on(_unmarked_keep(aldehyde), n1_atom)
+    ester = _unmarked(ester)
+    key = _key(target)
+    verdict, fwd, ok, fwarn = _forward(key, aldehyde, ester)
+    reasons = [
+        "peptidomimetic route: reductive amination of an N-Boc-3-aminoaldehyde with an alpha-amino ester (NaBH(OAc)3,"
+        " lit:abdel_magid1996), Boc removal, lactamization; the amino acid supplies N4, C3 (with its side chain) and C2",
+        "checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}",
+        "the N-Boc-3-aminoaldehyde is less stable and less common than a 1,3-diamine (a penalty in the ranking)",
+    ]
+    score = (2.5 if ok else 0.5) - 0.2 * 3
+    if c3_stereo:
+        reasons.append("C3 stereocentre comes from the chiral pool (the amino acid) with no bond made to it; the lactamization base can epimerize C3")
+        score += 2.0
+    return [_Proposal(
+        "amino_acid_reductive_amination", "amino_acid", ("N1-C2 (lactamization)", "N4-C5 (reductive amination)"),
+        (BuildingBlock("amino ester", _smiles(ester), "alpha-amino ester: supplies N4, C3, C2"),
+         BuildingBlock("aldehyde", _smiles(aldehyde), "N-Boc-3-aminoaldehyde: supplies C5, C6, C7, N1")),
+        ("reductive amination (NaBH(OAc)3, DCE or THF)", "Boc removal (TFA or HCl)", "lactamization (base, dilution)"),
+        verdict, fwd, ok, score, reasons,
+        ["The aldehyde is unstable on storage (self-condensation): make it just before use.", *fwarn],
+        ("lit:abdel_magid1996", "docs:stereochemistry"),
+    )]
+
+
+# ------------------------------------------------------------------------------- benzodiazepin-2-ones
+
+
+def _alkyl_agent(target: Chem.Mol, n1: int, ring_atoms: set[int]) -> Chem.Mol | None:
+    """An alkylating agent for the N1 substituent (alkyl iodide/bromide), or None when N1 has none or it is not alkyl."""
+    atom = target.GetAtomWithIdx(n1)
+    subs = [nb.GetIdx() for nb in atom.GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    if not subs:
+        return None
+    sub = target.GetAtomWithIdx(subs[0])
+    if sub.GetAtomicNum() != 6 or sub.GetIsAromatic() or sub.GetHybridization() != Chem.HybridizationType.SP3:
+        return None
+    rw = Chem.RWMol(Chem.RemoveHs(target))
+    rw.RemoveBond(n1, subs[0])
+    rw.AddBond(subs[0], rw.AddAtom(Chem.Atom(53)), Chem.BondType.SINGLE)
+    mol = rw.GetMol()
+    for a in mol.GetAtoms():
+        if not a.GetIsAromatic():
+            a.SetNoImplicit(False)
+            a.SetNumExplicitHs(0)
+    with quiet_rdkit():
+        Chem.SanitizeMol(mol)
+    frags = Chem.GetMolFrags(mol, asMols=True)
+    agent = next((f for f in frags if any(a.GetAtomicNum() == 53 for a in f.GetAtoms())), None)
+    return None if agent is None or agent.GetNumAtoms() > 12 else Chem.MolFromSmiles(Chem.MolToSmiles(agent))
+
+
+def _with_n1_h(target: Chem.Mol, n1: int, ring_atoms: set[int]) -> Chem.Mol:
+    rw = Chem.RWMol(Chem.RemoveHs(target))
+    subs = [nb.GetIdx() for nb in rw.GetAtomWithIdx(n1).GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    rw.RemoveBond(n1, subs[0])
+    mol = rw.GetMol()
+    mol.GetAtomWithIdx(n1).SetNoImplicit(False)
+    mol.GetAtomWithIdx(n1).SetNumExplicitHs(0)
+    with quiet_rdkit():
+        Chem.SanitizeMol(mol)
+    frags = Chem.GetMolFrags(mol, asMols=True, fragsMolAtomMapping=(mapping := []))
+    for frag, atoms in zip(frags, mapping):
+        if n1 in atoms:
+            return Chem.MolFromSmiles(Chem.MolToSmiles(frag))
+    raise UnsupportedBuildingBlockError("N1 substituent could not be removed")
+
+
+def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_steps: int = 0) -> list[_Proposal]:
+    """Aminoketone + glycine ester / haloacetyl halide (+ N1-alkylation, + imine reduction), checked forward."""
+    with quiet_rdkit():
+        rings = perceive(target_imine)
+    if not rings:
+        return []
+    ring = rings[0]
+    ring_atoms = set(ring.ring_atoms)
+    out: list[_Proposal] = []
+    c3 = target_imine.GetAtomWithIdx(ring.c3)
+    if any(nb.GetAtomicNum() in (7, 8, 16) and nb.GetIdx() not in ring_atoms for nb in c3.GetNeighbors()):
+        return []  # 3-hetero-substituted: no stable amino ester; handled by the caller's reason
+    agent = _alkyl_agent(target_imine, ring.n1, ring_atoms) if ring.n1_class == "n_alkyl" else None
+    n1_free = _with_n1_h(target_imine, ring.n1, ring_atoms) if agent is not None else target_imine
+    with quiet_rdkit():
+        free_ring = perceive(n1_free)[0]
+    frags = _cut(n1_free, ((free_ring.n1, free_ring.c2), (free_ring.n4, free_ring.c5)),
+                 {free_ring.c2: "OCC", free_ring.c5: "=O"}, {free_ring.c2: 2})
+    if len(frags) != 2:
+        return []
+    ester, ketone = _holding(frags, 2)
+    ester, ketone = _unmarked(ester), _unmarked(ketone)
+    halide = _haloacetyl_from(ester)
+    direct_ketone = None
+    if agent is not None:
+        dfrags = _cut(target_imine, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
+        if len(dfrags) == 2:
+            direct_ketone = _unmarked(_holding(dfrags, 2)[1])
+    refs = ("lit:sternbach1962", "lit:archer_sternbach1968")
+    options: dict[str, object] = {"reduce_imine": reduce}
+    if agent is not None:
+        options["n1_alkylating_agent"] = agent
+    tail = (["N1-alkylation"] if agent is not None else []) + (["imine reduction"] if reduce else [])
+    candidates = [
+        ("sternbach_glycine_ester", "benzodiazepinone_glycine_ester", ketone, ester,
+         "glycine (alpha-amino) ester hydrochloride in pyridine at reflux: one-pot anilide + azomethine", 3.0 + 1.0,
+         ["2-aminoaryl ketone + amino ester condensation"] + tail),
+    ]
+    if halide is not None:
+        candidates.append(("sternbach_haloacetyl", "benzodiazepinone_haloacetyl_halide", ketone, halide,
+                           "haloacetyl halide, then ammonia, then ring closure to the azomethine (three operations)", 3.0 + 0.6,
+                           ["N-haloacetylation", "ammonia", "ring closure"] + tail))
+    for pid, route, amine, reagent, what, base, steps in candidates:
+        verdict, fwd, ok, fwarn = _forward(key, amine, reagent, **options)
+        reasons = [f"Sternbach-type route: {what} (lit:sternbach1962; lit:archer_sternbach1968)"]
+        reasons.append("checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}")
+        if agent is not None:
+            reasons.append(f"N1 substituent introduced last by N1-alkylation with {_smiles(agent)} (base: NaH or NaOMe)")
+        unit = ("alpha-amino ester (as its hydrochloride): supplies C2, C3 and N4" if route.endswith("glycine_ester")
+                else "haloacetyl halide: supplies C2 and C3; ammonia supplies N4")
+        blocks = [BuildingBlock("2-aminoaryl ketone", _smiles(amine), "supplies N1, the benzo ring and C5"),
+                  BuildingBlock("C2 unit", _smiles(reagent), unit)]
+        if agent is not None:
+            blocks.append(BuildingBlock("N1 alkylating agent", _smiles(agent), "alkyl halide for N1"))
+        score = (base if ok else 0.5) - 0.2 * (len(steps) + extra_steps)
+        out.append(_Proposal(pid, route, ("N1-C2 (anilide)", "N4=C5 (azomethine)"), tuple(blocks), tuple(steps),
+                             verdict, fwd, ok, score, reasons, fwarn, refs))
+    if agent is not None and direct_ketone is not None:
+        verdict, fwd, ok, fwarn = _forward(key, direct_ketone, halide or ester, reduce_imine=reduce)
+        reasons = ["the N-alkyl 2-aminoaryl ketone carries N1's substituent from the start (no N1-alkylation step, no C3/O-alkylation side products)"]
+        reasons.append("checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}")
+        reasons.append("N-alkyl anilines acylate more slowly; the haloacetyl halide is the usual partner (lit:archer_sternbach1968)")
+        score = (3.0 + 0.8 if ok else 0.5) - 0.2 * (3 + (1 if reduce else 0) + extra_steps)
+        out.append(_Proposal(
+            "sternbach_n_alkyl_ketone", "benzodiazepinone_haloacetyl_halide" if halide is not None else "benzodiazepinone_glycine_ester",
+            ("N1-C2 (anilide)", "N4=C5 (azomethine)"),
+            (BuildingBlock("N-alkyl 2-aminoaryl ketone", _smiles(direct_ketone), "supplies N1 with its substituent, the benzo ring and C5"),
+             BuildingBlock("C2 unit", _smiles(halide or ester), "haloacetyl halide: supplies C2 and C3; ammonia supplies N4"
+                           if halide is not None else "alpha-amino ester: supplies C2, C3 and N4")),
+            ("N-haloacetylation", "ammonia", "ring closure") + (("imine reduction",) if reduce else ()),
+            verdict, fwd, ok, score, reasons, fwarn, refs,
+        ))
+    return out
+
+
+def _haloacetyl_from(ester: Chem.Mol) -> Chem.Mol | None:
+    """The haloacetyl bromide matching an amino ester's carbon skeleton (H2N-CHR-CO2Et -> Br-CHR-COBr)."""
+    pattern = Chem.MolFromSmarts("[NX3;H2]-[CX4]-C(=O)-O-[CH2]-[CH3]")
+    match = ester.GetSubstructMatch(pattern)
+    if not match:
+        return None
+    rw = Chem.RWMol(ester)
+    n, _, _, _, oxygen, ch2, ch3 = match
+    rw.GetAtomWithIdx(n).SetAtomicNum(35)
+    rw.GetAtomWithIdx(oxygen).SetAtomicNum(35)
+    rw.RemoveBond(oxygen, ch2)
+    for idx in sorted((ch3, ch2), reverse=True):
+        rw.RemoveAtom(idx)
+    mol = rw.GetMol()
+    for atom in mol.GetAtoms():
+        atom.SetNoImplicit(False)
+        atom.SetNumExplicitHs(0)
+        atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    with quiet_rdkit():
+        Chem.SanitizeMol(mol)
+    return Chem.MolFromSmiles(Chem.MolToSmiles(mol))
+
+
+def _imine_precursor(target: Chem.Mol, ring: RingSites) -> Chem.Mol | None:
+    """The 4,5-azomethine whose reduction gives this 4,5-dihydro target (N4-H and C5-H needed)."""
+    n4, c5 = target.GetAtomWithIdx(ring.n4), target.GetAtomWithIdx(ring.c5)
+    if n4.GetTotalNumHs() != 1 or c5.GetTotalNumHs() != 1:
+        return None  # C5H2 would need a 2-aminobenzaldehyde (self-condenses); N4-R has no neutral imine
+    if not any(nb.GetIsAromatic() for nb in c5.GetNeighbors()):
+        return None
+    rw = Chem.RWMol(Chem.RemoveHs(target))
+    rw.GetBondBetweenAtoms(ring.n4, ring.c5).SetBondType(Chem.BondType.DOUBLE)
+    mol = rw.GetMol()
+    for idx in (ring.n4, ring.c5):
+        atom = mol.GetAtomWithIdx(idx)
+        atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+        atom.SetNoImplicit(False)
+        atom.SetNumExplicitHs(0)
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(mol)
+    except Exception:  # the imine is not a valid structure here
+        return None
+    return Chem.MolFromSmiles(Chem.MolToSmiles(mol))
+
+
+# ------------------------------------------------------------------------------- 2,5-diones
+
+
+def _dione_proposals(target: Chem.Mol, ring: RingSites, key: str, c3_stereo: bool) -> list[_Proposal]:
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "OH"}, {ring.c2: 2})
+    if len(frags) != 2:
+        return []
+    ester, acid = (_unmarked(f) for f in _holding(frags, 2))
+    closure = load_synthesis_rules().reactions["benzodiazepinedione_closure"]
+    products = run_clean(closure, (acid, ester))
+    ok = any(_key(p) == key for p in products)
+    forward = _smiles(products[0]) if products else None
+    verdict = ("the template gives the target" if ok else
+               f"the template gives {forward}, not the target" if forward else "the template gives no product")
+    reasons = [
+        "anthranilic acid (or its isatoic anhydride) + alpha-amino ester: N4-C5 amide, then lactamization of the aniline N onto the ester (lit:boojamra1997)",
+        "checked with the ring-closing template (amide coupling and lactamization as one step; side products not simulated)",
+    ]
+    if c3_stereo:
+        reasons.append("C3 stereocentre from the amino ester: Boojamra et al. report racemizing and non-racemizing conditions; avoid strong base at the lactamization")
+    return [_Proposal(
+        "anthranilic_acid_amino_ester", "benzodiazepinedione", ("N1-C2 (lactamization)", "N4-C5 (amide coupling)"),
+        (BuildingBlock("anthranilic acid", _smiles(acid), "supplies N1, the benzo ring and C5 (isatoic anhydride is the activated form)"),
+         BuildingBlock("amino ester", _smiles(ester), "alpha-amino ester: supplies N4, C3, C2")),
+        ("amide coupling at the amino ester N (or isatoic anhydride, CO2 lost)", "lactamization (heat or base)"),
+        verdict, forward, ok, (3.5 if ok else 0.5) - 0.4, reasons,
+        ["C3 configuration can erode under the basic lactamization conditions." ] if c3_stereo else [],
+        ("lit:boojamra1997",),
+    )]
+
+
+# ------------------------------------------------------------------------------- N4 substituent last
+
+
+def _n4_group_last(target: Chem.Mol, ring: RingSites, what: str) -> tuple[list[_Proposal], str]:
+    """Proposals for the N4-H ring (recursively), with the N4 acyl/sulfonyl/carbamoyl group put on last.
+
+    Returns the proposals and, when there are none, why the N4-H ring itself has no route.
+    """
+    ring_atoms = set(ring.ring_atoms)
+    outside = [nb.GetIdx() for nb in target.GetAtomWithIdx(ring.n4).GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    if len(outside) != 1 or target.GetAtomWithIdx(outside[0]).GetAtomicNum() not in (6, 16):
+        return [], ""
+    group = outside[0]
+    rw = Chem.RWMol(Chem.RemoveHs(target))
+    rw.RemoveBond(ring.n4, group)
+    rw.AddBond(group, rw.AddAtom(Chem.Atom(17)), Chem.BondType.SINGLE)
+    mol = rw.GetMol()
+    for atom in mol.GetAtoms():
+        if not atom.GetIsAromatic():
+            atom.SetNoImplicit(False)
+            atom.SetNumExplicitHs(0)
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(mol)
+    except Exception:  # the group cannot be written as a chloride
+        return [], "", ""
+    mapping: list[tuple[int, ...]] = []
+    frags = Chem.GetMolFrags(mol, asMols=True, fragsMolAtomMapping=mapping)
+    if len(frags) != 2:
+        return [], ""
+    core_frag = next(f for f, atoms in zip(frags, mapping) if ring.n4 in atoms)
+    agent_frag = next(f for f in frags if f is not core_frag)
+    core, agent = Chem.MolFromSmiles(Chem.MolToSmiles(core_frag)), Chem.MolFromSmiles(Chem.MolToSmiles(agent_frag))
+    if core is None or agent is None:
+        return [], ""
+    inner = propose_disconnections(core)
+    out = []
+    for d in inner.disconnections:
+        out.append(_Proposal(
+            f"{d.id}_then_n4_{what.split()[0]}", d.route, d.bonds_broken,
+            (*d.building_blocks, BuildingBlock("N4 reagent", _smiles(agent),
+                                               "chloride of the N4 group (or its anhydride, e.g. Boc2O for Boc)")),
+            (*d.steps, f"N4 {what} last"),
+            f"N4-H ring: {d.forward_check}; the final N4 {what} is not simulated", d.forward_product, False,
+            -d.rank - 0.5,
+            [*d.reasons, "N4 substituent put on last: in the N4-H ring N4 is the most nucleophilic site (docs:site_faq)"],
+            list(d.warnings), (*d.references, "docs:site_faq"),
+        ))
+    return out, inner.no_route_reason
+
+
+# ------------------------------------------------------------------------------- entry point
+
+_NO_ROUTE = {
+    "carbamate": "N4 is a carbamate (protected amine): make the ring of the free amine and put the protecting group on last",
+    "urea": "N4 is part of a urea: make the N4-H ring first, then form the urea",
+    "sulfonamide": "N4 is a sulfonamide: make the N4-H ring first, then sulfonylate N4",
+    "n_oxide": "N4 is an N-oxide: make the parent ring first and oxidize N4 (for benzodiazepine 4-oxides, the quinazoline 3-oxide route applies, which the advisor does not model)",
+    "n_nitroso": "N4 is N-nitroso: no synthesis is proposed for N-nitroso compounds",
+}
+
+
+def propose_disconnections(target: Chem.Mol) -> RetroResult:
+    """Ranked disconnections of a 1,4-diazepan-2-one target (any class the advisor knows), each checked forward.
+
+    A salt is disconnected as its free base (said in the warnings). Raises
+    :class:`UnsupportedBuildingBlockError` when the target is a mixture or contains no
+    1,4-diazepan-2-one ring; returns a result with ``no_route_reason`` when the ring is
+    there but no disconnection applies.
+    """
+    salt_note = ""
+    with quiet_rdkit():
+        target = Chem.RemoveHs(target)
+    if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
+        target, salt_note = free_base(target, "--target")
+    with quiet_rdkit():
+        rings = perceive(target)
+        names = () if rings else related_scaffolds(target)
+    smiles = _smiles(target)
+    inchikey = Chem.MolToInchiKey(target) or None
+    if not rings:
+        found = f" (it is {names[0]})" if names else ""
+        raise UnsupportedBuildingBlockError(f"--target {smiles}: not a 1,4-diazepan-2-one{found}")
+    ring = rings[0]
+    key = _key(target)
+    warnings: list[str] = [salt_note] if salt_note else []
+    if len(rings) > 1:
+        warnings.append(f"{len(rings)} diazepan-2-one rings found; only the first is disconnected.")
+    c3_stereo = any(s.position == "C3" for s in ring.stereocentres)
+    c5_stereo = any(s.position == "C5" for s in ring.stereocentres)
+    from .chem import ring_class
+
+    target_class, _ = ring_class(target)
+    proposals: list[_Proposal] = []
+    reason = ""
+    if ring.n1_class in ("n_acyl", "n_sulfonyl"):
+        reason = f"N1 is {ring.n1_class.replace('n_', 'N-')}: make the N1-H ring first, then acylate or sulfonylate N1"
+    elif ring.n1_class == "other":
+        reason = ("N1 is part of a fused ring or carries an unusual group: the two-component routes of the advisor"
+                  " (diamine + C2 unit, aminoketone + glycine unit, anthranilic acid + amino ester) do not build it")
+    elif ring.n4_class == "imine":
+        n4_c5 = target.GetBondBetweenAtoms(ring.n4, ring.c5)
+        c5 = target.GetAtomWithIdx(ring.c5)
+        if (n4_c5 is None or n4_c5.GetBondType() != Chem.BondType.DOUBLE or c5.GetIsAromatic()
+                or not any(nb.GetIsAromatic() for nb in c5.GetNeighbors()) or ring.ring_variant != "fused_aromatic"):
+            reason = ("N4 is an imine but not the N4=C5 azomethine of a 5-aryl benzodiazepin-2-one: the Sternbach-type route"
+                      " needs a 2-aminoaryl ketone (aryl ketone carbon at C5, benzo-fused N1)")
+        else:
+            proposals = _sternbach_proposals(target, key, reduce=False)
+            if not proposals:
+                reason = ("C3 carries a heteroatom (3-hydroxy, oxazepam type): no stable alpha-amino ester supplies it; such rings"
+                          " are made from the 4-oxide (acetic anhydride rearrangement), which the advisor does not model"
+                          " (lit:archer_sternbach1968)")
+    elif ring.n4_class in ("secondary_amine", "tertiary_amine", "aryl_amine"):
+        proposals = _diamine_proposals(target, ring, key, c3_stereo)
+        if ring.ring_variant == "fused_aromatic":
+            precursor = _imine_precursor(target, ring)
+            if precursor is not None:
+                reduce_props = _sternbach_proposals(precursor, key, reduce=True)
+                for p in reduce_props:
+                    p.id = f"{p.id}_then_reduction"
+                    p.reasons.append("the azomethine is reduced last (NaBH3CN/AcOH or hydrogenation; LiAlH4 would also reduce the lactam, lit:childress1964)")
+                    p.references = (*p.references, "lit:childress1964")
+                    if c5_stereo:
+                        p.reasons.append("C5 becomes a stereocentre in the reduction: racemic (or a diastereomer mixture) unless the reduction is asymmetric")
+                        p.score -= 0.5
+                proposals.extend(reduce_props)
+            elif ring.n4_class == "tertiary_amine":
+                warnings.append("No imine-reduction route: N4 carries a substituent (reduce the N4-H ring, then alkylate N4 by reductive amination).")
+            else:
+                warnings.append("No imine-reduction route: C5 carries no substituent, so the azomethine would come from a"
+                                " 2-aminobenzaldehyde, which self-condenses; the diamine route is the practical one.")
+        if not proposals:
+            reason = "the ring is bridged or fused across the bonds a two-component disconnection breaks"
+    elif ring.n4_class == "amide":
+        c5 = target.GetAtomWithIdx(ring.c5)
+        c5_carbonyl = any(b.GetBondType() == Chem.BondType.DOUBLE and b.GetOtherAtom(c5).GetAtomicNum() == 8 for b in c5.GetBonds())
+        c3 = target.GetAtomWithIdx(ring.c3)
+        c3_carbonyl = any(b.GetBondType() == Chem.BondType.DOUBLE and b.GetOtherAtom(c3).GetAtomicNum() == 8 for b in c3.GetBonds())
+        if c3_carbonyl:
+            reason = ("C3 is a carbonyl (a 2,3-dione, N4 is part of an oxamide): such rings come from a 1,3-diamine and an"
+                      " oxalate diester, which the advisor does not model")
+        elif c5_carbonyl and ring.ring_variant == "fused_aromatic":
+            proposals = _dione_proposals(target, ring, key, c3_stereo)
+            if not proposals:
+                reason = "the 2,5-dione is bridged or fused across the bonds the disconnection breaks"
+        elif c5_carbonyl:
+            reason = ("N4 is acylated by the ring C5 carbonyl (a 2,5-dione without a benzo ring): the anthranilic acid +"
+                      " amino ester route does not apply; such dilactams come from a dipeptide-like beta-amino acid +"
+                      " alpha-amino ester cyclization, which the advisor does not model")
+        else:
+            proposals, inner_reason = _n4_group_last(target, ring, "acylation")
+            if not proposals:
+                reason = "N4 is acylated by an exocyclic acyl group: make the N4-H ring first, then acylate N4" + (
+                    f"; the N4-H ring itself has no route: {inner_reason}" if inner_reason else "")
+    elif ring.n4_class in ("carbamate", "sulfonamide", "urea"):
+        what = {"carbamate": "carbamoylation (protection)", "sulfonamide": "sulfonylation", "urea": "urea formation"}
+        proposals, inner_reason = _n4_group_last(target, ring, what[ring.n4_class])
+        if not proposals:
+            reason = _NO_ROUTE[ring.n4_class] + (f"; the N4-H ring itself has no route: {inner_reason}" if inner_reason else "")
+    else:
+        reason = _NO_ROUTE.get(
+            ring.n4_class,
+            f"N4 is {ring.n4_class} (for example part of a fused azole): the advisor's routes need N4 as an amine,"
+            " an imine or the amide of a 2,5-dione",
+        )
+    if c3_stereo and proposals:
+        warnings.append(
+            "C3 is a stereocentre: it sits alpha to the lactam C=O and next to N4, so base epimerizes it; choose the route"
+            " that sets it last or from the chiral pool (docs:stereochemistry)."
+        )
+    proposals.sort(key=lambda p: (-p.score, p.id))
+    disconnections = tuple(
+        Disconnection(
+            id=p.id, rank=k + 1, route=p.route, bonds_broken=p.bonds, building_blocks=p.blocks, steps=p.steps,
+            forward_check=p.verdict, forward_product=p.forward, reasons=tuple(p.reasons),
+            warnings=tuple(dict.fromkeys(p.warnings)), references=p.references,
+        )
+        for k, p in enumerate(proposals)
+    )
+    refs = ["docs:synthesis", *(r for d in disconnections for r in d.references)]
+    if c3_stereo:
+        refs.append("docs:stereochemistry")
+    return RetroResult(
+        target=smiles, target_inchikey=inchikey, target_class=target_class, disconnections=disconnections,
+        no_route_reason=reason if not disconnections else "", warnings=tuple(dict.fromkeys(warnings)),
+        references=tuple(dict.fromkeys(refs)),
+    )

@@ -1,0 +1,336 @@
+"""Ionizable sites beyond the amine model: weak bases, acids, macro pKa values, temperature, salts, permanent charges.
+
+Expected values are literature values (cited in datasets/pka_literature.csv) or hand arithmetic, never model output.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pandas as pd
+import pytest
+from rdkit import Chem
+
+from reactivity import pka_training
+from reactivity.basicity import (
+    TitratableSite,
+    Titration,
+    class_rules,
+    find_class_sites,
+    interaction_pka_units,
+    predict_basicity,
+    predict_basicity_many,
+    temperature_shift,
+)
+from reactivity.basicity.titration import ION_LOGP_DROP
+from reactivity.molecule import mol_from_smiles
+
+DIAZEPAM = "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"
+NORDAZEPAM = "O=C1CN=C(c2ccccc2)c2cc(Cl)ccc2N1"
+FLURAZEPAM = "CCN(CC)CCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21"
+HOMOPIPERAZINE = "C1CNCCNC1"
+
+
+def _literature() -> pd.DataFrame:
+    return pka_training.packaged_check_table("pka_literature.csv")
+
+
+# ----------------------------------------------------------------------------- rule file
+
+
+@pytest.mark.parametrize("rule", class_rules()[0], ids=lambda r: r.id)
+def test_class_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
+    for smiles in rule.must_match:
+        mol = Chem.MolFromSmiles(smiles)
+        assert any(m.rule.id == rule.id for m in find_class_sites(mol)), (rule.id, smiles)
+    for smiles in rule.must_not_match:
+        mol = Chem.MolFromSmiles(smiles)
+        assert not any(m.rule.id == rule.id for m in find_class_sites(mol)), (rule.id, smiles)
+
+
+@pytest.mark.parametrize("adjustment", class_rules()[1], ids=lambda a: a.id)
+def test_adjustment_examples(adjustment) -> None:  # type: ignore[no-untyped-def]
+    for smiles in adjustment.must_match:
+        matches = find_class_sites(Chem.MolFromSmiles(smiles))
+        assert any(adjustment in m.adjustments for m in matches), (adjustment.id, smiles)
+
+
+def test_bad_class_rule_fails_at_load() -> None:
+    from reactivity.basicity import parse_class_rules
+    from reactivity.errors import RuleDataError
+
+    good = ('[[class_site]]\nid="x"\nkind="acid"\nsite_class="y"\nsmarts="[OX2H1]"\npka=4.0\nband=1.0\n'
+            'rationale=""\nreferences=["lit:perrin1981"]\nmust_match=[]\nmust_not_match=[]\n')
+    assert parse_class_rules(good, frozenset({"lit:perrin1981"}))[0][0].pka == 4.0
+    with pytest.raises(RuleDataError, match="unknown reference"):
+        parse_class_rules(good, frozenset())
+    with pytest.raises(RuleDataError, match="kind"):
+        parse_class_rules(good.replace('kind="acid"', 'kind="salt"'), None)
+    with pytest.raises(RuleDataError):
+        parse_class_rules(good.replace("[OX2H1]", "[O"), None)
+
+
+# ----------------------------------------------------------------------------- weak bases
+
+
+def test_diazepam_imine_n4_within_one_unit_of_the_literature() -> None:
+    result = predict_basicity(mol_from_smiles(DIAZEPAM))
+    assert result.n4_class == "imine" and result.n4_site_class == "imine"
+    assert abs(result.n4_pka - 3.4) <= 1.0  # about 3.4 (Prankerd 2007 compilation)
+    assert result.n4_protonated_fraction < 0.01  # free base at pH 7.4
+    # in 1 M acid (pH 0) the N4 is protonated: the compound goes into the acidic water layer
+    acid = predict_basicity(mol_from_smiles(DIAZEPAM), ph=0.0)
+    assert acid.n4_protonated_fraction > 0.99
+    assert dict(acid.logd_curve)[0.0] < dict(acid.logd_curve)[7.0] - 3.0
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "site_class", "measured"),
+    [
+        ("nortetrazepam", "O=C1CN=C(C2=CCCCC2)c2cc(Cl)ccc2N1", "imine", 4.30),
+        ("oxazepam", "O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=NC1O", "imine", 1.63),
+        ("lorazepam", "O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1O", "imine", 1.58),
+        ("clonazepam", "O=C1CN=C(c2ccccc2Cl)c2cc([N+](=O)[O-])ccc2N1", "imine", 1.52),
+        ("chlordiazepoxide", "CNC1=Nc2ccc(Cl)cc2C(c2ccccc2)=[N+]([O-])C1", "amidine_n_oxide", 4.62),
+    ],
+)
+def test_benzodiazepine_weak_bases_fall_in_their_band(name: str, smiles: str, site_class: str, measured: float) -> None:
+    (site,) = [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.kind == "base"]
+    assert site.site_class == site_class
+    assert site.band[0] <= measured <= site.band[1], name
+
+
+def test_bromazepam_pyridine_is_no_longer_too_basic() -> None:
+    result = predict_basicity(mol_from_smiles("O=C1CN=C(c2ccccn2)c2cc(Br)ccc2N1"))
+    pyridine = next(s for s in result.sites if s.site_class == "pyridine_conjugated")
+    assert pyridine.source == "class_rule"
+    first_base_step = max(step.pka for step in result.macro_pkas if step.type == "base")
+    assert abs(first_base_step - 2.83) <= 1.0  # Pfendt et al. 2002: 2.83 (2.99 potentiometric)
+
+
+# ----------------------------------------------------------------------------- acids
+
+
+def test_nordazepam_anilide_n1h_is_an_acid_in_10_to_12() -> None:
+    result = predict_basicity(mol_from_smiles(NORDAZEPAM))
+    (acid,) = result.acidic_sites
+    assert acid.site_class == "anilide_nh_bzd" and acid.role == "acid" and 10.0 <= acid.pka <= 12.0
+    assert [step.type for step in result.macro_pkas] == ["base", "acid"]
+
+
+def test_carboxylic_acid_is_reported_with_an_acidic_pka() -> None:
+    result = predict_basicity(mol_from_smiles("CC(C)Cc1ccc(C(C)C(=O)O)cc1"), ph=7.4)  # ibuprofen, pKa about 4.4
+    (acid,) = result.sites
+    assert acid.kind == "acid" and acid.site_class == "carboxylic_acid" and 3.0 < acid.pka < 5.5
+    assert result.macro_pkas[0].type == "acid"
+    assert acid.protonated_fraction < 0.01  # carboxylate at pH 7.4
+    curve = dict(result.logd_curve)
+    # hand arithmetic: one acid, logD = logP + log10(f_HA + (1 - f_HA) 10^-3.5)
+    f_ha = 1.0 / (1.0 + 10.0 ** (7.0 - acid.pka))
+    assert curve[7.0] == pytest.approx(result.logp_crippen + math.log10(f_ha + (1 - f_ha) * 10 ** -ION_LOGP_DROP), abs=2e-3)
+    assert curve[1.0] == pytest.approx(result.logp_crippen, abs=0.01)
+    assert result.free_base_ph_99 is None
+
+
+def test_tetrazole_is_an_acid_and_its_ring_n_not_a_base() -> None:
+    result = predict_basicity(mol_from_smiles("Cc1nn[nH]n1"), ph=7.4)  # 5-methyltetrazole 5.5
+    (site,) = result.sites
+    assert site.kind == "acid" and site.site_class == "tetrazole" and site.band[0] <= 5.5 <= site.band[1]
+    assert dict(result.net_charge_fractions)[-1] > 0.95
+
+
+def test_zwitterion_charge_states_and_logd() -> None:
+    result = predict_basicity(mol_from_smiles("NCCCC(=O)O"), ph=7.4)  # GABA: pKa 4.0 / 10.6
+    kinds = sorted(s.kind for s in result.sites)
+    assert kinds == ["acid", "base"]
+    assert [step.type for step in result.macro_pkas] == ["acid", "base"]
+    fractions = dict(result.net_charge_fractions)
+    assert fractions[0] > 0.95 and result.uncharged_fraction < 0.01  # net neutral, but as the zwitterion
+    curve = dict(result.logd_curve)
+    # net-charge-aware: at no pH does logD reach the uncharged logP, and it is lowest where the ions dominate
+    assert max(curve.values()) < result.logp_crippen - 2.0
+    assert curve[0.0] < curve[7.0] + 0.01 and curve[14.0] < curve[7.0] + 0.01
+
+
+# ----------------------------------------------------------------------------- macro pKa
+
+
+def test_two_equal_independent_sites_split_by_log4() -> None:
+    # no interaction (far apart): macro pKa = micro +/- log10(2) (statistical factor)
+    titration = Titration.build([TitratableSite(0, "base", 9.0), TitratableSite(1, "base", 9.0)], [[0, 40], [40, 0]])
+    low, high = (step.pka for step in titration.macro_steps())
+    assert high == pytest.approx(9.0 + math.log10(2), abs=0.01) and low == pytest.approx(9.0 - math.log10(2), abs=0.01)
+
+
+def test_interaction_adds_to_the_statistical_split() -> None:
+    w = interaction_pka_units(3)
+    titration = Titration.build([TitratableSite(0, "base", 9.0), TitratableSite(3, "base", 9.0)], [[0, 3], [3, 0]])
+    low, high = (step.pka for step in titration.macro_steps())
+    # two sites: pKa1 + pKa2 = 2 micro - W exactly (product of the two macro constants)
+    assert low + high == pytest.approx(18.0 - w, abs=0.02)
+
+
+def test_homopiperazine_second_pka_at_least_two_units_below_the_first() -> None:
+    result = predict_basicity(mol_from_smiles(HOMOPIPERAZINE))
+    first, second = sorted((s.pka for s in result.macro_pkas), reverse=True)
+    assert first - second >= 2.0
+    # measured 10.41 / 6.70 (20.2 C; Pagano et al. 1961)
+    warm = predict_basicity(mol_from_smiles(HOMOPIPERAZINE), temperature_c=20.2)
+    first, second = sorted((s.pka for s in warm.macro_pkas), reverse=True)
+    assert abs(first - 10.41) <= 1.0 and abs(second - 6.70) <= 1.5
+
+
+def test_piperazine_second_step_matches_hall() -> None:
+    result = predict_basicity(mol_from_smiles("C1CNCCN1"))
+    first, second = sorted((s.pka for s in result.macro_pkas), reverse=True)
+    assert abs(first - 9.81) <= 0.6 and abs(second - 5.55) <= 0.8  # Hall, J. Am. Chem. Soc. 1956, 78, 2570
+
+
+def test_flurazepam_species_come_from_its_macro_pkas() -> None:
+    result = predict_basicity(mol_from_smiles(FLURAZEPAM), ph=7.4)
+    bases = [s for s in result.sites if s.kind == "base"]
+    assert {s.site_class for s in bases} == {"aliphatic_amine", "imine"}
+    k2, k1 = (step.pka for step in result.macro_pkas)  # lowest first
+    # diprotic base from its macro constants: [B] : [BH+] : [BH2 2+] = 1 : 10^(k1-pH) : 10^(k1+k2-2pH)
+    terms = [1.0, 10 ** (k1 - 7.4), 10 ** (k1 + k2 - 14.8)]
+    fractions = dict(result.net_charge_fractions)
+    assert fractions[1] == pytest.approx(terms[1] / sum(terms), abs=2e-3)
+    assert fractions.get(0, 0.0) == pytest.approx(terms[0] / sum(terms), abs=2e-3)
+    # the free-base pH (99 %) follows the macro constants as well
+    assert result.free_base_ph_99 == pytest.approx(k1 + 2.0, abs=0.05)
+
+
+def test_stepwise_check_set_is_much_better_with_the_interaction() -> None:
+    table = pka_training.packaged_check_table("pka_stepwise.csv")
+    assert set(table["set"]) == {"polyamine", "amino_acid"} and (table["licence"] != "").all()
+    with_w = pka_training.stepwise_check(table)
+    without = pka_training.stepwise_check(table, interaction=False)
+    second = with_w[(with_w["set"] == "polyamine") & (with_w["step"] == 2)]["error"].abs().mean()
+    second_without = without[(without["set"] == "polyamine") & (without["step"] == 2)]["error"].abs().mean()
+    assert second <= 0.7 and second_without >= 1.5
+    amino = with_w[with_w["set"] == "amino_acid"]["error"].abs().mean()
+    assert amino <= 0.6
+
+
+# ----------------------------------------------------------------------------- temperature
+
+
+def test_temperature_lowers_amine_pka_and_leaves_carboxylic_acids() -> None:
+    cold = predict_basicity(mol_from_smiles("CCCCN"), temperature_c=25.0)
+    warm = predict_basicity(mol_from_smiles("CCCCN"), temperature_c=37.0)
+    assert cold.sites[0].pka - warm.sites[0].pka >= 0.15
+    assert warm.temperature_c == 37.0 and warm.sites[0].pka_25c == cold.sites[0].pka
+    assert temperature_shift("acid", "carboxylic_acid", 4.76, 37.0) == 4.76
+
+
+def test_glycylglycine_temperature_drop_matches_smith_and_smith() -> None:
+    # 8.252 (25 C) -> 7.948 (37.5 C): 0.304 (Smith & Smith, J. Biol. Chem. 1942, 146, 187)
+    low = predict_basicity(mol_from_smiles("NCC(=O)NCC(=O)O"), temperature_c=25.0)
+    high = predict_basicity(mol_from_smiles("NCC(=O)NCC(=O)O"), temperature_c=37.5)
+    drop = max(s.pka for s in low.macro_pkas) - max(s.pka for s in high.macro_pkas)
+    assert drop == pytest.approx(0.304, abs=0.06)
+
+
+def test_batch_passes_the_temperature() -> None:
+    mols = [mol_from_smiles(s) for s in (HOMOPIPERAZINE, DIAZEPAM, "CC(=O)O")]
+    batch = predict_basicity_many(mols, 7.4, temperature_c=37.0)
+    assert batch == [predict_basicity(m, 7.4, temperature_c=37.0) for m in mols]
+
+
+# ----------------------------------------------------------------------------- permanent charges and salts
+
+
+def test_quaternary_ammonium_is_permanently_charged() -> None:
+    result = predict_basicity(mol_from_smiles("C[N+](C)(C)Cc1ccccc1.[Cl-]"))
+    (charge,) = result.permanent_charges
+    assert charge.charge == 1 and charge.site_class == "quaternary_ammonium"
+    assert result.sites == () and result.free_base_ph_99 is None
+    assert dict(result.net_charge_fractions) == {1: 1.0}
+    curve = dict(result.logd_curve)
+    assert all(v == pytest.approx(result.logp_crippen - ION_LOGP_DROP, abs=1e-3) for v in curve.values())
+    assert result.counter_ions == ("[Cl-]",)
+
+
+_CETIRIZINE_CORE = "CN1CCN(C(c2ccccc2)c2ccc(Cl)cc2)CC1"
+
+
+@pytest.mark.parametrize(
+    ("base", "salts"),
+    [
+        (
+            _CETIRIZINE_CORE,
+            (
+                f"{_CETIRIZINE_CORE}.Cl",  # HCl
+                f"{_CETIRIZINE_CORE}.Cl.Cl",  # 2 HCl
+                f"{_CETIRIZINE_CORE}.OC(=O)C(F)(F)F",  # TFA
+                f"{_CETIRIZINE_CORE}.{_CETIRIZINE_CORE}.OS(=O)(=O)O",  # 2:1 sulfate
+            ),
+        ),
+        ("O=C1CNCCCN1", ("[Cl-].O=C1C[NH2+]CCCN1", "O=C([O-])C(F)(F)F.O=C1C[NH2+]CCCN1")),
+        ("CC(C)Cc1ccc(C(C)C(=O)O)cc1", ("[Na+].CC(C)Cc1ccc(C(C)C(=O)[O-])cc1",)),
+    ],
+)
+def test_salts_give_the_free_base_logp_and_sites(base: str, salts: tuple[str, ...]) -> None:
+    reference = predict_basicity(mol_from_smiles(base))
+    for smiles in salts:
+        result = predict_basicity(mol_from_smiles(smiles))
+        assert result.logp_crippen == reference.logp_crippen, smiles
+        assert [(s.site_class, s.pka) for s in result.sites] == [(s.site_class, s.pka) for s in reference.sites]
+        assert [m.pka for m in result.macro_pkas] == [m.pka for m in reference.macro_pkas]
+        assert result.logd_curve == reference.logd_curve
+        assert result.counter_ions and result.parent_smiles == reference.parent_smiles, smiles
+
+
+# ----------------------------------------------------------------------------- drawing independence
+
+
+@pytest.mark.parametrize("smiles", [FLURAZEPAM, NORDAZEPAM, "NCCCC(=O)O", HOMOPIPERAZINE + ".Cl.Cl"])
+def test_answers_do_not_depend_on_atom_order(smiles: str) -> None:
+    mol = mol_from_smiles(smiles)
+    reference = predict_basicity(mol)
+    rng = random.Random(11)
+    for _ in range(3):
+        order = list(range(mol.GetNumAtoms()))
+        rng.shuffle(order)
+        shuffled = Chem.RenumberAtoms(mol, order)
+        result = predict_basicity(shuffled)
+        assert sorted((s.site_class, s.pka) for s in result.sites) == sorted((s.site_class, s.pka) for s in reference.sites)
+        assert [m.pka for m in result.macro_pkas] == [m.pka for m in reference.macro_pkas]
+        # the atom of each step, up to symmetry (homopiperazine's two N are equivalent)
+        ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+        assert [ranks[order[m.atom]] for m in result.macro_pkas] == [ranks[m.atom] for m in reference.macro_pkas]
+        assert result.logd_curve == reference.logd_curve and result.n4_pka == reference.n4_pka
+
+
+# ----------------------------------------------------------------------------- data files
+
+
+def test_literature_file_has_citations_confidence_and_checks_pass() -> None:
+    table = _literature()
+    assert {"citation", "confidence", "used_for", "licence_note"} <= set(table.columns)
+    assert (table["citation"].str.len() > 20).all() and (table["confidence"] != "").all()
+    checks = table[table["used_for"] == "check"]
+    for _, row in checks.iterrows():
+        if "anilide" in row["site"]:
+            (site,) = predict_basicity(mol_from_smiles(row["smiles"])).acidic_sites
+            assert site.band[0] <= float(row["value"]) <= site.band[1], row["compound"]
+
+
+def test_acid_class_bands_cover_the_open_data() -> None:
+    table = pka_training.packaged_check_table("pka_acid_check.csv")
+    check = pka_training.acid_check(table)
+    for site_class, group in check.groupby("site_class"):
+        if len(group) >= 20:
+            assert group["covered"].mean() >= 0.85, site_class
+
+
+def test_interaction_parameters_are_the_reproducible_fit() -> None:
+    from reactivity.basicity import titration
+
+    fit = pka_training.fit_stepwise_interaction(pka_training.packaged_check_table("pka_stepwise.csv"))
+    assert (fit["A"], fit["decay"], fit["path_factor"]) == (
+        titration.INTERACTION_A, titration.INTERACTION_DECAY, titration.INTERACTION_PATH_FACTOR
+    )
+    assert fit["acid_scale"] == titration.INTERACTION_SCALE[("acid", "base")]
+    assert fit["second_step_mae_cv"] <= 0.6 < 2.0 <= fit["second_step_mae_no_interaction"]
