@@ -29,7 +29,7 @@ from reactivity.batch.annotate import (
 from reactivity.batch.records import MAX_RECORD_BYTES
 from reactivity.batch.supervise import DEFAULT_RECORD_TIMEOUT
 from reactivity.batch.tags import tag_names
-from reactivity.batch.writers import format_for, open_sink
+from reactivity.batch.writers import OutputError, format_for, open_sink, same_target, target_kind
 from reactivity.errors import ReactivityError
 from reactivity.stability import CONDITION_NAMES
 
@@ -45,7 +45,7 @@ def _check_inputs(inputs: list[str]) -> None:
     if inputs.count("-") > 1:
         raise _usage_error("standard input ('-') can be given only once")
     for name in inputs:
-        if name == "-":
+        if name == "-" or "://" in name:  # fsspec URLs are checked when opened
             continue
         path = Path(name)
         if not path.is_file():
@@ -54,10 +54,50 @@ def _check_inputs(inputs: list[str]) -> None:
             raise _usage_error(f"{name}: not readable")
 
 
+def _expand_globs(inputs: list[str]) -> list[str]:
+    """Inputs with ``*``, ``?`` or ``[`` expanded (local paths, or fsspec URLs), sorted; a pattern matching nothing is an error."""
+    out: list[str] = []
+    for name in inputs:
+        if name == "-" or not any(c in name for c in "*?["):
+            out.append(name)
+            continue
+        if "://" in name:
+            import fsspec
+
+            fs, _, paths = fsspec.get_fs_token_paths(name)
+            matches = [fs.unstrip_protocol(p) for p in sorted(paths)]
+        else:
+            import glob
+
+            matches = sorted(glob.glob(name))
+        if not matches:
+            raise _usage_error(f"{name}: no file matches")
+        out.extend(matches)
+    return out
+
+
+def _run_dask(sources: list[Any], sink: Any, settings: AnnotateSettings, jobs: int, chunk_size: int,
+              smiles_column: Optional[str], scheduler: Optional[str]) -> Summary:
+    try:
+        from reactivity.batch.dask_engine import local_client, run_dask
+    except ImportError:
+        raise _usage_error("--engine dask needs Dask: pip install 'dask[distributed]' fsspec") from None
+    client = local_client(jobs or (os.cpu_count() or 1), scheduler)
+    try:
+        return run_dask(sources, sink, settings, client, chunk_size=chunk_size or 500, smiles_column=smiles_column)
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None and not scheduler and not os.environ.get("DASK_SCHEDULER_ADDRESS"):
+            cluster.close()
+
+
 def _check_output(target: Optional[str], label: str) -> None:
     if target in (None, "-"):
         return
-    directory = Path(target).parent
+    if target_kind(target) == "directory":
+        raise _usage_error(f"{label} {target} is a directory")
+    directory = Path(os.path.realpath(target)).parent
     if not directory.is_dir():
         raise _usage_error(f"{label} directory {str(directory)!r} does not exist")
     if not os.access(directory, os.W_OK):
@@ -182,6 +222,8 @@ def annotate(
     record_timeout: float = typer.Option(DEFAULT_RECORD_TIMEOUT, "--record-timeout", help="Seconds one record may take; a slower record becomes an error record (0 = no limit)."),
     max_record_mb: float = typer.Option(MAX_RECORD_BYTES / (1 << 20), "--max-record-mb", help="Largest record or table row read, in MB; a larger one becomes an error record."),
     chunk_size: int = typer.Option(0, "--chunk-size", min=0, hidden=True, help="Records per chunk (0 = automatic)."),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes on this machine) or dask (a Dask cluster: byte ranges of plain SD files on the workers, one ordered output)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address for --engine dask (default: DASK_SCHEDULER_ADDRESS, else a local cluster of --jobs workers)."),
 ) -> None:
     """Annotate every record with its 1,4-diazepan-2-one sites; the original record text is kept byte for byte."""
     inputs = list(inputs or [])
@@ -189,9 +231,14 @@ def annotate(
         inputs.append(str(_example_library()))
     if not inputs:
         raise _usage_error("no INPUT given (a file, '-' for standard input, or --example)")
+    if engine not in ("local", "dask"):
+        raise _usage_error(f"--engine {engine!r}: choose local or dask")
+    inputs = _expand_globs(inputs)
     _check_inputs(inputs)
     _check_output(output, "output")
     _check_output(errors, "--errors")
+    if errors is not None and same_target(output, errors):
+        raise _usage_error(f"--errors {errors} is the same file as the output; give two different files")
     if not tag_prefix or any(c in tag_prefix for c in "<>\r\n\t "):
         raise _usage_error(f"--tag-prefix {tag_prefix!r} is not a valid tag name prefix")
     _check_number("--record-timeout", record_timeout, 0.0, 1e6)
@@ -224,7 +271,10 @@ def annotate(
     try:
         with _interruptible():
             sink = open_sink(output_format, output, columns, errors)
-            if progress and sys.stderr.isatty():
+            if engine == "dask":
+                summary = _run_dask(sources, sink, settings, jobs, chunk_size, smiles_column, scheduler)
+                limits["summary"] = summary
+            elif progress and sys.stderr.isatty():
                 total = sum(s.size or 0 for s in sources) if all(s.size for s in sources) else None
                 with _Progress(total) as bar:
                     summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, bar.update, **limits)
@@ -250,7 +300,7 @@ def annotate(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
-    except (ReactivityError, OSError) as exc:
+    except (ReactivityError, OSError, OutputError) as exc:
         message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
         raise _usage_error(message) from None
     finally:

@@ -33,6 +33,7 @@ def derivatize(
     tag_prefix: str = typer.Option("RX_", "--tag-prefix", help="Prefix of the new SD tags / columns."),
     smiles_column: Optional[str] = typer.Option(None, "--smiles-column", help="SMILES column of table inputs (name or 1-based number)."),
     reagent_smiles_column: Optional[str] = typer.Option(None, "--reagent-smiles-column", help="SMILES column of a reagent table."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = all cores); the output is the same for any number."),
     chunk_size: int = typer.Option(200, "--chunk-size", min=1, hidden=True, help="Input records per chunk."),
 ) -> None:
     """Which site of each molecule reacts under a reaction class, and (with --reagents) the products.
@@ -70,7 +71,7 @@ def derivatize(
     sink = None
     try:
         sink = open_sink(output_format, output, tag_names(tag_prefix, reagent_list is not None))
-        summary = run_derivatize(inputs, sink, settings, reagent_list, chunk_size, smiles_column)
+        summary = run_derivatize(inputs, sink, settings, reagent_list, chunk_size, smiles_column, jobs)
         sink.commit()
         sink = None
     except KeyboardInterrupt:

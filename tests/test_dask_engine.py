@@ -23,18 +23,19 @@ MARKER = b"CRASH-THIS-WORKER"
 
 
 class CrashHook(distributed.WorkerPlugin):
-    """Installs the engine's test hook in every worker (again after a restart): a record holding MARKER kills it."""
+    """Sets the supervisor's test hook in every worker (again after a restart): a record holding MARKER kills it."""
 
     name = "reactivity-test-crash-hook"
 
     def setup(self, worker):  # noqa: ANN001
-        import reactivity.batch.dask_engine as engine
+        from reactivity.batch.supervise import TEST_HOOK_ENV
 
-        def crash(records):  # noqa: ANN001
-            if any(MARKER in r for r in records):
-                os._exit(70)
+        os.environ[TEST_HOOK_ENV] = "crash:" + MARKER.decode()
 
-        engine._TEST_CRASH_HOOK = crash
+    def teardown(self, worker):  # noqa: ANN001
+        from reactivity.batch.supervise import TEST_HOOK_ENV
+
+        os.environ.pop(TEST_HOOK_ENV, None)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,18 @@ def _several_inputs(client, tmp_path, fsspec):
     assert remote == local
 
 
-def test_a_record_that_kills_its_worker_costs_that_record_only(client, tmp_path):
+def _plain(records, tmp_path):
+    """The same records annotated by one local job without the hook (records that are errors anyway)."""
+    path = tmp_path / "plain.sdf"
+    path.write_bytes(b"".join(r.replace(MARKER + b"\n", b"") + (b"" if r.endswith((b"\n", b"\r")) else b"\n") + b"$$$$\n" for r in records))
+    _local([str(path)], tmp_path / "plain_out.sdf", AnnotateSettings())
+    return [r.raw for r in iter_sd_records(open(tmp_path / "plain_out.sdf", "rb"))]
+
+
+def test_a_record_that_kills_its_worker_costs_that_record_only(client, tmp_path, monkeypatch):
+    from reactivity.batch.supervise import TEST_HOOK_ENV
+
+    monkeypatch.setenv(TEST_HOOK_ENV, "crash:" + MARKER.decode())  # the client's supervised local worker too
     client.register_plugin(CrashHook())
     try:
         records = [r.raw for r in iter_sd_records(open(DATA / "sd_robustness_slice.sdf", "rb"))][:12]
@@ -113,9 +125,25 @@ def test_a_record_that_kills_its_worker_costs_that_record_only(client, tmp_path)
         summary = _dask(client, [str(path)], tmp_path / "out.sdf", settings, partition_bytes=len(data) // 2)
         out = [r.raw for r in iter_sd_records(open(tmp_path / "out.sdf", "rb"))]
         assert summary.records == len(out) == 12
-        assert MARKER in out[7] and b"the worker process died" in out[7] and b"<RX_STATUS>\nerror" in out[7]
-        assert sum(b"the worker process died" in rec for rec in out) == 1
+        assert MARKER in out[7] and b"<RX_STATUS>\nerror" in out[7]
+        assert sum(b"<RX_STATUS>\nerror" in rec for rec in out) == 1 + sum(b"<RX_STATUS>\nerror" in rec for rec in _plain(records, tmp_path))
         for i, rec in enumerate(out):
             assert rec.startswith(records[i].rstrip(b"\n")[:20])
     finally:
         client.unregister_worker_plugin(CrashHook.name)
+
+
+def test_cli_engine_dask_equals_one_local_job_and_expands_globs(tmp_path):
+    import subprocess
+
+    for name in ("sd_rdkit_good_bad_good_bad.sdf", "sd_rdkit_esters_cr_only.sdf"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    cli = [sys.executable, "-P", "-c", "from reactivity.cli import main; main()", "annotate", "--no-progress"]
+    local = subprocess.run([*cli, str(tmp_path / "sd_rdkit_esters_cr_only.sdf"), str(tmp_path / "sd_rdkit_good_bad_good_bad.sdf"),
+                            "-o", str(tmp_path / "local.sdf")], capture_output=True, text=True, timeout=300)
+    assert local.returncode == 0, local.stderr
+    remote = subprocess.run([*cli, str(tmp_path / "sd_rdkit_*.sdf"), "-o", str(tmp_path / "dask.sdf"), "--engine", "dask", "--jobs", "2"],
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "DASK_SCHEDULER_ADDRESS": ""})
+    assert remote.returncode == 0, remote.stderr
+    assert (tmp_path / "dask.sdf").read_bytes() == (tmp_path / "local.sdf").read_bytes()
+    assert "records:" in remote.stderr.splitlines()[-1]

@@ -87,6 +87,10 @@ INCOMPATIBLE_EXAMPLES = [
 
 @pytest.mark.parametrize("reaction,rule_id,smiles,expected", INCOMPATIBLE_EXAMPLES)
 def test_incompatibility_examples(reaction, rule_id, smiles, expected):
+    rule = next(i for i in RULES.reaction(reaction).incompatibilities if i.id == rule_id)
+    if rule.applies_to == "reagent":  # examples are reagents
+        assert mol_from_smiles(smiles).HasSubstructMatch(rule.pattern) is expected
+        return
     analysis = _analyse(mol_from_smiles(smiles), RULES.reaction(reaction))
     assert any(f.rule.id == rule_id for f in analysis.findings) is expected
 
@@ -429,3 +433,11 @@ def test_ester_under_aqueous_hydroxide_is_incompatible_through_the_stability_mod
     assert "Ester" in warning.text
     # the same ester survives an anhydrous acylation with a bicarbonate work-up
     assert plan("CCOC(=O)CC1CNCC(=O)NC1", "acylation", "CC(=O)Cl").outcome == "clean"
+
+
+def test_unprotected_amino_acid_reagent_is_incompatible():
+    result = plan("O=C1CNCCCN1", "acylation", "NCC(=O)O")  # glycine under HATU coupling
+    assert result.outcome == "incompatible"
+    assert any(w.code == "acylation.reagent_free_amine" for w in result.warnings)
+    assert result.product_smiles == canon("NCC(=O)N1CC(=O)NCCC1")  # what the coupling at N4 would give
+    assert plan("O=C1CNCCCN1", "acylation", "CC(C)(C)OC(=O)NCC(=O)O").outcome == "clean"  # Boc-glycine

@@ -54,7 +54,8 @@ def test_products_as_csv_in_input_order_with_error_rows(tmp_path):
     assert first["RX_REACTING_ATOMS"] == "4"  # N4 of O=C1CNCCCN1 is the 4th atom of the record
     assert first["RX_PRODUCT_SMILES"] == canon("CC(=O)N1CC(=O)NCCC1")
     assert first["RX_SOURCE_ID"] == "parent" and first["RX_REAGENT_ID"] == "acetyl_chloride"
-    assert json.loads(first["RX_JSON"])["reacting_atoms_numbered"] == [4]
+    assert json.loads(first["RX_JSON"])["reacting_atoms"] == [4]
+    assert json.loads(first["RX_JSON"])["product"]["formula"] == "C7H12N2O2"
     ethanol = rows[2]
     assert ethanol["RX_STATUS"] == "error" and "does not fit acylation" in ethanol["RX_ERROR"]
     broken = rows[3]
@@ -129,3 +130,33 @@ def test_explain_reactions_text_and_json():
     assert text.exit_code == 0 and "acylation -> clean" in text.stdout
     bad = runner.invoke(app, ["explain", "O=C1CNCCCN1", "--reactions", "esterification"])
     assert bad.exit_code == 2
+
+
+def test_reagents_from_an_sd_file_with_an_unreadable_record(tmp_path):
+    reagents = tmp_path / "reagents.sdf"
+    writer = Chem.SDWriter(str(reagents))
+    for name, smiles in [("AcCl", "CC(=O)Cl"), ("BzOH", "OC(=O)c1ccccc1")]:
+        mol = Chem.MolFromSmiles(smiles)
+        mol.SetProp("_Name", name)
+        writer.write(mol)
+    writer.close()
+    with reagents.open("a") as handle:
+        handle.write("junk\n$$$$\n")
+    table = tmp_path / "lib.smi"
+    table.write_text("O=C1CNCCCN1 parent\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["derivatize", str(table), "-r", "acylation", "--reagents", str(reagents), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["RX_REAGENT_ID"] for r in rows] == ["AcCl", "BzOH", "junk"]
+    assert rows[1]["RX_PRODUCT_SMILES"] == canon("O=C1CN(C(=O)c2ccccc2)CCCN1")
+    assert rows[2]["RX_STATUS"] == "error" and rows[2]["RX_ERROR"].startswith("reagent junk:")
+
+
+def test_parallel_run_gives_the_same_output(tmp_path):
+    lib, reagents = _library(tmp_path), _reagents(tmp_path)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    args = ["derivatize", str(lib), "-r", "acylation", "--reagents", str(reagents), "--chunk-size", "1"]
+    assert runner.invoke(app, [*args, "-o", str(one)]).exit_code == 0
+    assert runner.invoke(app, [*args, "-o", str(two), "--jobs", "2"]).exit_code == 0
+    assert one.read_bytes() == two.read_bytes()

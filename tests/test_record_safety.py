@@ -60,6 +60,9 @@ def _tag(record: bytes, name: str) -> str | None:
 def _molblock(smiles: str, name: str) -> str:
     mol = Chem.MolFromSmiles(smiles)
     mol.SetProp("_Name", name)
+    if mol.GetNumAtoms() > 100:  # no 2D layout for big test molecules (it takes minutes), zero coordinates
+        mol.AddConformer(Chem.Conformer(mol.GetNumAtoms()), assignId=True)
+        return Chem.MolToMolBlock(mol, includeStereo=False)
     return Chem.MolToMolBlock(mol)
 
 
@@ -159,8 +162,8 @@ def test_counts_line_is_checked_before_rdkit_sees_the_block():
     started = time.monotonic()
     mol, error, _ = parse_sd_record(v3000.encode())
     assert mol is None and "announces 400000000 atoms" in error and time.monotonic() - started < 1
-    v2000 = "x\n\n\n999999  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n"
-    assert "announces 999999 atoms" in check_counts(v2000)
+    v2000 = "x\n\n\n999  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n"
+    assert "announces 999 atoms" in check_counts(v2000)
 
 
 def test_atom_limit_refuses_a_5000_atom_ring_with_a_reason():

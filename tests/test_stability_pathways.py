@@ -54,16 +54,18 @@ def _products(pathway) -> set[str]:
 @pytest.mark.parametrize("smiles", [DIAZEPAM, NORDAZEPAM])
 @pytest.mark.parametrize("ph", [1.0, 1.5, 2.0])
 def test_imine_ring_opening_in_acid_at_37c(smiles, ph):
-    result = assess_stability(mol_from_smiles(smiles), ph=ph, temperature_c=37.0, hours=2.0)
+    result = assess_stability(mol_from_smiles(smiles), ph=ph, temperature_c=37.0, hours=72.0)
     imine = _pathway(result, "imine_ring_opening")
     assert imine.reversible and imine.k_per_s is not None and imine.k_per_s > 0
     assert 0.01 < imine.equilibrium_open_fraction < 0.99
-    assert imine.time_to_equilibrium_h is not None and imine.time_to_equilibrium_h < 2.0
-    # the rate and the equilibrium come from the azomethine measurements (estazolam rate, midazolam open fraction)
-    assert {"HF-087", "HF-089"} <= set(imine.reference_ids)
+    # HF-111: temazepam opens with a half-life of 5.47 h in simulated gastric fluid at 37 C; 95 % of the equilibrium
+    # takes about 4.3 half-lives (about a day)
+    assert 5.0 < imine.time_to_equilibrium_h < 100.0
+    # the rate comes from temazepam, the equilibrium from the azomethine analogues (midazolam open fraction)
+    assert {"HF-111", "HF-089"} <= set(imine.reference_ids)
     # the open form counts as lost for the assay, not as irreversible loss
     assert result.fraction_lost > result.fraction_irreversibly_lost
-    # after two hours the opening has equilibrated: the reversible part of the loss is the equilibrium open fraction
+    # after three days the opening has equilibrated: the reversible part of the loss is the equilibrium open fraction
     reversible = result.fraction_lost - result.fraction_irreversibly_lost
     assert reversible == pytest.approx(imine.equilibrium_open_fraction * (1 - result.fraction_irreversibly_lost), rel=0.05)
     assert _canon(OPEN_DIAZEPAM) in _products(imine) or smiles != DIAZEPAM
@@ -169,8 +171,10 @@ def test_presets_see_imine_and_decarboxylation():
     diazepam = mol_from_smiles(DIAZEPAM)
     for name in ("rp_hplc_tfa", "aqueous_acid_workup"):
         condition = assess_condition(diazepam, name)
-        assert condition.open_fraction is not None and condition.open_fraction > 0.01
+        assert condition.open_fraction is not None and condition.open_fraction > 0.001
         assert any("imine ring opening" in reason for reason in condition.reasons)
+    # hours at pH 2 open more of the ring than a 30-min acid wash (rate HF-111)
+    assert assess_condition(diazepam, "rp_hplc_tfa").open_fraction > assess_condition(diazepam, "aqueous_acid_workup").open_fraction
     hplc = assess_condition(mol_from_smiles(CLORAZEPATE), "rp_hplc_tfa")
     assert hplc.chemical_risk == "high" and hplc.fraction_lost > 0.5
 
@@ -234,3 +238,15 @@ def test_every_pathway_section_cites_resolvable_facts():
         assert model[section]["assumption"].strip(), section
     imine = model["imine"]
     assert resolve_references(imine["plain_facts"] + imine["carbinolamide_facts"])
+
+
+def test_temazepam_in_simulated_gastric_fluid():
+    # HF-111: half-life 5.47 h at pH 1.2 and 37 C; main product the ring-opened amino-ketone, minor MACB
+    temazepam = mol_from_smiles("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21")
+    result = assess_stability(temazepam, ph=1.2, temperature_c=37.0, hours=2.0)
+    assert result.risk != "low"
+    products = {d.smiles for d in result.degradants}
+    assert _canon("CN(C(=O)C(N)O)c1ccc(Cl)cc1C(=O)c1ccccc1") in products and _canon(MACB) in products
+    measured = 1 - 0.5 ** (2 / 5.47)
+    low, high = result.fraction_lost_band
+    assert low <= measured <= high

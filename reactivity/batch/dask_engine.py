@@ -9,8 +9,9 @@
 - The client writes the results in input order through a bounded window of partitions in
   flight, into the same sink as a local run: the output is byte-identical to ``--jobs 1``.
 - A partition whose worker dies (a crash inside RDKit's C++ code) is retried once by the
-  scheduler; when it fails again the client cuts it in halves, down to the single record,
-  which becomes an ``error`` record with the reason. Every other record is kept.
+  scheduler; when it fails again the client runs it in a supervised local worker that
+  isolates the record that crashes (:func:`isolate_locally`): that record becomes an
+  ``error`` record with the reason, every other record is kept.
 - Workers must run the same tool, RDKit and rule-set versions as the client
   (:func:`versions`, checked before any work is sent).
 
@@ -29,20 +30,17 @@ from typing import Any
 
 from .annotate import (
     AnnotateSettings,
-    AnnotatedRecord,
     RenderedChunk,
     Sink,
     Summary,
     annotate_and_render,
     iter_chunks,
 )
-from .records import InputSource, iter_sd_records, newline_of
+from .records import InputSource, iter_sd_records
 
 DEFAULT_PARTITION_BYTES = 16 << 20
 """About 16 MB of SD text per partition (about 4,000-8,000 records)."""
 
-_TEST_CRASH_HOOK: Callable[[list[bytes]], None] | None = None
-"""Test hook only: tests install it inside workers (through a worker plugin) to crash a worker."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +92,14 @@ def _range_records(partition: Partition) -> list[bytes]:
 
 def run_partition(partition: Partition, settings: AnnotateSettings, chunk_size: int) -> list[RenderedChunk]:
     """Worker entry point: read the partition, annotate it in chunks, return the rendered chunks."""
+    from .supervise import TEST_HOOK_ENV, _test_hook
+
     records = _range_records(partition)
-    if _TEST_CRASH_HOOK is not None:
-        _TEST_CRASH_HOOK(records)
+    hook = os.environ.get(TEST_HOOK_ENV, "")  # set by the tests only (see reactivity.batch.supervise)
+    if hook:
+        for record in records:
+            _test_hook(hook, record)
     return [annotate_and_render(records[i : i + chunk_size], settings) for i in range(0, len(records), chunk_size)] or []
-
-
-def _error_chunk(raw: bytes, reason: str, settings: AnnotateSettings) -> RenderedChunk:
-    """A one-record chunk for a record that killed its worker."""
-    from . import tags as T
-    from .annotate import _failed_text, record_title
-    from .writers import render_rows, render_sd
-
-    tag_values = T.assemble_tags(settings.tag_prefix, "error", [T.error_tags(reason)], 0, {})
-    body = raw
-    record = AnnotatedRecord(raw, body, newline_of(raw), record_title(raw) if settings.table is None else "", "", "error", tag_values)
-    rendered_sd = render_sd([record]) if settings.output_format == "sdf" else b""
-    rows = render_rows([record]) if settings.output_format != "sdf" else []
-    return RenderedChunk(1, 0, 0, 1, rendered_sd, rows, [_failed_text(record, settings)], len(raw), b"")
 
 
 def plan_partitions(sources: Sequence[InputSource], settings: AnnotateSettings, partition_bytes: int,
@@ -183,7 +171,7 @@ def run_dask(
         except Exception as exc:  # noqa: BLE001 - only a dead worker is isolated; other errors propagate
             if not _is_worker_death(exc):
                 raise
-            write(_isolate(client, _range_records(partition), part_settings, chunk_size, partition.source))
+            write(isolate_locally(_range_records(partition), part_settings, chunk_size))
 
     for partition, part_settings in plan_partitions(sources, settings, partition_bytes, chunk_size, smiles_column):
         pending.append((partition, part_settings, client.submit(run_partition, partition, part_settings, chunk_size, pure=False)))
@@ -197,22 +185,18 @@ def run_dask(
     return summary
 
 
-def _isolate(client: Any, records: list[bytes], settings: AnnotateSettings, chunk_size: int, source: str) -> list[RenderedChunk]:
-    """Bisect a partition whose worker died until the record that kills it is alone; that one is an error record."""
-    if len(records) == 1:
-        reason = "the worker process died while annotating this record (crash inside RDKit); record skipped"
-        return [_error_chunk(records[0], reason, settings)]
-    middle = len(records) // 2
-    out: list[RenderedChunk] = []
-    for half in (records[:middle], records[middle:]):
-        future = client.submit(run_partition, Partition(source, records=tuple(half)), settings, chunk_size, pure=False)
-        try:
-            out.extend(future.result())
-        except Exception as exc:  # noqa: BLE001
-            if not _is_worker_death(exc):
-                raise
-            out.extend(_isolate(client, half, settings, chunk_size, source))
-    return out
+def isolate_locally(records: list[bytes], settings: AnnotateSettings, chunk_size: int) -> list[RenderedChunk]:
+    """Annotate a partition that killed its cluster worker twice in a supervised local worker process.
+
+    The supervisor (:mod:`reactivity.batch.supervise`) runs the chunk again in parts until the
+    record that crashes is alone; that record becomes an ``error`` record, every other one is
+    annotated as usual. Doing this on the client, not on the cluster, costs the cluster no more
+    worker restarts.
+    """
+    from .supervise import Supervisor
+
+    with Supervisor(jobs=1) as supervisor:
+        return list(supervisor.run((records[i : i + chunk_size], settings) for i in range(0, len(records), chunk_size)))
 
 
 def local_client(workers: int, scheduler: str | None = None) -> Any:

@@ -832,7 +832,7 @@ def detect_table_layout(
         if smiles_index is None and data:
             scores = [sum(_parses_as_smiles(r[i]) for r in data[:20] if i < len(r)) for i in range(len(columns))]
             best = max(range(len(columns)), key=lambda i: scores[i])
-            if scores[best] * 2 > min(len(data), 20):
+            if scores[best] and scores[best] * 2 >= min(len(data), 20):
                 smiles_index = best
         if smiles_index is None:
             raise InputError(f"{name}: no SMILES column found; name it with --smiles-column")

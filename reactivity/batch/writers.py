@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -111,55 +112,136 @@ def neutralize_cell(value: str) -> str:
 # --------------------------------------------------------------------------- atomic files
 
 
-class AtomicFile:
-    """A binary file written beside ``target`` under a temporary name and renamed onto it by :meth:`commit`.
+class OutputError(ValueError):
+    """An output target that cannot be written (a directory, a missing folder, the same file twice)."""
 
-    ``target`` None (or ``-``) writes to standard output directly. ``.gz``
-    targets are gzip-compressed.
+
+def target_kind(target: str | None) -> str:
+    """What an output path points at: ``stdout``, ``new``, ``file``, ``device`` (character/block device, FIFO,
+    socket: written straight through), or ``directory`` (refused). Symbolic links are followed.
+
+    >>> target_kind("-"), target_kind(None), target_kind("/dev/null"), target_kind("/")
+    ('stdout', 'stdout', 'device', 'directory')
+    """
+    if target in (None, "-"):
+        return "stdout"
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return "new"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "device"
+
+
+def same_target(first: str | None, second: str | None) -> bool:
+    """Whether two output targets are the same file (symbolic links and relative paths resolved; ``-`` is stdout).
+
+    >>> same_target("-", None), same_target("a.sdf", "./a.sdf"), same_target("a.sdf", "b.sdf")
+    (True, True, False)
+    """
+    if target_kind(first) == "stdout" or target_kind(second) == "stdout":
+        return target_kind(first) == target_kind(second)
+    assert first is not None and second is not None
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+class AtomicFile:
+    """An output file that is either complete or untouched.
+
+    - a regular file (or a new name) is written beside the target under a
+      temporary name and renamed onto it by :meth:`publish`; the result keeps
+      the mode of the file it replaces. A symbolic link is resolved and its
+      target replaced (the link stays a link).
+    - a character or block device, a FIFO or a socket (``/dev/null``, a named
+      pipe) is written straight through: it is opened, never replaced.
+    - ``None`` or ``-`` writes to standard output.
+    - a directory is refused with :class:`OutputError`.
+
+    ``.gz`` targets are gzip-compressed. :meth:`commit` is :meth:`close`
+    (flush everything; a full disk fails here) then :meth:`publish` (rename).
     """
 
     def __init__(self, target: str | None):
-        self.target = None if target in (None, "-") else Path(target)
+        kind = target_kind(target)
+        self.kind = kind
+        self.target = None if kind == "stdout" else Path(os.path.realpath(target))  # type: ignore[arg-type]
         self._temp: str | None = None
+        self._closed = False
         self._raw: BinaryIO
+        if kind == "directory":
+            raise OutputError(f"{target} is a directory")
         if self.target is None:
             self._raw = sys.stdout.buffer
             self.stream: BinaryIO = self._raw
             return
-        directory = self.target.parent if str(self.target.parent) else Path(".")
-        fd, self._temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; the result is an ordinary file
-        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
-        self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=6) if self.target.name.endswith(".gz") else self._raw  # type: ignore[assignment]
+        if kind == "device":
+            self._raw = open(self.target, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()/discard()
+        else:
+            directory = self.target.parent
+            fd, self._temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
+            if kind == "file":
+                mode = stat.S_IMODE(os.stat(self.target).st_mode)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask  # mkstemp makes 0600; a new result is an ordinary file
+            os.fchmod(fd, mode)
+            self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
+        gz = self.target.name.endswith(".gz") or (target or "").endswith(".gz")
+        self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=6) if gz else self._raw  # type: ignore[assignment]
 
-    def commit(self) -> None:
-        """Flush, close and move the temporary file onto the target."""
+    def close(self) -> None:
+        """Flush and close everything (errors such as a full disk surface here, before any rename)."""
+        if self._closed:
+            return
         if self.target is None:
             self._raw.flush()
+            self._closed = True
             return
         if self.stream is not self._raw:
             self.stream.close()
+        self._raw.flush()
+        if self._temp is not None:
+            os.fsync(self._raw.fileno())
         self._raw.close()
-        assert self._temp is not None
-        os.replace(self._temp, self.target)
-        self._temp = None
+        self._closed = True
+
+    def publish(self) -> None:
+        """Move the closed temporary file onto the target (nothing to do for devices and standard output)."""
+        if self._temp is not None:
+            assert self.target is not None
+            os.replace(self._temp, self.target)
+            self._temp = None
+
+    def commit(self) -> None:
+        """Flush, close and move the temporary file onto the target."""
+        self.close()
+        self.publish()
 
     def discard(self) -> None:
         """Close and delete the temporary file (the target is left untouched)."""
-        if self.target is None or self._temp is None:
+        if self.target is None:
             return
         try:
-            if self.stream is not self._raw:
-                self.stream.close()
-            self._raw.close()
+            if not self._closed:
+                try:
+                    if self.stream is not self._raw:
+                        self.stream.close()
+                finally:
+                    self._raw.close()
+                    self._closed = True
+        except OSError:
+            pass
         finally:
-            try:
-                os.unlink(self._temp)
-            except FileNotFoundError:
-                pass
-            self._temp = None
+            if self._temp is not None:
+                try:
+                    os.unlink(self._temp)
+                except FileNotFoundError:
+                    pass
+                self._temp = None
 
 
 # --------------------------------------------------------------------------- sinks
@@ -168,8 +250,14 @@ class AtomicFile:
 class _BaseSink:
     def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None):
         self.columns = tuple(columns)
+        if errors_target and same_target(target, errors_target):
+            raise OutputError(f"--errors {errors_target} is the same file as the output")
         self.file = AtomicFile(target)
-        self.errors = AtomicFile(errors_target) if errors_target else None
+        try:
+            self.errors = AtomicFile(errors_target) if errors_target else None
+        except BaseException:
+            self.file.discard()
+            raise
         self._errors_header = b""
 
     def write(self, chunk: RenderedChunk, start_index: int) -> None:
@@ -189,11 +277,14 @@ class _BaseSink:
         """Write trailers (format specific)."""
 
     def commit(self) -> None:
-        """Finish and rename every output onto its target."""
+        """Finish and close every output, then rename them onto their targets (none is renamed unless all closed)."""
         self._finish()
-        self.file.commit()
+        self.file.close()
         if self.errors is not None:
-            self.errors.commit()
+            self.errors.close()
+        self.file.publish()
+        if self.errors is not None:
+            self.errors.publish()
 
     def discard(self) -> None:
         """Drop every temporary output."""
@@ -300,6 +391,7 @@ def open_sink(fmt: str, target: str | None, tag_columns: Sequence[str], errors_t
 
 __all__ = [
     "AtomicFile",
+    "OutputError",
     "CSVSink",
     "FORMATS",
     "JSONLSink",
@@ -310,4 +402,6 @@ __all__ = [
     "open_sink",
     "render_rows",
     "render_sd",
+    "same_target",
+    "target_kind",
 ]

@@ -299,6 +299,8 @@ def _analyse(mol: Chem.Mol, reaction: ReactionClass) -> _Analysis:
                 candidates.append(_candidate(rule, atom, view, "", None, ranks[atom]))
     findings: list[_Finding] = []
     for rule in reaction.incompatibilities:
+        if rule.applies_to == "reagent":
+            continue  # checked against the reagent in _decide
         atoms: list[int] = []
         if rule.ring_flag:
             for ring in rings:
@@ -548,131 +550,146 @@ def _rule_text(winner: _Candidate, others: Sequence[_Candidate]) -> str:
     return f"{winner.site.label} (atom {winner.site.atom}, tier {winner.site.tier}) reacts before {names}: {winner.rule.basis}"
 
 
-def _decide(analysis: _Analysis, kind: ReagentType | None, reagent: _Reagent | None) -> DerivatizationPlan:
-    reaction = analysis.reaction
-    candidates = [c for c in analysis.candidates if _applies(c.rule.reagents, kind)]
-    by_rank = sorted(candidates, key=lambda c: (c.site.tier, c.site.position != reaction.target, c.rank))
-    refs: list[str] = list(reaction.references)
-    rule_text, reason = "", ""
-    plan_steps: tuple[str, ...] = ()
-    reacting: list[_Candidate] = []
-    minor: list[_Candidate] = []
-    main: _Candidate | None = None
-    extra_warnings: list[PlanWarning] = []
+@dataclass(slots=True)
+class _Choice:
+    """Which sites react and why, before warnings and products."""
+
     outcome: str
+    reacting: list[_Candidate] = field(default_factory=list)
+    minor: list[_Candidate] = field(default_factory=list)
+    main: _Candidate | None = None
+    rule: str = ""
+    reason: str = ""
+    steps: tuple[str, ...] = ()
+    warnings: list[PlanWarning] = field(default_factory=list)
+
+
+def _choose(analysis: _Analysis, by_rank: list[_Candidate]) -> _Choice:
+    """Apply the tiers: blocked, every site (all_sites classes), needs_protection, mixture, selective or clean."""
+    reaction = analysis.reaction
     if not any(not c.rule.competitor_only for c in by_rank):
-        outcome = "blocked"
         texts = [t for t, _ in analysis.blocked] or [f"no site in the molecule reacts under {reaction.id.replace('_', ' ')}"]
         if by_rank:
             texts.append("Under these conditions only other groups would react: "
                          + ", ".join(f"{c.site.label} (atom {c.site.atom})" for c in by_rank) + ".")
-        reason = " ".join(texts)
-        minor = by_rank
-        for _, r in analysis.blocked:
-            refs.extend(r)
-    elif reaction.all_sites:
-        outcome = "clean"
-        reacting = by_rank
-        main = by_rank[0]
+        return _Choice("blocked", minor=by_rank, reason=" ".join(texts))
+    if reaction.all_sites:
+        choice = _Choice("clean", reacting=by_rank, main=by_rank[0])
         if len(by_rank) > 1:
-            rule_text = f"every site reacts under these conditions: {', '.join(f'{c.site.label} (atom {c.site.atom})' for c in by_rank)}"
-            extra_warnings.append(PlanWarning(
+            choice.rule = f"every site reacts under these conditions: {', '.join(f'{c.site.label} (atom {c.site.atom})' for c in by_rank)}"
+            choice.warnings.append(PlanWarning(
                 f"{reaction.id}.every_site", "warning",
                 f"all {len(by_rank)} sites react under these conditions, not only {by_rank[0].site.label}; carry the ones "
                 "that must survive with a group the conditions leave alone",
                 tuple(c.site.atom for c in by_rank), tuple(dict.fromkeys(r for c in by_rank for r in c.site.reference_ids)),
             ))
-    else:
-        best = by_rank[0].site.tier
-        top = [c for c in by_rank if c.site.tier == best]
-        targets = [c for c in by_rank if c.site.position == reaction.target]
-        if targets and targets[0].site.tier > best:
-            outcome = "needs_protection"
-            main = targets[0]
-            reacting = [main]
-            competitors = [c for c in by_rank if c.site.tier <= main.site.tier and c is not main]
-            minor = competitors
-            rule_text = _rule_text(competitors[0], [main]) if competitors else ""
-            reason = f"{competitors[0].site.label} (atom {competitors[0].site.atom}) reacts before {main.site.label}: protect it first"
-            plan_steps = _protection_steps(reaction, competitors, main)
-        elif len(top) > 1:
-            outcome = "mixture"
-            reacting = top
-            main = next((c for c in top if c.site.position == reaction.target), top[0])
-            minor = [c for c in by_rank if c not in top]
-            names = ", ".join(f"{c.site.label} (atom {c.site.atom})" for c in top)
-            rule_text = f"no rule decides between {names} (all tier {best}): " + " ".join(dict.fromkeys(c.rule.basis for c in top))
-            reason = "several sites react at comparable rates"
-            if main.site.position == reaction.target:
-                plan_steps = _protection_steps(reaction, [c for c in top if c is not main], main)
-        elif len(by_rank) > 1:
-            outcome = "selective"
-            main = by_rank[0]
-            reacting = [main]
-            minor = by_rank[1:]
-            rule_text = _rule_text(main, minor)
-        else:
-            outcome = "clean"
-            main = by_rank[0]
-            reacting = [main]
-    warnings = sorted(extra_warnings + _warnings(analysis, kind, reacting, outcome == "blocked"), key=lambda w: _SEVERITY_ORDER[w.severity])
-    if outcome != "blocked" and any(w.severity == "incompatible" for w in warnings):
-        outcome = "incompatible"
-        reason = next(w.text for w in warnings if w.severity == "incompatible")
-    for candidate in (*reacting, *minor):
-        refs.extend(candidate.site.reference_ids)
-    for w in warnings:
-        refs.extend(w.reference_ids)
-    product_smiles: str | None = None
-    product: Species | None = None
-    side: list[str] = []
-    notes = list(analysis.notes)
-    product_kind = kind or (reaction.reagents[0] if reaction.reagents[0].unimolecular else None)
-    if main is not None and product_kind is not None and (reagent is not None or product_kind.unimolecular):
-        if reaction.all_sites:
-            mol = _product_all(analysis, product_kind, reagent)
-            count = 1 if mol is not None else 0
-        else:
-            mol, count = _product_at(analysis, reagent, product_kind, main.work_atom)
-        if mol is not None:
-            product_smiles = _smiles(mol)
-            product = describe_species(mol)
-            if count > 1:
-                notes.append(f"the reagent reacts through {count} different groups; the first product is shown")
-        else:
-            notes.append("no product could be built for the reacting site with this reagent")
-        if not reaction.all_sites:
-            for other in [c for c in (*reacting, *minor) if c is not main][:6]:
-                side_mol, _ = _product_at(analysis, reagent, product_kind, other.work_atom)
-                if side_mol is not None:
-                    side.append(_smiles(side_mol))
-    if reagent is not None and reagent.groups > 1:
-        warnings.append(PlanWarning(
+        return choice
+    best = by_rank[0].site.tier
+    top = [c for c in by_rank if c.site.tier == best]
+    targets = [c for c in by_rank if c.site.position == reaction.target]
+    if targets and targets[0].site.tier > best:
+        main = targets[0]
+        competitors = [c for c in by_rank if c.site.tier <= main.site.tier and c is not main]
+        return _Choice(
+            "needs_protection", reacting=[main], minor=competitors, main=main,
+            rule=_rule_text(competitors[0], [main]),
+            reason=f"{competitors[0].site.label} (atom {competitors[0].site.atom}) reacts before {main.site.label}: protect it first",
+            steps=_protection_steps(reaction, competitors, main),
+        )
+    if len(top) > 1:
+        main = next((c for c in top if c.site.position == reaction.target), top[0])
+        names = ", ".join(f"{c.site.label} (atom {c.site.atom})" for c in top)
+        return _Choice(
+            "mixture", reacting=top, minor=[c for c in by_rank if c not in top], main=main,
+            rule=f"no rule decides between {names} (all tier {best}): " + " ".join(dict.fromkeys(c.rule.basis for c in top)),
+            reason="several sites react at comparable rates",
+            steps=_protection_steps(reaction, [c for c in top if c is not main], main) if main.site.position == reaction.target else (),
+        )
+    if len(by_rank) > 1:
+        return _Choice("selective", reacting=[by_rank[0]], minor=by_rank[1:], main=by_rank[0],
+                       rule=_rule_text(by_rank[0], by_rank[1:]))
+    return _Choice("clean", reacting=[by_rank[0]], main=by_rank[0])
+
+
+def _reagent_warnings(reaction: ReactionClass, kind: ReagentType | None, reagent: _Reagent | None) -> list[PlanWarning]:
+    """Rules checked on the reagent itself (its own free amine ...) and a reagent with several reactive groups."""
+    if reagent is None:
+        return []
+    out = [
+        PlanWarning(rule.id, rule.severity, rule.text, (), rule.references)
+        for rule in reaction.incompatibilities
+        if rule.applies_to == "reagent" and _applies(rule.reagents, kind) and reagent.mol.HasSubstructMatch(rule.pattern)
+    ]
+    if reagent.groups > 1:
+        out.append(PlanWarning(
             "reagent.polyfunctional", "warning",
             f"the reagent carries {reagent.groups} reactive groups of this class: cross-linking or double reaction is possible",
             (), ("docs:derivatization",),
         ))
-        refs.append("docs:derivatization")
-    if outcome == "blocked":
-        notes.extend(t for t, _ in analysis.blocked if t not in reason)
-    elif analysis.blocked:
-        notes.extend(analysis.blocked[i][0] for i in range(len(analysis.blocked)))
+    return out
+
+
+def _products(analysis: _Analysis, choice: _Choice, kind: ReagentType | None, reagent: _Reagent | None,
+              notes: list[str]) -> tuple[Chem.Mol | None, list[str]]:
+    """The product at the main site (every site for all_sites classes) and the products at the other sites."""
+    reaction = analysis.reaction
+    product_kind = kind or (reaction.reagents[0] if reaction.reagents[0].unimolecular else None)
+    if choice.main is None or product_kind is None or (reagent is None and not product_kind.unimolecular):
+        return None, []
+    if reaction.all_sites:
+        mol, count = _product_all(analysis, product_kind, reagent), 1
+    else:
+        mol, count = _product_at(analysis, reagent, product_kind, choice.main.work_atom)
+    if mol is None:
+        notes.append("no product could be built for the reacting site with this reagent")
+    elif count > 1:
+        notes.append(f"the reagent reacts through {count} different groups; the first product is shown")
+    side: list[str] = []
+    if not reaction.all_sites:
+        for other in [c for c in (*choice.reacting, *choice.minor) if c is not choice.main][:6]:
+            side_mol, _ = _product_at(analysis, reagent, product_kind, other.work_atom)
+            if side_mol is not None:
+                side.append(_smiles(side_mol))
+    return mol, side
+
+
+def _decide(analysis: _Analysis, kind: ReagentType | None, reagent: _Reagent | None) -> DerivatizationPlan:
+    reaction = analysis.reaction
+    candidates = [c for c in analysis.candidates if _applies(c.rule.reagents, kind)]
+    by_rank = sorted(candidates, key=lambda c: (c.site.tier, c.site.position != reaction.target, c.rank))
+    choice = _choose(analysis, by_rank)
+    blocked = choice.outcome == "blocked"
+    warnings = choice.warnings + _warnings(analysis, kind, choice.reacting, blocked) + _reagent_warnings(reaction, kind, reagent)
+    warnings.sort(key=lambda w: _SEVERITY_ORDER[w.severity])
+    outcome, reason = choice.outcome, choice.reason
+    if not blocked and any(w.severity == "incompatible" for w in warnings):
+        outcome = "incompatible"
+        reason = next(w.text for w in warnings if w.severity == "incompatible")
+    refs: list[str] = list(reaction.references)
+    if blocked:
+        refs.extend(r for _, refs_ in analysis.blocked for r in refs_)
+    refs.extend(r for c in (*choice.reacting, *choice.minor) for r in c.site.reference_ids)
+    refs.extend(r for w in warnings for r in w.reference_ids)
+    notes = list(analysis.notes)
+    mol, side = _products(analysis, choice, kind, reagent, notes)
+    product_smiles = _smiles(mol) if mol is not None else None
+    notes.extend(t for t, _ in analysis.blocked if t not in reason)
     return DerivatizationPlan(
         reaction=reaction.id,
         reaction_label=reaction.label,
         conditions=reaction.conditions,
         outcome=outcome,  # type: ignore[arg-type]
-        reacting_atoms=tuple(c.site.atom for c in reacting),
-        reacting_sites=tuple(c.site for c in reacting),
-        minor_sites=tuple(c.site for c in minor),
+        reacting_atoms=tuple(c.site.atom for c in choice.reacting),
+        reacting_sites=tuple(c.site for c in choice.reacting),
+        minor_sites=tuple(c.site for c in choice.minor),
         candidate_sites=tuple(c.site for c in by_rank),
-        rule=rule_text,
+        rule=choice.rule,
         reason=reason,
-        protection_plan=plan_steps,
+        protection_plan=choice.steps,
         reagent_smiles=reagent.smiles if reagent else None,
         reagent_type=kind.id if kind else None,
         product_smiles=product_smiles,
-        product=product,
+        product=describe_species(mol) if mol is not None else None,
         side_products=tuple(dict.fromkeys(s for s in side if s != product_smiles)),
         warnings=tuple(warnings),
         reference_ids=tuple(dict.fromkeys(refs)),

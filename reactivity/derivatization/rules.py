@@ -91,6 +91,7 @@ class IncompatibilityRule:
     references: tuple[str, ...]
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    applies_to: str = "substrate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +302,9 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
         limited = _strings(item, "reagents", iid, required=False)
         if set(limited) - reagent_ids:
             raise RuleDataError(f"incompatibility {iid}: unknown reagent types {sorted(set(limited) - reagent_ids)}")
+        applies_to = str(item.get("applies_to", "substrate"))
+        if applies_to not in ("substrate", "reagent") or (applies_to == "reagent" and (not smarts or flag or position)):
+            raise RuleDataError(f"incompatibility {iid}: applies_to is substrate or reagent (a reagent rule needs a SMARTS only)")
         incompatibilities.append(
             IncompatibilityRule(
                 id=iid,
@@ -315,6 +319,7 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
                 references=_check_refs(_strings(item, "references", iid), f"incompatibility {iid}", known),
                 must_match=_strings(item, "must_match", iid),
                 must_not_match=_strings(item, "must_not_match", iid),
+                applies_to=applies_to,
             )
         )
     blocked = {

@@ -17,8 +17,9 @@ output record per input record x reagent, in input order; a record or reagent th
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -180,6 +181,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _product_json(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
+    """The per-product JSON: the compact plan (atoms 1-based) plus the product; the class text is left to the plan mode."""
+    from .tags import compact_plan
+
+    data = compact_plan(plan, number)
+    data.update({"reaction": plan.reaction, "reagent_type": plan.reagent_type,
+                 "product": plan.product.to_dict() if plan.product else None, "side_products": list(plan.side_products),
+                 "atom_numbering": "1-based numbers of the input record's atoms", "ruleset_version": plan.ruleset_version})
+    return data
+
+
 def _plan_json(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
     data = plan.to_dict()
     data["atom_numbering"] = "1-based numbers of the input record's atoms (reacting_atoms_numbered)"
@@ -238,7 +250,7 @@ def _product_tags(prefix: str, item: _Input, reagent: Reagent, record: ProductRe
         "WARNINGS": _one_line(plan.warning_text()),
         "PROTECTION_PLAN": " | ".join(plan.protection_plan),
         "REASON": _one_line(plan.reason),
-        "JSON": json.dumps(_plan_json(plan, number), separators=(",", ":"), ensure_ascii=False),
+        "JSON": json.dumps(_product_json(plan, number), separators=(",", ":"), ensure_ascii=False),
     })
     return {prefix + k: v for k, v in tags.items() if v != ""}
 
@@ -347,6 +359,30 @@ class DerivatizeSummary:
                 f"{counts + ', ' if counts else ''}{self.errors} errors in {self.seconds:.1f} s")
 
 
+def derivatize_and_render(
+    batch: list[bytes], settings: DerivatizeSettings, reagents: Sequence[Reagent] | None, start: int
+) -> tuple[RenderedChunk, dict[str, int], int]:
+    """Worker entry point: :func:`derivatize_chunk` plus rendering, outcome counts and the number of products."""
+    from ..batch.writers import render_rows, render_sd
+
+    records = derivatize_chunk(batch, settings, reagents, start)
+    errors = sum(1 for r in records if r.status == "error")
+    outcomes: dict[str, int] = {}
+    products = 0
+    for r in records:
+        outcome = r.tags.get(settings.tag_prefix + "OUTCOME")
+        if outcome:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        products += bool(r.tags.get(settings.tag_prefix + "PRODUCT_SMILES"))
+    if settings.output_format == "sdf":
+        sd, rows = render_sd(records), []
+    else:
+        sd, rows = b"", render_rows(records)
+    rendered = RenderedChunk(count=len(records), ok=len(records) - errors, no_scaffold=0, errors=errors, sd=sd,
+                             rows=rows, failed=[], bytes_in=sum(len(b) for b in batch))
+    return rendered, outcomes, products
+
+
 def run_derivatize(
     inputs: Sequence[str],
     sink: Any,
@@ -354,37 +390,42 @@ def run_derivatize(
     reagents: Sequence[Reagent] | None,
     chunk_size: int = 200,
     smiles_column: str | None = None,
+    jobs: int = 1,
 ) -> DerivatizeSummary:
-    """Stream every input through :func:`derivatize_chunk` into a batch-layer sink, in order."""
-    from ..batch.writers import render_rows, render_sd
+    """Stream every input through :func:`derivatize_chunk` into a batch-layer sink, in input order.
 
+    ``jobs`` worker processes (1: this process; 0: all cores); the output is the same for any number.
+    """
     load_reaction_rules().reaction(settings.reaction)  # unknown class: fail before reading anything
     sources = make_sources(inputs)
     summary = DerivatizeSummary()
     started = time.perf_counter()
-    written = 0
     base = AnnotateSettings(chemistry=False, tag_prefix=settings.tag_prefix, output_format=settings.output_format)
-    for batch, batch_settings in iter_chunks(sources, base, chunk_size, smiles_column):
-        chunk_settings = replace(settings, table=batch_settings.table)
-        records = derivatize_chunk(batch, chunk_settings, reagents, summary.inputs)
-        summary.inputs += len(batch)
-        errors = sum(1 for r in records if r.status == "error")
-        for r in records:
-            outcome = r.tags.get(settings.tag_prefix + "OUTCOME")
-            if outcome:
-                summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + 1
-            if r.tags.get(settings.tag_prefix + "PRODUCT_SMILES"):
-                summary.products += 1
-        if settings.output_format == "sdf":
-            sd, rows = render_sd(records), []
-        else:
-            sd, rows = b"", render_rows(records)
-        rendered = RenderedChunk(count=len(records), ok=len(records) - errors, no_scaffold=0, errors=errors, sd=sd,
-                                 rows=rows, failed=[], bytes_in=sum(len(b) for b in batch))
-        sink.write(rendered, written)
-        written += len(records)
-        summary.records += len(records)
-        summary.errors += errors
+
+    def chunks() -> Iterator[tuple[list[bytes], DerivatizeSettings, Sequence[Reagent] | None, int]]:
+        first = 0
+        for batch, batch_settings in iter_chunks(sources, base, chunk_size, smiles_column):
+            yield batch, replace(settings, table=batch_settings.table), reagents, first
+            first += len(batch)
+
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    results: Iterable[tuple[RenderedChunk, dict[str, int], int]]
+    if jobs == 1:
+        results = (derivatize_and_render(*chunk) for chunk in chunks())
+    else:
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
+        results = parallel(delayed(derivatize_and_render)(*chunk) for chunk in chunks())
+    for rendered, outcomes, products in results:
+        sink.write(rendered, summary.records)
+        summary.records += rendered.count
+        summary.errors += rendered.errors
+        summary.products += products
+        for outcome, count in outcomes.items():
+            summary.outcomes[outcome] = summary.outcomes.get(outcome, 0) + count
+    summary.inputs = summary.records // len(reagents) if reagents else summary.records  # one record per input x reagent
     summary.seconds = time.perf_counter() - started
     for source in sources:
         summary.warnings.extend(f"{source.name}: {w}" for w in source.warnings)
@@ -395,6 +436,7 @@ __all__ = [
     "DerivatizeSettings",
     "DerivatizeSummary",
     "Reagent",
+    "derivatize_and_render",
     "derivatize_chunk",
     "load_reagents_from_smiles",
     "read_reagents",

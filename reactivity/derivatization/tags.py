@@ -35,7 +35,8 @@ def plan_value(plan: DerivatizationPlan, number: Callable[[int], int]) -> str:
     return f"{plan.outcome}@{atoms}" if atoms else plan.outcome
 
 
-def _compact(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
+def compact_plan(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
+    """The plan's decision in a few keys (atoms as 1-based record numbers), for per-record JSON."""
     return {
         "outcome": plan.outcome,
         "reacting_atoms": [number(a) for a in plan.reacting_atoms],
@@ -55,8 +56,8 @@ def reaction_tags(mol: Chem.Mol, reactions: Sequence[str], number: Callable[[int
     for reaction in reactions:
         plan = plan_derivatization(mol, reaction)
         tags[reaction_tag(reaction)] = plan_value(plan, number)
-        part[reaction] = _compact(plan, number)
+        part[reaction] = compact_plan(plan, number)
     return tags, {"derivatization": part}
 
 
-__all__ = ["plan_value", "reaction_tag", "reaction_tags"]
+__all__ = ["compact_plan", "plan_value", "reaction_tag", "reaction_tags"]
