@@ -1,8 +1,10 @@
 """``reactivity annotate``: lossless, streaming, parallel annotation of SD files and SMILES tables.
 
 Exit codes: 0 success (bad records are reported in the output, not fatal);
-1 ``--fail-on-error`` and at least one record failed; 2 usage error
-(missing or unreadable input, unknown option, missing output directory).
+1 ``--fail-on-error`` and at least one record failed or an input ended early;
+2 usage error (missing or unreadable input, unknown option, a numeric option out
+of range or not finite, missing output directory, an output that is a directory,
+``--errors`` equal to the output); 130 SIGINT; 143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -239,8 +241,12 @@ def annotate(
     _check_output(errors, "--errors")
     if errors is not None and same_target(output, errors):
         raise _usage_error(f"--errors {errors} is the same file as the output; give two different files")
-    if not tag_prefix or any(c in tag_prefix for c in "<>\r\n\t "):
+    if not tag_prefix or not tag_prefix.isascii() or not tag_prefix.isprintable() or any(c in tag_prefix for c in "<> "):
         raise _usage_error(f"--tag-prefix {tag_prefix!r} is not a valid tag name prefix")
+    for option, value in (("--ph", ph), ("--temperature", temperature), ("--hours", hours)):
+        if not math.isfinite(value):
+            raise _usage_error(f"{option} must be a finite number (got {value!r})")
+    _check_condition(ph, temperature, hours)  # ranges (pH is used by basicity too)
     _check_number("--record-timeout", record_timeout, 0.0, 1e6)
     _check_number("--max-record-mb", max_record_mb, 0.001, 4096.0)
     try:
@@ -255,8 +261,6 @@ def annotate(
     unknown = [p for p in presets if p not in CONDITION_NAMES]
     if unknown:
         raise _usage_error(f"unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(CONDITION_NAMES)})")
-    if has_stability:
-        _check_condition(ph, temperature, hours)
     if presets and not has_stability:
         sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (--no-stability given); ignored\n")
     reaction_classes = _reaction_classes(reactions)
@@ -264,7 +268,8 @@ def annotate(
                                 output_format=output_format, stability=has_stability, basicity=has_basicity,
                                 nitrosamine=with_nitrosamine, reactions=reaction_classes)
     columns = tag_names(tag_prefix, presets, has_stability, has_basicity, nitrosamine=with_nitrosamine, reactions=reaction_classes)
-    settings = replace(settings, max_atoms=max_atoms)
+    errors_is_table = errors is not None and errors.lower().removesuffix(".gz").endswith((".csv", ".tsv"))
+    settings = replace(settings, max_atoms=max_atoms, neutralize_failed_rows=errors_is_table)
     limits: dict[str, Any] = {"record_timeout": record_timeout, "header": header,
                               "max_record_bytes": int(max_record_mb * (1 << 20)), "summary": Summary()}
     sink = None
@@ -287,10 +292,10 @@ def annotate(
         for stop in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop, signal.SIG_IGN)
         signum = _RECEIVED.get("signal", signal.SIGINT)
-        done = limits["summary"].records
+        done = sink.records_written if sink is not None else 0
         name = signal.Signals(signum).name
         if output in (None, "-"):
-            told = f"{done} records were written to standard output before it"
+            told = f"at least {done} complete records were written to standard output before it"
         else:
             told = f"{output} was not written ({done} records had been annotated)"
         sys.stderr.write(f"reactivity annotate: interrupted by {name}; {told}\n")
@@ -308,6 +313,11 @@ def annotate(
             sink.discard()
     for warning in summary.warnings:
         sys.stderr.write(f"reactivity annotate: warning: {warning}\n")
+    if summary.worker_failures:
+        sys.stderr.write(f"reactivity annotate: warning: {summary.worker_failures} worker process(es) crashed or were stopped "
+                         "by the time limit; the records involved are error records, every other record was annotated\n")
     sys.stderr.write(f"reactivity annotate: {summary.line()}\n")
-    if fail_on_error and summary.errors:
+    if fail_on_error and (summary.errors or summary.truncated):
+        if summary.truncated:
+            sys.stderr.write("reactivity annotate: an input ended early (truncated or corrupt); --fail-on-error counts it as a failure\n")
         raise typer.Exit(1)

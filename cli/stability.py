@@ -13,6 +13,7 @@ from reactivity.stability import (
     CONDITION_NAMES,
     StabilityResult,
     assess_stability,
+    check_conditions,
     ph_rate_profile,
     window_threshold_per_s,
 )
@@ -120,6 +121,8 @@ def stability(
         fail(f"--plot needs a .png or .svg file name, got {plot.name}")
     names = _condition_names(conditions)
     try:
+        # the range check runs before the basicity model sees the numbers (NaN or inf would reach it otherwise)
+        check_conditions(ph, temperature, hours)
         mol = mol_from_smiles(smiles)
         n4_pka = _n4_pka(mol, ph, temperature)
         result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)

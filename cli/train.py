@@ -25,7 +25,7 @@ def _train_one(name: str, output_dir: Path, pka_source: Path | None) -> Path:
     return train_stability_model(output_dir)
 
 
-@app.command("train")
+@app.command("train", hidden=True)  # a maintainer command: rebuilds the packaged model artefacts
 def train(
     output_dir: Path = typer.Option(Path("models"), "--output-dir", help="Where to write the artefacts and their hashes."),
     only: list[str] = typer.Option(list(MODELS), "--only", help="Train only these models (pka, stability)."),

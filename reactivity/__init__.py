@@ -16,7 +16,6 @@ from .errors import (
 )
 from .molecule import mol_from_molblock, mol_from_smiles
 from .derivatization import DerivatizationPlan, enumerate_products, plan_derivatization
-from .batch.frame import annotate_frame
 from .perception import perceive, perceive_smiles, related_scaffolds
 from .nitrosamine import NitrosamineRisk, NitrosoProduct, nitrosamine_risk
 from .report import depict, depict_png
@@ -61,3 +60,12 @@ __all__ = [
     "perceive_smiles",
     "related_scaffolds",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Lazy public names: ``annotate_frame`` imports pandas only when it is used."""
+    if name == "annotate_frame":
+        from .batch.frame import annotate_frame
+
+        return annotate_frame
+    raise AttributeError(f"module 'reactivity' has no attribute {name!r}")

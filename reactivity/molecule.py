@@ -116,6 +116,31 @@ def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
         return _sanitize_or_raise(mol)
 
 
+#: Atoms a single molecule may have in :func:`mol_from_smiles` / :func:`mol_from_molblock` (0: no limit). The
+#: command line sets it (``reactivity.cli.main``) so a huge input is refused with a reason instead of running for
+#: minutes or crashing inside RDKit; library callers get no limit unless they set it.
+SINGLE_MOLECULE_MAX_ATOMS = 0
+
+# Atoms as written in a SMILES (bracket atoms, two-letter and one-letter organic-subset symbols, *).
+_SMILES_ATOM = re.compile(r"\[[^\]]*\]|Br|Cl|[BCNOPSFI]|[bcnops]|\*")
+
+
+def smiles_atom_count(smiles: str) -> int:
+    """Atoms written in a SMILES (implicit hydrogens not counted), without parsing it.
+
+    >>> smiles_atom_count("O=C1CNCCCN1"), smiles_atom_count("[NH4+].[Cl-]"), smiles_atom_count("ClCBr")
+    (8, 2, 3)
+    """
+    return len(_SMILES_ATOM.findall(smiles))
+
+
+def _check_size(count: int) -> None:
+    if SINGLE_MOLECULE_MAX_ATOMS and count > SINGLE_MOLECULE_MAX_ATOMS:
+        raise MoleculeParseError(
+            f"molecule has {count} atoms, more than the limit of {SINGLE_MOLECULE_MAX_ATOMS} for one molecule"
+        )
+
+
 def mol_from_smiles(smiles: str) -> Chem.Mol:
     """Parse and sanitize a SMILES string, raising :class:`MoleculeParseError` with a one-line reason.
 
@@ -131,6 +156,7 @@ def mol_from_smiles(smiles: str) -> Chem.Mol:
     if not isinstance(smiles, str) or not smiles.strip():
         raise MoleculeParseError("empty SMILES")
     text = smiles.strip().split()[0]
+    _check_size(smiles_atom_count(text))
     return _parse(lambda: Chem.MolFromSmiles(text, sanitize=False), "SMILES")
 
 
@@ -141,10 +167,12 @@ def mol_from_molblock(molblock: str) -> Chem.Mol:
     >>> mol_from_molblock(block).GetNumAtoms()
     8
     """
-    return _parse(
+    mol = _parse(
         lambda: Chem.MolFromMolBlock(molblock, sanitize=False, removeHs=False, strictParsing=True),
         "molblock",
     )
+    _check_size(mol.GetNumAtoms())
+    return mol
 
 
 _ORIGINAL_INDEX = "_rx_input_index"

@@ -299,7 +299,7 @@ def test_basicity_tags_when_the_model_is_installed():
     if "basicity not scored" in record.tags.get("RX_WARNINGS", ""):
         pytest.skip(record.tags["RX_WARNINGS"])
     pka = float(record.tags["RX_N4_PKA"])
-    # issue 5 acceptance: the parent ring's N4 pKaH lies between 7 and 9 (glycinamide 7.95, DOMAIN.md)
+    # the parent ring's N4 pKaH lies between 7 and 9 (closest analogues: glycinamide 7.95, sarcosinamide 8.31; lit:pka_glycinamide)
     assert 7.0 <= pka <= 9.0
     # Henderson-Hasselbalch at pH 7.4, from the printed (1-decimal) pKa: allow the rounding
     fraction = float(record.tags["RX_N4_PROTONATED_FRACTION"])

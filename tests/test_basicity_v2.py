@@ -10,6 +10,8 @@ import random
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdkit import Chem
 
 from reactivity import pka_training
@@ -23,7 +25,7 @@ from reactivity.basicity import (
     predict_basicity_many,
     temperature_shift,
 )
-from reactivity.basicity.titration import ION_LOGP_DROP
+from reactivity.basicity.titration import INTERACTION_SCALE, ION_LOGP_DROP
 from reactivity.molecule import mol_from_smiles
 
 DIAZEPAM = "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"
@@ -334,3 +336,30 @@ def test_interaction_parameters_are_the_reproducible_fit() -> None:
     )
     assert fit["acid_scale"] == titration.INTERACTION_SCALE[("acid", "base")]
     assert fit["second_step_mae_cv"] <= 0.6 < 2.0 <= fit["second_step_mae_no_interaction"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["base", "acid"]), st.floats(-1.0, 13.0)), min_size=1, max_size=5),
+    st.integers(2, 9),
+)
+def test_macro_constants_multiply_to_the_fully_protonated_state(sites, spacing) -> None:  # type: ignore[no-untyped-def]
+    # the product of all stepwise constants is beta_N / beta_0 (the two ends of the binding polynomial): the fully
+    # protonated state (bases +1, acids neutral) over the fully deprotonated one (bases neutral, acids -1), so
+    # sum of macro pKa = sum of micro pKa - sum of base-base W + sum of acid-acid W (each scaled by its pair type)
+    titratable = [TitratableSite(i, kind, round(pka, 2)) for i, (kind, pka) in enumerate(sites)]
+    n = len(titratable)
+    distances = [[abs(i - j) * spacing for j in range(n)] for i in range(n)]
+    titration = Titration.build(titratable, distances)
+    steps = titration.macro_steps()
+    assert len(steps) == n
+    bases = [i for i, s in enumerate(titratable) if s.kind == "base"]
+    acids = [i for i, s in enumerate(titratable) if s.kind == "acid"]
+
+    def pairs(group: list[int], kind: str) -> float:
+        scale = INTERACTION_SCALE[(kind, kind)]
+        return sum(scale * interaction_pka_units(abs(i - j) * spacing) for a, i in enumerate(group) for j in group[a + 1:])
+
+    expected = sum(s.pka for s in titratable) - pairs(bases, "base") + pairs(acids, "acid")
+    # each reported step is rounded to 0.01
+    assert sum(s.pka for s in steps) == pytest.approx(expected, abs=0.006 * n + 1e-9)

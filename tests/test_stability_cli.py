@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from reactivity.cli import app
@@ -56,3 +57,13 @@ def test_no_ring_json_and_no_plot(tmp_path):
     result = runner.invoke(app, ["stability", "CCO", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["risk"] == "not_applicable"
     assert runner.invoke(app, ["stability", "CCO", "--plot", str(tmp_path / "p.png")]).exit_code == 2
+
+
+@pytest.mark.parametrize("option, value", [("--temperature", "nan"), ("--temperature", "inf"), ("--ph", "inf"),
+                                           ("--ph", "-inf"), ("--ph", "nan"), ("--hours", "inf")])
+def test_non_finite_conditions_give_one_line_and_exit_2(option, value):
+    # the range check must come before any model sees the number: NaN once reached the basicity model (exit 3)
+    result = runner.invoke(app, ["stability", "O=C1CNCCCN1", option, value])
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reactivity: ") and "Warning" not in result.stderr

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import tomllib
 from importlib import resources
 
@@ -103,3 +104,37 @@ def test_model_card_reports_the_artefacts_validation():
     assert f"{validation['loo_first_event_accuracy']:.2f}" in section
     assert f"{validation['first_event_majority_baseline']:.2f}" in section
     assert len(model["ref_ids"]) == len(_csv("reference_panel.csv"))
+
+
+def test_no_fact_rests_on_a_non_redistributable_licence():
+    # CC BY-NC (and BY-SA) cannot be redistributed under this project's terms: the pKa rows cite the original papers
+    for name in ("hydrolysis_facts.csv", "stability_validation.csv"):
+        for row in _csv(name):
+            text = " ".join(row.values())
+            assert "BY-NC" not in text and "BY-SA" not in text, (name, row)
+    primary = {"HF-037": "Trans. Faraday Soc. 1956, 52, 1117", "HF-040": "Trans. Faraday Soc. 1959, 55, 1982",
+               "HF-039": "Biochemistry 1966", "HF-043": "J. Am. Chem. Soc. 1956, 78, 2570",
+               "HF-046": "J. Biol. Chem. 1942, 146, 187", "HF-048": "J. Am. Chem. Soc. 1955, 77, 6194"}
+    rows = {row["fact_id"]: row for row in _csv("hydrolysis_facts.csv")}
+    for fact_id, citation in primary.items():
+        assert citation in rows[fact_id]["source_citation"], fact_id
+
+
+def test_data_text_cites_nothing_users_lack():
+    forbidden = re.compile(r"\bseeds?\b|\bissues?\b|domain brief|DOMAIN\.md|shared literature", re.IGNORECASE)
+    for name in ("hydrolysis_facts.csv", "stability_validation.csv", "reference_panel.csv"):
+        for row in _csv(name):
+            for key, value in row.items():
+                assert not forbidden.search(value or ""), (name, row.get("fact_id") or row, key)
+
+
+def test_rate_and_pka_rows_used_by_the_model_name_their_authors():
+    # these rows reach users through `reactivity stability --json` (references); each names its authors
+    authors = {"HF-056": "Smith RM, Hansen DE", "HF-057": "Smith RM, Hansen DE", "HF-058": "Smith RM, Hansen DE",
+               "HF-059": "Smith RM, Hansen DE", "HF-060": "Smith RM, Hansen DE",
+               "HF-028": "Heidary Shayesteh T, Radmehr M", "HF-029": "Heidary Shayesteh T, Radmehr M",
+               "HF-030": "Heidary Shayesteh T, Radmehr M", "HF-036": "Barrett J, Smyth WF, Davidson IE",
+               "HF-072": "Goolcharran C, Borchardt RT", "HF-078": "Leung K, Nielsen IMB, Criscenti LJ"}
+    rows = {row["fact_id"]: row for row in _csv("hydrolysis_facts.csv")}
+    for fact_id, names in authors.items():
+        assert rows[fact_id]["source_citation"].startswith(names), fact_id

@@ -250,3 +250,22 @@ def test_temazepam_in_simulated_gastric_fluid():
     measured = 1 - 0.5 ** (2 / 5.47)
     low, high = result.fraction_lost_band
     assert low <= measured <= high
+
+
+@pytest.mark.parametrize("smiles", [DIAZEPAM, "OC(=O)C1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O",
+                                    "O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1O"])
+def test_degradant_order_does_not_follow_the_atom_order(smiles):
+    # lactam hydrolysis of a 4,5-imine ring gives two fragments (aminoaryl ketone + amino acid): their order in the
+    # JSON and in RX_DEGRADANTS must be the same however the molecule is numbered
+    def listing(mol):
+        return [(p.kind, [(d.name, d.smiles) for d in p.degradants])
+                for p in assess_stability(mol, ph=1.0, temperature_c=37.0).pathways]
+
+    mol = mol_from_smiles(smiles)
+    expected = listing(mol)
+    assert any(len(products) == 2 for _, products in expected)
+    rng = random.Random(11)
+    for _ in range(6):
+        order = list(range(mol.GetNumAtoms()))
+        rng.shuffle(order)
+        assert listing(Chem.RenumberAtoms(mol, order)) == expected

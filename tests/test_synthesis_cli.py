@@ -173,3 +173,14 @@ def test_console_script_exit_code_in_a_real_process(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("reactivity synth: ") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("symptom, expected", [("", "empty symptom"), ("   ", "empty symptom"),
+                                               ("q" * 5000, "unknown symptom 'qqq")])
+def test_empty_or_huge_symptom_gives_one_short_line(symptom, expected):
+    result = runner.invoke(app, ["troubleshoot", symptom])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+    assert "q" * 100 not in lines[0]  # the symptom is shortened in the message, the known list stays
+    assert "workup_loss" in lines[0]

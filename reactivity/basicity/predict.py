@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +12,7 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Crippen
 
+from ..errors import ReactivityError
 from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
 from .features import minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
@@ -160,6 +163,20 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
     return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes))
 
 
+def _check_condition(ph: float, temperature_c: float) -> None:
+    """Refuse a pH or temperature that is not a finite number in the range the temperature model covers.
+
+    >>> _check_condition(float("nan"), 25.0)
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.ReactivityError: pH must be a finite number between -2 and 16, got nan
+    """
+    if not (math.isfinite(ph) and -2.0 <= ph <= 16.0):
+        raise ReactivityError(f"pH must be a finite number between -2 and 16, got {ph}")
+    if not (math.isfinite(temperature_c) and -20.0 <= temperature_c <= 150.0):
+        raise ReactivityError(f"temperature must be a finite number between -20 and 150 C, got {temperature_c}")
+
+
 def predict_basicity_many(
     mols: Sequence[Chem.Mol],
     ph: float = 7.4,
@@ -182,6 +199,7 @@ def predict_basicity_many(
     >>> len(results[0].sites), len(results[1].sites), results[1].free_base_ph_99 is None
     (1, 0, True)
     """
+    _check_condition(ph, temperature_c)
     model = load_pka_model()
     if rings is not None and len(rings) != len(mols):
         raise ValueError("rings must give one perception result per molecule")

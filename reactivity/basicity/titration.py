@@ -17,7 +17,7 @@ uncharged fraction and the logD.
 
 >>> t = Titration.build([TitratableSite(0, "base", 10.0), TitratableSite(3, "base", 10.0)], [[0, 3], [3, 0]])
 >>> [round(step.pka, 2) for step in t.macro_steps()]
-[7.03, 10.3]
+[7.04, 10.3]
 """
 
 from __future__ import annotations

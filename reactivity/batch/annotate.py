@@ -26,7 +26,7 @@ from typing import Any, Literal, Protocol
 from rdkit import Chem, rdBase
 
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, _first_log_line, mol_from_smiles
+from ..molecule import FreeBaseView, _first_log_line, mol_from_smiles, smiles_atom_count
 from ..perception import perceive_with_view, related_scaffolds
 from . import tags as T
 from .records import (
@@ -68,6 +68,7 @@ class AnnotateSettings:
     table: TableLayout | None = None
     chemistry: bool = True
     max_atoms: int = DEFAULT_MAX_ATOMS
+    neutralize_failed_rows: bool = False  # --errors FILE.csv: failed table rows get formula cells neutralized
     stability: bool = False
     basicity: bool = False
     nitrosamine: bool = False
@@ -258,8 +259,12 @@ def parse_sd_record(body: bytes, max_atoms: int = 0) -> tuple[Chem.Mol | None, s
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     refused = check_counts(text, max_atoms)
-    if refused and text.startswith("\n") and not check_counts(text.lstrip("\n"), max_atoms):
-        refused = ""
+    if refused and "announces" in refused and text.startswith("\n"):
+        # Blank lines before the title shift the counts line (such records are read again without them below).
+        stripped = text.lstrip("\n")
+        fourth = stripped.split("\n", 4)[3] if stripped.count("\n") >= 4 else ""
+        if ("V2000" in fourth or "V3000" in fourth) and not check_counts(stripped, max_atoms):
+            refused = ""
     if refused:
         return None, refused, None
     mol, error = _read_molblock(text)
@@ -350,19 +355,6 @@ class _Work:
     related: tuple[str, ...] = ()
     n4_pka: float | None = None
     sections: list[T.Section] = field(default_factory=list)
-
-
-# Atoms as written in a SMILES (bracket atoms, two-letter and one-letter organic-subset symbols).
-_SMILES_ATOM = re.compile(r"\[[^\]]*\]|Br|Cl|[BCNOPSFI]|[bcnops]|\*")
-
-
-def smiles_atom_count(smiles: str) -> int:
-    """Atoms written in a SMILES (implicit hydrogens not counted), without parsing it.
-
-    >>> smiles_atom_count("O=C1CNCCCN1"), smiles_atom_count("[NH4+].[Cl-]"), smiles_atom_count("ClCBr")
-    (8, 2, 3)
-    """
-    return len(_SMILES_ATOM.findall(smiles))
 
 
 def _table_work(raw: bytes, layout: TableLayout, max_atoms: int = 0) -> _Work:
@@ -676,6 +668,7 @@ class RenderedChunk:
     failed: list[bytes]
     bytes_in: int
     header: bytes = b""
+    sd_ends: tuple[int, ...] = ()  # offset just past each record in ``sd``
 
 
 def annotate_and_render(
@@ -719,12 +712,13 @@ def render_failed_records(raw_records: list[bytes], settings: AnnotateSettings, 
 
 
 def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: AnnotateSettings) -> RenderedChunk:
-    from .writers import render_rows, render_sd
+    from .writers import render_rows, render_sd_with_ends
 
     statuses = [r.status for r in records]
     failed = [_failed_text(r, settings) for r in records if r.status == "error"]
+    ends: tuple[int, ...] = ()
     if settings.output_format == "sdf":
-        sd, rows = render_sd(records), []
+        (sd, ends), rows = render_sd_with_ends(records), []
     else:
         sd, rows = b"", render_rows(records)
     return RenderedChunk(
@@ -737,11 +731,19 @@ def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: 
         failed,
         sum(len(r) for r in raw_records) + (0 if settings.table is not None else 5 * len(raw_records)),
         settings.table.header if settings.table is not None else b"",
+        ends,
     )
 
 
 def _failed_text(record: AnnotatedRecord, settings: AnnotateSettings) -> bytes:
     if settings.table is not None:
+        if settings.neutralize_failed_rows and settings.table.delimiter is not None and record.source_row:
+            from .writers import neutralize_cell
+
+            line = io.StringIO()
+            csv.writer(line, delimiter=settings.table.delimiter, lineterminator="\n").writerow(
+                [neutralize_cell(cell) for cell in record.source_row])
+            return line.getvalue().encode("utf-8")
         return record.raw if record.raw.endswith((b"\n", b"\r")) else record.raw + b"\n"
     raw = record.raw
     if raw and not raw.endswith((b"\n", b"\r")):

@@ -10,12 +10,12 @@ CR) or the end of the file. Splitting the ranges one by one gives exactly the re
 the whole file, in order (property-tested on generated files with mixed line endings).
 
 >>> data = b"a\\n$$$$\\r\\nb\\r$$$$\\rc\\n$$$$\\n"
->>> separator_ends(data)
-[9, 16, 23]
->>> plan_ranges(data, 4)
-[(0, 9), (9, 16), (16, 23)]
+>>> separator_ends(data)      # ends of "$$$$\\r\\n" (2-7), "$$$$\\r" (10-14), "$$$$\\n" (17-21)
+[8, 15, 22]
+>>> plan_ranges(data, 4)      # the first cut looks for a separator line starting at byte 4 or later
+[(0, 15), (15, 22)]
 >>> plan_ranges(data, 100)
-[(0, 23)]
+[(0, 22)]
 """
 
 from __future__ import annotations

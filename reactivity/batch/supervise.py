@@ -25,11 +25,13 @@ Results come back in input order whatever the number of workers.
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -150,7 +152,8 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(child, self.heartbeat, self.position, os.getpid()), daemon=True
         )
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child.close()
         self.task: _Task | None = None
 
@@ -183,6 +186,25 @@ class _Worker:
             self.conn.close()
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start workers without re-importing the caller's ``__main__`` (a script, ``<stdin>``): they need only this package."""
+    main = sys.modules.get("__main__")
+    saved_file = getattr(main, "__file__", None)
+    saved_spec = getattr(main, "__spec__", None)
+    try:
+        if main is not None:
+            if saved_file is not None:
+                del main.__file__
+            main.__spec__ = None
+        yield
+    finally:
+        if main is not None:
+            if saved_file is not None:
+                main.__file__ = saved_file
+            main.__spec__ = saved_spec
+
+
 def _death_reason(process: Any) -> str:
     code = process.exitcode
     if code is not None and code < 0:
@@ -207,7 +229,17 @@ def _merge(pieces: list[RenderedChunk]) -> RenderedChunk:
         [raw for p in pieces for raw in p.failed],
         sum(p.bytes_in for p in pieces),
         pieces[0].header,
+        _shifted_ends(pieces),
     )
+
+
+def _shifted_ends(pieces: list[RenderedChunk]) -> tuple[int, ...]:
+    ends: list[int] = []
+    offset = 0
+    for piece in pieces:
+        ends.extend(offset + end for end in piece.sd_ends)
+        offset += len(piece.sd)
+    return tuple(ends)
 
 
 class Supervisor:

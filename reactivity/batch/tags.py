@@ -223,7 +223,7 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
         # RX_DEGRADANTS: name@[M+H]+ of every pathway's products, ';'-separated (reactivity.stability)
         tags["DEGRADANTS"] = ";".join(one_line(text.replace(";", ",")) for text in degradants)
     if result.warnings:
-        tags["WARNINGS"] = "; ".join(one_line(str(w)) for w in result.warnings)
+        tags["WARNINGS"] = "; ".join(one_line(renumber_text(str(w), number)) for w in result.warnings)
     main_assumptions = list(result.assumptions)
     payload = {
         "stability": {
@@ -269,7 +269,7 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
             for c in result.conditions
         },
     }
-    return tags, payload
+    return tags, renumber_texts(payload, number)
 
 
 def basicity_tags(result: Any, number: AtomNumber) -> Section:
@@ -306,7 +306,42 @@ def basicity_tags(result: Any, number: AtomNumber) -> Section:
             "assumptions": list(result.assumptions),
         }
     }
-    return tags, payload
+    return tags, renumber_texts(payload, number)
+
+
+# Atom references the scorers write into their texts with 0-based indices: "carbamate@15" (a group and its key
+# atom) and "(atom 3)". They are rewritten once, here, with the record's own numbering.
+_CODE_AT_ATOM = re.compile(r"(?<=[A-Za-z_)\]])@(\d+)(?![\d.])")
+_ATOM_IN_TEXT = re.compile(r"\(atom (\d+)([,)])")
+
+
+def renumber_text(text: str, number: AtomNumber) -> str:
+    """Rewrite the 0-based atom references of a scorer's text with the record's numbering.
+
+    >>> renumber_text("labile group elsewhere: carbamate@15; N4 (atom 3) is carbamate; m/z x@387.2602", lambda i: i + 1)
+    'labile group elsewhere: carbamate@16; N4 (atom 4) is carbamate; m/z x@387.2602'
+    """
+    if "@" not in text and "(atom " not in text:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        try:
+            return match.group(0).replace(match.group(1), str(number(int(match.group(1)))), 1)
+        except (IndexError, ValueError):
+            return match.group(0)
+
+    return _ATOM_IN_TEXT.sub(swap, _CODE_AT_ATOM.sub(swap, text))
+
+
+def renumber_texts(value: Any, number: AtomNumber) -> Any:
+    """:func:`renumber_text` on every string inside a JSON-ready value (dicts and lists walked)."""
+    if isinstance(value, str):
+        return renumber_text(value, number)
+    if isinstance(value, dict):
+        return {key: renumber_texts(item, number) for key, item in value.items()}
+    if isinstance(value, list):
+        return [renumber_texts(item, number) for item in value]
+    return value
 
 
 def warning_tags(text: str) -> Section:

@@ -48,6 +48,8 @@ def format_for(path: str | None, explicit: str | None) -> str:
     for extension, fmt in _EXTENSIONS.items():
         if name.endswith(extension):
             return fmt
+    if target_kind(path) == "device":  # /dev/null, a named pipe: SD like standard output
+        return "sdf"
     raise ValueError(f"cannot tell the output format from {path!r}; use --format {'|'.join(FORMATS)}")
 
 
@@ -73,6 +75,13 @@ def render_sd(records: Sequence[AnnotatedRecord]) -> bytes:
     Data items use the record's own line ending; a line ending (and a blank
     line after a last data item) is added only when the body lacks it.
     """
+    return render_sd_with_ends(records)[0]
+
+
+def render_sd_with_ends(records: Sequence[AnnotatedRecord]) -> tuple[bytes, tuple[int, ...]]:
+    """:func:`render_sd` and the offset just past each record (so a sink can count complete records written)."""
+    ends: list[int] = []
+    size = 0
     out: list[bytes] = []
     rendered: dict[tuple[int, bytes], bytes] = {}
     for record in records:
@@ -82,7 +91,8 @@ def render_sd(records: Sequence[AnnotatedRecord]) -> bytes:
         if body and not body.endswith((b"\n", b"\r")):
             out.append(nl)
             body += nl
-        if _needs_blank_line(body, nl):
+        blank = _needs_blank_line(body, nl)
+        if blank:
             out.append(nl)
         key = (id(record.tags), nl)
         items = rendered.get(key)
@@ -92,7 +102,9 @@ def render_sd(records: Sequence[AnnotatedRecord]) -> bytes:
                 for name, value in record.tags.items()
             ) + b"$$$$" + nl
         out.append(items)
-    return b"".join(out)
+        size += len(body) + (len(nl) if blank else 0) + len(items)
+        ends.append(size)
+    return b"".join(out), tuple(ends)
 
 
 def render_rows(records: Sequence[AnnotatedRecord]) -> list[dict[str, Any]]:
@@ -250,6 +262,7 @@ class AtomicFile:
 class _BaseSink:
     def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None):
         self.columns = tuple(columns)
+        self.records_written = 0  # records whose every byte has been handed to the output
         if errors_target and same_target(target, errors_target):
             raise OutputError(f"--errors {errors_target} is the same file as the output")
         self.file = AtomicFile(target)
@@ -269,6 +282,7 @@ class _BaseSink:
             for raw in chunk.failed:
                 self.errors.stream.write(raw)
         self._write(chunk, start_index)
+        self.records_written = start_index + chunk.count
 
     def _write(self, chunk: RenderedChunk, start_index: int) -> None:
         raise NotImplementedError
@@ -302,7 +316,28 @@ class SDSink(_BaseSink):
     """SD output: the rendered bytes of each chunk, in order."""
 
     def _write(self, chunk: RenderedChunk, start_index: int) -> None:
-        self.file.stream.write(chunk.sd)
+        stream = self.file.stream
+        fd = -1
+        if self.file.target is None and chunk.sd_ends:
+            try:
+                fd = stream.fileno()
+            except (OSError, ValueError, AttributeError):
+                fd = -1
+        if fd < 0:
+            stream.write(chunk.sd)
+            return
+        # Standard output: write with os.write and count the records whose last byte went out, so an
+        # interrupted run can say how many complete records were written.
+        stream.flush()
+        view = memoryview(chunk.sd)
+        ends = chunk.sd_ends
+        done = 0
+        position = 0
+        while position < len(view):
+            position += os.write(fd, view[position : position + (1 << 16)])
+            while done < len(ends) and ends[done] <= position:
+                done += 1
+            self.records_written = start_index + done
 
 
 class CSVSink(_BaseSink):
@@ -327,7 +362,7 @@ class CSVSink(_BaseSink):
     def discard(self) -> None:
         try:
             self._text.detach()  # never let the wrapper close standard output
-        except ValueError:
+        except (ValueError, OSError):
             pass
         super().discard()
 

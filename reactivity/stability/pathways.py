@@ -356,12 +356,14 @@ class _Editable:
         self._touch(self.index[atom])
 
     def products(self) -> list[Chem.Mol]:
-        """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped)."""
+        """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped), in canonical-SMILES
+        order (the order of the products must not follow the input's atom order)."""
         with quiet_rdkit():
             mol = self.mol.GetMol()
             Chem.SanitizeMol(mol)
-            return [frag for frag in Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
-                    if any(frag.GetAtomWithIdx(i).HasProp(_RING_PROP) for i in range(frag.GetNumAtoms()))]
+            fragments = [frag for frag in Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
+                         if any(frag.GetAtomWithIdx(i).HasProp(_RING_PROP) for i in range(frag.GetNumAtoms()))]
+            return sorted(fragments, key=Chem.MolToSmiles)
 
 
 _SPECIES_CACHE: dict[str, Any] = {}

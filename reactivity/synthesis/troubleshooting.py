@@ -67,6 +67,9 @@ def match_symptom(symptom: str) -> tuple[SymptomMatch, ...]:
     ['white_precipitate']
     """
     entries = load_troubleshooting()
+    if not symptom.strip():
+        known = "; ".join(f"{e['id']} ({e['symptom']})" for e in entries)
+        raise UnknownSymptomError(f"empty symptom: describe what you see; known symptoms: {known}")
     ranked: list[SymptomMatch] = []
     for entry in entries:
         names = [entry["id"].replace("_", " "), entry["symptom"], *entry["aliases"]]
@@ -75,7 +78,8 @@ def match_symptom(symptom: str) -> tuple[SymptomMatch, ...]:
     ranked.sort(key=lambda m: (-m.score, m.symptom_id))
     if not ranked or ranked[0].score < MIN_SCORE:
         known = "; ".join(f"{e['id']} ({e['symptom']})" for e in entries)
-        raise UnknownSymptomError(f"unknown symptom {symptom!r}; known symptoms: {known}")
+        shown = symptom if len(symptom) <= 80 else symptom[:77] + "..."
+        raise UnknownSymptomError(f"unknown symptom {shown!r}; known symptoms: {known}")
     return tuple(m for m in ranked if m.score >= 0.3)
 
 
