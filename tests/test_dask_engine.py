@@ -43,12 +43,15 @@ def client():
     import cloudpickle
     import dask
 
+    from reactivity.batch.dask_engine import local_client
+
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    dask.config.set({"distributed.scheduler.allowed-failures": 1})
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with distributed.Client(cluster) as c:
+    with dask.config.set({}):  # local_client's settings stay inside this fixture
+        c = local_client(2)
         yield c
-    cluster.close()
+        cluster = c.cluster
+        c.close()
+        cluster.close()
 
 
 def _local(inputs, target, settings):

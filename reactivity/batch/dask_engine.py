@@ -210,6 +210,10 @@ def local_client(workers: int, scheduler: str | None = None) -> Any:
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
         return Client(address)
-    dask.config.set({"distributed.scheduler.allowed-failures": 1})
+    # Workers (and the ones a nanny restarts after a crash) start with PYTHONSAFEPATH=1, so that a worker started
+    # from a source checkout imports the installed package, not the checkout's reactivity/ folder.
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
+    dask.config.set({"distributed.scheduler.allowed-failures": 1,
+                     "distributed.nanny.pre-spawn-environ": {**environ, "PYTHONSAFEPATH": "1"}})
     cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None)
     return Client(cluster)

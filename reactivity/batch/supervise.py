@@ -188,17 +188,28 @@ class _Worker:
 
 @contextlib.contextmanager
 def _main_module_hidden() -> Iterator[None]:
-    """Start workers without re-importing the caller's ``__main__`` (a script, ``<stdin>``): they need only this package."""
+    """Start workers without re-importing the caller's ``__main__`` (a script, ``<stdin>``): they need only this package.
+
+    Workers also start with ``PYTHONSAFEPATH=1``: a worker interpreter started with ``-c`` would otherwise put the
+    current directory first on ``sys.path``, and run from a source checkout its ``reactivity/`` folder would shadow
+    the installed package (whose ``reactivity.models`` and ``reactivity.datasets`` live elsewhere in the tree).
+    """
     main = sys.modules.get("__main__")
     saved_file = getattr(main, "__file__", None)
     saved_spec = getattr(main, "__spec__", None)
+    saved_safe_path = os.environ.get("PYTHONSAFEPATH")
     try:
         if main is not None:
             if saved_file is not None:
                 del main.__file__
             main.__spec__ = None
+        os.environ["PYTHONSAFEPATH"] = "1"
         yield
     finally:
+        if saved_safe_path is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved_safe_path
         if main is not None:
             if saved_file is not None:
                 main.__file__ = saved_file
