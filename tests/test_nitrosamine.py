@@ -236,6 +236,10 @@ def test_result_does_not_depend_on_atom_order(smiles: str) -> None:
         for product in risk.products:
             original = order[product.atom]  # new atom i is old atom order[i]
             assert original in {p.atom for p in reference.products}
+        # the products come in the same order too: ring N4 first, then by category
+        assert [(p.site, p.category, p.nitroso_smiles) for p in risk.products] == \
+               [(p.site, p.category, p.nitroso_smiles) for p in reference.products]
+        assert [order[p.atom] for p in risk.products] == [p.atom for p in reference.products]
 
 
 def test_explicit_hydrogens_and_salt_forms_give_the_same_answer() -> None:

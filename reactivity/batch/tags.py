@@ -97,15 +97,21 @@ def ruleset_version() -> str:
 
 @lru_cache(maxsize=1)
 def rules_digest() -> str:
-    """A short SHA-256 over every packaged rule file (``reactivity/data/*.toml``), so any rule change shows.
+    """A short SHA-256 over every packaged rule file (``*.toml`` in ``reactivity/data`` and in each capability
+    subpackage), so any rule change shows.
 
     >>> len(rules_digest())
     12
     """
     digest = hashlib.sha256()
-    data = resources.files("reactivity") / "data"
-    for entry in sorted((e for e in data.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name):
-        digest.update(entry.name.encode())
+    root = resources.files("reactivity")
+    folders = [root / "data", *(entry for entry in root.iterdir() if entry.is_dir() and entry.name not in ("data", "__pycache__"))]
+    files = sorted(
+        ((f"{folder.name}/{entry.name}", entry) for folder in folders for entry in folder.iterdir() if entry.name.endswith(".toml")),
+        key=lambda item: item[0],
+    )
+    for name, entry in files:
+        digest.update(name.encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -291,6 +291,10 @@ def nitrosamine_risk(mol: Chem.Mol, rings: Sequence[RingSites] | None = None) ->
             position = ring_position or ("N1" if atom in n1_atoms else None)
             others.append(NitrogenSite(atom=atom, ring_position=position, nitrogen_class=cls.value, reason=cls.rationale))
     known = load_references()
+    # Order by chemistry, not by atom index: ring N4 first, then the most potent category, then the product SMILES.
+    products.sort(key=lambda p: (p.site != "N4", p.category, p.nitroso_smiles))
+    dealkylated.sort(key=lambda p: (p.site != "N4", p.category, p.nitroso_smiles))
+    others.sort(key=lambda o: (o.ring_position is None, o.ring_position or "", o.nitrogen_class))
     return NitrosamineRisk(
         products=tuple(products),
         dealkylation_products=tuple(dealkylated),
