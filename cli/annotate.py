@@ -30,7 +30,9 @@ from reactivity.batch.annotate import (
 )
 from reactivity.batch.records import MAX_RECORD_BYTES
 from reactivity.batch.supervise import DEFAULT_RECORD_TIMEOUT
-from reactivity.batch.tags import tag_names
+from reactivity import __version__
+from reactivity.batch.legend import default_legend_path, write_legend
+from reactivity.batch.tags import rules_digest, ruleset_version, tag_names
 from reactivity.batch.writers import OutputError, format_for, open_sink, same_target, target_kind
 from reactivity.errors import ReactivityError
 from reactivity.stability import CONDITION_NAMES
@@ -54,6 +56,17 @@ def _check_inputs(inputs: list[str]) -> None:
             raise _usage_error(f"{name}: no such file")
         if not os.access(path, os.R_OK):
             raise _usage_error(f"{name}: not readable")
+
+
+class _LegendCollector:
+    """A sink wrapper that keeps the texts behind compact ``RX_JSON`` references while the chunks go by."""
+
+    def __init__(self, sink: Any, texts: dict[str, Any]) -> None:
+        self.sink, self.texts = sink, texts
+
+    def write(self, chunk: Any, start_index: int) -> None:
+        self.texts.update(getattr(chunk, "legend", {}) or {})
+        self.sink.write(chunk, start_index)
 
 
 def _expand_globs(inputs: list[str]) -> list[str]:
@@ -224,6 +237,8 @@ def annotate(
     record_timeout: float = typer.Option(DEFAULT_RECORD_TIMEOUT, "--record-timeout", help="Seconds one record may take; a slower record becomes an error record (0 = no limit)."),
     max_record_mb: float = typer.Option(MAX_RECORD_BYTES / (1 << 20), "--max-record-mb", help="Largest record or table row read, in MB; a larger one becomes an error record."),
     chunk_size: int = typer.Option(0, "--chunk-size", min=0, hidden=True, help="Records per chunk (0 = automatic)."),
+    json_detail: str = typer.Option("compact", "--json-detail", help="RX_JSON: compact (prose written once, in the legend file beside the output), full (every text in every record), or none (no RX_JSON)."),
+    legend: Optional[str] = typer.Option(None, "--legend", help="Where the legend of compact RX_JSON goes (default: OUTPUT.legend.json; with output to standard output and no --legend, RX_JSON is full)."),
     engine: str = typer.Option("local", "--engine", help="local (worker processes on this machine) or dask (a Dask cluster: byte ranges of plain SD files on the workers, one ordered output)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address for --engine dask (default: DASK_SCHEDULER_ADDRESS, else a local cluster of --jobs workers)."),
 ) -> None:
@@ -233,6 +248,13 @@ def annotate(
         inputs.append(str(_example_library()))
     if not inputs:
         raise _usage_error("no INPUT given (a file, '-' for standard input, or --example)")
+    if json_detail not in ("compact", "full", "none"):
+        raise _usage_error(f"--json-detail {json_detail!r}: choose compact, full or none")
+    if json_detail == "compact" and legend is None:
+        if output in (None, "-"):
+            json_detail = "full"  # standard output has no place for a legend file
+        else:
+            legend = default_legend_path(output)
     if engine not in ("local", "dask"):
         raise _usage_error(f"--engine {engine!r}: choose local or dask")
     inputs = _expand_globs(inputs)
@@ -269,22 +291,33 @@ def annotate(
                                 nitrosamine=with_nitrosamine, reactions=reaction_classes)
     columns = tag_names(tag_prefix, presets, has_stability, has_basicity, nitrosamine=with_nitrosamine, reactions=reaction_classes)
     errors_is_table = errors is not None and errors.lower().removesuffix(".gz").endswith((".csv", ".tsv"))
-    settings = replace(settings, max_atoms=max_atoms, neutralize_failed_rows=errors_is_table)
+    settings = replace(settings, max_atoms=max_atoms, neutralize_failed_rows=errors_is_table, json_detail=json_detail)
+    if json_detail == "none":
+        columns = tuple(c for c in columns if c != tag_prefix + "JSON")
+    if json_detail == "compact" and legend is not None:
+        _check_output(legend, "--legend")
+        if same_target(legend, output) or (errors is not None and same_target(legend, errors)):
+            raise _usage_error(f"--legend {legend} is the same file as another output")
     limits: dict[str, Any] = {"record_timeout": record_timeout, "header": header,
                               "max_record_bytes": int(max_record_mb * (1 << 20)), "summary": Summary()}
     sink = None
     try:
         with _interruptible():
             sink = open_sink(output_format, output, columns, errors)
+            texts: dict[str, Any] = {}
+            target = _LegendCollector(sink, texts)
             if engine == "dask":
-                summary = _run_dask(sources, sink, settings, jobs, chunk_size, smiles_column, scheduler)
+                summary = _run_dask(sources, target, settings, jobs, chunk_size, smiles_column, scheduler)
                 limits["summary"] = summary
             elif progress and sys.stderr.isatty():
                 total = sum(s.size or 0 for s in sources) if all(s.size for s in sources) else None
                 with _Progress(total) as bar:
-                    summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, bar.update, **limits)
+                    summary = run_annotation(sources, target, settings, jobs, chunk_size, smiles_column, bar.update, **limits)
             else:
-                summary = run_annotation(sources, sink, settings, jobs, chunk_size, smiles_column, **limits)
+                summary = run_annotation(sources, target, settings, jobs, chunk_size, smiles_column, **limits)
+            if json_detail == "compact" and legend is not None:
+                write_legend(legend, texts, {"tool_version": __version__, "ruleset_version": ruleset_version(),
+                                             "rules_digest": rules_digest(), "output": os.path.basename(output or "-")})
             sink.commit()
             sink = None
     except KeyboardInterrupt:

@@ -50,6 +50,7 @@ from . import pka  # noqa: E402,F401
 from . import nitrosamine  # noqa: E402,F401
 from . import report  # noqa: E402,F401
 from . import derivatize  # noqa: E402,F401
+from . import legend  # noqa: E402,F401
 
 
 EXIT_INTERNAL = 3

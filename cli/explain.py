@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,33 +9,22 @@ import typer
 
 from reactivity import MoleculeParseError, ReactivityError, perceive, related_scaffolds
 from reactivity.basicity import BasicityResult, predict_basicity
-from reactivity.molecule import mol_from_molblock, mol_from_smiles
 from reactivity.rules import load_references, load_site_rules
 
 from .app import app
-from .common import fail
+from .common import (
+    TERMINAL_WIDTH,
+    echo_json,
+    echo_wrapped,
+    fail,
+    read_molecules,
+    record_header,
+    record_payload,
+    refuse_several,
+)
 
 if TYPE_CHECKING:  # rich is imported by the text output only (faster start for the other commands)
     from rich.console import Console
-
-
-def _read_one_molecule(source: str):
-    """SMILES text, or a one-record .mol/.sdf/.smi file."""
-    path = Path(source)
-    if path.suffix.lower() in (".mol", ".sdf", ".sd", ".smi", ".smiles") or path.is_file():
-        if not path.is_file():
-            fail(f"no such file: {source}")
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if path.suffix.lower() in (".smi", ".smiles"):
-            lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) != 1:
-                fail(f"{source}: explain takes one record, found {len(lines)}; use 'reactivity annotate' for files")
-            return mol_from_smiles(lines[0])
-        records = [r for r in text.split("$$$$") if r.strip()]
-        if len(records) != 1:
-            fail(f"{source}: explain takes one record, found {len(records)}; use 'reactivity annotate' for files")
-        return mol_from_molblock(records[0])
-    return mol_from_smiles(source)
 
 
 _AMINE_CLASSES = ("aliphatic_amine", "amidine")
@@ -133,48 +121,69 @@ def _print_plans(console: Console, plans: list) -> None:
 
 @app.command("explain")
 def explain(
-    molecule: str = typer.Argument(..., help="SMILES, or a file holding one record (.mol, .sdf, .smi)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    molecule: str = typer.Argument(..., help="SMILES, a molfile (.mol) or an SD file (.sdf, several records: one report each) or a .smi file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (a list when the input has several records)."),
     ph: float = typer.Option(7.4, "--ph", help="pH at which the amines' free-base fractions are compared."),
     svg: Path | None = typer.Option(None, "--svg", help="Also draw the molecule with its sites marked to this SVG file."),
     png: Path | None = typer.Option(None, "--png", help="Also draw the molecule with its sites marked to this PNG file."),
     reactions: str | None = typer.Option(None, "--reactions", help="Also plan these derivatization classes, comma-separated (e.g. acylation,lactam_n_alkylation)."),
 ) -> None:
     """Which sites of each 1,4-diazepan-2-one ring react, and how (atom numbers are 0-based)."""
-    try:
-        mol = _read_one_molecule(molecule)
-        rings = perceive(mol)
-        related = related_scaffolds(mol) if not rings else ()
-        basicity = predict_basicity(mol, ph)
-    except MoleculeParseError as exc:
-        fail(f"bad molecule: {exc}")
-    except ReactivityError as exc:
-        fail(str(exc))
-    _write_depictions(mol, rings, svg, png)
-    plans = _derivatization_plans(mol, reactions)
+    records = read_molecules(molecule)
+    if svg is not None or png is not None:
+        refuse_several(records, "--svg/--png", molecule)
+    reports = []
+    for record in records:
+        try:
+            rings = perceive(record.mol)
+            related = related_scaffolds(record.mol) if not rings else ()
+            basicity = predict_basicity(record.mol, ph)
+        except MoleculeParseError as exc:
+            fail(f"bad molecule: {exc}" if not record.from_file else f"{molecule}: record {record.number} ({record.name}): {exc}")
+        except ReactivityError as exc:
+            fail(str(exc))
+        reports.append((record, rings, related, basicity, _derivatization_plans(record.mol, reactions)))
+    if svg is not None or png is not None:
+        _write_depictions(records[0].mol, reports[0][1], svg, png)
     refs = load_references()
-    used = sorted({ref for ring in rings for g in ring.guidance for ref in g.reference_ids}
-                  | {ref for plan in plans for ref in plan.reference_ids})
     if as_json:
-        payload = {
-            "input": molecule,
-            "ruleset_version": load_site_rules().version,
-            "ring_count": len(rings),
-            "rings": [ring.to_dict() for ring in rings],
-            "related_scaffolds": list(related),
-            "nucleophiles": _nucleophile_ranking(basicity),
-            "basicity": basicity.to_dict(),
-            "references": {ref: refs[ref] for ref in used},
-        }
-        if plans:
-            payload["derivatization"] = {plan.reaction: plan.to_dict() for plan in plans}
-        typer.echo(json.dumps(payload, indent=2))
+        echo_json([record_payload(record, _json_report(molecule, rings, related, basicity, plans, refs))
+                   for record, rings, related, basicity, plans in reports])
         return
+    for record, rings, related, basicity, plans in reports:
+        if len(reports) > 1:
+            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(reports)))
+        _print_report(rings, related, basicity, plans, refs)
+
+
+def _used_references(rings, plans) -> list[str]:
+    return sorted({ref for ring in rings for g in ring.guidance for ref in g.reference_ids}
+                  | {ref for plan in plans for ref in plan.reference_ids})
+
+
+def _json_report(molecule: str, rings, related, basicity: BasicityResult, plans: list, refs: dict[str, str]) -> dict[str, object]:
+    payload: dict[str, object] = {
+        "input": molecule,
+        "ruleset_version": load_site_rules().version,
+        "ring_count": len(rings),
+        "rings": [ring.to_dict() for ring in rings],
+        "related_scaffolds": list(related),
+        "nucleophiles": _nucleophile_ranking(basicity),
+        "basicity": basicity.to_dict(),
+        "references": {ref: refs[ref] for ref in _used_references(rings, plans)},
+    }
+    if plans:
+        payload["derivatization"] = {plan.reaction: plan.to_dict() for plan in plans}
+    return payload
+
+
+def _print_report(rings, related, basicity: BasicityResult, plans: list, refs: dict[str, str]) -> None:
+    """The human-readable report of one molecule, fitted to the terminal width."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=TERMINAL_WIDTH)
     if not rings:
         what = ", ".join(related) if related else "no related scaffold either"
         console.print(escape(f"No 1,4-diazepan-2-one ring. Related scaffold: {what}."))
@@ -215,4 +224,6 @@ def explain(
         console.print(table)
     _print_nucleophiles(console, basicity)
     _print_plans(console, plans)
-    console.print(escape("References: " + "; ".join(f"[{ref}] {refs[ref]}" for ref in used)), soft_wrap=True)
+    used = _used_references(rings, plans)
+    if used:
+        echo_wrapped("References:\n" + "\n".join(f"  [{ref}] {refs[ref]}" for ref in used))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import typer
 
 from reactivity.errors import MoleculeParseError, ReactivityError
-from reactivity.molecule import mol_from_smiles
 
 from .app import app
-from .common import fail
+from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload
 
 if TYPE_CHECKING:  # the chemistry is imported inside the command (faster start for the other commands)
-    from reactivity.nitrosamine import NitrosoProduct
+    from reactivity.nitrosamine import NitrosamineRisk, NitrosoProduct
 
 
 def _ng(value: float) -> str:
@@ -50,22 +48,33 @@ def _product_lines(product: NitrosoProduct, number: int) -> list[str]:
 
 @app.command("nitrosamine")
 def nitrosamine(
-    smiles: str = typer.Argument(..., help="SMILES of the molecule (a salt is free-based; an N-nitroso group is assessed as it is)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output."),
+    smiles: str = typer.Argument(..., help="SMILES (a salt is free-based; an N-nitroso group is assessed as it is), a molfile (.mol), an SD file (.sdf, one result per record) or a .smi file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
 ) -> None:
     """Nitrosamine risk (screening only): each nitrosatable nitrogen, its N-nitroso product and the product's CPCA category (atoms 0-based)."""
-    try:
-        from reactivity.nitrosamine import nitrosamine_risk
+    from reactivity.nitrosamine import nitrosamine_risk
 
-        risk = nitrosamine_risk(mol_from_smiles(smiles))
-    except MoleculeParseError as exc:
-        fail(f"bad SMILES: {exc}")
-    except ReactivityError as exc:
-        fail(str(exc))
+    records = read_molecules(smiles, smiles_error="bad SMILES")
+    results = []
+    for record in records:
+        try:
+            results.append((record, nitrosamine_risk(record.mol)))
+        except MoleculeParseError as exc:
+            fail(f"bad SMILES: {exc}" if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
+        except ReactivityError as exc:
+            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
     if as_json:
-        typer.echo(json.dumps(risk.to_dict(), indent=2))
+        echo_json([record_payload(record, risk.to_dict()) for record, risk in results])
         return
-    echo = typer.echo
+    for record, risk in results:
+        if len(results) > 1:
+            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
+        _print_human(risk)
+
+
+def _print_human(risk: NitrosamineRisk) -> None:
+    """The human-readable nitrosamine report of one molecule, wrapped to the terminal width."""
+    echo = echo_wrapped
     echo(f"Nitrosamine risk, {risk.screening_note}. Atom numbers are 0-based.")
     if risk.most_potent_category is None:
         echo("No secondary amine and no N-nitroso group in CPCA scope: no N-nitroso product to categorize.")

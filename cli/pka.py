@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import typer
 
 from reactivity.errors import ReactivityError
-from reactivity.molecule import mol_from_smiles
 
 from .app import app
-from .common import fail
+from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload
 
 #: pH values of the logD curve shown in the human-readable output.
 _SHOWN_PH = (2.0, 7.0, 10.0, 12.0)
@@ -23,26 +21,37 @@ def _fraction(value: float) -> str:
 
 @app.command("pka")
 def pka(
-    smiles: str = typer.Argument(..., help="SMILES of the molecule (salts accepted: counter-ions are stripped)."),
+    smiles: str = typer.Argument(..., help="SMILES (salts accepted: counter-ions are stripped), a molfile (.mol), an SD file (.sdf, one result per record) or a .smi file."),
     ph: float = typer.Option(7.4, "--ph", help="pH at which protonated fractions and charge states are reported."),
     temperature: float = typer.Option(25.0, "--temperature", help="Temperature in deg C (pKa values are moved from 25 C)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
 ) -> None:
     """Predicted pKa of N4 and of every basic and acidic site, stepwise macro pKa values, logD, free-base pH."""
     if not math.isfinite(ph):
         fail(f"--ph must be a finite number, got {ph}")
     if not math.isfinite(temperature) or not -10.0 <= temperature <= 150.0:
         fail(f"--temperature must be between -10 and 150 deg C, got {temperature}")
-    try:
-        from reactivity.basicity import predict_basicity
+    from reactivity.basicity import predict_basicity
 
-        result = predict_basicity(mol_from_smiles(smiles), ph=ph, temperature_c=temperature)
-    except ReactivityError as exc:
-        fail(str(exc))
+    records = read_molecules(smiles)
+    results = []
+    for record in records:
+        try:
+            results.append((record, predict_basicity(record.mol, ph=ph, temperature_c=temperature)))
+        except ReactivityError as exc:
+            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        echo_json([record_payload(record, result.to_dict()) for record, result in results])
         return
-    echo = typer.echo
+    for record, result in results:
+        if len(results) > 1:
+            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
+        _print_human(result)
+
+
+def _print_human(result) -> None:
+    """The human-readable basicity report of one molecule, wrapped to the terminal width."""
+    echo = echo_wrapped
     at = f"{result.temperature_c:g} C"
     if result.n4_pka is not None and result.n4_pka_band is not None and result.n4_protonated_fraction is not None:
         low, high = result.n4_pka_band

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from reactivity.errors import ReactivityError
-from reactivity.molecule import mol_from_smiles
 from reactivity.stability import (
     CONDITION_NAMES,
     StabilityResult,
@@ -19,7 +17,7 @@ from reactivity.stability import (
 )
 
 from .app import app
-from .common import fail
+from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload, refuse_several
 
 
 def _condition_names(values: list[str] | None) -> tuple[str, ...]:
@@ -60,7 +58,7 @@ def _percent(value: float | None) -> str:
 
 
 def _print_human(result: StabilityResult) -> None:
-    echo = typer.echo
+    echo = echo_wrapped
     echo(f"1,4-diazepan-2-one rings: {result.ring_count}")
     if result.ring_count == 0:
         echo("risk: not_applicable (no ring to score)")
@@ -106,14 +104,14 @@ def _print_human(result: StabilityResult) -> None:
 
 @app.command("stability")
 def stability(
-    smiles: str = typer.Argument(..., help="SMILES of the molecule."),
-    ph: float = typer.Option(7.0, "--ph", help="pH of the aqueous medium (negative for strong acid)."),
+    smiles: str = typer.Argument(..., help="SMILES, a molfile (.mol) or an SD file (.sdf, several records: one result each) or a .smi file."),
+    ph: float = typer.Option(7.0, "--ph", help="pH of the aqueous medium (negative for strong acid); 7.0 like annotate's scored condition."),
     temperature: float = typer.Option(25.0, "--temperature", help="Temperature in C."),
     hours: float = typer.Option(24.0, "--hours", help="Duration in hours."),
     conditions: list[str] = typer.Option(
         None, "--conditions", help=f"Handling presets (comma-separated or repeated; 'all' or 'none'): {', '.join(CONDITION_NAMES)}."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
     plot: Path | None = typer.Option(None, "--plot", help="Draw the pH-rate profile to FILE.png or FILE.svg."),
 ) -> None:
     """Hydrolysis risk of the 1,4-diazepan-2-one ring(s), stable pH window and handling presets."""
@@ -123,24 +121,36 @@ def stability(
     try:
         # the range check runs before the basicity model sees the numbers (NaN or inf would reach it otherwise)
         check_conditions(ph, temperature, hours)
-        mol = mol_from_smiles(smiles)
-        n4_pka = _n4_pka(mol, ph, temperature)
-        result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
-        if plot is not None:
-            if result.ring_count == 0:
-                fail("no 1,4-diazepan-2-one ring in the molecule: nothing to plot")
-            from reactivity.plotting import plot_ph_rate_profile
-
-            grid, k = ph_rate_profile(mol, temperature, n4_pka)
-            title = f"{smiles}  ({temperature:g} C)" if len(smiles) <= 60 else f"pH-rate profile ({temperature:g} C)"
-            try:
-                plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
-                                     window_threshold_per_s(), title, plot)
-            except OSError as exc:
-                fail(f"cannot write {plot}: {exc.strerror or exc}")
     except ReactivityError as exc:
         fail(str(exc))
+    records = read_molecules(smiles)
+    if plot is not None:
+        refuse_several(records, "--plot", smiles)
+    results = []
+    for record in records:
+        mol = record.mol
+        try:
+            n4_pka = _n4_pka(mol, ph, temperature)
+            result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
+            if plot is not None:
+                if result.ring_count == 0:
+                    fail("no 1,4-diazepan-2-one ring in the molecule: nothing to plot")
+                from reactivity.plotting import plot_ph_rate_profile
+
+                grid, k = ph_rate_profile(mol, temperature, n4_pka)
+                title = f"{record.name}  ({temperature:g} C)" if len(record.name) <= 60 else f"pH-rate profile ({temperature:g} C)"
+                try:
+                    plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
+                                         window_threshold_per_s(), title, plot)
+                except OSError as exc:
+                    fail(f"cannot write {plot}: {exc.strerror or exc}")
+        except ReactivityError as exc:
+            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
+        results.append((record, result))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
-    else:
+        echo_json([record_payload(record, result.to_dict()) for record, result in results])
+        return
+    for record, result in results:
+        if len(results) > 1:
+            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
         _print_human(result)

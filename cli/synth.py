@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the synthesis package is imported by the commands that use 
     from reactivity.synthesis import Compound, RetroResult, RouteResult, TroubleshootingAnswer
 
 from .app import app
+from .common import echo_json, read_molecules, record_header, record_payload, wrap_text
 
 
 def _fail(command: str, message: str) -> typer.Exit:
@@ -113,7 +114,7 @@ def _emit(payload: dict[str, Any], lines: list[str], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
     else:
-        typer.echo("\n".join(lines))
+        typer.echo(wrap_text("\n".join(lines)))
 
 
 @app.command("synth")
@@ -126,7 +127,10 @@ def synth(
         None, "--reagent",
         help="C2/C3 unit SMILES: haloacetate or acrylate ester, glycine (alpha-amino) ester or its salt, glyoxal, haloacetyl halide.",
     ),
-    target: Optional[str] = typer.Option(None, "--target", help="A 1,4-diazepan-2-one or benzodiazepin-2-one to disconnect (retro)."),
+    target: Optional[str] = typer.Option(
+        None, "--target",
+        help="A 1,4-diazepan-2-one or benzodiazepin-2-one to disconnect (retro): SMILES, a molfile (.mol), an SD file (.sdf, one answer per record) or a .smi file.",
+    ),
     n1_alkylate: Optional[str] = typer.Option(None, "--n1-alkylate", help="Alkylating agent SMILES for N1 after the benzodiazepinone ring closure (e.g. CI)."),
     reduce_imine: bool = typer.Option(False, "--reduce-imine", help="Reduce the 4,5-azomethine last (1,3,4,5-tetrahydro ring)."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
@@ -138,8 +142,23 @@ def synth(
                 raise _fail("synth", "give either --target or --amine with --reagent, not both")
             from reactivity.synthesis import propose_disconnections
 
-            retro = propose_disconnections(mol_from_smiles(target))
-            _emit(retro.to_dict(), _retro_text(retro), as_json)
+            records = read_molecules(target, command="synth", smiles_error="bad --target")
+            answers = []
+            for record in records:
+                try:
+                    answers.append((record, propose_disconnections(record.mol)))
+                except ReactivityError as exc:
+                    if record.from_file:
+                        raise _fail("synth", f"{target}: record {record.number} ({record.name}): {exc}") from None
+                    raise
+            if as_json:
+                echo_json([record_payload(record, retro.to_dict()) for record, retro in answers])
+                return
+            for record, retro in answers:
+                if len(answers) > 1:
+                    typer.echo(wrap_text(("\n" if record.number > 1 else "")
+                                         + record_header(record.name, record.number, len(answers))))
+                _emit(retro.to_dict(), _retro_text(retro), False)
             return
         if amine is None or reagent is None:
             raise _fail("synth", "give --amine (or --diamine) and --reagent (forward), or --target (retro)")

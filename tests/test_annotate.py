@@ -160,7 +160,7 @@ def test_json_tag_has_versions_and_matches_tags():
     raw = resources.files("reactivity").joinpath("data", "example_library.sdf").read_bytes()
     for record in annotate_chunk([x.raw for x in iter_sd_records(io.BytesIO(raw))], CORE):
         document = json.loads(record.tags["RX_JSON"])
-        assert document["schema_version"] == "1" and document["tool"] == "reactivity"
+        assert document["schema_version"] == "2" and document["tool"] == "reactivity"
         assert document["ruleset_version"] == load_site_rules().version
         assert document["status"] == record.status
         assert document["scaffold_count"] == int(record.tags["RX_SCAFFOLD_COUNT"])

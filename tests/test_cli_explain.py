@@ -46,13 +46,13 @@ def test_explain_one_record_molfile(tmp_path):
     assert json.loads(result.stdout)["rings"][0]["n4_class"] == "tertiary_amine"
 
 
-def test_explain_refuses_a_multi_record_file(tmp_path):
+def test_explain_reports_every_record_of_a_multi_record_file(tmp_path):
     block = Chem.MolToMolBlock(Chem.MolFromSmiles("O=C1CNCCCN1"))
     path = tmp_path / "two.sdf"
     path.write_text(block + "$$$$\n" + block + "$$$$\n", encoding="utf-8")
     result = runner.invoke(app, ["explain", str(path)])
-    assert result.exit_code == 2
-    assert "one record" in result.stderr
+    assert result.exit_code == 0
+    assert "record 1 of 2" in result.stdout and "record 2 of 2" in result.stdout
 
 
 def test_bad_smiles_is_one_line_exit_2_without_traceback(tmp_path):

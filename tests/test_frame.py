@@ -42,7 +42,7 @@ def _as_text(tag: str, value: object) -> str | None:
 @pytest.fixture(scope="module")
 def cli_rows(tmp_path_factory) -> list[dict]:
     out = tmp_path_factory.mktemp("frame") / "example.jsonl"
-    result = CliRunner().invoke(app, ["annotate", "--example", "-o", str(out), "--no-progress",
+    result = CliRunner().invoke(app, ["annotate", "--example", "-o", str(out), "--no-progress", "--json-detail", "full",
                                       "--conditions", "silica_methanol,aqueous_acid_workup"])
     assert result.exit_code == 0, result.stderr
     return [json.loads(line) for line in out.read_text().splitlines()]

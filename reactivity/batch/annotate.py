@@ -73,6 +73,7 @@ class AnnotateSettings:
     basicity: bool = False
     nitrosamine: bool = False
     reactions: tuple[str, ...] = ()  # annotate --reactions: RX_RXN_<CLASS> (reactivity.derivatization)
+    json_detail: str = "full"  # RX_JSON: full | compact (prose in the run's legend, reactivity.batch.legend) | none
 
     @property
     def want_smiles(self) -> bool:
@@ -669,6 +670,7 @@ class RenderedChunk:
     bytes_in: int
     header: bytes = b""
     sd_ends: tuple[int, ...] = ()  # offset just past each record in ``sd``
+    legend: dict[str, Any] = field(default_factory=dict)  # texts behind the references of compact RX_JSON
 
 
 def annotate_and_render(
@@ -711,9 +713,33 @@ def render_failed_records(raw_records: list[bytes], settings: AnnotateSettings, 
     return _render(records, raw_records, settings)
 
 
+def _json_detail(records: list[AnnotatedRecord], settings: AnnotateSettings, legend: dict[str, Any]) -> list[AnnotatedRecord]:
+    """Records with ``RX_JSON`` made compact (texts into ``legend``) or dropped, as ``settings.json_detail`` asks."""
+    if settings.json_detail == "full":
+        return records
+    from dataclasses import replace as _replace
+
+    from .legend import compact_json
+
+    name = settings.tag_prefix + "JSON"
+    out = []
+    for record in records:
+        if name in record.tags:
+            tags = dict(record.tags)
+            if settings.json_detail == "none":
+                del tags[name]
+            else:
+                tags[name] = compact_json(tags[name], legend)
+            record = _replace(record, tags=tags)
+        out.append(record)
+    return out
+
+
 def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: AnnotateSettings) -> RenderedChunk:
     from .writers import render_rows, render_sd_with_ends
 
+    legend: dict[str, str] = {}
+    records = _json_detail(records, settings, legend)
     statuses = [r.status for r in records]
     failed = [_failed_text(r, settings) for r in records if r.status == "error"]
     ends: tuple[int, ...] = ()
@@ -732,6 +758,7 @@ def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: 
         sum(len(r) for r in raw_records) + (0 if settings.table is not None else 5 * len(raw_records)),
         settings.table.header if settings.table is not None else b"",
         ends,
+        legend,
     )
 
 

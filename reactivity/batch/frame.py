@@ -58,7 +58,7 @@ COLUMN_TYPES: dict[str, str] = {
     "COMPETING_SITES": "list[str]",
     "HYDROLYSIS_RISK": _RISK,
     "STABLE_PH_WINDOW": "str",
-    "SILICA_MEOH_RISK": _RISK,
+    "SILICA_MEOH_RISK": _RISK,  # deprecated: RISK_SILICA_METHANOL (+ _CHEMICAL, _MATERIAL_LOSS) with that preset
     "N4_PKA": "list[float]",
     "N4_PROTONATED_FRACTION": "list[float]",
     "WARNINGS": "list[str]",
@@ -72,11 +72,14 @@ _SEPARATOR = {"RELATED_SCAFFOLD": ";", "COMPETING_SITES": ";", "WARNINGS": ";", 
 def column_type(tag: str) -> str:
     """The column type of a tag name without its prefix (see :data:`COLUMN_TYPES`).
 
-    Handling-preset risks (``RISK_<PRESET>`` and their chemical/material variants) are risk
-    categoricals; any other tag a later version adds is text.
+    Handling-preset risks (``RISK_<PRESET>``, the worse of ``RISK_<PRESET>_CHEMICAL`` and
+    ``RISK_<PRESET>_MATERIAL_LOSS``, and those two) are risk categoricals; any other tag a later
+    version adds is text.
 
     >>> column_type("N4_ATOM"), column_type("RISK_SILICA_METHANOL"), column_type("SOMETHING_NEW")
     ('list[int]', 'category:low|moderate|high|not_applicable', 'str')
+    >>> column_type("RISK_AQUEOUS_ACID_WORKUP_CHEMICAL") == column_type("RISK_AQUEOUS_ACID_WORKUP_MATERIAL_LOSS") == _RISK
+    True
     """
     if tag in COLUMN_TYPES:
         return COLUMN_TYPES[tag]

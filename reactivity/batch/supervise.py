@@ -241,6 +241,7 @@ def _merge(pieces: list[RenderedChunk]) -> RenderedChunk:
         sum(p.bytes_in for p in pieces),
         pieces[0].header,
         _shifted_ends(pieces),
+        {key: text for p in pieces for key, text in p.legend.items()},
     )
 
 

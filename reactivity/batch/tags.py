@@ -26,7 +26,7 @@ from .. import __version__
 from ..rules import load_site_rules
 from ..sites import RingSites
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: RX_JSON may be compact ("json_detail": "compact", texts in the run's legend)
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 TOOL_NAME = "reactivity"
 
@@ -51,13 +51,25 @@ BASICITY_TAGS = ("N4_PKA", "N4_PROTONATED_FRACTION")
 NITROSAMINE_TAGS = ("NITROSAMINE_PRECURSOR", "NITROSAMINE_CATEGORY")
 
 
-def preset_tag(preset: str) -> str:
-    """The tag name (without prefix) of a handling preset's risk.
+#: The risks of a handling preset, as tag-name suffixes: the worse of the two (no suffix, the tag kept from earlier
+#: versions), the chemical risk (ring and labile groups degraded) and the material-loss risk (compound left in the
+#: water layer or stuck on silica).
+PRESET_RISK_PARTS = ("", "chemical", "material_loss")
+
+
+def preset_tag(preset: str, part: str = "") -> str:
+    """The tag name (without prefix) of a handling preset's risk: ``part`` is ``""`` (the worse of the two),
+    ``"chemical"`` or ``"material_loss"``.
 
     >>> preset_tag("silica_methanol")
     'RISK_SILICA_METHANOL'
+    >>> preset_tag("aqueous_acid_workup", "chemical"), preset_tag("aqueous_acid_workup", "material_loss")
+    ('RISK_AQUEOUS_ACID_WORKUP_CHEMICAL', 'RISK_AQUEOUS_ACID_WORKUP_MATERIAL_LOSS')
     """
-    return "RISK_" + preset.upper().replace("-", "_")
+    if part not in PRESET_RISK_PARTS:
+        raise ValueError(f"unknown preset risk part {part!r}; known: {', '.join(repr(p) for p in PRESET_RISK_PARTS)}")
+    name = "RISK_" + preset.upper().replace("-", "_")
+    return name + "_" + part.upper() if part else name
 
 
 def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = False, basicity: bool = False,
@@ -66,16 +78,26 @@ def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = Fal
 
     >>> tag_names("RX_")[:3]
     ('RX_STATUS', 'RX_ERROR', 'RX_SCAFFOLD_COUNT')
-    >>> tag_names("RX_", ("physiological",), stability=True, basicity=True)[-5:]
-    ('RX_N4_PKA', 'RX_N4_PROTONATED_FRACTION', 'RX_RISK_PHYSIOLOGICAL', 'RX_WARNINGS', 'RX_JSON')
+    >>> tag_names("RX_", ("physiological",), stability=True, basicity=True)[-7:]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ('RX_N4_PKA', 'RX_N4_PROTONATED_FRACTION', 'RX_RISK_PHYSIOLOGICAL', 'RX_RISK_PHYSIOLOGICAL_CHEMICAL',
+     'RX_RISK_PHYSIOLOGICAL_MATERIAL_LOSS', 'RX_WARNINGS', 'RX_JSON')
+
+    ``SILICA_MEOH_RISK`` (deprecated) is a column only when ``silica_methanol`` is not a requested preset:
+    its value is then in ``RISK_SILICA_METHANOL``, never under two names.
+
+    >>> "RX_SILICA_MEOH_RISK" in tag_names("RX_", (), stability=True)
+    True
+    >>> "RX_SILICA_MEOH_RISK" in tag_names("RX_", ("silica_methanol",), stability=True)
+    False
     """
     names = list(CORE_TAGS)
     if stability:
-        names += list(STABILITY_TAGS)
+        names += [n for n in STABILITY_TAGS if n != "SILICA_MEOH_RISK" or "silica_methanol" not in conditions]
     if basicity:
         names += list(BASICITY_TAGS)
     if stability:
-        names += [preset_tag(c) for c in conditions]
+        names += [preset_tag(c, part) for c in dict.fromkeys(conditions) for part in PRESET_RISK_PARTS]
     if nitrosamine:
         names += list(NITROSAMINE_TAGS)
     names += ["RXN_" + r.upper() for r in reactions]  # annotate --reactions (reactivity.derivatization.tags)
@@ -211,18 +233,24 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
 
     ``RX_HYDROLYSIS_RISK`` is the risk at the scored pH/temperature/hours,
     ``RX_STABLE_PH_WINDOW`` the window as ``low-high`` (``none`` when no pH
-    qualifies), ``RX_SILICA_MEOH_RISK`` the worse of the chemical and
-    material-loss risks of the ``silica_methanol`` preset, ``RX_RISK_<PRESET>``
-    the worse of the two for each requested preset. The JSON part is a compact
-    summary that keeps every assumption text.
+    qualifies). For each requested preset: ``RX_RISK_<PRESET>_CHEMICAL`` (ring and
+    labile groups degraded), ``RX_RISK_<PRESET>_MATERIAL_LOSS`` (compound left in the
+    water layer or stuck on silica) and ``RX_RISK_<PRESET>``, the worse of the two.
+    ``RX_SILICA_MEOH_RISK`` (deprecated: the worse of the two risks of the
+    ``silica_methanol`` preset) is written only when that preset is not requested,
+    so no value appears under two names. The JSON part is a compact summary that
+    keeps every assumption text.
     """
     conditions = {c.name: c for c in result.conditions}
     tags: dict[str, str] = {"HYDROLYSIS_RISK": str(result.risk), "STABLE_PH_WINDOW": result.stable_ph_window_text or "none"}
-    if "silica_methanol" in conditions:
+    if "silica_methanol" in conditions and "silica_methanol" not in presets:
         tags["SILICA_MEOH_RISK"] = str(conditions["silica_methanol"].worst_risk)
     for name in presets:
         if name in conditions:
-            tags[preset_tag(name)] = str(conditions[name].worst_risk)
+            condition = conditions[name]
+            tags[preset_tag(name)] = str(condition.worst_risk)
+            tags[preset_tag(name, "chemical")] = str(condition.chemical_risk)
+            tags[preset_tag(name, "material_loss")] = str(condition.material_loss_risk)
     degradants = [d.tag_text for d in getattr(result, "degradants", ())
                   if d.mz_mh is not None and d.note != "same mass as the parent"]
     if degradants:

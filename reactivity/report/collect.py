@@ -73,7 +73,7 @@ def _molblock(record: bytes) -> bytes:
     return record[:end] if end >= 0 else b""
 
 
-def _reused(index: int, raw: bytes, prefix: str) -> ReportRecord | None:
+def _reused(index: int, raw: bytes, prefix: str, legend: dict[str, Any] | None = None) -> ReportRecord | None:
     """The record's own earlier annotation, or None when it has none (or an unreadable one)."""
     if f"<{prefix}JSON>".encode() not in raw:
         return None
@@ -84,14 +84,41 @@ def _reused(index: int, raw: bytes, prefix: str) -> ReportRecord | None:
         return None
     if not isinstance(document, dict) or "status" not in document:
         return None
+    if document.get("json_detail") == "compact":
+        if legend is None:
+            return None  # its texts are in a legend we do not have: annotate the record again rather than show references
+        from ..batch.legend import expand
+
+        try:
+            document = expand(document, legend)
+        except KeyError:
+            return None
+        document.pop("json_detail", None)
     return ReportRecord(index, record_title(raw), str(document["status"]), document, items, _molblock(raw), True)
 
 
-def report_records(batch: list[bytes], settings: AnnotateSettings, start: int) -> list[ReportRecord]:
-    """One chunk of raw records (indices from ``start``) as report records; pure, so worker processes can run it."""
+def _legend_beside(name: str) -> dict[str, Any] | None:
+    """The legend that ``reactivity annotate`` wrote beside an annotated SD file (compact RX_JSON), if any."""
+    from ..batch.legend import default_legend_path, read_legend
+
+    path = default_legend_path(name)
+    if name == "-" or not os.path.isfile(path):
+        return None
+    try:
+        return read_legend(path)
+    except (OSError, ValueError):
+        return None
+
+
+def report_records(batch: list[bytes], settings: AnnotateSettings, start: int,
+                   legend: dict[str, Any] | None = None) -> list[ReportRecord]:
+    """One chunk of raw records (indices from ``start``) as report records; pure, so worker processes can run it.
+
+    ``legend``: the run's legend, to read compact ``RX_JSON`` back (without it such records are annotated again).
+    """
     prefix = settings.tag_prefix
     found: list[ReportRecord | None] = [
-        _reused(start + i, raw, prefix) if settings.table is None else None for i, raw in enumerate(batch)
+        _reused(start + i, raw, prefix, legend) if settings.table is None else None for i, raw in enumerate(batch)
     ]
     todo = [raw for raw, record in zip(batch, found) if record is None]
     annotated = iter(annotate_chunk(todo, settings)) if todo else iter(())
@@ -116,11 +143,13 @@ def iter_report_records(inputs: Sequence[str], settings: AnnotateSettings, chunk
     settings = replace(settings, output_format="sdf")  # SMILES rows then come with a molblock in SMILES atom order
     sources = make_sources(inputs)
 
-    def numbered() -> Iterator[tuple[list[bytes], AnnotateSettings, int]]:
+    def numbered() -> Iterator[tuple[list[bytes], AnnotateSettings, int, dict[str, Any] | None]]:
         start = 0
-        for batch, chunk_settings in iter_chunks(sources, settings, chunk_size, smiles_column):
-            yield batch, chunk_settings, start
-            start += len(batch)
+        for source in sources:
+            legend = _legend_beside(source.name)
+            for batch, chunk_settings in iter_chunks([source], settings, chunk_size, smiles_column):
+                yield batch, chunk_settings, start, legend
+                start += len(batch)
         if warnings is not None:
             warnings.extend(f"{source.name}: {text}" for source in sources for text in source.warnings)
 
