@@ -1,4 +1,4 @@
-"""``reactivity explain``: a per-ring, per-site report of one molecule (table, or ``--json``)."""
+"""``reactivity explain``: a per-ring, per-site report of each molecule given (table, or ``--json``)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from .common import (
 
 if TYPE_CHECKING:  # rich is imported by the text output only (faster start for the other commands)
     from rich.console import Console
+
+    from reactivity import RingSites
 
 
 _AMINE_CLASSES = ("aliphatic_amine", "amidine")
@@ -156,12 +158,12 @@ def explain(
         _print_report(rings, related, basicity, plans, refs)
 
 
-def _used_references(rings, plans) -> list[str]:
+def _used_references(rings: tuple[RingSites, ...], plans: list) -> list[str]:
     return sorted({ref for ring in rings for g in ring.guidance for ref in g.reference_ids}
                   | {ref for plan in plans for ref in plan.reference_ids})
 
 
-def _json_report(molecule: str, rings, related, basicity: BasicityResult, plans: list, refs: dict[str, str]) -> dict[str, object]:
+def _json_report(molecule: str, rings: tuple[RingSites, ...], related: tuple[str, ...], basicity: BasicityResult, plans: list, refs: dict[str, str]) -> dict[str, object]:
     payload: dict[str, object] = {
         "input": molecule,
         "ruleset_version": load_site_rules().version,
@@ -177,7 +179,7 @@ def _json_report(molecule: str, rings, related, basicity: BasicityResult, plans:
     return payload
 
 
-def _print_report(rings, related, basicity: BasicityResult, plans: list, refs: dict[str, str]) -> None:
+def _print_report(rings: tuple[RingSites, ...], related: tuple[str, ...], basicity: BasicityResult, plans: list, refs: dict[str, str]) -> None:
     """The human-readable report of one molecule, fitted to the terminal width."""
     from rich.console import Console
     from rich.markup import escape

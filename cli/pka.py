@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,6 +11,9 @@ from reactivity.errors import ReactivityError
 
 from .app import app
 from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload
+
+if TYPE_CHECKING:  # the model is imported inside the command (faster start for the other commands)
+    from reactivity.basicity import BasicityResult
 
 #: pH values of the logD curve shown in the human-readable output.
 _SHOWN_PH = (2.0, 7.0, 10.0, 12.0)
@@ -49,7 +53,7 @@ def pka(
         _print_human(result)
 
 
-def _print_human(result) -> None:
+def _print_human(result: BasicityResult) -> None:
     """The human-readable basicity report of one molecule, wrapped to the terminal width."""
     echo = echo_wrapped
     at = f"{result.temperature_c:g} C"

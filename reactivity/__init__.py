@@ -15,14 +15,20 @@ from .errors import (
     UnknownConditionError,
 )
 from .molecule import mol_from_molblock, mol_from_smiles
-from .derivatization import DerivatizationPlan, enumerate_products, plan_derivatization
-from .perception import perceive, perceive_smiles, related_scaffolds
-from .nitrosamine import NitrosamineRisk, NitrosoProduct, nitrosamine_risk
-from .report import depict, depict_png
-from .sites import CompetingSite, Guidance, RingSites, Stereocentre
-from .stability import CONDITION_NAMES, assess_condition, assess_stability
-from .basicity import BasicityResult, predict_basicity, predict_basicity_many
-from .synthesis import plan_route, plan_route_smiles, propose_disconnections, troubleshoot
+
+# Every capability is imported when first used (PEP 562), so a command pays only for what it runs.
+_LAZY = {
+    "DerivatizationPlan": "derivatization", "enumerate_products": "derivatization", "plan_derivatization": "derivatization",
+    "perceive": "perception", "perceive_smiles": "perception", "related_scaffolds": "perception",
+    "NitrosamineRisk": "nitrosamine", "NitrosoProduct": "nitrosamine", "nitrosamine_risk": "nitrosamine",
+    "depict": "report", "depict_png": "report",
+    "CompetingSite": "sites", "Guidance": "sites", "RingSites": "sites", "Stereocentre": "sites",
+    "CONDITION_NAMES": "stability", "assess_condition": "stability", "assess_stability": "stability",
+    "BasicityResult": "basicity", "predict_basicity": "basicity", "predict_basicity_many": "basicity",
+    "plan_route": "synthesis", "plan_route_smiles": "synthesis", "propose_disconnections": "synthesis",
+    "troubleshoot": "synthesis",
+    "annotate_frame": "batch.frame",
+}
 
 __all__ = [
     "BasicityResult",
@@ -63,9 +69,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """Lazy public names: ``annotate_frame`` imports pandas only when it is used."""
-    if name == "annotate_frame":
-        from .batch.frame import annotate_frame
+    """Import a capability's public name on first use (see ``_LAZY``)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reactivity' has no attribute {name!r}")
+    from importlib import import_module
 
-        return annotate_frame
-    raise AttributeError(f"module 'reactivity' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

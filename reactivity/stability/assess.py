@@ -157,14 +157,14 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
     risk = risk_level(fraction)
     pathways = _flag_dominant(pathways, worst, outcome.fraction_lost, outcome.fraction_irreversibly_lost)
     reasons = [
-        f"ring {worst}: {fraction * 100:.3g} % of the intact ring gone after {hours:g} h at pH {ph:g}, "
+        f"ring {worst}: {fraction * 100:.3g} % of the intact ring gone after {hours:g} h at pH {ph + 0.0:g}, "
         f"{temperature_c:g} C ({outcome.fraction_irreversibly_lost * 100:.3g} % irreversibly; apparent k "
         f"{k_obs:.3g} s-1, t1/2 {math.log(2) / k_obs / 3600:.3g} h)",
         f"lactam C2-N1: k {law.k_obs(ph):.3g} s-1 ({law.dominant_term(ph)} term dominates)",
     ]
     open_fraction = outcome.kinetics.equilibrium_open_fraction
     if open_fraction is not None and open_fraction >= 0.001:
-        reasons.append(f"imine ring opening: {open_fraction * 100:.3g} % open at equilibrium at pH {ph:g} "
+        reasons.append(f"imine ring opening: {open_fraction * 100:.3g} % open at equilibrium at pH {ph + 0.0:g} "
                        "(reversible; counted as lost by an assay)")
     upper = risk_level(outcome.fraction_lost_band[1])
     if upper != risk:

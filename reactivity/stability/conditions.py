@@ -116,7 +116,7 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
             ph = -_stage_log_ah(preset["stage"][0])
             fraction = 1.0 / (1.0 + 10.0 ** (ph - pka))
             level: RiskLevel = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
-            reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph:.2g}: "
+            reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                       f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} "
                       "the water layer")
             advice_imine = [str(preset["advice_imine"])] if preset.get("advice_imine") and level != "low" else []
@@ -135,7 +135,7 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
         ph = -_stage_log_ah(stage)
         fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else 1.0 / (1.0 + 10.0 ** (ph - pka))
         level = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
-        reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph:.2g}: "
+        reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                   f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} the water layer")
         return level, [reason], advice if level != "low" else []
     if mechanism == "silica_silanol":

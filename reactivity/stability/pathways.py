@@ -545,7 +545,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
     term = law.dominant_term(ph)
     pathways.append(Pathway(
         "lactam_hydrolysis", False, "C2-N1", (ring.c2, ring.n1), index, k_hydrolysis, False,
-        f"Irreversible ring opening at C2-N1 to the amino acid; {term} term dominates at pH {ph:g}."
+        f"Irreversible ring opening at C2-N1 to the amino acid; {term} term dominates at pH {ph + 0.0:g}."
         + (" For a 4,5-imine ring the final products are the 2-aminoaryl ketone and the amino acid." if state.has_imine else ""),
         ("HF-056", "HF-057", "HF-058", "HF-001", "HF-012") if state.has_imine else ("HF-056", "HF-057", "HF-058"),
         band_factor=law.band_factor, degradants=lactam_products(mol, ring, state) if with_products else (),
@@ -567,7 +567,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
         pathways.append(Pathway(
             "imine_ring_opening", True, "N4=C5", (ring.n4, ring.c5), index, kinetics.k_open, False,
             f"Reversible hydrolysis of the 4,5-azomethine through the protonated imine (N4 pKaH {state.imine_pkah:.2f}): "
-            f"at pH {ph:g} {fraction * 100:.3g} % of the ring is open at equilibrium, reached (95 %) in "
+            f"at pH {ph + 0.0:g} {fraction * 100:.3g} % of the ring is open at equilibrium, reached (95 %) in "
             f"{kinetics.time_to_equilibrium_h:.3g} h. The open amino-ketone is what an assay sees as loss; it recloses "
             "when its amine is deprotonated (neutralisation).",
             tuple(settings["facts"]),
