@@ -949,8 +949,8 @@ def run_annotation(
 
 
 def _consume(results: Iterable[RenderedChunk], sink: Sink, summary: Summary, started: float,
-             on_chunk: Callable[[Summary, int], None] | None) -> None:
-    bytes_done = 0
+             on_chunk: Callable[[Summary, int], None] | None, bytes_done: int = 0) -> int:
+    """Write rendered chunks in order and count them into ``summary``; returns the input bytes done so far."""
     for rendered in results:
         sink.write(rendered, summary.records)
         summary.records += rendered.count
@@ -961,6 +961,7 @@ def _consume(results: Iterable[RenderedChunk], sink: Sink, summary: Summary, sta
         summary.seconds = time.perf_counter() - started
         if on_chunk is not None:
             on_chunk(summary, bytes_done)
+    return bytes_done
 
 
 __all__ = [

@@ -33,6 +33,7 @@ from .annotate import (
     RenderedChunk,
     Sink,
     Summary,
+    _consume,
     annotate_and_render,
     iter_chunks,
 )
@@ -153,16 +154,7 @@ def run_dask(
 
     def write(chunks: list[RenderedChunk]) -> None:
         nonlocal bytes_done
-        for rendered in chunks:
-            sink.write(rendered, summary.records)
-            summary.records += rendered.count
-            summary.ok += rendered.ok
-            summary.no_scaffold += rendered.no_scaffold
-            summary.errors += rendered.errors
-            bytes_done += rendered.bytes_in
-        summary.seconds = time.perf_counter() - started
-        if on_chunk is not None:
-            on_chunk(summary, bytes_done)
+        bytes_done = _consume(chunks, sink, summary, started, on_chunk, bytes_done)
 
     def drain_one() -> None:
         partition, part_settings, future = pending.popleft()
