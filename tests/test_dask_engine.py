@@ -80,15 +80,6 @@ def test_every_sd_test_file_is_byte_identical_to_one_local_job(client, tmp_path,
 def test_several_inputs_tables_and_memory_urls(tmp_path):
     import fsspec
 
-    # memory:// lives in one process: this test runs its workers as threads of this process
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
-    with distributed.Client(cluster) as client:
-        _several_inputs(client, tmp_path, fsspec)
-    cluster.close()
-
-
-def _several_inputs(client, tmp_path, fsspec):
-
     data = (DATA / "sd_robustness_slice.sdf").read_bytes()
     with fsspec.open("memory://lib/robust.sdf", "wb") as handle:
         handle.write(data)
@@ -97,10 +88,16 @@ def _several_inputs(client, tmp_path, fsspec):
     table.write_text("O=C1CNCCCN1 parent\nCCO ethanol\nC1CC( bad\n")
     settings = AnnotateSettings(output_format="csv")
     _local([str(tmp_path / "robust.sdf"), str(table)], tmp_path / "local.csv", settings)
-    _dask(client, ["memory://lib/robust.sdf", str(table)], tmp_path / "dask.csv", settings, partition_bytes=4000)
+    # memory:// lives in one process: this test runs its workers as threads of this process
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with distributed.Client(cluster) as client:
+        summary = _dask(client, ["memory://lib/robust.sdf", str(table)], tmp_path / "dask.csv", settings, partition_bytes=4000)
+    cluster.close()
     local = (tmp_path / "local.csv").read_text().splitlines()
     remote = (tmp_path / "dask.csv").read_text().splitlines()
-    assert len(remote) == len(local) > 3
+    records = len(list(iter_sd_records(open(tmp_path / "robust.sdf", "rb")))) + 3  # the SD records and 3 table rows
+    assert summary.records == records and summary.errors >= 1  # the bad SMILES row at least
+    assert len(remote) == len(local) == records + 1  # one header line
     # identical rows (the SD file's name differs: memory:// URL against the local path, which CSV does not show)
     assert remote == local
 
