@@ -116,10 +116,41 @@ def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "da
         raise RuleDataError(f"cannot read packaged rule file {name}: {exc}") from None
 
 
-def _require(entry: dict[str, Any], key: str, rule_id: str) -> Any:
+def require(entry: dict[str, Any], key: str, where: str) -> Any:
+    """``entry[key]``, or :class:`RuleDataError` naming the rule (``where``) and the missing field.
+
+    Every rule file of every capability reads its required fields through this function.
+
+    >>> require({"id": "x"}, "smarts", "rule x")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule x: missing field 'smarts'
+    """
     if key not in entry:
-        raise RuleDataError(f"rule {rule_id}: missing field {key!r}")
+        raise RuleDataError(f"{where}: missing field {key!r}")
     return entry[key]
+
+
+def checked_references(refs: Any, where: str, known: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Reference ids as a tuple, or :class:`RuleDataError` when one does not resolve (``known``: the reference table).
+
+    >>> checked_references(["docs:sites"], "rule x")
+    ('docs:sites',)
+    >>> checked_references(["lit:nowhere"], "rule x")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: rule x: unknown reference ids ['lit:nowhere']
+    """
+    ids = tuple(str(r) for r in refs)
+    table = load_references() if known is None else known
+    unknown = [r for r in ids if r not in table]
+    if unknown:
+        raise RuleDataError(f"{where}: unknown reference ids {unknown}")
+    return ids
+
+
+def _require(entry: dict[str, Any], key: str, rule_id: str) -> Any:
+    return require(entry, key, f"rule {rule_id}")
 
 
 def _build_rule(entry: dict[str, Any], kind: str) -> SmartsRule:

@@ -11,7 +11,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import RuleDataError
-from ..rules import compile_smarts
+from ..rules import checked_references, compile_smarts, require
 
 # ----------------------------------------------------------------------------- rules
 
@@ -41,9 +41,7 @@ class AcidRule:
 
 
 def _field(entry: dict[str, Any], key: str, rule_id: str) -> Any:
-    if key not in entry:
-        raise RuleDataError(f"basic_sites.toml rule {rule_id!r}: missing field {key!r}")
-    return entry[key]
+    return require(entry, key, f"basic_sites.toml rule {rule_id!r}")
 
 
 def _common_rule_fields(entry: dict[str, Any]) -> dict[str, Any]:
@@ -213,17 +211,13 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
         raise RuleDataError(f"{CLASS_SITE_FILE}: {exc}") from None
 
     def get(entry: dict[str, Any], key: str) -> Any:
-        if key not in entry:
-            raise RuleDataError(f"{CLASS_SITE_FILE} rule {entry.get('id', '?')!r}: missing field {key!r}")
-        return entry[key]
+        return require(entry, key, f"{CLASS_SITE_FILE} rule {entry.get('id', '?')!r}")
 
     def refs(entry: dict[str, Any]) -> tuple[str, ...]:
-        ids = tuple(str(r) for r in get(entry, "references"))
-        if known_references is not None:
-            unknown = [r for r in ids if r not in known_references]
-            if unknown:
-                raise RuleDataError(f"{CLASS_SITE_FILE} rule {entry.get('id')!r}: unknown reference ids {unknown}")
-        return ids
+        ids = get(entry, "references")
+        if known_references is None:
+            return tuple(str(r) for r in ids)
+        return checked_references(ids, f"{CLASS_SITE_FILE} rule {entry.get('id')!r}", known_references)
 
     sites = []
     for entry in data.get("class_site", []):

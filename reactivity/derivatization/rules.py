@@ -18,7 +18,7 @@ from rdkit.Chem import rdChemReactions
 
 from ..errors import ReactivityError, RuleDataError
 from ..molecule import quiet_rdkit
-from ..rules import compile_smarts, load_references, read_packaged_toml
+from ..rules import checked_references, compile_smarts, load_references, read_packaged_toml, require
 
 RULES_FILE = "reactions.toml"
 PACKAGE = "reactivity.derivatization"
@@ -166,26 +166,19 @@ class ReactionRuleSet:
         )
 
 
-def _require(entry: dict[str, Any], key: str, where: str) -> Any:
-    if key not in entry:
-        raise RuleDataError(f"{where}: missing field {key!r}")
-    return entry[key]
 
 
 def _strings(entry: dict[str, Any], key: str, where: str, required: bool = True) -> tuple[str, ...]:
-    value = _require(entry, key, where) if required else entry.get(key, [])
+    value = require(entry, key, where) if required else entry.get(key, [])
     if not isinstance(value, list):
         raise RuleDataError(f"{where}: {key!r} must be a list")
     return tuple(str(v) for v in value)
 
 
 def _check_refs(refs: tuple[str, ...], where: str, known: dict[str, str]) -> tuple[str, ...]:
-    unknown = [r for r in refs if r not in known]
-    if unknown:
-        raise RuleDataError(f"{where}: unknown reference ids {unknown}")
     if not refs:
         raise RuleDataError(f"{where}: no reference ids")
-    return refs
+    return checked_references(refs, where, known)
 
 
 def compile_reaction(smarts: str, rule_id: str) -> rdChemReactions.ChemicalReaction:
@@ -222,9 +215,9 @@ def _ring_flag_ok(flag: str) -> bool:
 
 
 def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple[str, ...]) -> ReactionClass:
-    rid = str(_require(entry, "id", "reaction"))
+    rid = str(require(entry, "id", "reaction"))
     where = f"reaction {rid}"
-    target = str(_require(entry, "target", where))
+    target = str(require(entry, "target", where))
     if target not in POSITIONS:
         raise RuleDataError(f"{where}: target must be one of {POSITIONS}, got {target!r}")
     stability_presets = _strings(entry, "stability_presets", where)
@@ -233,14 +226,14 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
         raise RuleDataError(f"{where}: unknown stability presets {unknown_presets}")
     reagents = []
     for item in entry.get("reagent", []):
-        gid = str(_require(item, "id", where))
+        gid = str(require(item, "id", where))
         wid = f"{rid}.{gid}"
-        smarts = str(_require(item, "smarts", wid))
-        reaction_smarts = str(_require(item, "reaction", wid))
+        smarts = str(require(item, "smarts", wid))
+        reaction_smarts = str(require(item, "reaction", wid))
         reagents.append(
             ReagentType(
                 id=gid,
-                label=str(_require(item, "label", wid)),
+                label=str(require(item, "label", wid)),
                 smarts=smarts,
                 pattern=compile_smarts(smarts, wid),
                 reaction_smarts=reaction_smarts,
@@ -254,27 +247,27 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
     reagent_ids = {g.id for g in reagents}
     sites = []
     for item in entry.get("site", []):
-        sid = str(_require(item, "id", where))
+        sid = str(require(item, "id", where))
         position = str(item.get("position", ""))
         if position and position not in POSITIONS:
             raise RuleDataError(f"site {sid}: position must be one of {POSITIONS}, got {position!r}")
         limited = _strings(item, "reagents", sid, required=False)
         if set(limited) - reagent_ids:
             raise RuleDataError(f"site {sid}: unknown reagent types {sorted(set(limited) - reagent_ids)}")
-        smarts = str(_require(item, "smarts", sid))
+        smarts = str(require(item, "smarts", sid))
         classes = _strings(item, "n4_class", sid, required=False) or _strings(item, "n1_class", sid, required=False)
         sites.append(
             SiteRule(
                 id=sid,
-                label=str(_require(item, "label", sid)),
+                label=str(require(item, "label", sid)),
                 position=position,
                 classes=classes,
                 smarts=smarts,
                 pattern=compile_smarts(smarts, sid),
-                tier=int(_require(item, "tier", sid)),
-                basis=str(_require(item, "basis", sid)),
+                tier=int(require(item, "tier", sid)),
+                basis=str(require(item, "basis", sid)),
                 references=_check_refs(_strings(item, "references", sid), f"site {sid}", known),
-                protect=str(_require(item, "protect", sid)),
+                protect=str(require(item, "protect", sid)),
                 warning=str(item.get("warning", "")),
                 reagents=limited,
                 must_match=_strings(item, "must_match", sid),
@@ -286,14 +279,14 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
         raise RuleDataError(f"{where}: no site rule for its target {target}")
     incompatibilities = []
     for item in entry.get("incompatible", []):
-        iid = str(_require(item, "id", where))
+        iid = str(require(item, "id", where))
         smarts = str(item.get("smarts", ""))
         flag = str(item.get("ring_flag", ""))
         if not smarts and not flag:
             raise RuleDataError(f"incompatibility {iid}: needs smarts or ring_flag")
         if not _ring_flag_ok(flag):
             raise RuleDataError(f"incompatibility {iid}: unknown ring_flag {flag!r}")
-        severity = str(_require(item, "severity", iid))
+        severity = str(require(item, "severity", iid))
         if severity not in SEVERITIES:
             raise RuleDataError(f"incompatibility {iid}: severity must be one of {SEVERITIES}")
         position = str(item.get("position", ""))
@@ -308,14 +301,14 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
         incompatibilities.append(
             IncompatibilityRule(
                 id=iid,
-                label=str(_require(item, "label", iid)),
+                label=str(require(item, "label", iid)),
                 smarts=smarts,
                 pattern=compile_smarts(smarts, iid) if smarts else None,
                 position=position,
                 ring_flag=flag,
                 severity=severity,
                 reagents=limited,
-                text=str(_require(item, "text", iid)),
+                text=str(require(item, "text", iid)),
                 references=_check_refs(_strings(item, "references", iid), f"incompatibility {iid}", known),
                 must_match=_strings(item, "must_match", iid),
                 must_not_match=_strings(item, "must_not_match", iid),
@@ -328,8 +321,8 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
     }
     return ReactionClass(
         id=rid,
-        label=str(_require(entry, "label", where)),
-        conditions=str(_require(entry, "conditions", where)),
+        label=str(require(entry, "label", where)),
+        conditions=str(require(entry, "conditions", where)),
         target=target,
         all_sites=bool(entry.get("all_sites", False)),
         stability_presets=stability_presets,

@@ -18,7 +18,7 @@ from rdkit.Chem.rdChemReactions import ChemicalReaction
 
 from ..errors import RuleDataError
 from ..molecule import quiet_rdkit
-from ..rules import compile_smarts, load_references, read_packaged_toml
+from ..rules import checked_references, compile_smarts, load_references, read_packaged_toml, require
 from .results import Condition
 
 __all__ = [
@@ -126,33 +126,23 @@ class SynthesisRules:
     side_products: dict[str, SideProductInfo]
 
 
-def _field(entry: dict[str, Any], key: str, where: str) -> Any:
-    if key not in entry:
-        raise RuleDataError(f"{where}: missing field {key!r}")
-    return entry[key]
-
-
 def _refs(entry: dict[str, Any], where: str, known: dict[str, str]) -> tuple[str, ...]:
-    refs = tuple(str(r) for r in _field(entry, "reference", where))
-    unknown = [r for r in refs if r not in known]
-    if unknown:
-        raise RuleDataError(f"{where}: unknown reference ids {unknown}")
-    return refs
+    return checked_references(require(entry, "reference", where), where, known)
 
 
 def _pattern_rule(entry: dict[str, Any], kind: str, known: dict[str, str]) -> PatternRule:
     rule_id = str(entry.get("id", "<no id>"))
     where = f"{kind} {rule_id}"
-    smarts = str(_field(entry, "smarts", where))
+    smarts = str(require(entry, "smarts", where))
     return PatternRule(
         id=rule_id,
         smarts=smarts,
         pattern=compile_smarts(smarts, rule_id),
-        what=str(_field(entry, "what", where)),
-        rationale=str(_field(entry, "rationale", where)),
+        what=str(require(entry, "what", where)),
+        rationale=str(require(entry, "rationale", where)),
         reference=_refs(entry, where, known),
-        must_match=tuple(str(s) for s in _field(entry, "must_match", where)),
-        must_not_match=tuple(str(s) for s in _field(entry, "must_not_match", where)),
+        must_match=tuple(str(s) for s in require(entry, "must_match", where)),
+        must_not_match=tuple(str(s) for s in require(entry, "must_not_match", where)),
         rank=int(entry.get("rank", 0)),
         unit=str(entry.get("unit", "")),
         first_step=str(entry.get("first_step", "")),
@@ -164,25 +154,25 @@ def _pattern_rule(entry: dict[str, Any], kind: str, known: dict[str, str]) -> Pa
 def _protecting_group(entry: dict[str, Any], known: dict[str, str]) -> ProtectingGroup:
     rule_id = str(entry.get("id", "<no id>"))
     where = f"protecting_group {rule_id}"
-    smarts = str(_field(entry, "smarts", where))
+    smarts = str(require(entry, "smarts", where))
     return ProtectingGroup(
         id=rule_id,
-        name=str(_field(entry, "name", where)),
+        name=str(require(entry, "name", where)),
         smarts=smarts,
         pattern=compile_smarts(smarts, rule_id),
-        removal=str(_field(entry, "removal", where)),
-        removal_conditions=str(_field(entry, "removal_conditions", where)),
-        rationale=str(_field(entry, "rationale", where)),
+        removal=str(require(entry, "removal", where)),
+        removal_conditions=str(require(entry, "removal_conditions", where)),
+        rationale=str(require(entry, "rationale", where)),
         reference=_refs(entry, where, known),
-        must_match=tuple(str(s) for s in _field(entry, "must_match", where)),
-        must_not_match=tuple(str(s) for s in _field(entry, "must_not_match", where)),
+        must_match=tuple(str(s) for s in require(entry, "must_match", where)),
+        must_not_match=tuple(str(s) for s in require(entry, "must_not_match", where)),
     )
 
 
 def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]) -> ReactionRule:
     rule_id = str(entry.get("id", "<no id>"))
     where = f"reaction {rule_id}"
-    smarts = str(_field(entry, "smarts", where)).replace("$amine", amine_body)
+    smarts = str(require(entry, "smarts", where)).replace("$amine", amine_body)
     if "[#1" in smarts or "[H]" in smarts or "[H:" in smarts:
         raise RuleDataError(f"{where}: hydrogen written as an atom in SMARTS; use H counts")
     with quiet_rdkit():
@@ -192,7 +182,7 @@ def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]
         except Exception:  # RDKit raises ValueError or RuntimeError here
             raise RuleDataError(f"{where}: reaction SMARTS does not parse: {smarts!r}") from None
     examples = tuple(
-        (tuple(str(s) for s in _field(ex, "reactants", where)), str(_field(ex, "product", where)))
+        (tuple(str(s) for s in require(ex, "reactants", where)), str(require(ex, "product", where)))
         for ex in entry.get("example", [])
     )
     if not examples:
@@ -201,8 +191,8 @@ def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]
         id=rule_id,
         smarts=smarts,
         reaction=reaction,
-        what=str(_field(entry, "what", where)),
-        rationale=str(_field(entry, "rationale", where)),
+        what=str(require(entry, "what", where)),
+        rationale=str(require(entry, "rationale", where)),
         reference=_refs(entry, where, known),
         scaffold=str(entry.get("scaffold", "")),
         examples=examples,
@@ -212,15 +202,15 @@ def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]
 def _side_product(key: str, entry: dict[str, Any], known: dict[str, str]) -> SideProductInfo:
     where = f"side_product {key}"
     conditions = []
-    for cond in _field(entry, "favoured_by", where):
-        factor = str(_field(cond, "factor", where))
+    for cond in require(entry, "favoured_by", where):
+        factor = str(require(cond, "factor", where))
         if factor not in FACTORS:
             raise RuleDataError(f"{where}: unknown factor {factor!r}")
         condition = Condition(
-            step=str(_field(cond, "step", where)),
+            step=str(require(cond, "step", where)),
             factor=factor,
-            favours=str(_field(cond, "favours", where)),
-            remedy=str(_field(cond, "remedy", where)),
+            favours=str(require(cond, "favours", where)),
+            remedy=str(require(cond, "remedy", where)),
         )
         conditions.append((condition, tuple(str(r) for r in cond.get("routes", ()))))
     likelihood = str(entry.get("likelihood", "expected"))
@@ -233,7 +223,7 @@ def _side_product(key: str, entry: dict[str, Any], known: dict[str, str]) -> Sid
         raise RuleDataError(f"{where}: a minor side product needs minor_because (say when it does form)")
     return SideProductInfo(
         key=key,
-        name=str(_field(entry, "name", where)),
+        name=str(require(entry, "name", where)),
         likelihood=likelihood,
         likelihood_by_route=by_route,
         minor_because=minor_because,
@@ -245,8 +235,8 @@ def _side_product(key: str, entry: dict[str, Any], known: dict[str, str]) -> Sid
 def parse_synthesis_rules(table: dict[str, Any]) -> SynthesisRules:
     """Build the synthesis rules from a parsed TOML table (raises :class:`RuleDataError` on any defect)."""
     known = load_references()
-    patterns = _field(table, "patterns", "synthesis rules")
-    amine_smarts = str(_field(patterns, "amine_nh", "patterns"))
+    patterns = require(table, "patterns", "synthesis rules")
+    amine_smarts = str(require(patterns, "amine_nh", "patterns"))
     if not amine_smarts.startswith("[") or not amine_smarts.endswith("]"):
         raise RuleDataError("patterns: amine_nh must be one bracket atom")
     amine = PatternRule(
@@ -256,8 +246,8 @@ def parse_synthesis_rules(table: dict[str, Any]) -> SynthesisRules:
         what="nucleophilic N-H amine",
         rationale="one definition of the reacting amine, shared by every template",
         reference=(),
-        must_match=tuple(str(s) for s in _field(patterns, "amine_nh_must_match", "patterns")),
-        must_not_match=tuple(str(s) for s in _field(patterns, "amine_nh_must_not_match", "patterns")),
+        must_match=tuple(str(s) for s in require(patterns, "amine_nh_must_match", "patterns")),
+        must_not_match=tuple(str(s) for s in require(patterns, "amine_nh_must_not_match", "patterns")),
     )
     amine_body = amine_smarts[:-1]
     reactions: dict[str, ReactionRule] = {}
@@ -309,19 +299,19 @@ def load_troubleshooting() -> tuple[dict[str, Any], ...]:
     for entry in entries:
         where = f"symptom {entry.get('id', '<no id>')}"
         for key in ("id", "symptom", "aliases", "source", "causes", "checks", "fixes", "notes"):
-            _field(entry, key, where)
+            require(entry, key, where)
         if entry["id"] in seen:
             raise RuleDataError(f"{where}: duplicated id")
         seen.add(entry["id"])
         refs = [*entry["source"], *(c["source"] for c in entry["causes"])]
-        refs += [r for note in entry["notes"] for r in _field(note, "references", where)]
+        refs += [r for note in entry["notes"] for r in require(note, "references", where)]
         for ref in refs:
             if ref not in known:
                 raise RuleDataError(f"{where}: unknown reference {ref!r}")
         for note in entry["notes"]:
-            _field(note, "text", where)
+            require(note, "text", where)
         for cause in entry["causes"]:
-            for key in _field(cause, "side_products", where):
+            for key in require(cause, "side_products", where):
                 if key != "product" and key not in rules.side_products:
                     raise RuleDataError(f"{where}: unknown side product {key!r}")
     return entries
