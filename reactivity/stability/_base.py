@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..errors import ReactivityError, RuleDataError
-from ..rules import read_packaged_toml
+from ..rules import load_references, read_packaged_toml
 
 RiskLevel = Literal["low", "moderate", "high", "not_applicable"]
 
@@ -49,7 +49,7 @@ def _model() -> dict[str, Any]:
     """The rate-model parameters, validated once per process."""
     data = read_packaged_toml("stability_model.toml")
     required = ("baseline", "activation_energy", "acid_saturation", "temperature", "risk", "stable_window", "n4",
-                "applicability", "modifier", "intramolecular_aminolysis", "references", "n1_ionization", "imine",
+                "applicability", "modifier", "intramolecular_aminolysis", "n1_ionization", "imine",
                 "imine_ring_opening", "carbinolamide_ring_contraction", "decarboxylation", "aminal_ring_opening")
     missing = [key for key in required if key not in data]
     if missing:
@@ -105,14 +105,14 @@ class Reference:
 
 @lru_cache(maxsize=1)
 def _references() -> dict[str, Reference]:
-    """Every citable source by id: the curated facts plus the model file's references."""
+    """Every citable source by id: the curated facts (``HF-###``) plus the project's reference table (``lit:*``, ``docs:*``)."""
     table: dict[str, Reference] = {}
     text = resources.files(_DATASETS_PACKAGE).joinpath("hydrolysis_facts.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(io.StringIO(text)):
         what = f"{row['compound']}: {row['quantity']} = {row['value']} {row['unit']}".strip()
         table[row["fact_id"]] = Reference(row["fact_id"], row["source_citation"], row["source_url"], row["confidence"], what)
-    for ref_id, entry in _model()["references"].items():
-        table[str(ref_id)] = Reference(str(ref_id), str(entry["text"]))
+    for ref_id, text in load_references().items():
+        table[ref_id] = Reference(ref_id, text)
     return table
 
 
