@@ -37,7 +37,7 @@ from .annotate import (
     annotate_and_render,
     iter_chunks,
 )
-from .records import InputSource, iter_sd_records
+from .records import InputSource, iter_sd_records, open_binary
 
 DEFAULT_PARTITION_BYTES = 16 << 20
 """About 16 MB of SD text per partition (about 4,000-8,000 records)."""
@@ -70,16 +70,8 @@ def is_splittable(name: str) -> bool:
     return name != "-" and lower.endswith((".sdf", ".sd", ".mol")) and not lower.endswith(".gz")
 
 
-def _open(name: str) -> Any:
-    if "://" in name:
-        import fsspec
-
-        return fsspec.open(name, "rb")
-    return open(name, "rb")  # noqa: SIM115
-
-
 def _read_range(name: str, start: int, end: int) -> bytes:
-    with _open(name) as handle:
+    with open_binary(name) as handle:
         handle.seek(start)
         return handle.read(end - start)
 
@@ -110,12 +102,7 @@ def plan_partitions(sources: Sequence[InputSource], settings: AnnotateSettings, 
 
     for source in sources:
         if source.kind == "sd" and is_splittable(source.name):
-            opener = None
-            if "://" in source.name:
-                import fsspec
-
-                opener = lambda n: fsspec.open(n, "rb")  # noqa: E731
-            for start, end in plan_file_ranges(source.name, partition_bytes, opener):
+            for start, end in plan_file_ranges(source.name, partition_bytes):
                 yield Partition(source.name, start, end), replace(settings, table=None)
         else:
             for batch, chunk_settings in iter_chunks([source], settings, chunk_size, smiles_column):

@@ -110,10 +110,11 @@ def plan_ranges(data: bytes, target_bytes: int) -> list[tuple[int, int]]:
     return plan_ranges_with(lambda offset, length: data[offset : offset + length], len(data), target_bytes)
 
 
-def plan_file_ranges(path: str, target_bytes: int, open_file: Callable[[str], object] | None = None) -> list[tuple[int, int]]:
-    """:func:`plan_ranges_with` over a file (a local path, or any fsspec URL when ``open_file`` is ``fsspec.open``)."""
-    opener = open_file or (lambda p: open(p, "rb"))  # noqa: SIM115
-    with opener(path) as handle:  # type: ignore[attr-defined]
+def plan_file_ranges(path: str, target_bytes: int) -> list[tuple[int, int]]:
+    """:func:`plan_ranges_with` over a file: a local path or an fsspec URL (:func:`reactivity.batch.records.open_binary`)."""
+    from .records import open_binary
+
+    with open_binary(path) as handle:
         handle.seek(0, 2)
         size = handle.tell()
 

@@ -303,6 +303,18 @@ def check_encoding(name: str, head: bytes) -> None:
     raise InputError(f"{source}: the file is {label} text; convert it to UTF-8 first ({hint})")
 
 
+def open_binary(name: str) -> BinaryIO:
+    """A local path or an fsspec URL (``s3://``, ``gs://``, ``memory://``, ...) opened for binary reading, seekable.
+
+    Raises OSError (or ImportError for a URL without fsspec installed).
+    """
+    if "://" in name:
+        import fsspec
+
+        return fsspec.open(name, "rb").open()  # type: ignore[no-any-return]
+    return open(name, "rb")  # noqa: SIM115
+
+
 def open_input(name: str) -> BinaryIO:
     """Open an input for binary reading, un-gzipping when the data start with the gzip magic bytes.
 
@@ -312,9 +324,7 @@ def open_input(name: str) -> BinaryIO:
         raw: BinaryIO = sys.stdin.buffer
     elif "://" in name:  # an fsspec URL (s3://, gs://, memory://, ...)
         try:
-            import fsspec
-
-            raw = io.BufferedReader(fsspec.open(name, "rb").open())  # type: ignore[arg-type]
+            raw = io.BufferedReader(open_binary(name))  # type: ignore[arg-type]
         except (ImportError, OSError, ValueError) as exc:
             raise InputError(f"{name}: {exc}") from None
     else:
