@@ -4,7 +4,9 @@ Exit codes: 0 success (bad records are reported in the output, not fatal);
 1 ``--fail-on-error`` and at least one record failed or an input ended early;
 2 usage error (missing or unreadable input, unknown option, a numeric option out
 of range or not finite, missing output directory, an output that is a directory,
-``--errors`` equal to the output); 130 SIGINT; 143 SIGTERM.
+``--errors`` equal to the output, a non-empty ``--output-dir`` without ``--overwrite``);
+4 ``--engine dask`` and a worker runs another version of the tool, RDKit or the rule set than the client;
+130 SIGINT; 143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
-import typer
+from reactivity.batch.workerstart import start_early
 
-from reactivity.batch.annotate import (
+start_early()  # `reactivity annotate ...`: the workers' fork server imports and warms up while this module imports
+
+import typer  # noqa: E402
+
+from reactivity.batch.annotate import (  # noqa: E402
     DEFAULT_MAX_ATOMS,
     AnnotateSettings,
     Summary,
@@ -33,7 +39,16 @@ from reactivity.batch.supervise import DEFAULT_RECORD_TIMEOUT
 from reactivity import __version__
 from reactivity.batch.legend import default_legend_path, write_legend
 from reactivity.batch.tags import rules_digest, ruleset_version, tag_names
-from reactivity.batch.writers import OutputError, format_for, open_sink, same_target, target_kind
+from reactivity.batch.writers import (
+    OutputError,
+    TableColumns,
+    format_for,
+    open_sink,
+    run_metadata,
+    same_target,
+    scan_input_columns,
+    target_kind,
+)
 from reactivity.errors import ReactivityError
 from reactivity.stability import CONDITION_NAMES
 
@@ -68,6 +83,9 @@ class _LegendCollector:
         self.texts.update(getattr(chunk, "legend", {}) or {})
         self.sink.write(chunk, start_index)
 
+    def __getattr__(self, name: str) -> Any:  # end_part of a sink that writes parts (--output-dir)
+        return getattr(self.sink, name)
+
 
 def _expand_globs(inputs: list[str]) -> list[str]:
     """Inputs with ``*``, ``?`` or ``[`` expanded (local paths, or fsspec URLs), sorted; a pattern matching nothing is an error."""
@@ -92,19 +110,47 @@ def _expand_globs(inputs: list[str]) -> list[str]:
 
 
 def _run_dask(sources: list[Any], sink: Any, settings: AnnotateSettings, jobs: int, chunk_size: int,
-              smiles_column: Optional[str], scheduler: Optional[str]) -> Summary:
+              smiles_column: Optional[str], scheduler: Optional[str], partition_bytes: int = 0,
+              max_record_bytes: int = MAX_RECORD_BYTES) -> Summary:
     try:
-        from reactivity.batch.dask_engine import local_client, run_dask
+        from reactivity.batch.dask_engine import DEFAULT_PARTITION_BYTES, VersionMismatch, local_client, run_dask
     except ImportError:
         raise _usage_error("--engine dask needs Dask: pip install 'dask[distributed]' fsspec") from None
     client = local_client(jobs or (os.cpu_count() or 1), scheduler)
     try:
-        return run_dask(sources, sink, settings, client, chunk_size=chunk_size or 500, smiles_column=smiles_column)
+        return run_dask(sources, sink, settings, client, chunk_size=chunk_size or 500, smiles_column=smiles_column,
+                        partition_bytes=partition_bytes or DEFAULT_PARTITION_BYTES, max_record_bytes=max_record_bytes)
+    except VersionMismatch as exc:
+        sys.stderr.write(f"reactivity annotate: {exc}\n")
+        raise typer.Exit(4) from None
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
         if cluster is not None and not scheduler and not os.environ.get("DASK_SCHEDULER_ADDRESS"):
             cluster.close()
+
+
+def _manifest_about(sources: list[Any], settings: AnnotateSettings, engine: str, jobs: int,
+                    legend: Optional[str]) -> dict[str, Any]:
+    """What ``manifest.json`` of ``--output-dir`` says besides the parts: inputs, versions, settings."""
+    from dataclasses import asdict
+
+    from reactivity.batch.dask_engine import versions
+
+    settings_out = {k: v for k, v in asdict(replace(settings, table=None)).items() if k != "table"}
+    return {"tool": "reactivity annotate", "inputs": [s.name for s in sources], "versions": versions(),
+            "settings": {**settings_out, "engine": engine, "jobs": jobs},
+            "legend": os.path.basename(legend) if legend else None}
+
+
+def _table_columns(tags: tuple[str, ...], sources: list[Any], settings: AnnotateSettings, smiles_column: Optional[str],
+                   limits: dict[str, Any], legend: Optional[str]) -> TableColumns:
+    """The columns of a table output: the input columns of table inputs, ``source`` with several inputs, typed tags."""
+    inputs = scan_input_columns(sources, settings.tag_prefix, smiles_column, header=limits["header"],
+                                max_record_bytes=limits["max_record_bytes"])
+    extra = {"legend": os.path.basename(legend)} if legend else {}
+    return TableColumns(tags, settings.tag_prefix, inputs, source=len(sources) > 1,
+                        about=run_metadata(settings, [s.name for s in sources], **extra))
 
 
 def _check_output(target: Optional[str], label: str) -> None:
@@ -241,6 +287,9 @@ def annotate(
     legend: Optional[str] = typer.Option(None, "--legend", help="Where the legend of compact RX_JSON goes (default: OUTPUT.legend.json; with output to standard output and no --legend, RX_JSON is full)."),
     engine: str = typer.Option("local", "--engine", help="local (worker processes on this machine) or dask (a Dask cluster: byte ranges of plain SD files on the workers, one ordered output)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address for --engine dask (default: DASK_SCHEDULER_ADDRESS, else a local cluster of --jobs workers)."),
+    output_dir: Optional[str] = typer.Option(None, "--output-dir", help="Write one part file per partition (format from --format, default SD) into this directory, then manifest.json and _SUCCESS; instead of -o."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="With --output-dir: use a non-empty directory, removing the parts, manifest and marker of an earlier run first."),
+    partition_bytes: int = typer.Option(0, "--partition-bytes", min=0, hidden=True, help="Bytes of SD text per partition (0 = automatic)."),
 ) -> None:
     """Annotate every record with its 1,4-diazepan-2-one sites; the original record text is kept byte for byte."""
     inputs = list(inputs or [])
@@ -250,6 +299,17 @@ def annotate(
         raise _usage_error("no INPUT given (a file, '-' for standard input, or --example)")
     if json_detail not in ("compact", "full", "none"):
         raise _usage_error(f"--json-detail {json_detail!r}: choose compact, full or none")
+    if output_dir is not None:
+        if output is not None:
+            raise _usage_error("give either -o/--output or --output-dir, not both")
+        if output_dir in ("", "-"):
+            raise _usage_error("--output-dir needs a directory name")
+    elif overwrite:
+        raise _usage_error("--overwrite goes with --output-dir")
+    if json_detail == "compact" and legend is None and output_dir is not None:
+        from reactivity.batch.parts import LEGEND
+
+        legend = os.path.join(output_dir, LEGEND)
     if json_detail == "compact" and legend is None:
         if output in (None, "-"):
             json_detail = "full"  # standard output has no place for a legend file
@@ -276,7 +336,7 @@ def annotate(
         sources = make_sources(inputs, input_format)
     except (ValueError, ReactivityError) as exc:
         raise _usage_error(str(exc)) from None
-    if output_format == "parquet" and output in (None, "-"):
+    if output_format == "parquet" and output in (None, "-") and output_dir is None:
         raise _usage_error("parquet output needs a file (-o FILE.parquet)")
     presets = _conditions(conditions)
     has_stability, has_basicity = with_stability, with_basicity
@@ -294,20 +354,30 @@ def annotate(
     settings = replace(settings, max_atoms=max_atoms, neutralize_failed_rows=errors_is_table, json_detail=json_detail)
     if json_detail == "none":
         columns = tuple(c for c in columns if c != tag_prefix + "JSON")
-    if json_detail == "compact" and legend is not None:
+    if json_detail == "compact" and legend is not None and not (output_dir is not None and os.path.dirname(legend) == output_dir):
         _check_output(legend, "--legend")
         if same_target(legend, output) or (errors is not None and same_target(legend, errors)):
             raise _usage_error(f"--legend {legend} is the same file as another output")
     limits: dict[str, Any] = {"record_timeout": record_timeout, "header": header,
-                              "max_record_bytes": int(max_record_mb * (1 << 20)), "summary": Summary()}
+                              "max_record_bytes": int(max_record_mb * (1 << 20)), "summary": Summary(),
+                              "partition_bytes": partition_bytes}
     sink = None
     try:
         with _interruptible():
-            sink = open_sink(output_format, output, columns, errors)
+            if output_format != "sdf":  # table outputs: typed values, the input columns, source, metadata
+                columns = _table_columns(columns, sources, settings, smiles_column, limits,
+                                         legend if json_detail == "compact" else None)
+            if output_dir is not None:
+                from reactivity.batch.parts import DirectorySink
+
+                sink = DirectorySink(output_dir, output_format, columns, errors, overwrite)
+            else:
+                sink = open_sink(output_format, output, columns, errors)
             texts: dict[str, Any] = {}
             target = _LegendCollector(sink, texts)
             if engine == "dask":
-                summary = _run_dask(sources, target, settings, jobs, chunk_size, smiles_column, scheduler)
+                summary = _run_dask(sources, target, settings, jobs, chunk_size, smiles_column, scheduler,
+                                    partition_bytes, limits["max_record_bytes"])
                 limits["summary"] = summary
             elif progress and sys.stderr.isatty():
                 total = sum(s.size or 0 for s in sources) if all(s.size for s in sources) else None
@@ -317,8 +387,12 @@ def annotate(
                 summary = run_annotation(sources, target, settings, jobs, chunk_size, smiles_column, **limits)
             if json_detail == "compact" and legend is not None:
                 write_legend(legend, texts, {"tool_version": __version__, "ruleset_version": ruleset_version(),
-                                             "rules_digest": rules_digest(), "output": os.path.basename(output or "-")})
-            sink.commit()
+                                             "rules_digest": rules_digest(),
+                                             "output": os.path.basename(output or (output_dir or "-").rstrip("/") or "-")})
+            if output_dir is not None:
+                sink.commit(_manifest_about(sources, settings, engine, jobs, legend if json_detail == "compact" else None))
+            else:
+                sink.commit()
             sink = None
     except KeyboardInterrupt:
         # Already stopping: a second Ctrl-C or SIGTERM must not cut the clean-up short.
@@ -327,7 +401,9 @@ def annotate(
         signum = _RECEIVED.get("signal", signal.SIGINT)
         done = sink.records_written if sink is not None else 0
         name = signal.Signals(signum).name
-        if output in (None, "-"):
+        if output_dir is not None:
+            told = f"the parts written to {output_dir} were removed ({done} records had been annotated)"
+        elif output in (None, "-"):
             told = f"at least {done} complete records were written to standard output before it"
         else:
             told = f"{output} was not written ({done} records had been annotated)"

@@ -40,17 +40,38 @@ def _root(
     """Sites, stability, basicity and synthesis checks for 1,4-diazepan-2-one rings."""
 
 
-# Each command lives in its own module and registers itself on ``app`` on import.
-from . import explain  # noqa: E402,F401
-from . import synth  # noqa: E402,F401
-from . import train  # noqa: E402,F401
-from . import annotate  # noqa: E402,F401
-from . import stability  # noqa: E402,F401
-from . import pka  # noqa: E402,F401
-from . import nitrosamine  # noqa: E402,F401
-from . import report  # noqa: E402,F401
-from . import derivatize  # noqa: E402,F401
-from . import legend  # noqa: E402,F401
+# Each command lives in its own module and registers itself on ``app`` when that module is imported. The
+# console script imports only the module of the command it runs (start-up time: a command does not pay for
+# the imports of the others); help, an unknown command and ``reactivity.cli.app`` import them all, in this order
+# (the order of the help listing).
+COMMAND_MODULES: dict[str, str] = {
+    "explain": "explain",
+    "synth": "synth",
+    "troubleshoot": "synth",
+    "train": "train",
+    "annotate": "annotate",
+    "stability": "stability",
+    "pka": "pka",
+    "nitrosamine": "nitrosamine",
+    "report": "report",
+    "derivatize": "derivatize",
+    "legend": "legend",
+}
+
+
+def register_commands(command: str | None = None) -> None:
+    """Import the module of ``command`` (every command module when None or unknown) so it registers itself."""
+    from importlib import import_module
+
+    known = COMMAND_MODULES.get(command or "")
+    for module in [known] if known else dict.fromkeys(COMMAND_MODULES.values()):
+        import_module(f".{module}", __package__)
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command named first on the command line, or None (no command, or an option before it: ``-h annotate``
+    shows the help of the whole application, which lists every command)."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
 
 
 EXIT_INTERNAL = 3
@@ -73,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     # Single-molecule commands refuse huge molecules (minutes of work or a crash inside RDKit); annotate has
     # its own per-record --max-atoms.
     reactivity.molecule.SINGLE_MOLECULE_MAX_ATOMS = SINGLE_MOLECULE_MAX_ATOMS
+    register_commands(_command_of(sys.argv[1:] if argv is None else list(argv)))
     try:
         code = app(args=argv, prog_name="reactivity", standalone_mode=False)
     except KeyboardInterrupt:

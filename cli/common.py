@@ -3,7 +3,6 @@ argument of the single-molecule commands and wrapping terminal text to 80 column
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -19,12 +18,6 @@ EXIT_USAGE = 2
 
 #: Columns of the human-readable (non-JSON) output.
 TERMINAL_WIDTH = 80
-
-#: File name endings read as molecule files by :func:`read_molecules` (anything else is a file only if it exists).
-SD_SUFFIXES = (".sdf", ".sd", ".mol")
-SMILES_SUFFIXES = (".smi", ".smiles")
-
-_RECORD_END = re.compile(r"^\$\$\$\$[ \t]*\r?(?:\n|$)", re.MULTILINE)
 
 
 def fail(message: str, code: int = EXIT_USAGE, command: str = "") -> NoReturn:
@@ -79,21 +72,17 @@ def echo_wrapped(text: str) -> None:
 
 
 def _looks_like_a_file(source: str) -> bool:
-    """Whether the molecule argument names a file: a molecule-file ending, or an existing file or folder.
-
-    A SMILES longer than the file system's name limit is a SMILES, not an error.
+    """Whether the molecule argument names a file: ``-`` (standard input), a molecule-file ending (``.gz`` allowed),
+    or an existing file or folder. A SMILES longer than the file system's name limit is a SMILES, not an error.
     """
-    if source.lower().endswith(SD_SUFFIXES + SMILES_SUFFIXES):
+    from reactivity.batch.records import input_format
+
+    if source == "-" or input_format(source) is not None:
         return True
     try:
         return Path(source).exists()
     except (OSError, ValueError):  # name too long, NUL byte: not a file name
         return False
-
-
-def _sd_records(text: str) -> list[str]:
-    """The molfile blocks of an SD text (records split at ``$$$$`` lines, blank trailing parts dropped)."""
-    return [block for block in _RECORD_END.split(text) if block.strip()]
 
 
 def _record_title(block: str) -> str:
@@ -114,10 +103,15 @@ class InputMolecule(NamedTuple):
 def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad molecule") -> list[InputMolecule]:
     """The molecules of a single-molecule command's argument, as ``(name, mol, number, from_file)`` in input order.
 
-    ``source`` is a SMILES, a molfile (``.mol``), an SD file (``.sdf``/``.sd``, one or more records) or a SMILES
-    file (``.smi``/``.smiles``, one SMILES per line, optionally followed by a name). Every record is read with
-    :mod:`reactivity.molecule`'s quiet parsing before any result is printed; a bad record stops the command with
-    a one-line ``reactivity: FILE: record N (NAME): reason`` and exit code 2 (a bad SMILES argument:
+    ``source`` is a SMILES, a molfile (``.mol``), an SD file (``.sdf``/``.sd``, one or more records), a SMILES
+    file (``.smi``/``.smiles``, one SMILES per line, optionally followed by a name; ``#`` lines skipped) or a
+    CSV/TSV table with a SMILES column, each optionally gzipped (``.sdf.gz``), or ``-`` for standard input. A file
+    is read by the annotation's own reader (:mod:`reactivity.batch.records`: gzip found by its magic bytes,
+    UTF-16 refused, SD records split at ``$$$$``, table columns detected); the format comes from the file name or,
+    for standard input and unknown endings, is sniffed from the first bytes as ``reactivity annotate`` does (a
+    molfile or SD text, a CSV/TSV table, else SMILES lines). Every record is read with :mod:`reactivity.molecule`'s
+    quiet parsing before any result is printed; a bad record stops the command with a one-line
+    ``reactivity: FILE: record N (NAME): reason`` and exit code 2 (a bad SMILES argument:
     ``reactivity: <smiles_error>: reason``; ``command`` goes after ``reactivity`` for commands that name
     themselves in their messages). A SMILES is named by itself; a record by its title line (or ``record N`` when
     it has none).
@@ -126,42 +120,88 @@ def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad m
     [('O=C1CNCCCN1', 8, False)]
     """
     from reactivity.errors import MoleculeParseError
-    from reactivity.molecule import mol_from_molblock, mol_from_smiles
+    from reactivity.molecule import mol_from_smiles
 
     if not _looks_like_a_file(source):
         try:
             return [InputMolecule(source.strip(), mol_from_smiles(source))]
         except MoleculeParseError as exc:
             fail(f"{smiles_error}: {exc}", command=command)
-    path = Path(source)
-    shown = source if len(source) <= 60 else source[:57] + "..."
-    try:
-        if path.is_dir():
-            fail(f"{shown} is a folder, not a molecule file", command=command)
-        if not path.is_file():
-            fail(f"no such file: {shown}", command=command)
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:  # name too long, permission denied, ...
-        fail(f"cannot read {shown}: {exc.strerror or exc}", command=command)
-    molecules: list[InputMolecule] = []
-    if path.suffix.lower() in SMILES_SUFFIXES:
-        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-        for number, line in enumerate(lines, start=1):
-            parts = line.split(maxsplit=1)
-            name = parts[1] if len(parts) > 1 else parts[0]
-            try:
-                molecules.append(InputMolecule(name, mol_from_smiles(parts[0]), number, True))
-            except MoleculeParseError as exc:
-                fail(f"{source}: record {number} ({name}): {exc}", command=command)
-    else:
-        for number, block in enumerate(_sd_records(text), start=1):
-            name = _record_title(block) or f"record {number}"
-            try:
-                molecules.append(InputMolecule(name, mol_from_molblock(block), number, True))
-            except MoleculeParseError as exc:
-                fail(f"{source}: record {number} ({name}): {exc}", command=command)
+    shown = "standard input" if source == "-" else source if len(source) <= 60 else source[:57] + "..."
+    if source != "-":
+        path = Path(source)
+        try:
+            if path.is_dir():
+                fail(f"{shown} is a folder, not a molecule file", command=command)
+            if not path.is_file():
+                fail(f"no such file: {shown}", command=command)
+        except OSError as exc:  # name too long, permission denied, ...
+            fail(f"cannot read {shown}: {exc.strerror or exc}", command=command)
+    molecules = _read_file(source, shown, command)
     if not molecules:
-        fail(f"no molecule in {source}", command=command)
+        fail(f"no molecule in {shown}", command=command)
+    return molecules
+
+
+def _read_file(source: str, shown: str, command: str) -> list[InputMolecule]:
+    """Every molecule of a file or of standard input (``-``), read with the annotation's reader."""
+    from reactivity.batch.records import (
+        InputError,
+        OversizedRecord,
+        input_format,
+        iter_sd_records,
+        open_input,
+        peek_table,
+        sniff_format,
+    )
+    from reactivity.errors import MoleculeParseError
+    from reactivity.molecule import mol_from_molblock, mol_from_smiles
+
+    where = "standard input" if source == "-" else source
+    try:
+        stream = open_input(source)
+    except (InputError, OSError) as exc:
+        fail(f"cannot read {shown}: {exc}" if isinstance(exc, OSError) else str(exc), command=command)
+    warnings: list[str] = []
+    try:
+        fmt = (input_format(source) if source != "-" else None) or sniff_format(stream.head)  # type: ignore[attr-defined]
+        if fmt == "sdf":
+            records: list[bytes] = [r.raw for r in iter_sd_records(stream, warnings)]
+        else:
+            layout, rows = peek_table(stream, source, None, warnings, fmt=fmt)
+            records = list(rows)
+    except InputError as exc:
+        fail(str(exc), command=command)
+    finally:
+        if source != "-":
+            stream.close()
+    broken = [w for w in warnings if w.startswith("input ends early")]
+    if broken:  # a cut gzip stream: refuse rather than answer for part of the input
+        fail(f"{where}: {broken[0]}", command=command)
+    molecules: list[InputMolecule] = []
+    number = 0
+    for raw in records:
+        if fmt == "sdf":
+            text = raw.decode("utf-8", errors="replace")
+            if not text.strip():
+                continue
+            number += 1
+            name = _record_title(text) or f"record {number}"
+        else:
+            cells = layout.split(raw) if not isinstance(raw, OversizedRecord) else []
+            text = cells[layout.smiles_index].strip() if layout.smiles_index < len(cells) else ""
+            if fmt == "smi" and text.startswith("#"):
+                continue  # a comment line of a SMILES file
+            number += 1
+            name = cells[layout.name_index].strip() if layout.name_index is not None and layout.name_index < len(cells) else ""
+            name = name or text or f"record {number}"
+        if isinstance(raw, OversizedRecord):
+            fail(f"{where}: record {number} ({name}): {raw.reason}", command=command)
+        try:
+            mol = mol_from_molblock(text) if fmt == "sdf" else mol_from_smiles(text)
+        except MoleculeParseError as exc:
+            fail(f"{where}: record {number} ({name}): {exc}", command=command)
+        molecules.append(InputMolecule(name, mol, number, True))
     return molecules
 
 

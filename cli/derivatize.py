@@ -19,7 +19,7 @@ from .app import app
 
 
 def _usage_error(message: str) -> typer.Exit:
-    sys.stderr.write(f"reactivity: {' '.join(str(message).split())}\n")
+    sys.stderr.write(f"reactivity derivatize: {' '.join(str(message).split())}\n")
     return typer.Exit(2)
 
 

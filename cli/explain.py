@@ -123,7 +123,7 @@ def _print_plans(console: Console, plans: list) -> None:
 
 @app.command("explain")
 def explain(
-    molecule: str = typer.Argument(..., help="SMILES, a molfile (.mol) or an SD file (.sdf, several records: one report each) or a .smi file."),
+    molecule: str = typer.Argument(..., help="SMILES, a molfile (.mol) an SD file (.sdf, several records: one report each), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (a list when the input has several records)."),
     ph: float = typer.Option(7.4, "--ph", help="pH at which the amines' free-base fractions are compared."),
     svg: Path | None = typer.Option(None, "--svg", help="Also draw the molecule with its sites marked to this SVG file."),

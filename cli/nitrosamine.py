@@ -48,7 +48,7 @@ def _product_lines(product: NitrosoProduct, number: int) -> list[str]:
 
 @app.command("nitrosamine")
 def nitrosamine(
-    smiles: str = typer.Argument(..., help="SMILES (a salt is free-based; an N-nitroso group is assessed as it is), a molfile (.mol), an SD file (.sdf, one result per record) or a .smi file."),
+    smiles: str = typer.Argument(..., help="SMILES (a salt is free-based; an N-nitroso group is assessed as it is), a molfile (.mol), an SD file (.sdf, one result per record), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
 ) -> None:
     """Nitrosamine risk (screening only): each nitrosatable nitrogen, its N-nitroso product and the product's CPCA category (atoms 0-based)."""

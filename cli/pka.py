@@ -25,12 +25,12 @@ def _fraction(value: float) -> str:
 
 @app.command("pka")
 def pka(
-    smiles: str = typer.Argument(..., help="SMILES (salts accepted: counter-ions are stripped), a molfile (.mol), an SD file (.sdf, one result per record) or a .smi file."),
+    smiles: str = typer.Argument(..., help="SMILES (salts accepted: counter-ions are stripped), a molfile (.mol), an SD file (.sdf, one result per record), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed)."),
     ph: float = typer.Option(7.4, "--ph", help="pH at which protonated fractions and charge states are reported."),
     temperature: float = typer.Option(25.0, "--temperature", help="Temperature in deg C (pKa values are moved from 25 C)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
 ) -> None:
-    """Predicted pKa of N4 and of every basic and acidic site, stepwise macro pKa values, logD, free-base pH."""
+    """Predicted pKa of N4 and of every basic and acidic site, stepwise macro pKa values, logD, free-base pH (atom numbers are 0-based)."""
     if not math.isfinite(ph):
         fail(f"--ph must be a finite number, got {ph}")
     if not math.isfinite(temperature) or not -10.0 <= temperature <= 150.0:

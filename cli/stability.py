@@ -104,7 +104,7 @@ def _print_human(result: StabilityResult) -> None:
 
 @app.command("stability")
 def stability(
-    smiles: str = typer.Argument(..., help="SMILES, a molfile (.mol) or an SD file (.sdf, several records: one result each) or a .smi file."),
+    smiles: str = typer.Argument(..., help="SMILES, a molfile (.mol) an SD file (.sdf, several records: one result each), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed)."),
     ph: float = typer.Option(7.0, "--ph", help="pH of the aqueous medium (negative for strong acid); 7.0 like annotate's scored condition."),
     temperature: float = typer.Option(25.0, "--temperature", help="Temperature in C."),
     hours: float = typer.Option(24.0, "--hours", help="Duration in hours."),
@@ -114,7 +114,7 @@ def stability(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
     plot: Path | None = typer.Option(None, "--plot", help="Draw the pH-rate profile to FILE.png or FILE.svg."),
 ) -> None:
-    """Hydrolysis risk of the 1,4-diazepan-2-one ring(s), stable pH window and handling presets."""
+    """Hydrolysis risk of the 1,4-diazepan-2-one ring(s), stable pH window and handling presets (atom numbers are 0-based)."""
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         fail(f"--plot needs a .png or .svg file name, got {plot.name}")
     names = _condition_names(conditions)

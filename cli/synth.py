@@ -129,7 +129,7 @@ def synth(
     ),
     target: Optional[str] = typer.Option(
         None, "--target",
-        help="A 1,4-diazepan-2-one or benzodiazepin-2-one to disconnect (retro): SMILES, a molfile (.mol), an SD file (.sdf, one answer per record) or a .smi file.",
+        help="A 1,4-diazepan-2-one or benzodiazepin-2-one to disconnect (retro): SMILES, a molfile (.mol), an SD file (.sdf, one answer per record), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed).",
     ),
     n1_alkylate: Optional[str] = typer.Option(None, "--n1-alkylate", help="Alkylating agent SMILES for N1 after the benzodiazepinone ring closure (e.g. CI)."),
     reduce_imine: bool = typer.Option(False, "--reduce-imine", help="Reduce the 4,5-azomethine last (1,3,4,5-tetrahydro ring)."),
@@ -149,7 +149,7 @@ def synth(
                     answers.append((record, propose_disconnections(record.mol)))
                 except ReactivityError as exc:
                     if record.from_file:
-                        raise _fail("synth", f"{target}: record {record.number} ({record.name}): {exc}") from None
+                        raise _fail("synth", f"{'standard input' if target == '-' else target}: record {record.number} ({record.name}): {exc}") from None
                     raise
             if as_json:
                 echo_json([record_payload(record, retro.to_dict()) for record, retro in answers])

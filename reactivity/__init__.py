@@ -28,6 +28,7 @@ _LAZY = {
     "plan_route": "synthesis", "plan_route_smiles": "synthesis", "propose_disconnections": "synthesis",
     "troubleshoot": "synthesis",
     "annotate_frame": "batch.frame",
+    "AtomText": "atomtext", "LIBRARY_NUMBERING": "atomtext",
 }
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "depict",
     "depict_png",
     "annotate_frame",
+    "AtomText",
+    "LIBRARY_NUMBERING",
     "__version__",
     "CONDITION_NAMES",
     "assess_condition",

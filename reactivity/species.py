@@ -66,6 +66,9 @@ class Species:
         return out
 
 
+_ATTACHMENT_POINT = Chem.MolFromSmarts("[#0]")  # an atom of atomic number 0 (``*``)
+
+
 def _without_attachment_points(mol: Chem.Mol) -> Chem.Mol:
     editable = Chem.RWMol(mol)
     for atom in sorted((a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0), reverse=True):
@@ -78,15 +81,19 @@ def _without_attachment_points(mol: Chem.Mol) -> Chem.Mol:
     return out
 
 
-def describe_species(mol: Chem.Mol) -> Species:
-    """Describe a sanitized molecule (see the module docstring for the rules)."""
+def describe_species(mol: Chem.Mol, *, with_inchikey: bool = True) -> Species:
+    """Describe a sanitized molecule (see the module docstring for the rules).
+
+    ``with_inchikey=False`` leaves ``inchikey`` None (computing it costs more than everything else here); for
+    callers that compute it later, and only when it is used.
+    """
     with quiet_rdkit():
-        fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
         salt_smiles = ""
-        if len(fragments) > 1:
+        if len(Chem.GetMolFrags(mol)) > 1:
+            fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
             salt_smiles = Chem.MolToSmiles(mol)
             mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
-        polymer = any(atom.GetAtomicNum() == 0 for atom in mol.GetAtoms())
+        polymer = mol.HasSubstructMatch(_ATTACHMENT_POINT)
         smiles = Chem.MolToSmiles(mol)
         if polymer:
             core = _without_attachment_points(mol)
@@ -102,7 +109,7 @@ def describe_species(mol: Chem.Mol) -> Species:
         mass = rdMolDescriptors.CalcExactMolWt(mol)
         return Species(
             smiles=smiles,
-            inchikey=Chem.MolToInchiKey(mol) or None,
+            inchikey=(Chem.MolToInchiKey(mol) or None) if with_inchikey else None,
             formula=rdMolDescriptors.CalcMolFormula(mol),
             monoisotopic_mass=mass,
             mz_mh=mass + PROTON_MASS,

@@ -37,7 +37,7 @@ def test_annotate_file_to_file_and_summary(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     # example library: 8 hits, 5 without the ring, 1 broken record (see its EXPECTED tags)
-    assert "14 records: 8 with scaffold, 5 no scaffold, 1 errors" in result.stderr
+    assert "14 records: 8 with scaffold, 5 no scaffold, 1 error" in result.stderr
     assert len(_records(out.read_bytes())) == 14
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

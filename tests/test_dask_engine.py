@@ -147,3 +147,107 @@ def test_cli_engine_dask_equals_one_local_job_and_expands_globs(tmp_path):
     assert remote.returncode == 0, remote.stderr
     assert (tmp_path / "dask.sdf").read_bytes() == (tmp_path / "local.sdf").read_bytes()
     assert "records:" in remote.stderr.splitlines()[-1]
+
+
+class OtherVersion(distributed.WorkerPlugin):
+    """Makes every worker report another tool version, as a worker with an older install would."""
+
+    name = "reactivity-test-other-version"
+
+    def setup(self, worker):  # noqa: ANN001
+        import reactivity
+
+        self.saved = reactivity.__version__
+        reactivity.__version__ = "0.0.1-other"
+
+    def teardown(self, worker):  # noqa: ANN001
+        import reactivity
+
+        reactivity.__version__ = self.saved
+
+
+def test_workers_with_another_version_are_refused_before_any_work(client, tmp_path):
+    from reactivity.batch.dask_engine import VersionMismatch
+
+    client.register_plugin(OtherVersion())
+    try:
+        sink = open_sink("sdf", str(tmp_path / "out.sdf"), ())
+        with pytest.raises(VersionMismatch) as caught:
+            run_dask(make_sources([str(DATA / "sd_rdkit_O2.sdf")]), sink, AnnotateSettings(), client)
+        sink.discard()
+    finally:
+        client.unregister_worker_plugin(OtherVersion.name)
+    message = str(caught.value)
+    assert "\n" not in message and "reactivity 0.0.1-other" in message and "Dask worker tcp://" in message
+    assert sink.records_written == 0 and not (tmp_path / "out.sdf").exists()
+
+
+def test_cli_exits_4_with_one_line_on_a_version_mismatch(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import reactivity.batch.dask_engine as engine
+    from reactivity.cli import app
+
+    class FakeClient:
+        def run(self, function):  # noqa: ANN001
+            return {"tcp://10.1.2.3:4000": {**function(), "rdkit": "2020.09.1"}}
+
+        def submit(self, *args, **kwargs):  # noqa: ANN002, ANN003
+            raise AssertionError("no work may be sent to a worker that runs other versions")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(engine, "local_client", lambda workers, scheduler=None: FakeClient())
+    result = CliRunner().invoke(app, ["annotate", str(DATA / "sd_rdkit_O2.sdf"), "-o", str(tmp_path / "out.sdf"),
+                                      "--engine", "dask", "--no-progress"])
+    assert result.exit_code == 4
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "rdkit 2020.09.1" in lines[0] and lines[0].startswith("reactivity annotate: Dask worker")
+    assert not (tmp_path / "out.sdf").exists()
+
+
+def test_output_dir_parts_from_dask_partitions(client, tmp_path):
+    import json
+
+    from reactivity.batch.parts import DirectorySink
+
+    path = str(DATA / "sd_robustness_slice.sdf")
+    settings = AnnotateSettings()
+    one = _local([path], tmp_path / "one.sdf", settings)
+    sink = DirectorySink(str(tmp_path / "parts"), "sdf", ())
+    summary = run_dask(make_sources([path]), sink, settings, client, partition_bytes=4000, chunk_size=3)
+    sink.commit()
+    manifest = json.loads((tmp_path / "parts" / "manifest.json").read_text())
+    assert len(manifest["parts"]) > 2 and (tmp_path / "parts" / "_SUCCESS").exists()
+    joined = b"".join((tmp_path / "parts" / p["name"]).read_bytes() for p in manifest["parts"])
+    assert joined == (tmp_path / "one.sdf").read_bytes()
+    assert [p["records"] for p in manifest["parts"]] == [len(list(iter_sd_records(open(tmp_path / "parts" / p["name"], "rb"))))
+                                                         for p in manifest["parts"]]
+    assert manifest["totals"]["records"] == summary.records == one.records
+    assert manifest["totals"]["error"] == one.errors
+
+
+def test_splitter_warnings_count_records_over_the_whole_file(client, tmp_path):
+    records = [r.raw for r in iter_sd_records(open(DATA / "sd_robustness_slice.sdf", "rb"))][:14]
+    records = [r if r.endswith(b"\n") else r + b"\n" for r in records]
+    records[3] += b"$$$$ not a separator\n"  # the splitter warns about record 4 ...
+    records[11] += records[11]  # ... and about record 12 (two molfiles, no "$$$$" between them)
+    path = tmp_path / "warn.sdf"
+    path.write_bytes(b"".join(r + b"$$$$\n" for r in records))
+    local = _local([str(path)], tmp_path / "local.sdf", AnnotateSettings())
+    remote = _dask(client, [str(path)], tmp_path / "dask.sdf", AnnotateSettings(), partition_bytes=3000)
+    assert remote.warnings == local.warnings
+    assert "records 4 hold a line" in " ".join(remote.warnings) and "records 12 hold several" in " ".join(remote.warnings)
+
+
+def test_workers_that_cannot_report_versions_are_refused_with_one_line():
+    from reactivity.batch.dask_engine import VersionMismatch, check_versions
+
+    class NoPackage:
+        def run(self, function):  # noqa: ANN001
+            raise ModuleNotFoundError("No module named 'reactivity'\nTraceback lines")
+
+    with pytest.raises(VersionMismatch) as caught:
+        check_versions(NoPackage())
+    assert "\n" not in str(caught.value) and "No module named 'reactivity'" in str(caught.value)

@@ -20,7 +20,7 @@ def test_example_library_is_annotated_with_the_expected_statuses(tmp_path):
     assert len(statuses) == 14
     assert statuses.count("ok") == 8 and statuses.count("no_scaffold") == 5 and statuses.count("error") == 1
     assert "1,4-diazepan-5-one" in text  # a near miss is named
-    assert "14 records: 8 with scaffold, 5 no scaffold, 1 errors" in result.stderr
+    assert "14 records: 8 with scaffold, 5 no scaffold, 1 error" in result.stderr
 
 
 def test_annotate_without_input_is_a_usage_error():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from importlib import resources
 
 import pandas as pd
@@ -41,11 +42,13 @@ def _as_text(tag: str, value: object) -> str | None:
 
 @pytest.fixture(scope="module")
 def cli_rows(tmp_path_factory) -> list[dict]:
-    out = tmp_path_factory.mktemp("frame") / "example.jsonl"
+    """The RX_ tags (text) of each record of annotate's SD output."""
+    out = tmp_path_factory.mktemp("frame") / "example.sdf"
     result = CliRunner().invoke(app, ["annotate", "--example", "-o", str(out), "--no-progress", "--json-detail", "full",
                                       "--conditions", "silica_methanol,aqueous_acid_workup"])
     assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in out.read_text().splitlines()]
+    return [{m.group(1).decode(): m.group(2).decode() for m in re.finditer(rb">  <(RX_[A-Z0-9_]+)>\r?\n([^\r\n]*)", r.raw)}
+            for r in iter_sd_records(io.BytesIO(out.read_bytes()))]
 
 
 def test_annotate_frame_equals_annotate_on_the_example_library(cli_rows):

@@ -35,7 +35,7 @@ def example_html(tmp_path_factory) -> str:
     target = tmp_path_factory.mktemp("report") / "example.html"
     result = runner.invoke(app, ["report", "--example", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "14 records: 8 with scaffold, 5 no scaffold, 1 errors" in result.output
+    assert "14 records: 8 with scaffold, 5 no scaffold, 1 error" in result.output
     return target.read_text(encoding="utf-8")
 
 

@@ -35,6 +35,8 @@ GLYCINE = "NCC(=O)O"
 OPEN_DIAZEPAM = "CN(C(=O)CN)c1ccc(Cl)cc1C(=O)c1ccccc1"  # 4,5-azomethine hydrolysed (HF-001, HF-008)
 LORAZEPAM_QUINAZOLINE = "O=Cc1nc(-c2ccccc2Cl)c2cc(Cl)ccc2n1"  # 6-chloro-4-(2-chlorophenyl)quinazoline-2-carbaldehyde (HF-009)
 APROPYL_GLYCINE = "NCCCNCC(=O)O"  # N-(3-aminopropyl)glycine, the parent ring opened at C2-N1
+GLYOXYLIC_ACID = "O=CC(=O)O"  # the 2-hydroxy-2-amino acid of a 3-hydroxy ring is a carbinolamine: it loses the amine
+ACB = "Nc1ccc(Cl)cc1C(=O)c1ccccc1"  # 2-amino-5-chlorobenzophenone, oxazepam's aryl ketone after both hydrolyses
 
 
 def _canon(smiles: str) -> str:
@@ -269,3 +271,16 @@ def test_degradant_order_does_not_follow_the_atom_order(smiles):
         order = list(range(mol.GetNumAtoms()))
         rng.shuffle(order)
         assert listing(Chem.RenumberAtoms(mol, order)) == expected
+
+
+def test_a_3_hydroxy_ring_opened_at_the_lactam_gives_glyoxylic_acid_not_a_hemiaminal():
+    """Oxazepam opened at C2-N1 and at the imine: HOOC-CH(OH)-NH2 is a carbinolamine, so the products are glyoxylic
+    acid (C2H2O3) and the 2-aminobenzophenone; a saturated 3-hydroxy ring gives glyoxylic acid and its 1,3-diamine;
+    an N4-acetyl (carbinolamide) stays intact. Worked out by hand from carbinolamine chemistry."""
+    oxazepam = _products(_pathway(assess_stability(mol_from_smiles(OXAZEPAM), ph=1.0), "lactam_hydrolysis"))
+    assert oxazepam == {_canon(ACB), _canon(GLYOXYLIC_ACID)}
+    saturated = _products(_pathway(assess_stability(mol_from_smiles("O=C1NCCCN(C)C1O"), ph=1.0), "lactam_hydrolysis"))
+    assert saturated == {_canon("CNCCCN"), _canon(GLYOXYLIC_ACID)}
+    acetyl = _products(_pathway(assess_stability(mol_from_smiles("O=C1NCCCN(C(C)=O)C1O"), ph=1.0),
+                                "lactam_hydrolysis"))
+    assert acetyl == {_canon("CC(=O)N(CCCN)C(O)C(=O)O")}

@@ -19,6 +19,8 @@ FEATURE_VERSION = "pka-site-features/3"
 FEATURE_MORGAN_RADIUS = 1
 FEATURE_MORGAN_SIZE = 128
 _DISTANCES = (1, 2, 3, 4)
+#: Molecules up to this many atoms get RDKit's full distance matrix (fastest for drug-sized molecules).
+FULL_MATRIX_ATOMS = 200
 N_CATEGORIES = 13
 #: Attenuation per bond of the decayed category sums (the classic ~0.4 fall-off of inductive effects).
 INDUCTIVE_DECAY = 0.4
@@ -178,7 +180,9 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
     n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC + N_RING_ALPHA + N_ALPHA_CHARGES
     if not sites:
         return np.zeros((0, FEATURE_MORGAN_SIZE + n_extra), dtype=np.float32)
-    distance = DistanceRows(mol)  # only the sites' rows: GetDistanceMatrix is cubic in the atom count
+    # RDKit's full matrix (kept on the molecule, read again by the titration) up to FULL_MATRIX_ATOMS atoms;
+    # beyond, only the sites' rows (GetDistanceMatrix is cubic in the atom count). Same values either way.
+    distance = Chem.GetDistanceMatrix(mol) if mol.GetNumAtoms() <= FULL_MATRIX_ATOMS else DistanceRows(mol)
     categories = _atom_categories(mol)
     ring_info = mol.GetRingInfo()
     charges = _gasteiger_charges(mol)

@@ -12,9 +12,10 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import Crippen
 
+from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
 from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
-from .features import minmax_similarity, similarity_view, site_features
+from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, PermanentCharge
 from .sites import ClassMatch, acid_groups, find_basic_sites, find_class_sites
@@ -36,7 +37,7 @@ BASIC_N4_CLASSES = frozenset({"secondary_amine", "tertiary_amine", "aryl_amine"}
 #: N4 classes that get a pKa from a class rule when one matches (benzodiazepinone azomethine).
 CLASS_N4_CLASSES = frozenset({"imine"})
 #: Up to this many atoms the titration reads RDKit's full distance matrix; above, rows are computed on demand.
-SMALL_MOLECULE_ATOMS = 200
+SMALL_MOLECULE_ATOMS = FULL_MATRIX_ATOMS  # the same switch as the site features (the matrix is computed once)
 #: Sites whose nearest training site is less similar than this are flagged in the assumptions.
 LOW_APPLICABILITY = 0.6
 
@@ -151,15 +152,15 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
                 site_class = "aryl_amine" if ring.n4_class == "aryl_amine" else "aliphatic_amine"
                 sites.append((index, site_class))
                 site_atoms.add(index)
-                notes.append(f"N4 (atom {ring.n4}) classified by perception as {ring.n4_class}; predicted as {site_class}")
+                notes.append(AtomText(f"N4 (atom {{0}}) classified by perception as {ring.n4_class}; predicted as {site_class}", (ring.n4,)))
         elif ring.n4_class in CLASS_N4_CLASSES and index is not None and index in class_atoms:
             n4_roles[index] = ring.n4_class
         elif index is not None and index in site_atoms:
             sites = [(a, c) for a, c in sites if a != index]
             site_atoms.discard(index)
-            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: not a basic amine, no pKa")
+            notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: not a basic amine, no pKa", (ring.n4,)))
         elif ring.n4_class not in BASIC_N4_CLASSES:
-            notes.append(f"N4 (atom {ring.n4}) is {ring.n4_class}: no pKaH predicted for this class")
+            notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: no pKaH predicted for this class", (ring.n4,)))
     return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes))
 
 
@@ -337,8 +338,8 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         assumptions.append("counter-ion(s) / other fragments stripped before logP and site finding: "
                            + ", ".join(job.counter_ions))
     if permanent:
-        assumptions.append("permanent cation(s) at atom(s) " + ", ".join(str(p.atom) for p in permanent)
-                           + ": charged at every pH, so logD stays at ion-pair level")
+        assumptions.append(compose("permanent cation(s) at atom(s) {}: charged at every pH, so logD stays at ion-pair level",
+                                   atom_list(p.atom for p in permanent)))
     if len(drafts) > MAX_COUPLED_SITES:
         assumptions.append(f"more than {MAX_COUPLED_SITES} sites: the {MAX_COUPLED_SITES} with pKa nearest 7 are "
                            "titrated together, the others independently")

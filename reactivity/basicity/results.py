@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..atomtext import LIBRARY_NUMBERING
 from .titration import MacroStep
 
 
@@ -137,8 +138,12 @@ class BasicityResult:
         >>> data = predict_basicity(mol_from_smiles("CC(N)=O")).to_dict()
         >>> data["n4_pka"], data["sites"], data["macro_pkas"], data["logd_is_estimate"]
         (None, [], [], True)
+
+        Atoms (``atom`` fields and the atoms named in ``assumptions``) are numbered as ``atom_numbering`` says:
+        0-based indices of the input molecule.
         """
         return {
+            "atom_numbering": LIBRARY_NUMBERING,
             "ph": self.ph,
             "temperature_c": self.temperature_c,
             "n4_class": self.n4_class,

@@ -74,6 +74,7 @@ class AnnotateSettings:
     nitrosamine: bool = False
     reactions: tuple[str, ...] = ()  # annotate --reactions: RX_RXN_<CLASS> (reactivity.derivatization)
     json_detail: str = "full"  # RX_JSON: full | compact (prose in the run's legend, reactivity.batch.legend) | none
+    source: str = ""  # the input these records come from (the ``source`` column of a table output from several inputs)
 
     @property
     def want_smiles(self) -> bool:
@@ -251,7 +252,7 @@ def parse_sd_record(body: bytes, max_atoms: int = 0) -> tuple[Chem.Mol | None, s
     >>> mol is None, error
     (True, 'sanitize: explicit valence for atom # 0 N, 5, is greater than permitted')
     """
-    if not body.strip():
+    if not body or body.isspace():  # (not body.strip(), without copying the record)
         return None, "empty record", None
     end = molblock_end(body)
     block = body[:end] if end >= 0 else body
@@ -723,13 +724,17 @@ def _json_detail(records: list[AnnotatedRecord], settings: AnnotateSettings, leg
 
     name = settings.tag_prefix + "JSON"
     out = []
+    done: dict[int, str] = {}  # records without the ring share one tags dict (see _finish): compacted once
     for record in records:
         if name in record.tags:
             tags = dict(record.tags)
             if settings.json_detail == "none":
                 del tags[name]
             else:
-                tags[name] = compact_json(tags[name], legend)
+                small = done.get(id(record.tags))
+                if small is None:
+                    small = done[id(record.tags)] = compact_json(tags[name], legend)
+                tags[name] = small
             record = _replace(record, tags=tags)
         out.append(record)
     return out
@@ -746,7 +751,7 @@ def _render(records: list[AnnotatedRecord], raw_records: list[bytes], settings: 
     if settings.output_format == "sdf":
         (sd, ends), rows = render_sd_with_ends(records), []
     else:
-        sd, rows = b"", render_rows(records)
+        sd, rows = b"", render_rows(records, settings)
     return RenderedChunk(
         len(records),
         statuses.count("ok"),
@@ -784,6 +789,15 @@ class Sink(Protocol):
     def write(self, chunk: RenderedChunk, start_index: int) -> None: ...
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one (run summaries).
+
+    >>> counted(1, "record"), counted(0, "error"), counted(3, "product")
+    ('1 record', '0 errors', '3 products')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @dataclass
 class Summary:
     """Counts and timing of one run."""
@@ -806,11 +820,13 @@ class Summary:
         """The one-line summary printed at the end of a run.
 
         >>> Summary(10, 2, 7, 1, 2.0).line()
-        '10 records: 2 with scaffold, 7 no scaffold, 1 errors in 2.0 s (5 records/s)'
+        '10 records: 2 with scaffold, 7 no scaffold, 1 error in 2.0 s (5 records/s)'
+        >>> Summary(1, 1, 0, 0, 0.5).line()
+        '1 record: 1 with scaffold, 0 no scaffold, 0 errors in 0.5 s (2 records/s)'
         """
         return (
-            f"{self.records} records: {self.ok} with scaffold, {self.no_scaffold} no scaffold, "
-            f"{self.errors} errors in {self.seconds:.1f} s ({self.rate:.0f} records/s)"
+            f"{counted(self.records, 'record')}: {self.ok} with scaffold, {self.no_scaffold} no scaffold, "
+            f"{counted(self.errors, 'error')} in {self.seconds:.1f} s ({self.rate:.0f} records/s)"
         )
 
 
@@ -856,11 +872,11 @@ def iter_chunks(
                 records: Iterable[bytes] = (
                     r.raw for r in iter_sd_records(stream, source.warnings, max_bytes=max_record_bytes)
                 )
-                chunk_settings = replace(settings, table=None)
+                chunk_settings = replace(settings, table=None, source=source.name)
             else:
                 layout, records = peek_table(stream, source.name, smiles_column, source.warnings, header=header,
                                              fmt=source.format, max_bytes=max_record_bytes)
-                chunk_settings = replace(settings, table=layout)
+                chunk_settings = replace(settings, table=layout, source=source.name)
             for batch in _batched(records, chunk_size):
                 yield batch, chunk_settings
         finally:
@@ -910,6 +926,7 @@ def run_annotation(
     header: bool | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
     summary: Summary | None = None,
+    partition_bytes: int = 0,
 ) -> Summary:
     """Annotate every input in order into ``sink``; memory stays bounded by a few chunks.
 
@@ -921,6 +938,11 @@ def run_annotation(
     ``on_chunk`` is called after each chunk with the running summary and the
     input bytes done. ``summary`` (optional) is filled in as chunks are written, so a caller
     interrupted mid-run still knows how many records went out.
+
+    Supervised runs with several jobs (or into a sink with parts, :class:`reactivity.batch.parts.DirectorySink`)
+    cut plain SD files into byte ranges of about ``partition_bytes`` (0: automatic,
+    :func:`reactivity.batch.partition.local_partition_bytes`) that each worker reads itself; gzip files, standard
+    input and tables keep one reader. The output is the same byte for byte.
     """
     if jobs == 0:
         import os
@@ -930,17 +952,42 @@ def run_annotation(
         chunk_size = 500
     summary = Summary() if summary is None else summary
     started = time.perf_counter()
-    chunks = iter_chunks(sources, settings, chunk_size, smiles_column, header=header, max_record_bytes=max_record_bytes)
+    from collections import deque
+
+    parts: deque[Any] = deque()
     if not supervised:
-        _consume((annotate_and_render(batch, chunk_settings) for batch, chunk_settings in chunks),
-                 sink, summary, started, on_chunk)
+        def in_process() -> Iterator[RenderedChunk]:
+            for batch, chunk_settings, part in _work_items(sources, settings, chunk_size, smiles_column, header,
+                                                           max_record_bytes, partition_bytes, False):
+                parts.append(part)
+                yield annotate_and_render(batch, chunk_settings)
+
+        _consume(in_process(), sink, summary, started, on_chunk, parts=parts)
     else:
+        from .partition import add_report
         from .supervise import DEFAULT_RECORD_TIMEOUT, Supervisor
+        from .records import SplitReport, split_warnings
 
         timeout = DEFAULT_RECORD_TIMEOUT if record_timeout is None else record_timeout
-        with Supervisor(jobs, timeout) as supervisor:
-            _consume(supervisor.run(chunks), sink, summary, started, on_chunk)
+        use_ranges = jobs > 1 or hasattr(sink, "end_part")
+        reports: dict[int, tuple[int, SplitReport]] = {}
+
+        def on_range(byte_range: Any, count: int, report: SplitReport) -> None:
+            done, total = reports.get(byte_range.source_index, (0, SplitReport()))
+            add_report(total, report, done)
+            reports[byte_range.source_index] = (done + count, total)
+
+        def work() -> Iterator[tuple[Any, AnnotateSettings]]:
+            for payload, chunk_settings, part in _work_items(sources, settings, chunk_size, smiles_column, header,
+                                                             max_record_bytes, partition_bytes, use_ranges):
+                parts.append(part)
+                yield payload, chunk_settings
+
+        with Supervisor(jobs, timeout, warm=settings) as supervisor:
+            _consume(supervisor.run(work(), on_range), sink, summary, started, on_chunk, parts=parts)
             summary.worker_failures = supervisor.failures
+        for index, (_, report) in sorted(reports.items()):
+            sources[index].warnings.extend(split_warnings(report, max_record_bytes))
     summary.seconds = time.perf_counter() - started
     for source in sources:
         summary.warnings.extend(f"{source.name}: {w}" for w in source.warnings)
@@ -948,11 +995,42 @@ def run_annotation(
     return summary
 
 
+def _work_items(sources: Sequence[InputSource], settings: AnnotateSettings, chunk_size: int, smiles_column: str | None,
+                header: bool | None, max_record_bytes: int, partition_bytes: int, ranges: bool) -> Iterator[tuple[Any, AnnotateSettings, Any]]:
+    """``(records or ByteRange, settings, PartInfo)`` for every unit of work of the inputs, in input order."""
+    import os
+
+    from .partition import ByteRange, is_plain_sd, local_partition_bytes, plan_file_ranges
+    from .parts import PartInfo
+
+    for index, source in enumerate(sources):
+        if ranges and source.kind == "sd" and is_plain_sd(source.name):
+            path = os.path.abspath(source.name)
+            # A range is one chunk in its worker: at most CHUNK_BYTES, like the chunks of one reader.
+            target = min(partition_bytes, CHUNK_BYTES) if partition_bytes > 0 else local_partition_bytes(os.path.getsize(path))
+            sd_settings = replace(settings, table=None, source=source.name)
+            for start, end in plan_file_ranges(path, target):
+                yield ByteRange(path, start, end, max_record_bytes, index), sd_settings, PartInfo(source.name, start, end)
+        else:
+            for batch, chunk_settings in iter_chunks([source], settings, chunk_size, smiles_column, header=header,
+                                                     max_record_bytes=max_record_bytes):
+                yield batch, chunk_settings, PartInfo(source.name)
+
+
 def _consume(results: Iterable[RenderedChunk], sink: Sink, summary: Summary, started: float,
-             on_chunk: Callable[[Summary, int], None] | None, bytes_done: int = 0) -> int:
-    """Write rendered chunks in order and count them into ``summary``; returns the input bytes done so far."""
+             on_chunk: Callable[[Summary, int], None] | None, bytes_done: int = 0, parts: Any = None) -> int:
+    """Write rendered chunks in order and count them into ``summary``; returns the input bytes done so far.
+
+    ``parts`` (a deque of :class:`reactivity.batch.parts.PartInfo`, one per result) closes a part after each
+    result in a sink that writes parts (``sink.end_part``).
+    """
+    end_part = getattr(sink, "end_part", None) if parts is not None else None
     for rendered in results:
         sink.write(rendered, summary.records)
+        if parts is not None:
+            part = parts.popleft()
+            if end_part is not None:
+                end_part(part)
         summary.records += rendered.count
         summary.ok += rendered.ok
         summary.no_scaffold += rendered.no_scaffold

@@ -26,16 +26,20 @@ With Dask, the same function runs on every partition (``meta`` from
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from rdkit import Chem
 
+from ..errors import ReactivityError
 from .annotate import AnnotateSettings, annotate_chunk
 from .records import TableLayout
 from .tags import tag_names
 
-__all__ = ["COLUMN_TYPES", "annotate_frame", "column_type", "frame_meta"]
+__all__ = ["COLUMN_TYPES", "TagValueError", "annotate_frame", "arrow_type", "column_type", "empty_tag_frame", "frame_meta",
+           "parse_tag"]
 
 # Tag name (without prefix) -> column type. Types:
 #   "category:<a>|<b>|..."  one value per record from a closed set
@@ -87,24 +91,109 @@ def column_type(tag: str) -> str:
     return "str"
 
 
-def _convert(tag: str, kind: str, values: list[str | None]) -> pd.Series:
+class TagValueError(ReactivityError, ValueError):
+    """A tag value that does not parse as its column's type (a bug in the writer of that tag, never hidden)."""
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _item(tag: str, kind: str, text: str) -> int | float | str:
+    try:
+        if kind == "int" or kind == "list[int]":
+            if not _INTEGER.fullmatch(text):
+                raise ValueError(text)
+            return int(text)
+        if kind == "float" or kind == "list[float]":
+            return float(text)
+    except ValueError:
+        raise TagValueError(f"tag {tag} holds {text!r}, which is not {'an integer' if 'int' in kind else 'a number'}") from None
+    return text
+
+
+def parse_tag(tag: str, text: str | None, kind: str | None = None) -> Any:
+    """The typed value of a tag's text (tag name without prefix; ``kind`` defaults to :func:`column_type`).
+
+    ``None`` is a missing value (``None``; an empty list for list types), and so is an empty text
+    in a column that is not text. A text that does not parse as its type (an integer column
+    holding ``"1.5"``, a risk holding ``"severe"``, JSON that is not JSON) raises
+    :class:`TagValueError`: it is never turned into a missing value.
+
+    >>> parse_tag("N4_ATOM", "4,12"), parse_tag("N4_PKA", "7.3"), parse_tag("SCAFFOLD_COUNT", "2")
+    ([4, 12], [7.3], 2)
+    >>> parse_tag("RELATED_SCAFFOLD", "1,4-diazepan-5-one;piperazin-2-one"), parse_tag("N4_ATOM", None)
+    (['1,4-diazepan-5-one', 'piperazin-2-one'], [])
+    >>> parse_tag("HYDROLYSIS_RISK", "severe")
+    Traceback (most recent call last):
+    ...
+    reactivity.batch.frame.TagValueError: tag HYDROLYSIS_RISK holds 'severe', which is not one of low, moderate, high, not_applicable
+    """
+    kind = column_type(tag) if kind is None else kind
+    if kind.startswith("list["):
+        if not text:
+            return []
+        separator = _SEPARATOR.get(tag, ",")
+        return [_item(tag, kind, part.strip()) for part in text.split(separator) if part.strip()]
+    if text is None or (text == "" and kind != "str"):
+        return None
     if kind.startswith("category:"):
         categories = kind.split(":", 1)[1].split("|")
-        return pd.Series(pd.Categorical(values, categories=categories))
-    if kind == "int":
-        return pd.Series([None if v in (None, "") else int(v) for v in values], dtype="Int64")
-    if kind == "float":
-        return pd.Series([None if v in (None, "") else float(v) for v in values], dtype="Float64")
+        if text not in categories:
+            raise TagValueError(f"tag {tag} holds {text!r}, which is not one of {', '.join(categories)}")
+        return text
     if kind == "json":
-        return pd.Series([None if not v else json.loads(v) for v in values], dtype=object)
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise TagValueError(f"tag {tag} does not hold JSON ({exc})") from None
+    return _item(tag, kind, text)
+
+
+def arrow_type(kind: str) -> Any:
+    """The Arrow type of a column type (:data:`COLUMN_TYPES`), as written to Parquet.
+
+    Categories are dictionary-encoded strings whose dictionary is the whole closed set, in
+    order; ``json`` is Arrow's JSON extension type (Parquet's JSON logical type).
+
+    >>> str(arrow_type("list[int]")), str(arrow_type("category:ok|error")), str(arrow_type("json"))
+    ('list<item: int64>', 'dictionary<values=string, indices=int8, ordered=0>', 'extension<arrow.json>')
+    """
+    import pyarrow as pa
+
+    if kind.startswith("category:"):
+        return pa.dictionary(pa.int8(), pa.string())
     if kind.startswith("list["):
-        item = {"list[int]": int, "list[float]": float, "list[str]": str}[kind]
-        separator = _SEPARATOR.get(tag, ",")
-        return pd.Series(
-            [[] if not v else [item(part.strip()) for part in v.split(separator) if part.strip()] for v in values],
-            dtype=object,
-        )
-    return pd.Series(values, dtype="string")
+        return pa.list_({"list[int]": pa.int64(), "list[float]": pa.float64(), "list[str]": pa.string()}[kind])
+    if kind == "json":
+        return pa.json_(pa.string())
+    return {"int": pa.int64(), "float": pa.float64(), "str": pa.string()}[kind]
+
+
+def _convert(tag: str, kind: str, values: list[str | None]) -> pd.Series:
+    parsed = [parse_tag(tag, v, kind) for v in values]
+    if kind.startswith("category:"):
+        categories = kind.split(":", 1)[1].split("|")
+        return pd.Series(pd.Categorical(parsed, categories=categories))
+    if kind == "int":
+        return pd.Series(parsed, dtype="Int64")
+    if kind == "float":
+        return pd.Series(parsed, dtype="Float64")
+    if kind == "json" or kind.startswith("list["):
+        return pd.Series(parsed, dtype=object)
+    return pd.Series(parsed, dtype="string")
+
+
+def empty_tag_frame(tag_columns: Sequence[str], tag_prefix: str = "RX_") -> pd.DataFrame:
+    """An empty frame with the dtypes :func:`annotate_frame` gives these (prefixed) tag columns.
+
+    >>> empty_tag_frame(("RX_STATUS", "RX_SCAFFOLD_COUNT")).dtypes.astype(str).tolist()
+    ['category', 'Int64']
+    """
+    out = pd.DataFrame(index=pd.RangeIndex(0))
+    for name in tag_columns:
+        bare = name[len(tag_prefix):] if name.startswith(tag_prefix) else name
+        out[name] = _convert(bare, column_type(bare), [])
+    return out
 
 
 _SMILES_ROW = TableLayout(None, ("smiles",), 0, None)

@@ -8,6 +8,11 @@ length in JSON is replaced by a reference ``§`` + the first 12 hex digits of th
 JSON, and the value is kept once in the run's legend (a JSON file written beside the output).
 :func:`expand` puts the values back: compact plus legend is lossless.
 
+A sentence naming atoms (an :class:`~reactivity.atomtext.AtomText` of the record, see :func:`compact_json`) goes
+to the legend as its template, with slots ``{0}``, ``{1}``...; the record keeps the reference followed by the
+record's atom numbers in slot order, ``§0123456789ab[5,12]``, so a run's legend holds one text per template
+whatever the atom numbers.
+
 >>> legend = {}
 >>> doc = {"smiles": "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21", "assumptions": ["the open form's amide hydrolyses at the lactam rate"]}
 >>> small = compact(doc, legend)
@@ -23,13 +28,17 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
+
+from ..atomtext import AtomText
 
 MIN_LENGTH = 40
 """Shortest prose string replaced by a reference (shorter ones cost about as much as their reference)."""
 
 MARK = "§"
-LEGEND_SCHEMA = "reactivity-legend/1"
+LEGEND_SCHEMA = "reactivity-legend/2"  # 2: texts may be templates of sentences naming atoms (``§ref[5,12]``)
+_READABLE_SCHEMAS = ("reactivity-legend/1", LEGEND_SCHEMA)
 
 
 def reference_of(text: Any) -> str:
@@ -39,7 +48,14 @@ def reference_of(text: Any) -> str:
     >>> ref[0], len(ref), ref == reference_of("a sentence"), ref == reference_of("a sentence.")
     ('§', 13, True, False)
     """
-    encoded = text if isinstance(text, str) else json.dumps(text, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(text, str):
+        return _reference_of_text(text)
+    return _reference_of_text(json.dumps(text, separators=(",", ":"), ensure_ascii=False))
+
+
+@lru_cache(maxsize=8192)
+def _reference_of_text(encoded: str) -> str:
+    """The reference of a text (the same sentences recur in every ring-bearing record of a run)."""
     return MARK + hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:12]
 
 
@@ -47,25 +63,68 @@ def _is_prose(value: str) -> bool:
     return len(value) >= MIN_LENGTH and " " in value and not value.startswith(MARK)
 
 
-def compact(document: Any, legend: dict[str, Any]) -> Any:
-    """``document`` with every prose string replaced by its reference; the texts are added to ``legend``."""
+@lru_cache(maxsize=4096)
+def _list_reference(items: tuple[str, ...]) -> str:
+    """The reference of a list of strings, or "" when its JSON is too short to be worth one."""
+    encoded = json.dumps(list(items), separators=(",", ":"), ensure_ascii=False)
+    return _reference_of_text(encoded) if len(encoded) >= MIN_LENGTH else ""
+
+
+def _is_atom_reference(value: str) -> bool:
+    return len(value) > 13 and value[13] == "[" and value.startswith(MARK)
+
+
+def atom_reference(text: AtomText, legend: dict[str, Any]) -> str:
+    """The compact form of a sentence naming atoms: its template goes to ``legend``, its atom numbers stay.
+
+    >>> legend = {}
+    >>> ref = atom_reference(AtomText("N4 (atom {0}) is carbamate: no pKaH predicted", (5,)), legend)
+    >>> ref.endswith("[5]"), legend[ref[:13]], expand(ref, legend)
+    (True, 'N4 (atom {0}) is carbamate: no pKaH predicted', 'N4 (atom 5) is carbamate: no pKaH predicted')
+    """
+    key = _reference_of_text(text.template)
+    legend[key] = text.template
+    return key + "[" + ",".join(str(a) for a in text.atoms) + "]"
+
+
+def atom_texts(document: Any, found: dict[str, AtomText] | None = None) -> dict[str, AtomText]:
+    """Every :class:`~reactivity.atomtext.AtomText` inside ``document``, by its text."""
+    found = {} if found is None else found
+    if isinstance(document, AtomText):
+        found[str(document)] = document
+    elif isinstance(document, dict):
+        for value in document.values():
+            atom_texts(value, found)
+    elif isinstance(document, (list, tuple)):
+        for value in document:
+            atom_texts(value, found)
+    return found
+
+
+def compact(document: Any, legend: dict[str, Any], atoms: Mapping[str, AtomText] | None = None) -> Any:
+    """``document`` with every prose string replaced by its reference; the texts are added to ``legend``.
+
+    ``atoms`` maps the texts of sentences naming atoms to their :class:`~reactivity.atomtext.AtomText`: those
+    become :func:`atom_reference` forms (a list holding one is never replaced as a whole).
+    """
     if isinstance(document, str):
         if _is_prose(document):
-            key = reference_of(document)
+            if atoms and document in atoms:
+                return atom_reference(atoms[document], legend)
+            key = _reference_of_text(document)
             legend[key] = document
             return key
         return document
     if isinstance(document, list):
-        items = [compact(item, legend) for item in document]
-        if items and all(isinstance(item, str) for item in items):
-            encoded = json.dumps(items, separators=(",", ":"), ensure_ascii=False)
-            if len(encoded) >= MIN_LENGTH:
-                key = reference_of(items)
+        items = [compact(item, legend, atoms) for item in document]
+        if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
+            key = _list_reference(tuple(items))
+            if key:
                 legend[key] = items
                 return key
         return items
     if isinstance(document, dict):
-        return {key: compact(value, legend) for key, value in document.items()}
+        return {key: compact(value, legend, atoms) for key, value in document.items()}
     return document
 
 
@@ -78,6 +137,12 @@ def expand(document: Any, legend: Mapping[str, Any]) -> Any:
             except KeyError:
                 raise KeyError(f"legend has no text for {document}") from None
             return expand(value, legend) if isinstance(value, list) else value
+        if _is_atom_reference(document) and document.endswith("]"):
+            try:
+                template = legend[document[:13]]
+            except KeyError:
+                raise KeyError(f"legend has no text for {document[:13]}") from None
+            return str(template).format(*document[14:-1].split(","))
         return document
     if isinstance(document, list):
         return [expand(item, legend) for item in document]
@@ -87,9 +152,13 @@ def expand(document: Any, legend: Mapping[str, Any]) -> Any:
 
 
 def compact_json(text: str, legend: dict[str, Any]) -> str:
-    """A one-line ``RX_JSON`` value made compact (``json_detail`` set to ``compact``)."""
+    """A one-line ``RX_JSON`` value made compact (``json_detail`` set to ``compact``).
+
+    When ``text`` keeps the document it was written from (:class:`reactivity.batch.tags.JsonTag`), its sentences
+    naming atoms go to the legend as templates (:func:`atom_reference`).
+    """
     document = json.loads(text)
-    small = compact(document, legend)
+    small = compact(document, legend, atom_texts(getattr(text, "document", None)))
     if isinstance(small, dict):
         small["json_detail"] = "compact"
     return json.dumps(small, separators=(",", ":"), ensure_ascii=False)
@@ -128,6 +197,6 @@ def read_legend(path: str) -> dict[str, Any]:
     """The texts (and lists of texts) of a legend file (ValueError when it is not one)."""
     with open(path, encoding="utf-8") as handle:
         payload = json.load(handle)
-    if not isinstance(payload, dict) or payload.get("schema") != LEGEND_SCHEMA:
+    if not isinstance(payload, dict) or payload.get("schema") not in _READABLE_SCHEMAS:
         raise ValueError(f"{path} is not a reactivity legend")
     return {str(k): v for k, v in payload["texts"].items()}

@@ -20,7 +20,13 @@ the whole file, in order (property-tested on generated files with mixed line end
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import SplitReport
 
 _WINDOW = 1 << 20
 _BLANK = (32, 9)
@@ -123,3 +129,93 @@ def plan_file_ranges(path: str, target_bytes: int) -> list[tuple[int, int]]:
             return handle.read(length)
 
         return plan_ranges_with(read_at, size, target_bytes)
+
+
+# --------------------------------------------------------------------------- byte ranges as units of work
+
+#: Local ``--jobs N`` runs cut plain SD files into ranges of about a 32nd of the file,
+#: at least this many bytes ...
+MIN_LOCAL_PARTITION_BYTES = 128 << 10
+#: ... and at most this many (about 500 records of 2 KB: the workers finish within a
+#: fraction of a second of each other, and a worker holds little memory).
+MAX_LOCAL_PARTITION_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ByteRange:
+    """A byte range of a plain SD file that a worker reads itself: only these offsets cross the process boundary.
+
+    ``path`` is absolute (a worker may run in another directory); ``source_index`` is the input's position on the
+    command line; ``max_record_bytes`` is the record size limit of the run.
+    """
+
+    path: str
+    start: int
+    end: int
+    max_record_bytes: int
+    source_index: int = 0
+
+
+def read_range_records(byte_range: ByteRange, report: SplitReport | None = None) -> list[bytes]:
+    """The raw records of a byte range (the range starts at a record), split as a whole-file read splits them.
+
+    ``report`` receives what the splitter noticed, with record indices counted from the range start.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(suffix=".sdf", delete=False) as handle:
+    ...     _ = handle.write(b"a\\n$$$$\\r\\nb\\r$$$$\\rc\\n$$$$\\n")
+    >>> read_range_records(ByteRange(handle.name, 8, 22, 1 << 20))
+    [b'b\\r', b'c\\n']
+    >>> os.unlink(handle.name)
+    """
+    from .records import iter_sd_records, open_binary
+
+    with open_binary(byte_range.path) as handle:
+        handle.seek(byte_range.start)
+        data = handle.read(byte_range.end - byte_range.start)
+    return [r.raw for r in iter_sd_records(io.BytesIO(data), max_bytes=byte_range.max_record_bytes, report=report)]
+
+
+def add_report(total: SplitReport, part: SplitReport, offset: int) -> None:
+    """Add what the splitter noticed in one range (indices from the range start) to the whole file's report.
+
+    >>> from reactivity.batch.records import SplitReport
+    >>> total = SplitReport(oversized=[1])
+    >>> add_report(total, SplitReport(oversized=[0], dollar_text=[2]), 10)
+    >>> total.oversized, total.dollar_text
+    ([1, 10], [12])
+    """
+    total.several_molfiles.extend(offset + i for i in part.several_molfiles)
+    total.dollar_text.extend(offset + i for i in part.dollar_text)
+    total.oversized.extend(offset + i for i in part.oversized)
+
+
+def is_plain_sd(name: str) -> bool:
+    """A local SD file (by its extension) that is not gzip-compressed: it can be cut into byte ranges.
+
+    Standard input, URLs, compressed files (by name or by their first bytes) and tables are read by one reader.
+
+    >>> is_plain_sd("-"), is_plain_sd("lib.sdf.gz"), is_plain_sd("hits.smi"), is_plain_sd("/nonexistent/lib.sdf")
+    (False, False, False, False)
+    """
+    import os
+
+    lower = name.lower()
+    if name == "-" or "://" in name or lower.endswith(".gz") or not lower.endswith((".sdf", ".sd", ".mol")):
+        return False
+    try:
+        if not os.path.isfile(name):
+            return False
+        with open(name, "rb") as handle:
+            return handle.read(2) != b"\x1f\x8b"
+    except OSError:
+        return False
+
+
+def local_partition_bytes(size: int) -> int:
+    """The byte-range size of a local run: about a 32nd of the file, within 128 KB to 1 MB.
+
+    >>> local_partition_bytes(1000), local_partition_bytes(16 << 20), local_partition_bytes(1 << 40)
+    (131072, 524288, 1048576)
+    """
+    return min(MAX_LOCAL_PARTITION_BYTES, max(MIN_LOCAL_PARTITION_BYTES, size // 32))

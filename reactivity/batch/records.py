@@ -231,16 +231,46 @@ class _Prefixed(io.RawIOBase):
         self._head = head
         self._first = head
         self._stream = stream
+        self.touched = False  # something was read (beyond a look at the head)
+        self.at_eof = False  # the head holds the whole stream (known after :meth:`prefetch`)
 
     @property
     def head(self) -> bytes:
-        """The first bytes of the stream (up to 4 KB), read when it was opened."""
+        """The first bytes of the stream (4 KB, or more after :meth:`prefetch`), read when it was opened."""
+        return self._first
+
+    def prefetch(self, size: int, lines: int) -> bytes:
+        """Read more of the stream into the head, before anything is read: until it holds ``lines`` line feeds,
+        ``size`` bytes or the whole stream. Returns the head; nothing is lost for the readers that follow.
+
+        >>> stream = _Prefixed(b"a\\n", io.BytesIO(b"b\\nc\\nd\\n"))
+        >>> stream.prefetch(4, 100), stream.at_eof, stream.read()
+        (b'a\\nb\\n', False, b'a\\nb\\nc\\nd\\n')
+        """
+        if self.touched:
+            raise ValueError("prefetch after a read")
+        parts = [self._first]
+        total, breaks = len(self._first), self._first.count(b"\n")
+        read = getattr(self._stream, "read1", self._stream.read)
+        while total < size and breaks < lines:
+            try:
+                block = read(min(BLOCK_SIZE, size - total))
+            except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
+                break  # read_blocks reports the broken stream
+            if not block:
+                self.at_eof = True
+                break
+            parts.append(block)
+            total += len(block)
+            breaks += block.count(b"\n")
+        self._first = self._head = b"".join(parts)
         return self._first
 
     def readable(self) -> bool:
         return True
 
     def read1(self, size: int = -1) -> bytes:
+        self.touched = True
         if self._head:
             if size < 0 or size >= len(self._head):
                 data, self._head = self._head, b""
@@ -318,10 +348,14 @@ def open_binary(name: str) -> BinaryIO:
 def open_input(name: str) -> BinaryIO:
     """Open an input for binary reading, un-gzipping when the data start with the gzip magic bytes.
 
-    UTF-16 and UTF-32 text is refused with :class:`InputError` (see :func:`check_encoding`).
+    UTF-16 and UTF-32 text is refused with :class:`InputError` (see :func:`check_encoding`). Standard input
+    opened once and only looked at (its head) is handed out again as it is, so a first look (the columns of a
+    table output, :func:`reactivity.batch.writers.scan_input_columns`) loses nothing for the reader.
     """
     if name == "-":
         raw: BinaryIO = sys.stdin.buffer
+        if _STDIN and _STDIN[0][0] is raw and not _STDIN[0][1].touched:
+            return _STDIN.pop()[1]  # type: ignore[return-value]
     elif "://" in name:  # an fsspec URL (s3://, gs://, memory://, ...)
         try:
             raw = io.BufferedReader(open_binary(name))  # type: ignore[arg-type]
@@ -346,7 +380,13 @@ def open_input(name: str) -> BinaryIO:
         if name != "-":
             stream.close()
         raise
-    return _Prefixed(head, stream)  # type: ignore[return-value]
+    opened = _Prefixed(head, stream)
+    if name == "-":
+        _STDIN[:] = [(raw, opened)]
+    return opened  # type: ignore[return-value]
+
+
+_STDIN: list[tuple[BinaryIO, _Prefixed]] = []  # standard input as last opened (see open_input)
 
 
 def _read_head(stream: BinaryIO, size: int) -> bytes:
@@ -437,6 +477,7 @@ def iter_sd_records(
     warnings: list[str] | None = None,
     block_size: int = BLOCK_SIZE,
     max_bytes: int = MAX_RECORD_BYTES,
+    report: SplitReport | None = None,
 ) -> Iterator[RawRecord]:
     """Split an SD stream into raw records (the bytes before each ``$$$$`` line).
 
@@ -459,8 +500,11 @@ def iter_sd_records(
     [b'a\\n']
     >>> [type(r.raw).__name__ for r in iter_sd_records(io.BytesIO(b"t\\n" + b"x" * 50 + b"\\n$$$$\\nb\\n"), max_bytes=20)]
     ['OversizedRecord', 'bytes']
+
+    ``report`` (optional) receives what was noticed as record indices, for a caller that
+    splits one file in byte ranges and numbers the records of the whole file itself.
     """
-    report = SplitReport()
+    report = SplitReport() if report is None else report
     buffer = bytearray()
     start = 0  # start of the current record in buffer (a line start)
     scan = 0  # bytes before this were searched for separators (a line start)

@@ -20,24 +20,35 @@ never runs RDKit on a record; it watches its workers:
   within a fraction of a second; the workers are then killed.
 
 Results come back in input order whatever the number of workers.
+
+A unit of work is either a list of raw records read by the parent (gzip files, standard
+input, tables) or a :class:`~reactivity.batch.partition.ByteRange` of a plain SD file,
+which the worker reads and splits itself: only the offsets cross the process boundary.
+When a worker dies or stalls on a range, the parent reads that range and goes on as for
+a list of records (same split, same record positions).
+
+Workers are forked from a fork server that has imported the package and, when the parent
+asks for it (:func:`warm_up`), compiled the rules and loaded the models once, so no worker
+(nor one started again after a crash) pays for that.
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
-import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .annotate import AnnotateSettings, RenderedChunk, annotate_and_render, render_failed_records
+from .partition import ByteRange, read_range_records
+from .records import SplitReport
+from .workerstart import WARM_ENV, _context, _main_module_hidden
 
 #: Default per-record time limit in seconds.
 DEFAULT_RECORD_TIMEOUT = 60.0
@@ -48,6 +59,40 @@ TEST_HOOK_ENV = "REACTIVITY_TEST_WORKER_HOOK"
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.2
+#: Diazepam (a 1,4-benzodiazepin-2-one): one record that goes through every step of the annotation.
+_WARM_SMILES = "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"
+
+
+def warm_settings(settings: AnnotateSettings) -> str:
+    """What :func:`warm_up` needs of a run's settings, as the JSON the fork server reads from :data:`WARM_ENV`."""
+    import json
+
+    return json.dumps({"stability": settings.stability, "basicity": settings.basicity, "nitrosamine": settings.nitrosamine,
+                       "reactions": list(settings.reactions), "conditions": list(settings.conditions),
+                       "json_detail": settings.json_detail, "output_format": settings.output_format})
+
+
+def warm_up(spec: str) -> None:
+    """Compile the rules and load the models a run needs by annotating one record (diazepam).
+
+    Called in the fork server (module :mod:`reactivity.batch._preload`) before any worker is forked.
+    Failures are ignored: a worker then loads what it needs itself.
+    """
+    import json
+
+    try:
+        options = json.loads(spec)
+        settings = AnnotateSettings(stability=bool(options.get("stability")), basicity=bool(options.get("basicity")),
+                                    nitrosamine=bool(options.get("nitrosamine")),
+                                    reactions=tuple(options.get("reactions") or ()),
+                                    conditions=tuple(options.get("conditions") or ()),
+                                    json_detail=str(options.get("json_detail") or "full"),
+                                    output_format=str(options.get("output_format") or "sdf"))
+        from rdkit import Chem
+
+        annotate_and_render([Chem.MolToMolBlock(Chem.MolFromSmiles(_WARM_SMILES)).encode()], settings)
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
 
 
 def _die_with_parent() -> None:
@@ -71,7 +116,10 @@ def _test_hook(hook: str, record: bytes) -> None:
 
 
 def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> None:
-    """Worker loop: receive ``(task_id, records, settings, hook)``, send ``(task_id, RenderedChunk | None, error)``."""
+    """Worker loop: receive ``(task_id, records | ByteRange, settings, hook)``, send ``(task_id, RenderedChunk | None, error, report)``.
+
+    ``report`` is what the SD splitter noticed in a byte range (None for a list of records).
+    """
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -84,7 +132,20 @@ def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> N
             os._exit(0)
         if message is None:
             os._exit(0)
-        task_id, records, settings, hook = message
+        task_id, payload, settings, hook = message
+        report: SplitReport | None = None
+        if isinstance(payload, ByteRange):
+            report = SplitReport()
+            try:
+                records = read_range_records(payload, report)
+            except Exception as exc:  # noqa: BLE001 - the parent reads the range itself and reports the reason
+                try:
+                    conn.send((task_id, None, f"internal error: {type(exc).__name__}: {exc}", None))
+                except (OSError, ValueError):
+                    os._exit(1)
+                continue
+        else:
+            records = payload
 
         def progress(index: int) -> None:
             position.value = index
@@ -99,31 +160,14 @@ def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> N
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which isolates the record
             error = f"internal error: {type(exc).__name__}: {exc}"
             try:
-                conn.send((task_id, None, error))
+                conn.send((task_id, None, error, None))
             except (OSError, ValueError):
                 os._exit(1)
             continue
         try:
-            conn.send((task_id, result, ""))
+            conn.send((task_id, result, "", report))
         except (OSError, ValueError):
             os._exit(1)
-
-
-_CONTEXT: Any = None
-
-
-def _context() -> Any:
-    """A fork-server context (workers fork from a small single-threaded server that has the package loaded)."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        methods = multiprocessing.get_all_start_methods()
-        if "forkserver" in methods:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["reactivity.batch.supervise", "reactivity.batch.writers"])
-        else:  # pragma: no cover - not Linux
-            context = multiprocessing.get_context("spawn")
-        _CONTEXT = context
-    return _CONTEXT
 
 
 @dataclass
@@ -131,20 +175,29 @@ class _Task:
     task_id: int
     chunk: int
     offset: int
-    records: list[bytes]
+    records: list[bytes] | ByteRange
     settings: AnnotateSettings
 
 
 @dataclass
 class _Chunk:
-    records: list[bytes]
+    records: list[bytes] | ByteRange
     settings: AnnotateSettings
     pieces: dict[int, RenderedChunk] = field(default_factory=dict)
     done: int = 0
+    total: int | None = None  # records in the chunk (a byte range: known once read)
+    report: SplitReport | None = None  # what the SD splitter noticed in a byte range
+    byte_range: ByteRange | None = None  # the range (kept when the parent has read it after a failure)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.records, ByteRange):
+            self.byte_range = self.records
+        else:
+            self.total = len(self.records)
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, warm: str = "") -> None:
         context = _context()
         self.conn, child = context.Pipe(duplex=True)
         self.heartbeat = context.Value("d", time.monotonic(), lock=False)
@@ -152,7 +205,7 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(child, self.heartbeat, self.position, os.getpid()), daemon=True
         )
-        with _main_module_hidden():
+        with _main_module_hidden(warm):
             self.process.start()
         child.close()
         self.task: _Task | None = None
@@ -184,36 +237,6 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
-
-
-@contextlib.contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start workers without re-importing the caller's ``__main__`` (a script, ``<stdin>``): they need only this package.
-
-    Workers also start with ``PYTHONSAFEPATH=1``: a worker interpreter started with ``-c`` would otherwise put the
-    current directory first on ``sys.path``, and run from a source checkout its ``reactivity/`` folder would shadow
-    the installed package (whose ``reactivity.models`` and ``reactivity.datasets`` live elsewhere in the tree).
-    """
-    main = sys.modules.get("__main__")
-    saved_file = getattr(main, "__file__", None)
-    saved_spec = getattr(main, "__spec__", None)
-    saved_safe_path = os.environ.get("PYTHONSAFEPATH")
-    try:
-        if main is not None:
-            if saved_file is not None:
-                del main.__file__
-            main.__spec__ = None
-        os.environ["PYTHONSAFEPATH"] = "1"
-        yield
-    finally:
-        if saved_safe_path is None:
-            os.environ.pop("PYTHONSAFEPATH", None)
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved_safe_path
-        if main is not None:
-            if saved_file is not None:
-                main.__file__ = saved_file
-            main.__spec__ = saved_spec
 
 
 def _death_reason(process: Any) -> str:
@@ -260,7 +283,9 @@ class Supervisor:
     Use as a context manager so the workers are always stopped (killed on an exception or interrupt).
     """
 
-    def __init__(self, jobs: int = 1, record_timeout: float = DEFAULT_RECORD_TIMEOUT, hook: str | None = None):
+    def __init__(self, jobs: int = 1, record_timeout: float = DEFAULT_RECORD_TIMEOUT, hook: str | None = None,
+                 warm: AnnotateSettings | None = None):
+        self.warm = warm_settings(warm) if warm is not None else ""
         self.jobs = max(1, jobs)
         self.record_timeout = record_timeout if record_timeout and record_timeout > 0 else float("inf")
         self.hook = os.environ.get(TEST_HOOK_ENV, "") if hook is None else hook
@@ -278,8 +303,13 @@ class Supervisor:
                 worker.kill()
         self.workers = []
 
-    def run(self, chunks: Iterable[tuple[list[bytes], AnnotateSettings]]) -> Iterator[RenderedChunk]:
-        """Annotate every chunk; yield one :class:`RenderedChunk` per input chunk, in order."""
+    def run(self, chunks: Iterable[tuple[list[bytes] | ByteRange, AnnotateSettings]],
+            on_range: Callable[[ByteRange, int, SplitReport], None] | None = None) -> Iterator[RenderedChunk]:
+        """Annotate every chunk (a list of records or a byte range); yield one :class:`RenderedChunk` per chunk, in order.
+
+        ``on_range(byte_range, records, report)`` is called just before a byte range's result is yielded, with its
+        record count and what the SD splitter noticed in it.
+        """
         source = iter(chunks)
         exhausted = False
         states: dict[int, _Chunk] = {}
@@ -299,8 +329,10 @@ class Supervisor:
                 task_ids += 1
                 queue.append(_Task(task_ids, next_chunk, 0, records, settings))
                 next_chunk += 1
-            while next_out in states and states[next_out].done == len(states[next_out].records):
+            while next_out in states and states[next_out].done == states[next_out].total:
                 state = states.pop(next_out)
+                if on_range is not None and state.byte_range is not None:
+                    on_range(state.byte_range, state.done, state.report or SplitReport())
                 yield _merge([state.pieces[k] for k in sorted(state.pieces)]) if state.pieces else _empty(state)
                 next_out += 1
             busy = [w for w in self.workers if w.task is not None]
@@ -309,7 +341,7 @@ class Supervisor:
             while queue and len(busy) < self.jobs:
                 worker = next((w for w in self.workers if w.task is None), None)
                 if worker is None:
-                    worker = _Worker()
+                    worker = _Worker(self.warm)
                     self.workers.append(worker)
                 worker.send(queue.popleft(), self.hook)
                 busy.append(worker)
@@ -324,12 +356,15 @@ class Supervisor:
                 assert task is not None
                 if worker.conn in ready:
                     try:
-                        task_id, result, error = worker.conn.recv()
+                        task_id, result, error, report = worker.conn.recv()
                     except (EOFError, OSError):
                         self._failed(worker, task, queue, states, _death_reason_after(worker), timed_out=False)
                         continue
                     worker.task = None
                     if result is not None:
+                        if isinstance(task.records, ByteRange):
+                            state = states[task.chunk]
+                            state.total, state.report = result.count, report
                         self._store(states, task, result)
                     else:
                         self._split(task, queue, states, error, worker_position=-1, timed_out=False)
@@ -350,6 +385,15 @@ class Supervisor:
 
     def _split(self, task: _Task, queue: collections.deque[_Task], states: dict[int, _Chunk], reason: str,
                worker_position: int, timed_out: bool) -> None:
+        if isinstance(task.records, ByteRange):
+            # Read the range here (splitting only, no RDKit) and go on as for a list of records.
+            state = states[task.chunk]
+            report = SplitReport()
+            state.records = read_range_records(task.records, report)
+            state.total, state.report = len(state.records), report
+            task = _Task(task.task_id, task.chunk, 0, state.records, task.settings)
+            if not task.records:
+                return
         records = task.records
         if len(records) == 1:
             self._store(states, task, render_failed_records(records, task.settings, reason))
@@ -387,4 +431,4 @@ def _empty(state: _Chunk) -> RenderedChunk:
     return RenderedChunk(0, 0, 0, 0, b"", [], [], 0, state.settings.table.header if state.settings.table else b"")
 
 
-__all__ = ["DEFAULT_RECORD_TIMEOUT", "Supervisor", "TEST_HOOK_ENV"]
+__all__ = ["DEFAULT_RECORD_TIMEOUT", "Supervisor", "TEST_HOOK_ENV", "WARM_ENV", "warm_up"]

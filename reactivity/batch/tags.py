@@ -3,7 +3,9 @@
 Each group of tags comes from one small function (rings, competing sites,
 near misses, stability, basicity) that returns ``(tags, json_part)``;
 :func:`assemble_tags` adds the prefix, the status and the one-line JSON.
-Atom numbers in tags are 1-based numbers of the record's own atom block.
+Atom numbers in tags are 1-based numbers of the record's own atom block. The chemistry never writes an atom number
+into a sentence: sentences naming atoms arrive as :class:`reactivity.atomtext.AtomText` (template and 0-based
+indices) and are numbered here, once, with the record's numbering (:func:`reactivity.atomtext.numbered`).
 
 >>> tags = assemble_tags("RX_", "no_scaffold", [related_scaffold_tags(("1,4-diazepan-5-one",))])
 >>> tags["RX_STATUS"], tags["RX_SCAFFOLD_COUNT"], tags["RX_RELATED_SCAFFOLD"]
@@ -23,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..atomtext import numbered
 from ..rules import load_site_rules
 from ..sites import RingSites
 
@@ -190,7 +193,7 @@ def scaffold_tags(rings: Sequence[RingSites], number: AtomNumber) -> Section:
                 {"atom": number(s.atom), "position": s.position, "label": s.label} for s in r.stereocentres
             ],
             "guidance": [{"site": g.site, "text": g.text, "references": list(g.reference_ids)} for g in r.guidance],
-            "notes": list(r.notes),
+            "notes": numbered(list(r.notes), number),
         }
         for r in rings
     ]
@@ -257,7 +260,7 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
         # RX_DEGRADANTS: name@[M+H]+ of every pathway's products, ';'-separated (reactivity.stability)
         tags["DEGRADANTS"] = ";".join(one_line(text.replace(";", ",")) for text in degradants)
     if result.warnings:
-        tags["WARNINGS"] = "; ".join(one_line(renumber_text(str(w), number)) for w in result.warnings)
+        tags["WARNINGS"] = "; ".join(one_line(numbered(w, number)) for w in result.warnings)
     main_assumptions = list(result.assumptions)
     payload = {
         "stability": {
@@ -303,7 +306,7 @@ def stability_tags(result: Any, presets: Sequence[str], number: AtomNumber) -> S
             for c in result.conditions
         },
     }
-    return tags, renumber_texts(payload, number)
+    return tags, numbered(payload, number)
 
 
 def basicity_tags(result: Any, number: AtomNumber) -> Section:
@@ -340,42 +343,7 @@ def basicity_tags(result: Any, number: AtomNumber) -> Section:
             "assumptions": list(result.assumptions),
         }
     }
-    return tags, renumber_texts(payload, number)
-
-
-# Atom references the scorers write into their texts with 0-based indices: "carbamate@15" (a group and its key
-# atom) and "(atom 3)". They are rewritten once, here, with the record's own numbering.
-_CODE_AT_ATOM = re.compile(r"(?<=[A-Za-z_)\]])@(\d+)(?![\d.])")
-_ATOM_IN_TEXT = re.compile(r"\(atom (\d+)([,)])")
-
-
-def renumber_text(text: str, number: AtomNumber) -> str:
-    """Rewrite the 0-based atom references of a scorer's text with the record's numbering.
-
-    >>> renumber_text("labile group elsewhere: carbamate@15; N4 (atom 3) is carbamate; m/z x@387.2602", lambda i: i + 1)
-    'labile group elsewhere: carbamate@16; N4 (atom 4) is carbamate; m/z x@387.2602'
-    """
-    if "@" not in text and "(atom " not in text:
-        return text
-
-    def swap(match: re.Match[str]) -> str:
-        try:
-            return match.group(0).replace(match.group(1), str(number(int(match.group(1)))), 1)
-        except (IndexError, ValueError):
-            return match.group(0)
-
-    return _ATOM_IN_TEXT.sub(swap, _CODE_AT_ATOM.sub(swap, text))
-
-
-def renumber_texts(value: Any, number: AtomNumber) -> Any:
-    """:func:`renumber_text` on every string inside a JSON-ready value (dicts and lists walked)."""
-    if isinstance(value, str):
-        return renumber_text(value, number)
-    if isinstance(value, dict):
-        return {key: renumber_texts(item, number) for key, item in value.items()}
-    if isinstance(value, list):
-        return [renumber_texts(item, number) for item in value]
-    return value
+    return tags, numbered(payload, number)
 
 
 def warning_tags(text: str) -> Section:
@@ -420,8 +388,33 @@ def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffol
     ordered.update({prefix + key: value for key, value in merged.items() if key not in _ORDER_SET})
     if "WARNINGS" in merged:
         ordered[prefix + "WARNINGS"] = ordered.pop(prefix + "WARNINGS")
-    ordered[prefix + "JSON"] = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    ordered[prefix + "JSON"] = JsonTag(json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str), document)
     return ordered
+
+
+class JsonTag(str):
+    """An ``RX_JSON`` value (the one-line JSON text) that keeps the document it was written from.
+
+    In the text every sentence naming atoms is formatted once, with the record's numbering; the document still holds
+    those sentences as :class:`~reactivity.atomtext.AtomText` (template and the record's atom numbers), so the
+    compact form (:func:`reactivity.batch.legend.compact_json`) puts the template in the run's legend and keeps only
+    the numbers in the record.
+
+    >>> from reactivity.atomtext import AtomText
+    >>> value = JsonTag('{"a":"atom 4"}', {"a": AtomText("atom {0}", (4,))})
+    >>> value == '{"a":"atom 4"}', value.document["a"].template
+    (True, 'atom {0}')
+    """
+
+    document: Any
+
+    def __new__(cls, text: str, document: Any) -> JsonTag:
+        self = super().__new__(cls, text)
+        self.document = document
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (JsonTag, (str(self), self.document))
 
 
 def nitrosamine_tags(result: Any, number: AtomNumber) -> Section:

@@ -21,11 +21,13 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
-    from .annotate import AnnotatedRecord, RenderedChunk
+    from .annotate import AnnotatedRecord, AnnotateSettings, RenderedChunk
+    from .records import InputSource, TableLayout
 
 FORMATS = ("sdf", "csv", "jsonl", "parquet")
 _EXTENSIONS = {".sdf": "sdf", ".sd": "sdf", ".mol": "sdf", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
@@ -107,9 +109,66 @@ def render_sd_with_ends(records: Sequence[AnnotatedRecord]) -> tuple[bytes, tupl
     return b"".join(out), tuple(ends)
 
 
-def render_rows(records: Sequence[AnnotatedRecord]) -> list[dict[str, Any]]:
-    """One row per record: name, SMILES and tags (the writer adds the input index)."""
-    return [{"name": r.name, "smiles": r.smiles, **r.tags} for r in records]
+def render_rows(records: Sequence[AnnotatedRecord], settings: AnnotateSettings | None = None) -> list[dict[str, Any]]:
+    """One row per record: name, SMILES and tags, as text (the writer adds the input index).
+
+    With the run's ``settings``, a row also holds the input's name (``source``) and, for a
+    table input, the row's own cells under their output names (:func:`input_column_names`).
+    """
+    if settings is None:
+        return [{"name": r.name, "smiles": r.smiles, **r.tags} for r in records]
+    names = input_column_names(settings.table, settings.tag_prefix)
+    rows = []
+    for r in records:
+        row: dict[str, Any] = {"name": r.name, "smiles": r.smiles, "source": settings.source}
+        if names:
+            row.update((name, cell) for name, cell in zip(names, r.source_row) if name is not None)
+        row.update(r.tags)
+        rows.append(row)
+    return rows
+
+
+#: Columns every table output starts with (``source`` only when there are several inputs).
+BASE_COLUMNS = ("index", "source", "name", "smiles")
+INPUT_PREFIX = "input_"
+
+
+def input_column_names(layout: TableLayout | None, tag_prefix: str) -> tuple[str | None, ...]:
+    """The output name of each column of a table input (``None``: the column is left out).
+
+    - a column whose name begins with the tag prefix (case as given) is an earlier annotation:
+      left out, as SD output leaves out earlier data items with the prefix;
+    - a column named like one of :data:`BASE_COLUMNS` or beginning with the prefix in another case
+      (``SMILES``, ``Name``, ``rx_note``: case-insensitive, since SQL engines read Parquet column names
+      so) gets ``input_`` in front; a name already taken gets ``_2``, ``_3``...; an empty name is
+      ``column_<n>``;
+    - a ``.smi`` file without a header has no columns of its own (its SMILES and name are the
+      ``smiles`` and ``name`` columns).
+
+    >>> from reactivity.batch.records import TableLayout
+    >>> input_column_names(TableLayout(",", ("ID", "SMILES", "MW", "RX_STATUS", "mw", ""), 1, 0, b"h"), "RX_")
+    ('ID', 'input_SMILES', 'MW', None, 'mw_2', 'column_6')
+    >>> input_column_names(TableLayout(None, ("smiles", "name"), 0, 1), "RX_")
+    ()
+    """
+    if layout is None or (layout.delimiter is None and not layout.header):
+        return ()
+    taken = set(BASE_COLUMNS)
+    out: list[str | None] = []
+    for number, column in enumerate(layout.columns, start=1):
+        name = column or f"column_{number}"
+        if name.startswith(tag_prefix):
+            out.append(None)
+            continue
+        if name.lower() in BASE_COLUMNS or name.lower().startswith(tag_prefix.lower()):
+            name = INPUT_PREFIX + name
+        base, copy = name, 1
+        while name.lower() in taken:
+            copy += 1
+            name = f"{base}_{copy}"
+        taken.add(name.lower())
+        out.append(name)
+    return tuple(out)
 
 
 def neutralize_cell(value: str) -> str:
@@ -256,12 +315,134 @@ class AtomicFile:
                 self._temp = None
 
 
+# --------------------------------------------------------------------------- table columns
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """The columns of a table output (CSV, JSONL, Parquet) and how their values are written.
+
+    :attr:`names`: ``index``, ``source`` (when several inputs are annotated into one output), ``name``,
+    ``smiles``, the input columns of table inputs (:func:`scan_input_columns`), then the tags. With
+    ``typed`` (``reactivity annotate``), JSONL and Parquet values have the types of
+    :data:`reactivity.batch.frame.COLUMN_TYPES`, the schema :func:`reactivity.annotate_frame` uses; without
+    it every value is the tag text. ``about`` (run settings and versions, :func:`run_metadata`) goes into
+    the Parquet schema metadata.
+
+    >>> TableColumns(("RX_STATUS",), inputs=("ID",), source=True).names
+    ('index', 'source', 'name', 'smiles', 'ID', 'RX_STATUS')
+    """
+
+    tags: tuple[str, ...]
+    tag_prefix: str = "RX_"
+    inputs: tuple[str, ...] = ()
+    source: bool = False
+    typed: bool = True
+    about: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column, in output order."""
+        return ("index", *(("source",) if self.source else ()), "name", "smiles", *self.inputs, *self.tags)
+
+    def kinds(self) -> dict[str, str]:
+        """The type of every column (:data:`reactivity.batch.frame.COLUMN_TYPES` names; input columns are text).
+
+        >>> TableColumns(("RX_STATUS", "RX_N4_ATOM")).kinds()["RX_N4_ATOM"]
+        'list[int]'
+        """
+        from .frame import column_type
+
+        kinds = {name: "str" for name in self.names}
+        kinds["index"] = "int"
+        if self.typed:
+            for tag in self.tags:
+                kinds[tag] = column_type(tag[len(self.tag_prefix):] if tag.startswith(self.tag_prefix) else tag)
+        return kinds
+
+
+def scan_input_columns(
+    sources: Sequence[InputSource],
+    tag_prefix: str,
+    smiles_column: str | None = None,
+    *,
+    header: bool | None = None,
+    max_record_bytes: int = 16 << 20,
+) -> tuple[str, ...]:
+    """The input columns of the table inputs, in input order (each name once), for the header of a table output.
+
+    Each table input's layout is detected as the reader will detect it (its first rows); standard input is
+    only looked at (its first megabyte at most, handed to the reader afterwards) and, without a format,
+    sniffed here as the reader would.
+    """
+    from .records import open_input, peek_table, sniff_format
+
+    seen: dict[str, None] = {}
+    for source in sources:
+        if source.kind != "table" and not (source.name == "-" and source.format is None):
+            continue
+        stream = open_input(source.name)
+        try:
+            rows: Any = stream
+            if source.name == "-":
+                if source.format is None:
+                    source.format = sniff_format(getattr(stream, "head", b""))
+                    source.kind = "sd" if source.format == "sdf" else "table"
+                    if source.kind == "sd":
+                        continue
+                head = stream.prefetch(1 << 20, 200)  # type: ignore[attr-defined]
+                if not stream.at_eof:  # type: ignore[attr-defined]
+                    head = head[: max(head.rfind(b"\n"), head.rfind(b"\r")) + 1] or head
+                rows = io.BytesIO(head)
+            layout, _ = peek_table(rows, source.name, smiles_column, [], header=header, fmt=source.format,
+                                   max_bytes=max_record_bytes)
+        finally:
+            if source.name != "-":
+                stream.close()
+        for name in input_column_names(layout, tag_prefix):
+            if name is not None:
+                seen.setdefault(name)
+    return tuple(seen)
+
+
+def run_metadata(settings: AnnotateSettings, inputs: Sequence[str], **extra: Any) -> dict[str, Any]:
+    """Versions and run settings of an ``annotate`` run (the Parquet schema metadata, key ``reactivity``).
+
+    >>> from reactivity.batch.annotate import AnnotateSettings
+    >>> about = run_metadata(AnnotateSettings(ph=7.4, conditions=("silica_methanol",)), ["lib.sdf"])
+    >>> about["tool"], about["settings"]["ph"], about["settings"]["conditions"], about["inputs"]
+    ('reactivity', 7.4, ['silica_methanol'], ['lib.sdf'])
+    """
+    from .dask_engine import versions
+    from .tags import SCHEMA_VERSION
+
+    found = versions()
+    return {
+        "tool": "reactivity",
+        "tool_version": found["reactivity"],
+        "rdkit_version": found["rdkit"],
+        "ruleset_version": found["ruleset"],
+        "rules_digest": found["rules_digest"],
+        "json_schema_version": SCHEMA_VERSION,
+        "settings": {
+            "ph": settings.ph, "temperature_c": settings.temperature_c, "hours": settings.hours,
+            "conditions": list(settings.conditions), "stability": settings.stability, "basicity": settings.basicity,
+            "nitrosamine": settings.nitrosamine, "reactions": list(settings.reactions),
+            "json_detail": settings.json_detail, "tag_prefix": settings.tag_prefix, "max_atoms": settings.max_atoms,
+        },
+        "inputs": list(inputs),
+        **extra,
+    }
+
+
 # --------------------------------------------------------------------------- sinks
 
 
 class _BaseSink:
-    def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None):
+    def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None,
+                 table: TableColumns | None = None):
         self.columns = tuple(columns)
+        self.table = table
         self.records_written = 0  # records whose every byte has been handed to the output
         if errors_target and same_target(target, errors_target):
             raise OutputError(f"--errors {errors_target} is the same file as the output")
@@ -311,6 +492,49 @@ class _BaseSink:
     def _table_rows(self, chunk: RenderedChunk, start_index: int) -> list[dict[str, Any]]:
         return [{"index": start_index + i, **row} for i, row in enumerate(chunk.rows)]
 
+    def _typed_tags(self) -> dict[str, tuple[str, str]]:
+        """Tag column -> (tag name without prefix, column type), for typed outputs (empty otherwise)."""
+        if self.table is None or not self.table.typed:
+            return {}
+        kinds = self.table.kinds()
+        prefix = self.table.tag_prefix
+        return {tag: (tag[len(prefix):] if tag.startswith(prefix) else tag, kinds[tag]) for tag in self.table.tags}
+
+
+class _TagParser:
+    """Typed values of tag texts (:func:`reactivity.batch.frame.parse_tag`) for a sink; a value that does not parse
+    stops the run (:class:`reactivity.batch.frame.TagValueError` naming the record and the column).
+
+    Short texts recur (most records of a library share their tags), so their values are kept (a bounded cache).
+    """
+
+    CACHE_ENTRIES = 4096
+    CACHE_TEXT = 1024
+
+    def __init__(self, tags: dict[str, tuple[str, str]]):
+        from .frame import TagValueError, parse_tag
+
+        self.tags = tags
+        self._parse, self._error = parse_tag, TagValueError
+        self._cache: dict[tuple[str, str | None], Any] = {}
+
+    def __call__(self, column: str, text: str | None, index: int) -> Any:
+        key = (column, text)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        bare, kind = self.tags[column]
+        try:
+            value = self._parse(bare, text, kind)
+        except self._error as exc:
+            raise self._error(f"record {index}, column {column}: {exc}; the output was not written") from None
+        if text is None or len(text) <= self.CACHE_TEXT:
+            if len(self._cache) >= self.CACHE_ENTRIES:
+                self._cache.clear()
+            self._cache[key] = value
+        return value
+
 
 class SDSink(_BaseSink):
     """SD output: the rendered bytes of each chunk, in order."""
@@ -341,7 +565,8 @@ class SDSink(_BaseSink):
 
 
 class CSVSink(_BaseSink):
-    """CSV: header ``index,name,smiles,<tags>``; cells a spreadsheet would execute are neutralized."""
+    """CSV: header ``index,[source,]name,smiles,<input columns>,<tags>``, every value as its tag text; cells a
+    spreadsheet would execute are neutralized."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -368,39 +593,115 @@ class CSVSink(_BaseSink):
 
 
 class JSONLSink(_BaseSink):
-    """JSON Lines: one object per record with ``index``, ``name``, ``smiles`` and the tags."""
+    """JSON Lines: one object per record, the columns present in the record in column order (a tag is a key only
+    when the record has it, as in SD output). Typed: numbers as numbers, lists as lists, ``RX_JSON`` as an object."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._tags = self._typed_tags()
+        self._value = _TagParser(self._tags)
+        # The JSON tag (the last column) is checked, then written as its text, not parsed and encoded again.
+        last = self.columns[-1] if self.columns else ""
+        self._raw_json = last if self._tags.get(last, ("", ""))[1] == "json" else ""
 
     def _write(self, chunk: RenderedChunk, start_index: int) -> None:
-        lines = [json.dumps({c: row.get(c) for c in self.columns if c in row}, ensure_ascii=False) for row in self._table_rows(chunk, start_index)]
+        lines = []
+        tags, value_of, raw_json = self._tags, self._value, self._raw_json
+        for row in self._table_rows(chunk, start_index):
+            item: dict[str, Any] = {}
+            for column in self.columns:
+                if column in row and column != raw_json:
+                    value = row[column]
+                    item[column] = value if column not in tags else value_of(column, value, row["index"])
+            text = row.get(raw_json) if raw_json else None
+            if text is not None:
+                parsed = value_of(raw_json, text, row["index"])  # a text that is not JSON stops the run
+                if parsed is None or "\n" in text or "\r" in text:  # empty text, or not on one line: encoded here
+                    item[raw_json], text = parsed, None
+            line = json.dumps(item, ensure_ascii=False)
+            if text is not None:
+                line = f"{line[:-1]}, {json.dumps(raw_json)}: {text}}}"
+            lines.append(line)
         if lines:
             self.file.stream.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 class ParquetSink(_BaseSink):
-    """Parquet via pyarrow: ``index`` int64, every other column a string; one row group per batch of rows."""
+    """Parquet via pyarrow, one row group per batch of rows.
+
+    Typed: Arrow types from :func:`reactivity.batch.frame.arrow_type` (``index`` int64, text columns string),
+    each tag field's type name in its field metadata (``reactivity_type``), and the run's settings and versions
+    (:func:`run_metadata`) as JSON under the schema metadata key ``reactivity``; pandas metadata makes
+    ``pandas.read_parquet`` give the dtypes of :func:`reactivity.annotate_frame`. A missing value is null, a
+    missing list an empty list. Untyped: ``index`` int64, every other column a string.
+    """
 
     ROW_GROUP = 20000
 
     def __init__(self, *args: Any, **kwargs: Any):
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
         super().__init__(*args, **kwargs)
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         self._pa = pa
-        self._schema = pa.schema([(c, pa.int64() if c == "index" else pa.string()) for c in self.columns])
-        self._writer = pq.ParquetWriter(self.file.stream, self._schema)
+        self._tags = self._typed_tags()
+        self._value = _TagParser(self._tags)
+        try:
+            self._schema = self._make_schema() if self._tags else pa.schema(
+                [(c, pa.int64() if c == "index" else pa.string()) for c in self.columns])
+            self._writer = pq.ParquetWriter(self.file.stream, self._schema)
+        except BaseException:
+            super().discard()
+            raise
         self._pending: list[dict[str, Any]] = []
+
+    def _make_schema(self) -> Any:
+        import pandas as pd
+
+        from .frame import arrow_type, empty_tag_frame
+
+        pa = self._pa
+        assert self.table is not None
+        kinds = self.table.kinds()
+        fields = [pa.field(c, arrow_type(kinds[c]), metadata={"reactivity_type": kinds[c]} if c in self._tags else None)
+                  for c in self.columns]
+        template = empty_tag_frame(self.table.tags, self.table.tag_prefix)
+        template.insert(0, "index", pd.Series([], dtype="int64"))
+        pandas_meta = pa.Schema.from_pandas(template, preserve_index=False).metadata[b"pandas"]
+        about = {**(self.table.about or {}), "columns": {c: kinds[c] for c in self.columns}}
+        return pa.schema(fields, metadata={b"reactivity": json.dumps(about, ensure_ascii=False).encode("utf-8"),
+                                           b"pandas": pandas_meta})
 
     def _write(self, chunk: RenderedChunk, start_index: int) -> None:
         self._pending.extend(self._table_rows(chunk, start_index))
         if len(self._pending) >= self.ROW_GROUP:
             self._flush()
 
+    def _column(self, column: str, arrow: Any, rows: list[dict[str, Any]]) -> Any:
+        pa = self._pa
+        values = [row.get(column) for row in rows]
+        typed = self._tags.get(column)
+        if typed is None:
+            return pa.array(values, type=arrow)
+        kind = typed[1]
+        value_of = self._value
+        parsed = [value_of(column, value, row["index"]) for value, row in zip(values, rows)]
+        if kind.startswith("category:"):
+            categories = kind.split(":", 1)[1].split("|")
+            codes = {name: code for code, name in enumerate(categories)}
+            return pa.DictionaryArray.from_arrays(pa.array([None if v is None else codes[v] for v in parsed], pa.int8()),
+                                                  pa.array(categories, pa.string()))
+        if kind == "json":  # checked above; the text is kept as written in the SD tag (an empty one is null)
+            return pa.array([None if p is None else v for p, v in zip(parsed, values)], type=arrow)
+        return pa.array(parsed, type=arrow)
+
     def _flush(self) -> None:
         if not self._pending:
             return
-        columns = {c: [row.get(c) for row in self._pending] for c in self.columns}
-        self._writer.write_table(self._pa.table(columns, schema=self._schema))
+        arrays = [self._column(f.name, f.type, self._pending) for f in self._schema]
+        self._writer.write_table(self._pa.Table.from_arrays(arrays, schema=self._schema))
         self._pending = []
 
     def _finish(self) -> None:
@@ -415,28 +716,37 @@ class ParquetSink(_BaseSink):
         super().discard()
 
 
-def open_sink(fmt: str, target: str | None, tag_columns: Sequence[str], errors_target: str | None = None) -> _BaseSink:
-    """The sink for a format. Table formats get the columns ``index, name, smiles`` then ``tag_columns``."""
+def open_sink(fmt: str, target: str | None, columns: TableColumns | Sequence[str], errors_target: str | None = None) -> _BaseSink:
+    """The sink for a format.
+
+    ``columns`` is a :class:`TableColumns` (``reactivity annotate``: typed values, input columns, ``source``,
+    metadata) or a plain sequence of tag names (untyped text columns ``index, name, smiles`` then the tags).
+    """
+    table = columns if isinstance(columns, TableColumns) else TableColumns(tuple(columns), typed=False)
     if fmt == "sdf":
-        return SDSink(target, (), errors_target)
-    columns = ("index", "name", "smiles", *tag_columns)
+        return SDSink(target, (), errors_target, table)
     sink_type = {"csv": CSVSink, "jsonl": JSONLSink, "parquet": ParquetSink}[fmt]
-    return sink_type(target, columns, errors_target)
+    return sink_type(target, table.names, errors_target, table)
 
 
 __all__ = [
     "AtomicFile",
+    "BASE_COLUMNS",
     "OutputError",
     "CSVSink",
     "FORMATS",
     "JSONLSink",
     "ParquetSink",
     "SDSink",
+    "TableColumns",
     "format_for",
+    "input_column_names",
     "neutralize_cell",
     "open_sink",
     "render_rows",
     "render_sd",
+    "run_metadata",
     "same_target",
+    "scan_input_columns",
     "target_kind",
 ]

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from rdkit import Chem
 
+from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
 from ..molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
 from ..sites import RingSites
@@ -123,8 +124,12 @@ class DerivatizationPlan:
         >>> d = plan_derivatization(mol_from_smiles("O=C1CNCCCN1"), "sulfonylation").to_dict()
         >>> d["outcome"], d["reacting_atoms"], d["reacting_sites"][0]["position"]
         ('clean', [3], 'N4')
+
+        Atoms (``atom`` fields and the atoms named in ``rule``, ``reason`` and ``protection_plan``) are numbered as
+        ``atom_numbering`` says: 0-based indices of the input molecule.
         """
         return {
+            "atom_numbering": LIBRARY_NUMBERING,
             "reaction": self.reaction, "reaction_label": self.reaction_label, "conditions": self.conditions,
             "outcome": self.outcome, "reacting_atoms": list(self.reacting_atoms),
             "reacting_sites": [s.to_dict() for s in self.reacting_sites],
@@ -535,19 +540,24 @@ def _warnings(analysis: _Analysis, kind: ReagentType | None, reacting: Sequence[
 
 
 def _protection_steps(reaction: ReactionClass, competitors: Sequence[_Candidate], target: _Candidate) -> tuple[str, ...]:
-    steps = [
-        f"{number}. protect {c.site.label} (atom {c.site.atom}): {c.rule.protect}"
-        for number, c in enumerate(competitors, start=1)
-    ]
+    steps = [compose("{}. protect {}: {}", number, _named(c), c.rule.protect) for number, c in enumerate(competitors, start=1)]
     n = len(steps)
-    steps.append(f"{n + 1}. {reaction.label.split(' (')[0]} at {target.site.label} (atom {target.site.atom}): {reaction.conditions}")
+    steps.append(compose("{}. {} at {}: {}", n + 1, reaction.label.split(" (")[0], _named(target), reaction.conditions))
     steps.append(f"{n + 2}. remove the protecting group(s) of step{'s' if n > 1 else ''} 1{f'-{n}' if n > 1 else ''} as stated there")
     return tuple(steps)
 
 
+def _named(candidate: _Candidate, tier: bool = False) -> str:
+    """A site as ``label (atom N)`` (or ``label (atom N, tier T)``), its atom kept as a field (an AtomText)."""
+    atom = AtomText("{0}", (candidate.site.atom,))
+    if tier:
+        return compose("{} (atom {}, tier {})", candidate.site.label, atom, candidate.site.tier)
+    return compose("{} (atom {})", candidate.site.label, atom)
+
+
 def _rule_text(winner: _Candidate, others: Sequence[_Candidate]) -> str:
-    names = ", ".join(f"{c.site.label} (atom {c.site.atom}, tier {c.site.tier})" for c in others)
-    return f"{winner.site.label} (atom {winner.site.atom}, tier {winner.site.tier}) reacts before {names}: {winner.rule.basis}"
+    names = join(", ", (_named(c, tier=True) for c in others))
+    return compose("{} reacts before {}: {}", _named(winner, tier=True), names, winner.rule.basis)
 
 
 @dataclass(slots=True)
@@ -570,13 +580,12 @@ def _choose(analysis: _Analysis, by_rank: list[_Candidate]) -> _Choice:
     if not any(not c.rule.competitor_only for c in by_rank):
         texts = [t for t, _ in analysis.blocked] or [f"no site in the molecule reacts under {reaction.id.replace('_', ' ')}"]
         if by_rank:
-            texts.append("Under these conditions only other groups would react: "
-                         + ", ".join(f"{c.site.label} (atom {c.site.atom})" for c in by_rank) + ".")
-        return _Choice("blocked", minor=by_rank, reason=" ".join(texts))
+            texts.append(compose("Under these conditions only other groups would react: {}.", join(", ", map(_named, by_rank))))
+        return _Choice("blocked", minor=by_rank, reason=join(" ", texts))
     if reaction.all_sites:
         choice = _Choice("clean", reacting=by_rank, main=by_rank[0])
         if len(by_rank) > 1:
-            choice.rule = f"every site reacts under these conditions: {', '.join(f'{c.site.label} (atom {c.site.atom})' for c in by_rank)}"
+            choice.rule = compose("every site reacts under these conditions: {}", join(", ", map(_named, by_rank)))
             choice.warnings.append(PlanWarning(
                 f"{reaction.id}.every_site", "warning",
                 f"all {len(by_rank)} sites react under these conditions, not only {by_rank[0].site.label}; carry the ones "
@@ -593,15 +602,15 @@ def _choose(analysis: _Analysis, by_rank: list[_Candidate]) -> _Choice:
         return _Choice(
             "needs_protection", reacting=[main], minor=competitors, main=main,
             rule=_rule_text(competitors[0], [main]),
-            reason=f"{competitors[0].site.label} (atom {competitors[0].site.atom}) reacts before {main.site.label}: protect it first",
+            reason=compose("{} reacts before {}: protect it first", _named(competitors[0]), main.site.label),
             steps=_protection_steps(reaction, competitors, main),
         )
     if len(top) > 1:
         main = next((c for c in top if c.site.position == reaction.target), top[0])
-        names = ", ".join(f"{c.site.label} (atom {c.site.atom})" for c in top)
+        names = join(", ", map(_named, top))
         return _Choice(
             "mixture", reacting=top, minor=[c for c in by_rank if c not in top], main=main,
-            rule=f"no rule decides between {names} (all tier {best}): " + " ".join(dict.fromkeys(c.rule.basis for c in top)),
+            rule=compose("no rule decides between {} (all tier {}): {}", names, best, " ".join(dict.fromkeys(c.rule.basis for c in top))),
             reason="several sites react at comparable rates",
             steps=_protection_steps(reaction, [c for c in top if c is not main], main) if main.site.position == reaction.target else (),
         )

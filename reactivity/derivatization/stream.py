@@ -25,6 +25,7 @@ from typing import Any
 
 from rdkit import Chem, rdBase
 
+from ..atomtext import numbered
 from ..batch.annotate import (
     AnnotatedRecord,
     AnnotateSettings,
@@ -193,8 +194,9 @@ def _product_json(plan: DerivatizationPlan, number: Callable[[int], int]) -> dic
 
 
 def _plan_json(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
-    data = plan.to_dict()
-    data["atom_numbering"] = "1-based numbers of the input record's atoms (reacting_atoms_numbered)"
+    data = numbered(plan.to_dict(), number)  # the atoms named in the texts, as numbered in the record
+    data["atom_numbering"] = ("atom fields: 0-based atom indices; reacting_atoms_numbered and the atoms named in the "
+                              "texts: 1-based numbers of the input record's atoms")
     data["reacting_atoms_numbered"] = [number(a) for a in plan.reacting_atoms]
     return data
 
@@ -213,9 +215,9 @@ def _plan_tags(prefix: str, item: _Input, record: ProductRecord, reaction: str) 
         "OUTCOME": plan.outcome,
         "REACTING_ATOMS": _atoms(plan, number),
         "MINOR_ATOMS": _atoms(plan, number, minor=True),
-        "RULE": _one_line(plan.rule),
-        "REASON": _one_line(plan.reason),
-        "PROTECTION_PLAN": " | ".join(plan.protection_plan),
+        "RULE": _one_line(numbered(plan.rule, number)),
+        "REASON": _one_line(numbered(plan.reason, number)),
+        "PROTECTION_PLAN": " | ".join(numbered(list(plan.protection_plan), number)),
         "PRODUCT_SMILES": plan.product_smiles or "",
         "WARNINGS": _one_line(plan.warning_text()),
         "JSON": json.dumps(_plan_json(plan, number), separators=(",", ":"), ensure_ascii=False),
@@ -248,8 +250,8 @@ def _product_tags(prefix: str, item: _Input, reagent: Reagent, record: ProductRe
         "PRODUCT_SMILES": plan.product_smiles or "",
         "PRODUCT_MZ_MH": f"{plan.product.mz_mh:.4f}" if plan.product and plan.product.mz_mh else "",
         "WARNINGS": _one_line(plan.warning_text()),
-        "PROTECTION_PLAN": " | ".join(plan.protection_plan),
-        "REASON": _one_line(plan.reason),
+        "PROTECTION_PLAN": " | ".join(numbered(list(plan.protection_plan), number)),
+        "REASON": _one_line(numbered(plan.reason, number)),
         "JSON": json.dumps(_product_json(plan, number), separators=(",", ":"), ensure_ascii=False),
     })
     return {prefix + k: v for k, v in tags.items() if v != ""}
@@ -352,11 +354,14 @@ class DerivatizeSummary:
         """The one-line summary printed at the end.
 
         >>> DerivatizeSummary(2, 4, 1, {"clean": 3}, 3, 2.0).line()
-        '2 input records -> 4 output records (3 products): clean 3, 1 errors in 2.0 s'
+        '2 input records -> 4 output records (3 products): clean 3, 1 error in 2.0 s'
         """
+        from ..batch.annotate import counted
+
         counts = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
-        return (f"{self.inputs} input records -> {self.records} output records ({self.products} products): "
-                f"{counts + ', ' if counts else ''}{self.errors} errors in {self.seconds:.1f} s")
+        return (f"{counted(self.inputs, 'input record')} -> {counted(self.records, 'output record')} "
+                f"({counted(self.products, 'product')}): "
+                f"{counts + ', ' if counts else ''}{counted(self.errors, 'error')} in {self.seconds:.1f} s")
 
 
 def derivatize_and_render(

@@ -17,6 +17,7 @@ from typing import Any
 
 from rdkit import Chem
 
+from ..atomtext import numbered
 from .planner import DerivatizationPlan, plan_derivatization
 
 
@@ -36,8 +37,8 @@ def plan_value(plan: DerivatizationPlan, number: Callable[[int], int]) -> str:
 
 
 def compact_plan(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict[str, Any]:
-    """The plan's decision in a few keys (atoms as 1-based record numbers), for per-record JSON."""
-    return {
+    """The plan's decision in a few keys (atoms as 1-based record numbers, in the texts too), for per-record JSON."""
+    return numbered({
         "outcome": plan.outcome,
         "reacting_atoms": [number(a) for a in plan.reacting_atoms],
         "minor_atoms": [number(s.atom) for s in plan.minor_sites],
@@ -46,7 +47,7 @@ def compact_plan(plan: DerivatizationPlan, number: Callable[[int], int]) -> dict
         "protection_plan": list(plan.protection_plan),
         "warnings": [{"code": w.code, "severity": w.severity, "text": w.text} for w in plan.warnings],
         "reference_ids": list(plan.reference_ids),
-    }
+    }, number)
 
 
 def reaction_tags(mol: Chem.Mol, reactions: Sequence[str], number: Callable[[int], int]) -> tuple[dict[str, str], dict[str, Any]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..atomtext import LIBRARY_NUMBERING
 from ..species import Species
 
-ATOM_NUMBERING = "0-based atom indices of the input molecule (explicit hydrogens and counter-ions included)"
+ATOM_NUMBERING = LIBRARY_NUMBERING  # the numbering of every library result (reactivity.atomtext)
 
 
 @dataclass(frozen=True, slots=True)

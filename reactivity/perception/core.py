@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rdkit import Chem
 
+from ..atomtext import atom_list, compose
 from ..errors import MoleculeParseError
 from ..molecule import FreeBaseView, all_substruct_matches, free_base_view, mol_from_smiles, quiet_rdkit
 from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules
@@ -381,8 +382,7 @@ def _notes(mol: Chem.Mol, lactam: LactamRing, ring_variant: str, n1_class: str, 
     if n4_class == "ammonium":
         notes.append("permanent cation: any counter-ion is a salt partner that cannot be removed by free-basing")
     if protonated_elsewhere:
-        atoms = ", ".join(str(a) for a in protonated_elsewhere)
-        notes.append(f"acid-addition salt: the proton sits on atom {atoms}, not on N4")
+        notes.append(compose("acid-addition salt: the proton sits on atom {}, not on N4", atom_list(protonated_elsewhere)))
     if ring_variant == "fused_aromatic" and mol.GetAtomWithIdx(c7).GetIsAromatic() and n1_class not in ("nh",):
         notes.append("benzo-fused ring with an N1 substituent: slowed ring flip, conformational (M/P) chirality possible")
     return tuple(notes)

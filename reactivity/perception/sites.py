@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..atomtext import LIBRARY_NUMBERING
+
 RingVariant = Literal["saturated", "fused_aromatic", "unsaturated"]
 N1Class = Literal["nh", "n_alkyl", "n_aryl", "n_acyl", "n_sulfonyl", "other"]
 N4Class = Literal[
@@ -132,14 +134,15 @@ class RingSites:
         return (self.n1, self.c2, self.c3, self.n4, self.c5, self.c6, self.c7)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field (tuples become lists).
+        """A JSON-ready dict of every field and ``atom_numbering``: atoms (``n1``... fields and the atoms named in
+        ``notes``) are 0-based indices of the input molecule.
 
         >>> from reactivity import perceive_smiles
         >>> d = perceive_smiles("O=C1CNCCCN1")[0].to_dict()
-        >>> d["n4"], d["n4_class"], d["guidance"][0]["site"]
-        (3, 'secondary_amine', 'N4')
+        >>> d["n4"], d["n4_class"], d["guidance"][0]["site"], d["atom_numbering"].startswith("0-based")
+        (3, 'secondary_amine', 'N4', True)
         """
-        return asdict(self)
+        return {**asdict(self), "atom_numbering": LIBRARY_NUMBERING}
 
     def locant_of(self, atom: int) -> str | None:
         """The diazepanone locant of an atom index (``O2`` for the carbonyl O), or None.

@@ -69,10 +69,13 @@ class ReportSummary:
         """One line for standard error.
 
         >>> ReportSummary(10, 2, 7, 1, 0, 9, 2, 2_500_000, 1.0).line()
-        '10 records: 2 with scaffold, 7 no scaffold, 1 errors; 9 depictions, 2 pH-rate profiles; 2.5 MB in 1.0 s'
+        '10 records: 2 with scaffold, 7 no scaffold, 1 error; 9 depictions, 2 pH-rate profiles; 2.5 MB in 1.0 s'
         """
-        return (f"{self.records} records: {self.ok} with scaffold, {self.no_scaffold} no scaffold, {self.errors} errors; "
-                f"{self.depictions} depictions, {self.profiles} pH-rate profiles; {_size_text(self.size_bytes)} in {self.seconds:.1f} s")
+        from ..batch.annotate import counted
+
+        return (f"{counted(self.records, 'record')}: {self.ok} with scaffold, {self.no_scaffold} no scaffold, "
+                f"{counted(self.errors, 'error')}; {counted(self.depictions, 'depiction')}, "
+                f"{counted(self.profiles, 'pH-rate profile')}; {_size_text(self.size_bytes)} in {self.seconds:.1f} s")
 
 
 def _size_text(size: int) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 import numpy as np
 from rdkit import Chem
 
+from ..atomtext import AtomText, compose
 from ..errors import ReactivityError
 from ..sites import RingSites
 from ._base import (
@@ -173,11 +174,11 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
     warnings: list[str] = []
     for pathway in pathways:
         if pathway.k_per_s is None and pathway.kind not in ("competing_group_hydrolysis",):
-            reasons.append(f"{pathway.kind} possible at {pathway.site} (not quantified)")
+            reasons.append(compose("{} possible at {} (not quantified)", pathway.kind, pathway.site))
         if pathway.kind == "competing_group_hydrolysis":
-            warnings.append(f"labile group elsewhere: {pathway.site}")
+            warnings.append(compose("labile group elsewhere: {}", pathway.site))
         if pathway.kind == "intramolecular_aminolysis":
-            warnings.append(f"free amine {pathway.site} can open the lactam intramolecularly")
+            warnings.append(compose("free {} can open the lactam intramolecularly", pathway.site))
     if ph >= 11.0 and any("benzo_nitro" in ring_rule_hits(mol, ring) for ring in rings):
         warnings.append("nitro-substituted benzo ring: fast degradation in base is reported for nitrazepam "
                         "(HF-109, low confidence) and is not captured by the rate law; expect more loss than predicted")
@@ -241,7 +242,7 @@ def _competing_pathways(rings: Sequence[RingSites]) -> list[Pathway]:
                 continue
             seen.add((site.kind, site.key_atom))
             out.append(Pathway(
-                "competing_group_hydrolysis", False, f"{site.kind}@{site.key_atom}", tuple(site.atoms), None, None,
+                "competing_group_hydrolysis", False, AtomText(site.kind + "@{0}", (site.key_atom,)), tuple(site.atoms), None, None,
                 False, f"{site.kind.replace('_', ' ')} elsewhere in the molecule hydrolyses faster than the "
                 f"seven-membered lactam (categorical; no rate computed). {site.note}".strip(), (),
             ))

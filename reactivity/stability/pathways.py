@@ -31,12 +31,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
 from rdkit import Chem
 
+from ..atomtext import AtomText
 from ..molecule import quiet_rdkit
 from ..sites import RingSites
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
@@ -355,35 +356,60 @@ class _Editable:
         self.mol.AddBond(self.index[atom], oxygen, order)
         self._touch(self.index[atom])
 
+    def collapse_c3_carbinolamine(self, ring: RingSites) -> bool:
+        """After the lactam is opened, a C3 that carries an OH and the amine N4 is a carbinolamine (hemiaminal): it
+        falls apart to the aldehyde (C3=O, the glyoxylic acid unit) and N4's amine. Returns whether it did. An acyl or
+        sulfonyl N4 (a carbinolamide, far slower to fall apart) is left as it is."""
+        c3 = self.mol.GetAtomWithIdx(self.index[ring.c3])
+        n4 = self.mol.GetAtomWithIdx(self.index[ring.n4])
+        if self.mol.GetBondBetweenAtoms(c3.GetIdx(), n4.GetIdx()) is None or n4.GetFormalCharge() != 0:
+            return False
+        hydroxyl = next((nb for nb in c3.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetDegree() == 1
+                         and nb.GetFormalCharge() == 0
+                         and self.mol.GetBondBetweenAtoms(c3.GetIdx(), nb.GetIdx()).GetBondType()
+                         == Chem.BondType.SINGLE), None)
+        if hydroxyl is None:
+            return False
+        for neighbour in n4.GetNeighbors():
+            if neighbour.GetIdx() == c3.GetIdx():
+                continue
+            if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (8, 16)
+                   for bond in neighbour.GetBonds()):
+                return False  # N4 is an amide, carbamate, urea or sulfonamide nitrogen
+        self.mol.RemoveBond(c3.GetIdx(), n4.GetIdx())
+        self.mol.GetBondBetweenAtoms(c3.GetIdx(), hydroxyl.GetIdx()).SetBondType(Chem.BondType.DOUBLE)
+        for index in (c3.GetIdx(), n4.GetIdx(), hydroxyl.GetIdx()):
+            self._touch(index)
+        return True
+
+
     def products(self) -> list[Chem.Mol]:
         """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped), in canonical-SMILES
         order (the order of the products must not follow the input's atom order)."""
         with quiet_rdkit():
             mol = self.mol.GetMol()
             Chem.SanitizeMol(mol)
-            fragments = [frag for frag in Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
+            # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
+            pieces = [mol] if len(Chem.GetMolFrags(mol)) == 1 else Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
+            fragments = [frag for frag in pieces
                          if any(frag.GetAtomWithIdx(i).HasProp(_RING_PROP) for i in range(frag.GetNumAtoms()))]
-            return sorted(fragments, key=Chem.MolToSmiles)
-
-
-_SPECIES_CACHE: dict[str, Any] = {}
+            return fragments if len(fragments) < 2 else sorted(fragments, key=Chem.MolToSmiles)
 
 
 def _degradant(name: str, mol: Chem.Mol, note: str = "") -> Degradant:
-    """A product described by ``reactivity.species.describe_species`` (remembered by canonical SMILES: libraries of
-    analogues give the same fragments again and again)."""
+    """A product described by ``reactivity.species.describe_species``."""
     from ..species import describe_species
 
-    with quiet_rdkit():
-        smiles = Chem.MolToSmiles(mol)
-    species = _SPECIES_CACHE.get(smiles)
-    if species is None:
-        species = describe_species(mol)
-        if len(_SPECIES_CACHE) > 4096:
-            _SPECIES_CACHE.clear()
-        _SPECIES_CACHE[smiles] = species
-    return Degradant(name, species.smiles, species.inchikey, species.formula, species.monoisotopic_mass,
+    species = describe_species(mol, with_inchikey=False)
+    # The InChIKey is computed when first read (batch annotation writes names and masses only).
+    return Degradant(name, species.smiles, partial(_inchikey_of, mol), species.formula, species.monoisotopic_mass,
                      species.mz_mh, note)
+
+
+def _inchikey_of(mol: Chem.Mol) -> str | None:
+    from ..species import describe_species
+
+    return describe_species(mol).inchikey
 
 
 @lru_cache(maxsize=16)
@@ -436,9 +462,18 @@ def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[D
         _open_lactam(editable, ring)
         if state.has_imine:
             _open_imine(editable, ring)
+        collapsed = editable.collapse_c3_carbinolamine(ring)
         fragments = editable.products()
     except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
         return ()
+    if collapsed:
+        # the 3-hydroxy amino acid is a carbinolamine: glyoxylic acid (C2, C3) and N4's amine; free ammonia (N4 of
+        # an imine ring) is not reported as a degradant (not seen by LC-MS)
+        fragments = [fragment for fragment in fragments if fragment.GetNumAtoms() > 1]
+        return tuple(_fragment_names(fragments, ring, {
+            "c5": "2-aminoaryl ketone (after amide and imine hydrolysis)" if state.has_imine
+            else "diamine (after amide hydrolysis; C3 left as glyoxylic acid)",
+            "c2": "glyoxylic acid (the 3-hydroxy amino acid is a carbinolamine and releases N4 as its amine)"}))
     if state.has_imine:
         return tuple(_fragment_names(fragments, ring, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
                                                        "c2": "amino acid (C2-C3-N4 unit)"}))
@@ -553,7 +588,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
     for n_atom in state.reaching_amines:
         k_amin = float(aminolysis_k(temperature_c, ph))
         pathways.append(Pathway(
-            "intramolecular_aminolysis", False, f"N{n_atom}->C2", (n_atom, ring.c2), index, k_amin, False,
+            "intramolecular_aminolysis", False, AtomText("amine@{0}->C2", (n_atom,)), (n_atom, ring.c2), index, k_amin, False,
             "A free amine within reach of C2 can open the lactam intramolecularly (diketopiperazine-type); rate "
             "from the Gly-Gly-NHMe anchor (assumption).", ("HF-055",),
             band_factor=float(model["intramolecular_aminolysis"]["band"]),

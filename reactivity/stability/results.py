@@ -4,23 +4,59 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
+from ..atomtext import LIBRARY_NUMBERING
 from ._base import _SECONDS_PER_HOUR, Reference, RiskLevel, _worse
 from .rate_laws import RateLaw
 
 
 @dataclass(frozen=True, slots=True)
 class Degradant:
-    """A product of one pathway, with the masses an LC-MS chemist looks for (from ``reactivity.species``)."""
+    """A product of one pathway, with the masses an LC-MS chemist looks for (from ``reactivity.species``).
+
+    ``inchikey`` may be given as a function that computes it: it is then computed on first use and
+    kept (batch annotation writes only names and masses and never pays for it).
+
+    >>> d = Degradant("glycine", "NCC(=O)O", lambda: "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
+    >>> d.inchikey, d == Degradant("glycine", "NCC(=O)O", "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
+    ('DHMQDGOQFOQNFH-UHFFFAOYSA-N', True)
+    """
 
     name: str
     smiles: str
-    inchikey: str | None
+    key: str | None | Callable[[], str | None] = field(repr=False, compare=False)
     formula: str
     monoisotopic_mass: float
     mz_mh: float | None
     note: str = ""
+    _inchikey: list[str | None] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @property
+    def inchikey(self) -> str | None:
+        """The product's InChIKey (None when RDKit gives none)."""
+        if not self._inchikey:
+            self._inchikey.append(self.key() if callable(self.key) else self.key)
+        return self._inchikey[0]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Degradant):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"Degradant(name={self.name!r}, smiles={self.smiles!r}, inchikey={self.inchikey!r}, formula={self.formula!r}, "
+                f"monoisotopic_mass={self.monoisotopic_mass!r}, mz_mh={self.mz_mh!r}, note={self.note!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Degradant, self._values())
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.name, self.smiles, self.inchikey, self.formula, self.monoisotopic_mass, self.mz_mh, self.note)
 
     @property
     def tag_text(self) -> str:
@@ -243,7 +279,8 @@ class StabilityResult:
         return tuple(seen.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form (the documented keys plus the supporting detail)."""
+        """JSON form (the documented keys plus the supporting detail); atoms (``atoms`` fields and the atoms named in
+        texts such as ``carbamate@15``) are numbered as ``atom_numbering`` says: 0-based indices of the input molecule."""
         return {
             "ph": self.ph, "temperature_c": self.temperature_c, "hours": self.hours, "ring_count": self.ring_count,
             "risk": self.risk, "risk_reasons": list(self.risk_reasons), "k_obs_per_s": self.k_obs_per_s,
@@ -259,6 +296,7 @@ class StabilityResult:
             "assumptions": list(self.assumptions), "references": [r.to_dict() for r in self.references],
             "warnings": list(self.warnings),
             "conditions": {c.name: c.to_dict() for c in self.conditions}, "model_version": self.model_version,
+            "atom_numbering": LIBRARY_NUMBERING,
             "fraction_irreversibly_lost": self.fraction_irreversibly_lost,
             "fraction_irreversibly_lost_band": (list(self.fraction_irreversibly_lost_band)
                                                 if self.fraction_irreversibly_lost_band else None),
