@@ -16,6 +16,7 @@ from rdkit import Chem
 from reactivity.atomtext import LIBRARY_NUMBERING, AtomText, compose, numbered
 from reactivity.batch.annotate import AnnotateSettings, annotate_chunk
 from reactivity.batch.legend import atom_texts, compact_json, expand_json
+from conftest import v3000_with_offset
 
 # Each molecule makes the library write at least one sentence naming atoms (checked below).
 MOLECULES = {
@@ -35,27 +36,9 @@ SETTINGS = AnnotateSettings(stability=True, basicity=True, nitrosamine=True, rea
 OFFSET = 10  # V3000 records numbered from 11: a 0-based index is never its atom's number
 
 
-def _v3000_with_offset(mol: Chem.Mol, offset: int) -> str:
-    """A V3000 molblock whose atoms are numbered ``offset + 1``, ``offset + 2``... (bonds renumbered to match)."""
-    out, section = [], ""
-    for line in Chem.MolToV3KMolBlock(mol).splitlines():
-        if line.startswith("M  V30 BEGIN "):
-            section = line.split()[-1]
-        elif line.startswith("M  V30 END "):
-            section = ""
-        elif section == "ATOM":
-            line = re.sub(r"^M  V30 (\d+)", lambda m: f"M  V30 {int(m.group(1)) + offset}", line)
-        elif section == "BOND":
-            parts = line.split()
-            parts[4], parts[5] = str(int(parts[4]) + offset), str(int(parts[5]) + offset)
-            line = "M  V30 " + " ".join(parts[2:])
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
 def _annotated(smiles: str, form: str):
     mol = Chem.AddHs(Chem.MolFromSmiles(smiles))
-    block = Chem.MolToMolBlock(mol) if form == "explicit_h" else _v3000_with_offset(mol, OFFSET)
+    block = Chem.MolToMolBlock(mol) if form == "explicit_h" else v3000_with_offset(mol, OFFSET)
     (record,) = annotate_chunk([block.encode()], SETTINGS)
     assert record.status == "ok", record.tags.get("RX_ERROR")
     offset = 1 if form == "explicit_h" else OFFSET + 1
@@ -189,7 +172,7 @@ def test_derivatize_plan_tags_name_atoms_with_the_records_numbers(tmp_path):
     plan = plan_derivatization(mol, "lactam_n_alkylation")
     assert plan.outcome == "needs_protection" and plan.protection_plan
     source = tmp_path / "in.sdf"
-    source.write_text(_v3000_with_offset(mol, OFFSET) + "$$$$\n")
+    source.write_text(v3000_with_offset(mol, OFFSET) + "$$$$\n")
     out = tmp_path / "plans.sdf"
     result = CliRunner().invoke(app, ["derivatize", str(source), "--reaction", "lactam_n_alkylation", "-o", str(out)])
     assert result.exit_code == 0, result.stderr

@@ -19,6 +19,7 @@ from rdkit import Chem
 from reactivity.batch.records import iter_sd_records
 from reactivity.batch.writers import AtomicFile, OutputError, same_target, target_kind
 from reactivity.molecule import is_banner_line
+from conftest import v3000_with_offset
 
 CLI = [sys.executable, "-P", "-c", "from reactivity.cli import main; main()"]
 FAST = ["--no-basicity", "--no-stability", "--no-progress"]
@@ -278,26 +279,6 @@ def _atom_elements(block: str) -> dict[int, str]:
     return {i + 1: lines[4 + i][31:34].strip() for i in range(count)}
 
 
-def _v3000_with_offset_numbers(mol: Chem.Mol, offset: int) -> str:
-    import re
-
-    block = Chem.MolToV3KMolBlock(mol)
-    out, section = [], ""
-    for line in block.splitlines():
-        if line.startswith("M  V30 BEGIN "):
-            section = line.split()[-1]
-        elif line.startswith("M  V30 END "):
-            section = ""
-        elif section == "ATOM":
-            line = re.sub(r"^M  V30 (\d+)", lambda m: f"M  V30 {int(m.group(1)) + offset}", line)
-        elif section == "BOND":
-            parts = line.split()
-            parts[4], parts[5] = str(int(parts[4]) + offset), str(int(parts[5]) + offset)
-            line = " ".join(parts[:2]) and "M  V30 " + " ".join(parts[2:])
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
 def _references(tags: dict[str, str]) -> list[tuple[str, int, str | None]]:
     """Every atom reference of a record's tags and JSON: (where, number, expected element or None)."""
     import json
@@ -335,7 +316,7 @@ def test_every_atom_reference_matches_the_atom_block(form):
 
     # two 1,4-diazepan-2-one rings (one N4-Boc carbamate), a tertiary amine elsewhere
     mol = Chem.AddHs(Chem.MolFromSmiles("O=C1CN(C(=O)OC(C)(C)C)CCCN1CC1CN(C)CC(=O)NC1"))
-    block = Chem.MolToMolBlock(mol) if form == "explicit_h" else _v3000_with_offset_numbers(mol, 10)
+    block = Chem.MolToMolBlock(mol) if form == "explicit_h" else v3000_with_offset(mol, 10)
     (record,) = annotate_chunk([block.encode()], AnnotateSettings(stability=True, basicity=True))
     assert record.status == "ok" and record.tags["RX_SCAFFOLD_COUNT"] == "2"
     elements = _atom_elements(block)

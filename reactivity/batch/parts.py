@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .writers import AtomicFile, OutputError, TableColumns, open_sink
+from .writers import AtomicFile, OutputError, TableColumns, open_sink, write_failed
 
 MANIFEST = "manifest.json"
 SUCCESS = "_SUCCESS"
@@ -116,12 +116,7 @@ class DirectorySink:
 
     def write(self, chunk: Any, start_index: int) -> None:
         """Add a rendered chunk to the current part (its failed records to the errors file)."""
-        if self.errors is not None and chunk.failed:
-            if chunk.header and chunk.header != self._errors_header:
-                self.errors.stream.write(chunk.header)
-                self._errors_header = chunk.header
-            for raw in chunk.failed:
-                self.errors.stream.write(raw)
+        self._errors_header = write_failed(self.errors, chunk, self._errors_header)
         if self._sink is None:
             self._open(start_index)
         self._sink.write(chunk, start_index)

@@ -438,6 +438,18 @@ def run_metadata(settings: AnnotateSettings, inputs: Sequence[str], **extra: Any
 # --------------------------------------------------------------------------- sinks
 
 
+def write_failed(errors: AtomicFile | None, chunk: RenderedChunk, header: bytes) -> bytes:
+    """Write a chunk's failed records, verbatim, to the ``--errors`` file (under their table header when it differs
+    from ``header``, the one written last); returns the header now in effect."""
+    if errors is not None and chunk.failed:
+        if chunk.header and chunk.header != header:
+            errors.stream.write(chunk.header)
+            header = chunk.header
+        for raw in chunk.failed:
+            errors.stream.write(raw)
+    return header
+
+
 class _BaseSink:
     def __init__(self, target: str | None, columns: Sequence[str], errors_target: str | None = None,
                  table: TableColumns | None = None):
@@ -456,12 +468,7 @@ class _BaseSink:
 
     def write(self, chunk: RenderedChunk, start_index: int) -> None:
         """Write one rendered chunk (and its failed records to the errors file, under their table header)."""
-        if self.errors is not None and chunk.failed:
-            if chunk.header and chunk.header != self._errors_header:
-                self.errors.stream.write(chunk.header)
-                self._errors_header = chunk.header
-            for raw in chunk.failed:
-                self.errors.stream.write(raw)
+        self._errors_header = write_failed(self.errors, chunk, self._errors_header)
         self._write(chunk, start_index)
         self.records_written = start_index + chunk.count
 
