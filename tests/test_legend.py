@@ -93,3 +93,29 @@ def test_report_reads_a_compact_annotation_back_through_its_legend(runs, tmp_pat
     assert len(hits) == 8 and all(r.reused for r in records if r.status != "error")
     full = {r.index: r.document for r in iter_report_records([str(runs / "full.sdf")], AnnotateSettings())}
     assert all(r.document == full[r.index] for r in hits)
+
+
+def test_compacting_the_written_document_equals_compacting_the_parsed_text():
+    """The compact form is made from the document RX_JSON was written from (no parse); it must equal the compact
+    form of the parsed text with its atom sentences found by a search, record for record, legend for legend."""
+    from importlib import resources
+
+    from reactivity.batch.annotate import AnnotateSettings, annotate_chunk
+    from reactivity.batch.legend import atom_texts, compact_json
+    from reactivity.batch.records import iter_sd_records
+
+    example = resources.files("reactivity") / "data" / "example_library.sdf"
+    with example.open("rb") as handle:
+        raws = [record.raw for record in iter_sd_records(handle, [])]
+    settings = AnnotateSettings(stability=True, basicity=True, conditions=("silica_methanol", "aqueous_acid_workup"))
+    texts = [r.tags["RX_JSON"] for r in annotate_chunk(raws, settings) if "RX_JSON" in r.tags]
+    assert any(getattr(text, "document", None) is not None for text in texts)
+    for text in texts:
+        by_document: dict = {}
+        by_parsing: dict = {}
+        small = compact_json(text, by_document)
+        reference = compact(json.loads(text), by_parsing, atom_texts(getattr(text, "document", None)))
+        if isinstance(reference, dict):
+            reference["json_detail"] = "compact"
+        assert small == json.dumps(reference, separators=(",", ":"), ensure_ascii=False)
+        assert by_document == by_parsing

@@ -128,6 +128,32 @@ def compact(document: Any, legend: dict[str, Any], atoms: Mapping[str, AtomText]
     return document
 
 
+_JSON_SCALARS = (str, int, float, type(None))
+
+
+def _compact_written(document: Any, legend: dict[str, Any]) -> Any:
+    """:func:`compact` of the document an ``RX_JSON`` text was written from (``json.dumps(..., default=str)``), giving
+    what :func:`compact` gives on the parsed text: tuples are lists, an object JSON cannot encode is its ``str``, and
+    a sentence naming atoms (an :class:`~reactivity.atomtext.AtomText`) is found as it is, without a search."""
+    if isinstance(document, str):
+        if isinstance(document, AtomText) and _is_prose(document):
+            return atom_reference(document, legend)
+        return compact(str(document), legend)
+    if isinstance(document, dict):
+        return {key: _compact_written(value, legend) for key, value in document.items()}
+    if isinstance(document, (list, tuple)):
+        items = [_compact_written(item, legend) for item in document]
+        if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
+            key = _list_reference(tuple(items))
+            if key:
+                legend[key] = items
+                return key
+        return items
+    if isinstance(document, _JSON_SCALARS):
+        return document
+    return compact(str(document), legend)  # json.dumps(default=str) writes such an object as its str
+
+
 def expand(document: Any, legend: Mapping[str, Any]) -> Any:
     """``document`` with every reference replaced by its text (KeyError names a reference the legend lacks)."""
     if isinstance(document, str):
@@ -157,8 +183,11 @@ def compact_json(text: str, legend: dict[str, Any]) -> str:
     When ``text`` keeps the document it was written from (:class:`reactivity.batch.tags.JsonTag`), its sentences
     naming atoms go to the legend as templates (:func:`atom_reference`).
     """
-    document = json.loads(text)
-    small = compact(document, legend, atom_texts(getattr(text, "document", None)))
+    written_from = getattr(text, "document", None)
+    if isinstance(written_from, dict):
+        small = _compact_written(written_from, legend)  # no parse of the text, one walk
+    else:
+        small = compact(json.loads(text), legend)
     if isinstance(small, dict):
         small["json_detail"] = "compact"
     return json.dumps(small, separators=(",", ":"), ensure_ascii=False)
