@@ -150,20 +150,24 @@ def test_cli_engine_dask_equals_one_local_job_and_expands_globs(tmp_path):
 
 
 class OtherVersion(distributed.WorkerPlugin):
-    """Makes every worker report another tool version, as a worker with an older install would."""
+    """Makes every worker report another tool version, as a worker with an older install would.
+
+    Only the report is changed (``dask_engine.versions``, which the client runs on each worker by name): changing
+    ``reactivity.__version__`` itself would leak into modules a worker imports meanwhile (``batch.tags`` binds it at
+    import) and so into the records later tests annotate on the same workers."""
 
     name = "reactivity-test-other-version"
 
     def setup(self, worker):  # noqa: ANN001
-        import reactivity
+        from reactivity.batch import dask_engine
 
-        self.saved = reactivity.__version__
-        reactivity.__version__ = "0.0.1-other"
+        real = self.saved = dask_engine.versions
+        dask_engine.versions = lambda: {**real(), "reactivity": "0.0.1-other"}
 
     def teardown(self, worker):  # noqa: ANN001
-        import reactivity
+        from reactivity.batch import dask_engine
 
-        reactivity.__version__ = self.saved
+        dask_engine.versions = self.saved
 
 
 def test_workers_with_another_version_are_refused_before_any_work(client, tmp_path):
@@ -180,6 +184,9 @@ def test_workers_with_another_version_are_refused_before_any_work(client, tmp_pa
     message = str(caught.value)
     assert "\n" not in message and "reactivity 0.0.1-other" in message and "Dask worker tcp://" in message
     assert sink.records_written == 0 and not (tmp_path / "out.sdf").exists()
+    import reactivity  # the workers' own version (written into every record) was never touched
+
+    assert set(client.run(lambda: __import__("reactivity").__version__).values()) == {reactivity.__version__}
 
 
 def test_cli_exits_4_with_one_line_on_a_version_mismatch(tmp_path, monkeypatch):
