@@ -53,6 +53,7 @@ from reactivity.errors import ReactivityError
 from reactivity.stability import CONDITION_NAMES
 
 from .app import app
+from .common import error_text
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -415,8 +416,7 @@ def annotate(
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
     except (ReactivityError, OSError, OutputError) as exc:
-        message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
-        raise _usage_error(message) from None
+        raise _usage_error(error_text(exc)) from None
     finally:
         if sink is not None:
             sink.discard()

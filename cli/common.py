@@ -20,6 +20,17 @@ EXIT_USAGE = 2
 TERMINAL_WIDTH = 80
 
 
+def error_text(exc: BaseException) -> str:
+    """One line for an error: ``FILE: reason`` for an operating-system error that names a file, else the message.
+
+    >>> error_text(FileNotFoundError(2, "No such file or directory", "lib.sdf"))
+    'lib.sdf: No such file or directory'
+    """
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
+
+
 def fail(message: str, code: int = EXIT_USAGE, command: str = "") -> NoReturn:
     """Print ``reactivity: <message>`` (``reactivity COMMAND: <message>`` with ``command``) as one line on
     standard error and exit with ``code``."""

@@ -16,6 +16,7 @@ import typer
 from reactivity.errors import ReactivityError
 
 from .app import app
+from .common import error_text
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -78,8 +79,7 @@ def derivatize(
         sys.stderr.write("reactivity derivatize: interrupted; no output written\n")
         raise typer.Exit(130) from None
     except (ReactivityError, OSError) as exc:
-        message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
-        raise _usage_error(message) from None
+        raise _usage_error(error_text(exc)) from None
     finally:
         if sink is not None:
             sink.discard()

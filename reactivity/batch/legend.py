@@ -116,16 +116,20 @@ def compact(document: Any, legend: dict[str, Any], atoms: Mapping[str, AtomText]
             return key
         return document
     if isinstance(document, list):
-        items = [compact(item, legend, atoms) for item in document]
-        if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
-            key = _list_reference(tuple(items))
-            if key:
-                legend[key] = items
-                return key
-        return items
+        return _list_or_reference([compact(item, legend, atoms) for item in document], legend)
     if isinstance(document, dict):
         return {key: compact(value, legend, atoms) for key, value in document.items()}
     return document
+
+
+def _list_or_reference(items: list[Any], legend: dict[str, Any]) -> Any:
+    """A compacted list, or its reference when it holds only plain strings (no sentence naming atoms)."""
+    if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
+        key = _list_reference(tuple(items))
+        if key:
+            legend[key] = items
+            return key
+    return items
 
 
 _JSON_SCALARS = (str, int, float, type(None))
@@ -142,13 +146,7 @@ def _compact_written(document: Any, legend: dict[str, Any]) -> Any:
     if isinstance(document, dict):
         return {key: _compact_written(value, legend) for key, value in document.items()}
     if isinstance(document, (list, tuple)):
-        items = [_compact_written(item, legend) for item in document]
-        if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
-            key = _list_reference(tuple(items))
-            if key:
-                legend[key] = items
-                return key
-        return items
+        return _list_or_reference([_compact_written(item, legend) for item in document], legend)
     if isinstance(document, _JSON_SCALARS):
         return document
     return compact(str(document), legend)  # json.dumps(default=str) writes such an object as its str
