@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
@@ -243,6 +244,18 @@ def echo_json(payloads: list[dict[str, Any]]) -> None:
     import json
 
     typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+
+
+def show_results(results: list[tuple[InputMolecule, Any]], as_json: bool, print_human: Callable[[Any], None]) -> None:
+    """Every record's result: JSON (``to_dict()``, labelled by :func:`record_payload`), or the human text of each,
+    under :func:`record_header` lines when there are several records."""
+    if as_json:
+        echo_json([record_payload(record, result.to_dict()) for record, result in results])
+        return
+    for record, result in results:
+        if len(results) > 1:
+            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
+        print_human(result)
 
 
 def refuse_several(records: list[InputMolecule], option: str, source: str) -> None:

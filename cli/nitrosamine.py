@@ -9,7 +9,7 @@ import typer
 from reactivity.errors import MoleculeParseError, ReactivityError
 
 from .app import app
-from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload
+from .common import echo_wrapped, fail, read_molecules, show_results
 
 if TYPE_CHECKING:  # the chemistry is imported inside the command (faster start for the other commands)
     from reactivity.nitrosamine import NitrosamineRisk, NitrosoProduct
@@ -63,13 +63,7 @@ def nitrosamine(
             fail(f"bad SMILES: {exc}" if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
         except ReactivityError as exc:
             fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
-    if as_json:
-        echo_json([record_payload(record, risk.to_dict()) for record, risk in results])
-        return
-    for record, risk in results:
-        if len(results) > 1:
-            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
-        _print_human(risk)
+    show_results(results, as_json, _print_human)
 
 
 def _print_human(risk: NitrosamineRisk) -> None:

@@ -10,7 +10,7 @@ import typer
 from reactivity.errors import ReactivityError
 
 from .app import app
-from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload
+from .common import echo_wrapped, fail, read_molecules, show_results
 
 if TYPE_CHECKING:  # the model is imported inside the command (faster start for the other commands)
     from reactivity.basicity import BasicityResult
@@ -44,13 +44,7 @@ def pka(
             results.append((record, predict_basicity(record.mol, ph=ph, temperature_c=temperature)))
         except ReactivityError as exc:
             fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
-    if as_json:
-        echo_json([record_payload(record, result.to_dict()) for record, result in results])
-        return
-    for record, result in results:
-        if len(results) > 1:
-            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
-        _print_human(result)
+    show_results(results, as_json, _print_human)
 
 
 def _print_human(result: BasicityResult) -> None:

@@ -17,7 +17,7 @@ from reactivity.stability import (
 )
 
 from .app import app
-from .common import echo_json, echo_wrapped, fail, read_molecules, record_header, record_payload, refuse_several
+from .common import echo_wrapped, fail, read_molecules, refuse_several, show_results
 
 
 def _condition_names(values: list[str] | None) -> tuple[str, ...]:
@@ -147,10 +147,4 @@ def stability(
         except ReactivityError as exc:
             fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
         results.append((record, result))
-    if as_json:
-        echo_json([record_payload(record, result.to_dict()) for record, result in results])
-        return
-    for record, result in results:
-        if len(results) > 1:
-            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
-        _print_human(result)
+    show_results(results, as_json, _print_human)
