@@ -138,6 +138,13 @@ def numbered(value: Any, number: Callable[[int], int]) -> Any:
     >>> numbered({"notes": ["plain", AtomText("atom {0}", (0,))], "n": 3}, lambda i: i + 1)
     {'notes': ['plain', 'atom 1'], 'n': 3}
     """
+    kind = type(value)  # exact built-in types first (nearly every value), subclasses below
+    if kind is str or kind is float or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {key: numbered(item, number) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [numbered(item, number) for item in value]
     if isinstance(value, AtomText):
         return value.numbered(number)
     if isinstance(value, dict):

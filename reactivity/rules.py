@@ -36,6 +36,7 @@ class SmartsRule:
     that it is one of the ring's seven atoms, ``not_c3`` that it is not the ring's C3.
     ``strength`` (competing nucleophiles: ``strong``, ``moderate``, ``weak``) is compared with N4;
     ``cycle_bonds`` (near-miss rules: ``any``, ``single``, ``unsaturated``) restricts the bonds of the matched ring.
+    ``screen`` is the pattern without its recursive parts: no screen match, no rule match.
     """
 
     id: str
@@ -57,6 +58,7 @@ class SmartsRule:
     note: str = ""
     strength: str = ""
     cycle_bonds: str = "any"
+    screen: Chem.Mol | None = None  # the SMARTS without its recursive parts (:func:`screen_smarts`); None without any
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,55 @@ def compile_smarts(smarts: str, rule_id: str) -> Chem.Mol:
     if any(atom.GetAtomicNum() == 1 for atom in pattern.GetAtoms()) or "[H]" in smarts:
         raise RuleDataError(f"rule {rule_id}: hydrogen written as an atom in SMARTS {smarts!r}; use H counts")
     return pattern
+
+
+def screen_smarts(smarts: str) -> str:
+    """The SMARTS without its recursive parts: a pattern that matches wherever ``smarts`` matches, and cheaply.
+
+    Every bracket atom loses the low-precedence (``;``) conjuncts that hold a recursive ``$(...)``; a bracket that is
+    nothing but such terms becomes ``*``. Dropping conjuncts only widens an atom, so a molecule the screen does not
+    match cannot match ``smarts``: RDKit runs each recursive part as a search of its own over the whole molecule,
+    the screen spares them all for molecules without the plain skeleton. Returns ``smarts`` itself when it has no
+    recursion.
+
+    >>> screen_smarts("[NX3;H2;!$(N-a);!$(N-[#6]=[#6])]-[#6]")
+    '[NX3;H2]-[#6]'
+    >>> screen_smarts("[CX3](=[OX1])[$([OX2;H1]),$([OX1-])]")
+    '[CX3](=[OX1])[*]'
+    """
+    if "$(" not in smarts:
+        return smarts
+    out: list[str] = []
+    i = 0
+    while i < len(smarts):
+        if smarts[i] != "[":
+            out.append(smarts[i])
+            i += 1
+            continue
+        depth, j = 0, i
+        while True:  # the matching "]", brackets inside recursive parts counted
+            depth += {"[": 1, "]": -1}.get(smarts[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        out.append(_screen_atom(smarts[i + 1 : j]))
+        i = j + 1
+    return "".join(out)
+
+
+def _screen_atom(expression: str) -> str:
+    terms: list[str] = []
+    depth, start = 0, 0
+    for k, char in enumerate(expression + ";"):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            terms.append(expression[start:k])
+            start = k + 1
+    kept = [term for term in terms if "$(" not in term]
+    return "[" + (";".join(kept) if kept else "*") + "]"
 
 
 def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "data") -> dict[str, Any]:
@@ -171,6 +222,7 @@ def _build_rule(entry: dict[str, Any], kind: str) -> SmartsRule:
         priority=int(entry.get("priority", 0)),
         smarts=smarts,
         pattern=compile_smarts(smarts, rule_id),
+        screen=compile_smarts(screen_smarts(smarts), rule_id) if "$(" in smarts else None,
         rationale=str(_require(entry, "rationale", rule_id)),
         reference=tuple(str(r) for r in _require(entry, "reference", rule_id)),
         must_match=tuple(str(s) for s in _require(entry, "must_match", rule_id)),

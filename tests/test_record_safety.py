@@ -307,7 +307,8 @@ def test_signals_act_within_about_a_second_inside_a_heavy_record(tmp_path, signu
                                env={**os.environ, TEST_HOOK_ENV: "hang:HANG"},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not _descendants(process.pid) and time.monotonic() < deadline:
+    # the run has begun (its signal handling is in place) once the temporary output exists beside the input
+    while (not _descendants(process.pid) or len(list(tmp_path.iterdir())) < 2) and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1.0)
     sent = time.monotonic()

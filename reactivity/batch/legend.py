@@ -139,6 +139,19 @@ def _compact_written(document: Any, legend: dict[str, Any]) -> Any:
     """:func:`compact` of the document an ``RX_JSON`` text was written from (``json.dumps(..., default=str)``), giving
     what :func:`compact` gives on the parsed text: tuples are lists, an object JSON cannot encode is its ``str``, and
     a sentence naming atoms (an :class:`~reactivity.atomtext.AtomText`) is found as it is, without a search."""
+    kind = type(document)  # the exact built-in types first (nearly every value), then the general cases
+    if kind is str:
+        if len(document) < MIN_LENGTH or " " not in document or document.startswith(MARK):
+            return document
+        key = _reference_of_text(document)
+        legend[key] = document
+        return key
+    if kind is dict:
+        return {key: _compact_written(value, legend) for key, value in document.items()}
+    if kind is list or kind is tuple:
+        return _list_or_reference([_compact_written(item, legend) for item in document], legend)
+    if kind is float or kind is int or kind is bool or document is None:
+        return document
     if isinstance(document, str):
         if isinstance(document, AtomText) and _is_prose(document):
             return atom_reference(document, legend)
@@ -178,7 +191,8 @@ def expand(document: Any, legend: Mapping[str, Any]) -> Any:
 def compact_json(text: str, legend: dict[str, Any]) -> str:
     """A one-line ``RX_JSON`` value made compact (``json_detail`` set to ``compact``).
 
-    When ``text`` keeps the document it was written from (:class:`reactivity.batch.tags.JsonTag`), its sentences
+    When ``text`` keeps the document it was written from (:class:`reactivity.batch.tags.JsonTag`, or the document
+    not written yet, :class:`reactivity.batch.tags.PendingJson`), its sentences
     naming atoms go to the legend as templates (:func:`atom_reference`).
     """
     written_from = getattr(text, "document", None)

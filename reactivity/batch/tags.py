@@ -355,11 +355,13 @@ def warning_tags(text: str) -> Section:
     return {"WARNINGS": one_line(text)}, {}
 
 
-def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffold_count: int = 0, context: Mapping[str, Any] | None = None) -> dict[str, str]:
+def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffold_count: int = 0,
+                  context: Mapping[str, Any] | None = None, *, write_json: bool = True) -> dict[str, str]:
     """Prefix the tag names, add status, ring count and the one-line ``JSON`` tag.
 
     Values are single lines; the JSON carries ``schema_version``, the tool
-    version and the rule-set version.
+    version and the rule-set version. ``write_json=False`` leaves the ``JSON`` tag as a :class:`PendingJson` (the
+    document, not yet written) for a renderer that writes another form of it (compact, or none).
 
     >>> tags = assemble_tags("X_", "error", [error_tags("bad\\nthing")])
     >>> list(tags)
@@ -388,8 +390,33 @@ def assemble_tags(prefix: str, status: str, sections: Sequence[Section], scaffol
     ordered.update({prefix + key: value for key, value in merged.items() if key not in _ORDER_SET})
     if "WARNINGS" in merged:
         ordered[prefix + "WARNINGS"] = ordered.pop(prefix + "WARNINGS")
-    ordered[prefix + "JSON"] = JsonTag(json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str), document)
+    ordered[prefix + "JSON"] = JsonTag(write_document(document), document) if write_json else PendingJson(document)  # type: ignore[assignment]
     return ordered
+
+
+def write_document(document: Any) -> str:
+    """The one-line JSON text of an ``RX_JSON`` document."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class PendingJson:
+    """An ``RX_JSON`` document not written yet (:func:`assemble_tags` with ``write_json=False``); ``str()`` writes
+    the full text.
+
+    >>> str(PendingJson({"status": "ok"}))
+    '{"status":"ok"}'
+    """
+
+    __slots__ = ("document",)
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def __str__(self) -> str:
+        return write_document(self.document)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PendingJson, (self.document,))
 
 
 class JsonTag(str):
@@ -449,6 +476,7 @@ _ORDER_SET = frozenset(_ORDER)
 
 __all__ = [
     "SCHEMA_VERSION",
+    "PendingJson",
     "assemble_tags",
     "basicity_tags",
     "competing_site_tags",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .core import _fires_at, fires_at, perceive, perceive_smiles, perceive_with_view
 from .rings import LactamRing, is_chordless, lactam_rings
-from .scaffolds import needs_n_seven_cycle, related_scaffolds
+from .scaffolds import may_hold_ring, needs_n_seven_cycle, related_scaffolds
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "fires_at",
     "is_chordless",
     "lactam_rings",
+    "may_hold_ring",
     "needs_n_seven_cycle",
     "perceive",
     "perceive_smiles",

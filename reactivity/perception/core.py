@@ -66,7 +66,9 @@ class _Work:
 def _work_molecule(mol: Chem.Mol, view: FreeBaseView) -> _Work:
     """Fold D and T atoms into H counts (a C3-D is as exchangeable as a C3-H) and record the drawn protons."""
     work = view.mol
-    has_isotopic_h = any(atom.GetAtomicNum() == 1 for atom in work.GetAtoms())
+    # (atoms that are not heavy are H, D, T or dummy atoms: the atom-by-atom look only when there are any)
+    has_isotopic_h = work.GetNumAtoms() != work.GetNumHeavyAtoms() and any(
+        atom.GetAtomicNum() == 1 for atom in work.GetAtoms())
     if has_isotopic_h:
         tagged = Chem.RWMol(work)
         for atom in tagged.GetAtoms():
@@ -110,10 +112,10 @@ def fires_at(rule: SmartsRule, mol: Chem.Mol, site_atom: int, ring_atoms: frozen
     True
     """
     if cache is None:
-        matches = all_substruct_matches(mol, rule.pattern)
+        matches = _matches(mol, rule)
     else:
         if rule.smarts not in cache:
-            cache[rule.smarts] = all_substruct_matches(mol, rule.pattern)
+            cache[rule.smarts] = _matches(mol, rule)
         matches = cache[rule.smarts]
     for match in matches:
         if match[0] == site_atom and (len(match) < 2 or _second_atom_allowed(rule, match[1], ring_atoms, c3)):
@@ -122,6 +124,14 @@ def fires_at(rule: SmartsRule, mol: Chem.Mol, site_atom: int, ring_atoms: frozen
 
 
 _fires_at = fires_at  # the name the rule-example tests have always used
+
+
+def _matches(mol: Chem.Mol, rule: SmartsRule, uniquify: bool = False) -> tuple[tuple[int, ...], ...]:
+    """Every match of ``rule``; a rule with recursive SMARTS is searched only when its plain skeleton
+    (``rule.screen``) is in the molecule."""
+    if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
+        return ()
+    return all_substruct_matches(mol, rule.pattern, uniquify=uniquify)
 
 
 def _first_class(rules: tuple[SmartsRule, ...], mol: Chem.Mol, site_atom: int, ring_atoms: frozenset[int],
@@ -190,7 +200,7 @@ def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing]) ->
     found: list[_Found] = []
     for rule in rules.competing:
         groups: set[frozenset[int]] = set()  # H2N-NH-R matches from either end: one group
-        for match in all_substruct_matches(mol, rule.pattern, uniquify=True):
+        for match in _matches(mol, rule, uniquify=True):
             key = match[0]
             if key in taken or key in ring_core or frozenset(match) in groups:
                 continue

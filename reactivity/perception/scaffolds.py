@@ -36,7 +36,7 @@ def _rule_cycles() -> tuple[tuple[int, ...], ...]:
 
 
 def _matches_rule(mol: Chem.Mol, rule: SmartsRule, cycle_atoms: tuple[int, ...]) -> bool:
-    if not mol.HasSubstructMatch(rule.pattern):
+    if (rule.screen is not None and not mol.HasSubstructMatch(rule.screen)) or not mol.HasSubstructMatch(rule.pattern):
         return False
     for match in chordless_matches(mol, rule.pattern, cycle_atoms):
         cycle = tuple(match[i] for i in cycle_atoms)
@@ -78,6 +78,32 @@ def related_scaffolds(mol: Chem.Mol) -> tuple[str, ...]:
 _N_IN_SEVEN_CYCLE = compile_smarts("[#7;R]1~[R]~[R]~[R]~[R]~[R]~[R]~1", "screen.n_in_seven_cycle")
 
 
+# The ring and every near-miss rule match a cycle of seven atoms through a ring nitrogen, except the piperazin-2-one
+# rule (six atoms). Both screens read only elements, ring membership and connectivity (any bond), which ring perception
+# and aromaticity do not change: they give the same answer on a molecule only checked for valence and a Kekule
+# structure (ring membership from ``Chem.FastFindRings``) as on the fully sanitized one.
+_SCREENS = (
+    _N_IN_SEVEN_CYCLE,
+    compile_smarts("[#7;R]1~[#6;R](~[#8])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~1", "screen.piperazin_2_one_any_bond"),
+)
+
+
+def may_hold_ring(mol: Chem.Mol) -> bool:
+    """Can ``mol`` hold a 1,4-diazepan-2-one ring or a near-miss scaffold? False means neither :func:`perceive` nor
+    :func:`related_scaffolds` can find anything in it.
+
+    A screen, not an answer: it needs ring membership only (``Chem.FastFindRings`` is enough) and gives the same
+    answer before and after aromaticity perception, so a library reader can decide without a full sanitization.
+
+    >>> may_hold_ring(Chem.MolFromSmiles("c1ccncc1")), may_hold_ring(Chem.MolFromSmiles("O=C1CNCCN1"))
+    (False, True)
+    >>> kekule = Chem.MolFromSmiles("CN1C(=O)CN=C(C2=CC=CC=C2)C2=CC(Cl)=CC=C21", sanitize=False)
+    >>> Chem.FastFindRings(kekule); may_hold_ring(kekule)
+    True
+    """
+    return any(mol.HasSubstructMatch(screen) for screen in _SCREENS)
+
+
 def needs_n_seven_cycle(rule: SmartsRule) -> bool:
     """Does every match of ``rule`` put a nitrogen on a seven-membered cycle of the molecule?
 
@@ -99,4 +125,4 @@ def _related_rules_needing_n_seven_cycle() -> tuple[bool, ...]:
     return tuple(needs_n_seven_cycle(rule) for rule in load_site_rules().related)
 
 
-__all__ = ["needs_n_seven_cycle", "related_scaffolds"]
+__all__ = ["may_hold_ring", "needs_n_seven_cycle", "related_scaffolds"]
