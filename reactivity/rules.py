@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -70,11 +70,18 @@ class SiteRuleSet:
     site_rules: tuple[SmartsRule, ...]
     competing: tuple[SmartsRule, ...]
     related: tuple[SmartsRule, ...]
+    _by_label: dict[str, tuple[SmartsRule, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[SmartsRule]] = {}
+        for rule in self.site_rules:
+            grouped.setdefault(rule.labels, []).append(rule)
+        object.__setattr__(self, "_by_label", {label: tuple(group) for label, group in grouped.items()})
 
     def site_rules_for(self, label: str) -> tuple[SmartsRule, ...]:
         """Site rules that set ``label`` (``n1_class``, ``n4_class``, ``n4_features``, ``c2_activation`` or
         ``c3_features``), by priority."""
-        return tuple(r for r in self.site_rules if r.labels == label)
+        return self._by_label.get(label, ())
 
     def all_rules(self) -> tuple[SmartsRule, ...]:
         """Every rule, core first."""

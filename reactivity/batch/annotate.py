@@ -248,10 +248,10 @@ def parse_sd_record(body: bytes, max_atoms: int = 0, screen: Callable[[Chem.Mol]
     A record that only fails because blank lines precede its title is read
     again without them.
 
-    With ``screen`` (e.g. :func:`reactivity.perception.may_hold_ring`) the molecule is first only checked by the
-    sanitization steps that can refuse it (:data:`VALIDITY_CHECKS`), with ring membership from
-    ``Chem.FastFindRings``; a valid molecule the screen rejects gives ``(None, "", None)`` without a full
-    sanitization, one it accepts is read again and fully sanitized, exactly as without a screen.
+    With ``screen`` (e.g. :func:`reactivity.perception.may_hold_ring`, which needs ring membership only) the
+    molecule as read gets its rings from ``Chem.FastFindRings`` and meets the screen first: one it accepts is fully
+    sanitized as without a screen; one it rejects only goes through the sanitization steps that can refuse a molecule
+    (:data:`VALIDITY_CHECKS`, for the same error text) and a valid one gives ``(None, "", None)``.
 
     >>> mol, error, numbers = parse_sd_record(b"\\n  x\\n\\n  1  0  0  0  0  0  0  0  0  0999 V2000\\n"
     ...     b"    0.0000    0.0000    0.0000 N   0  0  0  0  0  5  0  0  0  0  0  0\\nM  END\\n")
@@ -276,21 +276,18 @@ def parse_sd_record(body: bytes, max_atoms: int = 0, screen: Callable[[Chem.Mol]
     if refused:
         return None, refused, None
     mol, error = _read_molblock(text)
-    mol_text = text
     if mol is None and error and text.startswith("\n"):
-        mol_text = text.lstrip("\n")
-        retry, _ = _read_molblock(mol_text)
+        retry, _ = _read_molblock(text.lstrip("\n"))
         if retry is not None:
             mol, error = retry, ""
     if mol is None:
         return None, error, None
     try:
         if screen is not None:
-            Chem.SanitizeMol(mol, VALIDITY_CHECKS)
-            Chem.FastFindRings(mol)
+            Chem.FastFindRings(mol)  # ring membership only; a full sanitization below replaces it by its own rings
             if not screen(mol):
+                Chem.SanitizeMol(mol, VALIDITY_CHECKS)
                 return None, "", None
-            mol, _ = _read_molblock(mol_text)  # parsed before: read again, fully sanitized as without a screen
         Chem.SanitizeMol(mol)
     except Exception as exc:  # RDKit raises several unrelated exception classes here
         return None, _sanitize_reason(exc), None
@@ -302,8 +299,10 @@ def parse_sd_record(body: bytes, max_atoms: int = 0, screen: Callable[[Chem.Mol]
 
 #: The steps of RDKit's sanitization that can refuse a molecule, in the order ``SanitizeMol`` runs them (clean-up,
 #: organometallic clean-up, valence, Kekule structure); ring perception, radicals, aromaticity, conjugation and
-#: hybridization cannot. Checked on the evaluation corpus (about 167,000 SD records, 58 refused): the same records
-#: fail with the same message as with a full sanitization.
+#: hybridization cannot. Checked on about 167,000 SD records (the test data, the public SD files of the evaluation
+#: corpus and benchmark libraries made from them; 58 refused): with rings from ``FastFindRings`` and these steps the
+#: same records fail with the same message as with a full sanitization, and a full sanitization after
+#: ``FastFindRings`` gives the same molecule (bonds, aromaticity, rings) as one without it.
 VALIDITY_CHECKS = (Chem.SanitizeFlags.SANITIZE_CLEANUP | Chem.SanitizeFlags.SANITIZE_CLEANUP_ORGANOMETALLICS
                    | Chem.SanitizeFlags.SANITIZE_PROPERTIES | Chem.SanitizeFlags.SANITIZE_KEKULIZE)
 
@@ -757,24 +756,23 @@ def _json_detail(records: list[AnnotatedRecord], settings: AnnotateSettings, leg
     """Records with ``RX_JSON`` made compact (texts into ``legend``) or dropped, as ``settings.json_detail`` asks."""
     if settings.json_detail == "full":
         return records
-    from dataclasses import replace as _replace
-
     from .legend import compact_json
 
     name = settings.tag_prefix + "JSON"
     out = []
-    done: dict[int, str] = {}  # records without the ring share one tags dict (see _finish): compacted once
+    done: dict[int, dict[str, str]] = {}  # records without the ring share one tags dict (see _finish): done once
     for record in records:
         if name in record.tags:
-            tags = dict(record.tags)
-            if settings.json_detail == "none":
-                del tags[name]
-            else:
-                small = done.get(id(record.tags))
-                if small is None:
-                    small = done[id(record.tags)] = compact_json(tags[name], legend)
-                tags[name] = small
-            record = _replace(record, tags=tags)
+            tags = done.get(id(record.tags))
+            if tags is None:
+                tags = dict(record.tags)
+                if settings.json_detail == "none":
+                    del tags[name]
+                else:
+                    tags[name] = compact_json(tags[name], legend)
+                done[id(record.tags)] = tags
+            record = AnnotatedRecord(record.raw, record.body, record.newline, record.name, record.smiles, record.status,
+                                     tags, record.source_row)
         out.append(record)
     return out
 

@@ -374,6 +374,9 @@ class Supervisor:
                     reason = (f"annotation took longer than the per-record time limit of {self.record_timeout:g} s "
                               "(--record-timeout); not annotated")
                     self._failed(worker, task, queue, states, reason, timed_out=True)
+            for worker in self.workers:  # the next chunk goes out before this process writes results and reads on
+                if worker.task is None and queue:
+                    worker.send(queue.popleft(), self.hook)
 
     def _failed(self, worker: _Worker, task: _Task, queue: collections.deque[_Task], states: dict[int, _Chunk],
                 reason: str, timed_out: bool) -> None:
