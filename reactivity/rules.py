@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,7 +59,7 @@ class SmartsRule:
     note: str = ""
     strength: str = ""
     cycle_bonds: str = "any"
-    screen: Chem.Mol | None = None  # the SMARTS without its recursive parts (:func:`screen_smarts`); None without any
+    screen: Chem.Mol | None = None  # a recursion-free superset of the SMARTS (:func:`screen_smarts`); None without any
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,53 +112,121 @@ def compile_smarts(smarts: str, rule_id: str) -> Chem.Mol:
     return pattern
 
 
-def screen_smarts(smarts: str) -> str:
-    """The SMARTS without its recursive parts: a pattern that matches wherever ``smarts`` matches, and cheaply.
+def recursion_free_smarts(smarts: str) -> str | None:
+    """The SMARTS with every recursive primitive (``$(...)``, negated or not) replaced by "any atom", or None
+    when it has none.
 
-    Every bracket atom loses the low-precedence (``;``) conjuncts that hold a recursive ``$(...)``; a bracket that is
-    nothing but such terms becomes ``*``. Dropping conjuncts only widens an atom, so a molecule the screen does not
-    match cannot match ``smarts``: RDKit runs each recursive part as a search of its own over the whole molecule,
-    the screen spares them all for molecules without the plain skeleton. Returns ``smarts`` itself when it has no
-    recursion.
+    The result matches wherever the rule matches (each atom query only loses conditions: recursive primitives
+    are the costly part, RDKit runs each one over the whole molecule), so a molecule it does not match cannot
+    match the rule: a cheap screen in front of the rule.
 
-    >>> screen_smarts("[NX3;H2;!$(N-a);!$(N-[#6]=[#6])]-[#6]")
-    '[NX3;H2]-[#6]'
-    >>> screen_smarts("[CX3](=[OX1])[$([OX2;H1]),$([OX1-])]")
-    '[CX3](=[OX1])[*]'
+    >>> recursion_free_smarts("[OX2H1,OX1-;$(O-[CX3]=O)]")
+    '[OX2H1,OX1-;*]'
+    >>> recursion_free_smarts("[#7;!$([#7]-a);$([#7](-[#6]=O)-[SX4](=O)=O)]-[#6]")
+    '[#7;*;*]-[#6]'
+    >>> recursion_free_smarts("[nX2;+0;r6]") is None
+    True
     """
     if "$(" not in smarts:
-        return smarts
+        return None
     out: list[str] = []
     i = 0
     while i < len(smarts):
-        if smarts[i] != "[":
+        j = i
+        while j < len(smarts) and smarts[j] == "!":
+            j += 1
+        if smarts.startswith("$(", j):
+            depth, k = 0, j + 1
+            while True:
+                depth += {"(": 1, ")": -1}.get(smarts[k], 0)
+                k += 1
+                if depth == 0:
+                    break
+            out.append("*")
+            i = k
+        else:
             out.append(smarts[i])
             i += 1
-            continue
-        depth, j = 0, i
-        while True:  # the matching "]", brackets inside recursive parts counted
-            depth += {"[": 1, "]": -1}.get(smarts[j], 0)
-            if depth == 0:
-                break
-            j += 1
-        out.append(_screen_atom(smarts[i + 1 : j]))
-        i = j + 1
     return "".join(out)
 
 
-def _screen_atom(expression: str) -> str:
-    terms: list[str] = []
-    depth, start = 0, 0
-    for k, char in enumerate(expression + ";"):
-        if char in "([":
+def _group_end(text: str, start: int) -> int:
+    """Index of the bracket or parenthesis closing the one opened at ``start``."""
+    close = {"[": "]", "(": ")"}[text[start]]
+    depth = 0
+    for k in range(start, len(text)):
+        if text[k] == text[start]:
             depth += 1
-        elif char in ")]":
+        elif text[k] == close:
             depth -= 1
-        elif char == ";" and depth == 0:
+            if depth == 0:
+                return k
+    raise ValueError(f"unbalanced SMARTS: {text!r}")
+
+
+def _top_level_terms(expression: str) -> list[str]:
+    """The ``;``-separated terms of an atom expression (separators inside ``$(...)`` left alone)."""
+    terms, depth, start = [], 0, 0
+    for k, char in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
             terms.append(expression[start:k])
             start = k + 1
-    kept = [term for term in terms if "$(" not in term]
-    return "[" + (";".join(kept) if kept else "*") + "]"
+    terms.append(expression[start:])
+    return terms
+
+
+_ORGANIC_ATOM = re.compile(r"Cl|Br|[BCNOSPFIcnops*]")
+
+
+def screen_smarts(smarts: str) -> str | None:
+    """A recursion-free SMARTS that matches wherever ``smarts`` matches (None: it has no recursion).
+
+    A rule that is one atom with one positive recursive term ``$(X)`` among its ``;`` terms must root ``X``
+    there, so the screen is ``X`` with its first atom also given the rule atom's other terms; otherwise it is
+    :func:`recursion_free_smarts`.
+
+    >>> screen_smarts("[OX2H1,OX1-;$(O-[SX4](=O)=O)]")
+    '[O;OX2H1,OX1-]-[SX4](=O)=O'
+    >>> screen_smarts("[#7;H1,H2,-1;!$([#7]-a);$([#7]-[SX4](=O)(=O)[#6])]")
+    '[#7;#7;H1,H2,-1;*]-[SX4](=O)(=O)[#6]'
+    >>> screen_smarts("[#7;H1,-1;r7;$([#7]-c)]-[#6;r7](=O)")
+    '[#7;H1,-1;r7;*]-[#6;r7](=O)'
+    """
+    stripped = recursion_free_smarts(smarts)
+    if stripped is None:
+        return None
+    if smarts.startswith("[") and _group_end(smarts, 0) == len(smarts) - 1:
+        terms = _top_level_terms(smarts[1:-1])
+        positive = [k for k, term in enumerate(terms) if term.startswith("$(") and _group_end(term, 1) == len(term) - 1]
+        if len(positive) == 1:
+            body = terms[positive[0]][2:-1]
+            body = recursion_free_smarts(body) or body
+            others = [recursion_free_smarts(term) or term for k, term in enumerate(terms) if k != positive[0]]
+            if body.startswith("["):
+                end = _group_end(body, 0)
+                first, rest = body[1:end], body[end + 1:]
+            else:
+                match = _ORGANIC_ATOM.match(body)
+                if match is None:
+                    return stripped
+                first, rest = match.group(0), body[match.end():]
+            return "[" + ";".join([first, *others]) + "]" + rest
+    return stripped
+
+
+def compile_screen(smarts: str, rule_id: str) -> Chem.Mol | None:
+    """The compiled :func:`screen_smarts` of a rule: None when the rule has no recursion (or no screen can be made;
+    the rule is then searched for on every molecule). A molecule the screen does not match cannot match the rule.
+
+    >>> compile_screen("[NX3;H2;!$(N-a)]", "demo.amine").GetNumAtoms(), compile_screen("[#7]-[#6]", "demo.plain")
+    (1, None)
+    """
+    try:
+        text = screen_smarts(smarts)
+    except (ValueError, IndexError):  # unbalanced text: compile_smarts rejects the rule itself
+        return None
+    return None if text is None else compile_smarts(text, rule_id + " (screen)")
 
 
 def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "data") -> dict[str, Any]:
@@ -229,7 +298,7 @@ def _build_rule(entry: dict[str, Any], kind: str) -> SmartsRule:
         priority=int(entry.get("priority", 0)),
         smarts=smarts,
         pattern=compile_smarts(smarts, rule_id),
-        screen=compile_smarts(screen_smarts(smarts), rule_id) if "$(" in smarts else None,
+        screen=compile_screen(smarts, rule_id),
         rationale=str(_require(entry, "rationale", rule_id)),
         reference=tuple(str(r) for r in _require(entry, "reference", rule_id)),
         must_match=tuple(str(s) for s in _require(entry, "must_match", rule_id)),

@@ -29,10 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rdkit import Chem
+from rdkit import Chem, rdBase
 from rdkit.Chem import rdMolDescriptors
-
-from .molecule import quiet_rdkit
 
 PROTON_MASS = 1.007276466621
 """Mass of a proton (CODATA 2018), added to M for [M+H]+."""
@@ -87,14 +85,24 @@ def describe_species(mol: Chem.Mol, *, with_inchikey: bool = True) -> Species:
     ``with_inchikey=False`` leaves ``inchikey`` None (computing it costs more than everything else here); for
     callers that compute it later, and only when it is used.
     """
-    with quiet_rdkit():
+    return _describe(mol, with_inchikey, None)
+
+
+def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragment: bool = False) -> Species:
+    """:func:`describe_species`; ``smiles``: ``Chem.MolToSmiles(mol)`` when the caller already has it (used only
+    for a one-fragment molecule, so the result is the same as without it); ``one_fragment``: the caller knows the
+    molecule is one connected fragment (not a salt), so it is not looked for."""
+    with rdBase.BlockLogs():  # RDKit's log silenced (nothing of it is reported here)
         salt_smiles = ""
-        if len(Chem.GetMolFrags(mol)) > 1:
+        if not one_fragment and len(Chem.GetMolFrags(mol)) > 1:
             fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
             salt_smiles = Chem.MolToSmiles(mol)
             mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
-        polymer = mol.HasSubstructMatch(_ATTACHMENT_POINT)
-        smiles = Chem.MolToSmiles(mol)
+            smiles = None
+        # every atom heavy (atomic number > 1): no attachment point, without a substructure search
+        polymer = mol.GetNumAtoms() != mol.GetNumHeavyAtoms() and mol.HasSubstructMatch(_ATTACHMENT_POINT)
+        if smiles is None:
+            smiles = Chem.MolToSmiles(mol)
         if polymer:
             core = _without_attachment_points(mol)
             return Species(

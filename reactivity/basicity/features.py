@@ -59,9 +59,14 @@ def _atom_categories(mol: Chem.Mol) -> np.ndarray:
     >>> _atom_categories(Chem.MolFromSmiles("CC(=O)C#N"))[:, :2].tolist()
     [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
     """
+    return _atom_table(mol)[0]
+
+
+def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_atom_categories`, the atomic numbers and the aromatic flags of every atom (read once)."""
     n = mol.GetNumAtoms()
     if n == 0:
-        return np.zeros((0, N_CATEGORIES), dtype=np.float32)
+        return np.zeros((0, N_CATEGORIES), dtype=np.float32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     atoms = [mol.GetAtomWithIdx(i) for i in range(n)]  # faster than iterating mol.GetAtoms()
     z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
     z_table = np.minimum(z, 127)
@@ -88,25 +93,44 @@ def _atom_categories(mol: Chem.Mol) -> np.ndarray:
     flags[:, 10] = (z == 16) & no_double  # thioether / thiol S
     flags[:, 11] = carbon & (triple & carbon[None, :]).any(axis=1)  # alkyne C
     flags[:, 12] = cationic  # nitro N, N-oxide N, other cationic centre
-    return flags
+    return flags, z, aromatic
 
 
-def _gasteiger_charges(mol: Chem.Mol) -> np.ndarray:
-    """Gasteiger partial charges of a copy of the molecule (0.0 where undefined)."""
-    work = Chem.Mol(mol)
+def _gasteiger_charges(mol: Chem.Mol, atoms: Sequence[int] | None = None) -> np.ndarray:
+    """Gasteiger partial charges of a copy of the molecule (0.0 where undefined); with ``atoms``, only those
+    atoms' charges are read (the others are left 0.0: reading an atom property costs more than the charges).
+
+    >>> charges = _gasteiger_charges(Chem.MolFromSmiles("CC(=O)O"))
+    >>> bool(charges[2] < 0 < charges[1]), bool(_gasteiger_charges(Chem.MolFromSmiles("CC(=O)O"), [2])[2] == charges[2])
+    (True, True)
+    """
+    work = Chem.Mol(mol, True)  # quick copy: atoms and bonds, no conformers or molecule properties
     with quiet_rdkit():
         rdPartialCharges.ComputeGasteigerCharges(work, nIter=12, throwOnParamFailure=False)
-    atoms = (work.GetAtomWithIdx(i) for i in range(work.GetNumAtoms()))  # faster than iterating GetAtoms()
-    values = [atom.GetDoubleProp("_GasteigerCharge") if atom.HasProp("_GasteigerCharge") else 0.0 for atom in atoms]
-    return np.nan_to_num(np.array(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    indices = range(work.GetNumAtoms()) if atoms is None else atoms
+    values = []
+    for i in indices:
+        try:  # one property call per atom (a HasProp check first would be a second one)
+            values.append(work.GetAtomWithIdx(int(i)).GetDoubleProp("_GasteigerCharge"))
+        except KeyError:
+            values.append(0.0)
+    read = np.nan_to_num(np.array(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    if atoms is None:
+        return read
+    out = np.zeros(work.GetNumAtoms(), dtype=np.float32)
+    out[np.asarray(atoms, dtype=np.int64)] = read
+    return out
 
 
-def _smallest_ring_size(mol: Chem.Mol, atom: int) -> int:
-    sizes = [len(ring) for ring in mol.GetRingInfo().AtomRings() if atom in ring]
+def _smallest_ring_size(mol: Chem.Mol, atom: int, rings: Sequence[Sequence[int]] | None = None) -> int:
+    """Size of the smallest ring holding ``atom`` (0: acyclic); ``rings``: ``mol``'s AtomRings(), when at hand."""
+    sizes = [len(ring) for ring in (mol.GetRingInfo().AtomRings() if rings is None else rings) if atom in ring]
     return min(sizes) if sizes else 0
 
 
-def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.ndarray, categories: np.ndarray) -> np.ndarray:
+def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.ndarray, categories: np.ndarray,
+                             rings: Sequence[Sequence[int]] | None = None,
+                             elements: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The N's own ring and its alpha/beta neighbourhood (N_RING_ALPHA columns).
 
     Columns: sp2 and sp alpha atoms; heteroatoms two bonds out (on an alpha
@@ -116,7 +140,8 @@ def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.nd
     other N, its aromatic atoms, the rings fused to it (sharing a bond) and
     whether it is an aziridine or an azetidine (zeros for an acyclic N); sp3
     alpha carbons that carry a carbonyl carbon (the N-C-C(=O) unit of an
-    alpha-amino amide or ketone).
+    alpha-amino amide or ketone). ``rings`` (AtomRings()) and ``elements`` (atomic numbers, aromatic flags of
+    every atom, from :func:`_atom_table`) save reading them again when the caller has them.
 
     >>> mol = Chem.MolFromSmiles("O=C1CNCCCN1")
     >>> row = Chem.GetDistanceMatrix(mol)[3]
@@ -127,23 +152,30 @@ def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.nd
     neighbours = list(atom.GetNeighbors())
     sp2 = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP2)
     sp = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP)
-    beta_heteroatoms = sum(
-        1 for i in np.flatnonzero(distance_row == 2) if mol.GetAtomWithIdx(int(i)).GetAtomicNum() != 6
-    )
-    rings = mol.GetRingInfo().AtomRings()
+    if elements is None:
+        atoms = [mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())]
+        z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
+        aromatic = np.array([a.GetIsAromatic() for a in atoms], dtype=bool)
+    else:
+        z, aromatic = elements
+    beta_heteroatoms = int((z[distance_row == 2] != 6).sum())
+    if rings is None:  # AtomRings() costs tens of microseconds: callers with several sites pass it in
+        rings = mol.GetRingInfo().AtomRings()
     own = [k for k, ring in enumerate(rings) if atom_index in ring]
     ring_block = [0, 0, 0, 0, 0, 0, 0]
     if own:
         k = min(own, key=lambda j: len(rings[j]))
         ring = rings[k]
-        ring_heteroatoms = [mol.GetAtomWithIdx(i) for i in ring if i != atom_index]
-        ring_n = [a for a in ring_heteroatoms if a.GetAtomicNum() == 7]
-        acylated_n = sum(1 for a in ring_n if any(categories[nb.GetIdx(), 0] > 0 for nb in a.GetNeighbors()))
+        others = [i for i in ring if i != atom_index]
+        ring_n = [i for i in others if z[i] == 7]
+        acylated_n = sum(
+            1 for i in ring_n if any(categories[nb.GetIdx(), 0] > 0 for nb in mol.GetAtomWithIdx(i).GetNeighbors())
+        )
         ring_block = [
-            sum(1 for a in ring_heteroatoms if a.GetAtomicNum() not in (6, 7)),
+            sum(1 for i in others if z[i] not in (6, 7)),
             acylated_n,
             len(ring_n) - acylated_n,
-            sum(1 for i in ring if mol.GetAtomWithIdx(i).GetIsAromatic()),
+            sum(1 for i in ring if aromatic[i]),
             sum(1 for j, other in enumerate(rings) if j != k and len(set(other) & set(ring)) >= 2),
             int(len(ring) == 3),
             int(len(ring) == 4),
@@ -183,9 +215,15 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
     # RDKit's full matrix (kept on the molecule, read again by the titration) up to FULL_MATRIX_ATOMS atoms;
     # beyond, only the sites' rows (GetDistanceMatrix is cubic in the atom count). Same values either way.
     distance = Chem.GetDistanceMatrix(mol) if mol.GetNumAtoms() <= FULL_MATRIX_ATOMS else DistanceRows(mol)
-    categories = _atom_categories(mol)
+    categories, elements, aromatic = _atom_table(mol)
     ring_info = mol.GetRingInfo()
-    charges = _gasteiger_charges(mol)
+    atom_rings = ring_info.AtomRings()
+    # only the charges of the sites and the atoms one and two bonds out are used
+    read = set()
+    for atom_index, _ in sites:
+        read.add(atom_index)
+        read.update(np.flatnonzero((distance[atom_index] == 1) | (distance[atom_index] == 2)).tolist())
+    charges = _gasteiger_charges(mol, sorted(read))
     rows = []
     for atom_index, site_class in sites:
         atom = mol.GetAtomWithIdx(atom_index)
@@ -198,14 +236,15 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
                 atom.GetTotalNumHs(),
                 atom.GetDegree(),
                 ring_info.NumAtomRings(atom_index),
-                _smallest_ring_size(mol, atom_index),
-                sum(1 for nb in atom.GetNeighbors() if nb.GetIsAromatic()),
+                _smallest_ring_size(mol, atom_index, atom_rings),
+                int(aromatic[distance[atom_index] == 1].sum()),  # aromatic neighbours
             ],
             dtype=np.float32,
         )
         d = distance[atom_index]
-        shells = [categories[d == k].sum(axis=0) for k in _DISTANCES]
-        shell_counts = np.concatenate(shells).astype(np.float32)
+        at = [d == k for k in _DISTANCES]  # atoms 1, 2, 3 and 4 bonds out
+        # category counts per shell: sums of 0/1 flags, exact in any order, so one product for the four shells
+        shell_counts = (np.array(at, dtype=np.float32) @ categories).reshape(-1).astype(np.float32)
         weight = np.where(d > 0, INDUCTIVE_DECAY ** (d - 1), 0.0).astype(np.float32)
         decayed = (categories * weight[:, None]).sum(axis=0).astype(np.float32)
         nearest = []
@@ -214,18 +253,18 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
             mask[atom_index] = False
             nearest.append(float(min(8.0, d[mask].min())) if mask.any() else 8.0)
         neighbours = list(atom.GetNeighbors())
-        ring_alpha = _ring_and_alpha_features(mol, atom_index, d, categories)
-        alpha_charges = charges[d == 1]
+        ring_alpha = _ring_and_alpha_features(mol, atom_index, d, categories, atom_rings, (elements, aromatic))
+        alpha_charges = charges[at[0]]
         electronic = np.array(
             [
                 charges[atom_index],
-                charges[d == 1].sum(),
-                charges[d == 2].sum(),
+                alpha_charges.sum(),
+                charges[at[1]].sum(),
                 sum(nb.GetTotalNumHs() for nb in neighbours),  # H on alpha atoms (solvation / branching)
                 sum(nb.GetDegree() for nb in neighbours),
-                float((d == 1).sum()),
-                float((d == 2).sum()),
-                float((d == 3).sum()),
+                float(at[0].sum()),
+                float(at[1].sum()),
+                float(at[2].sum()),
             ],
             dtype=np.float32,
         )
@@ -286,4 +325,3 @@ def minmax_similarity(query: np.ndarray, reference: np.ndarray, chunk: int = 32)
         high = q.sum(axis=1)[:, None] + reference_sums[None, :] - low
         out[start : start + chunk] = np.where(high > 0, low / np.maximum(high, 1e-9), 1.0)
     return out
-

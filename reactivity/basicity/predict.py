@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,8 @@ from ..errors import ReactivityError
 from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
-from .results import BasicityResult, BasicSite, PermanentCharge
-from .sites import ClassMatch, acid_groups, find_basic_sites, find_class_sites
+from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
+from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group
 from .distances import DistanceRows
 from .titration import (
     ION_LOGP_DROP,
@@ -28,7 +28,7 @@ from .titration import (
     TEMPERATURE_RULES,
     TitratableSite,
     Titration,
-    shortest_path_counts,
+    site_path_counts,
     temperature_shift,
 )
 
@@ -55,6 +55,8 @@ _ASSUMPTIONS_BASE = (
 )
 
 _NEGATIVE_ACID_ATOM = Chem.MolFromSmarts("[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]")
+#: Its recursion-free superset: most molecules have no anion, and this search costs a fraction of the other.
+_ANION_SCREEN = Chem.MolFromSmarts("[O-,S-,N-]")
 
 
 def _reprotonated(mol: Chem.Mol) -> Chem.Mol:
@@ -63,6 +65,8 @@ def _reprotonated(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(_reprotonated(Chem.MolFromSmiles("CC(=O)[O-].[Na+]")))
     'CC(=O)O.[Na+]'
     """
+    if not mol.HasSubstructMatch(_ANION_SCREEN):
+        return mol
     matches = mol.GetSubstructMatches(_NEGATIVE_ACID_ATOM)
     if not matches:
         return mol
@@ -228,7 +232,8 @@ def predict_basicity_many(
             applicability = round(float(sims.max()), 3) if sims.size else 0.0
             drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25,
                                half=band_halfwidth(model, site_class, applicability), applicability=applicability,
-                               nearest=nearest_training(model, sims), source="model", rule="", adjustments=()))
+                               nearest=Deferred(lambda sims=sims: nearest_training(model, sims)), source="model",
+                               rule="", adjustments=()))
             row += 1
         for match in job.class_sites:
             if match.rule.kind == "permanent_cation":
@@ -268,6 +273,19 @@ def _parent_logp(job: _Job) -> float:
         return float(Crippen.MolLogP(parent))
 
 
+def _neighbour_lookup(mol: Chem.Mol) -> Callable[[int], list[int]]:
+    """Neighbour indices of an atom, read from the molecule once per atom asked for."""
+    seen: dict[int, list[int]] = {}
+
+    def neighbours(atom: int) -> list[int]:
+        found = seen.get(atom)
+        if found is None:
+            found = seen[atom] = [nb.GetIdx() for nb in mol.GetAtomWithIdx(atom).GetNeighbors()]
+        return found
+
+    return neighbours
+
+
 def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, temperature_c: float) -> BasicityResult:
     drafts.sort(key=lambda d: d["atom"])
     original = job.prepared.original_index
@@ -290,8 +308,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         dist = distance[np.ix_(atoms, atoms)]
         fixed_dist = distance[np.ix_(atoms, fixed_atoms)] if fixed_atoms else None
         if len(atoms) > 1:
-            neighbours = [[nb.GetIdx() for nb in atom.GetNeighbors()] for atom in job.work.GetAtoms()]
-            paths = shortest_path_counts(distance, neighbours, atoms, atoms)
+            paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms)
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
     titration = Titration.build(
@@ -343,8 +360,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     if len(drafts) > MAX_COUPLED_SITES:
         assumptions.append(f"more than {MAX_COUPLED_SITES} sites: the {MAX_COUPLED_SITES} with pKa nearest 7 are "
                            "titrated together, the others independently")
-    unassigned = [g for g in acid_groups(job.work) if g in ("oxime_or_hydroxamic",)]
-    if unassigned and not any(s.site_class == "hydroxamic_acid" for s in sites):
+    if not any(s.site_class == "hydroxamic_acid" for s in sites) and has_acid_group(job.work, "oxime_or_hydroxamic"):
         assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
     if any(s.source == "model" and s.applicability < LOW_APPLICABILITY for s in sites):
         assumptions.append(
@@ -357,7 +373,23 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         assumptions.append("no pH in -2..16 gives >= 99 % free base")
     elif not sites and not permanent:
         assumptions.append("no ionizable site found: the compound is neutral at any work-up pH")
-    charges = titration.net_charge_fractions(ph)
+    # macro pKa values, charge-state fractions and the parent SMILES are computed when first read (a batch
+    # annotation does not report them)
+
+    def charge_states() -> tuple[tuple[int, float], ...]:
+        charges = titration.net_charge_fractions(ph)
+        return tuple((c, round(f, 4) + 0.0) for c, f in charges.items() if f >= 5e-5)
+
+    def macro_pkas() -> tuple[MacroStep, ...]:
+        return tuple(MacroStep(step.pka, step.type, original[step.atom]) for step in titration.macro_steps()) \
+            if sites else ()
+
+    # a copy (a small fraction of the SMILES' cost): the caller's molecule may change before the SMILES is read
+    frozen = Chem.Mol(job.work)
+
+    def parent_smiles() -> str:
+        return Chem.MolFragmentToSmiles(frozen, atomsToUse=sorted(job.parent)) if job.parent else ""
+
     return BasicityResult(
         ph=float(ph),
         n4_pka=n4_pka,
@@ -372,12 +404,11 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         free_base_ph_99=free_base,
         assumptions=tuple(assumptions),
         temperature_c=float(temperature_c),
-        macro_pkas=tuple(MacroStep(step.pka, step.type, original[step.atom]) for step in titration.macro_steps())
-        if sites else (),
+        macro_pkas=Deferred(macro_pkas),
         permanent_charges=permanent,
-        uncharged_fraction=round(titration.uncharged_fraction(ph), 4) + 0.0,
-        net_charge_fractions=tuple((c, round(f, 4) + 0.0) for c, f in charges.items() if f >= 5e-5),
+        uncharged_fraction=Deferred(lambda: round(titration.uncharged_fraction(ph), 4) + 0.0),
+        net_charge_fractions=Deferred(charge_states),
         counter_ions=job.counter_ions,
-        parent_smiles=Chem.MolFragmentToSmiles(job.work, atomsToUse=sorted(job.parent)) if job.parent else "",
+        parent_smiles=Deferred(parent_smiles),
         n4_site_class=n4_site_class,
     )

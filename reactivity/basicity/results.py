@@ -8,6 +8,57 @@ from typing import Any
 from ..atomtext import LIBRARY_NUMBERING
 from .titration import MacroStep
 
+_NO_DEFAULT = object()
+
+
+class Deferred:
+    """A field value computed on first read (a batch annotation never reads some fields, e.g. the nearest
+    training sites, the parent SMILES or the macro pKa values, and skips their cost).
+
+    >>> site = BasicSite(0, "aliphatic_amine", 9.0, (8.0, 10.0), 0.98, 0.9, "n4", Deferred(lambda: ()))
+    >>> site.nearest_training
+    ()
+    """
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+
+
+class _LazyField:
+    """A dataclass field that stores its value, or a :class:`Deferred` computed (once) when first read."""
+
+    def __init__(self, default: Any = _NO_DEFAULT) -> None:
+        self._default = default
+        self._key = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._key = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:  # the class-level read dataclasses use to find the default
+            if self._default is _NO_DEFAULT:
+                raise AttributeError(self._key[1:])
+            return self._default
+        value = obj.__dict__[self._key]
+        if type(value) is Deferred:
+            value = value.compute()
+            obj.__dict__[self._key] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self._key] = value
+
+
+def _resolved_state(obj: Any) -> dict[str, Any]:
+    """Instance state with every deferred value computed (for pickling: the closures do not pickle)."""
+    state = dict(obj.__dict__)
+    for key, value in state.items():
+        if type(value) is Deferred:
+            state[key] = value.compute()
+    return state
+
 
 @dataclass(frozen=True, slots=True)
 class TrainingAnalogue:
@@ -19,7 +70,7 @@ class TrainingAnalogue:
     similarity: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BasicSite:
     """One ionizable site with its predicted pKa (a base's conjugate-acid pKa, or an acid's pKa).
 
@@ -42,7 +93,7 @@ class BasicSite:
     protonated_fraction: float
     applicability: float
     role: str
-    nearest_training: tuple[TrainingAnalogue, ...]
+    nearest_training: tuple[TrainingAnalogue, ...] = _LazyField()  # type: ignore[assignment]
     kind: str = "base"
     pka_25c: float | None = None
     source: str = "model"
@@ -70,6 +121,9 @@ class BasicSite:
             ],
         }
 
+    def __getstate__(self) -> dict[str, Any]:
+        return _resolved_state(self)
+
 
 @dataclass(frozen=True, slots=True)
 class PermanentCharge:
@@ -80,7 +134,7 @@ class PermanentCharge:
     site_class: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BasicityResult:
     """Ionization of one molecule at one pH and temperature.
 
@@ -107,12 +161,12 @@ class BasicityResult:
     free_base_ph_99: float | None
     assumptions: tuple[str, ...]
     temperature_c: float = 25.0
-    macro_pkas: tuple[MacroStep, ...] = ()
+    macro_pkas: tuple[MacroStep, ...] = _LazyField(())  # type: ignore[assignment]
     permanent_charges: tuple[PermanentCharge, ...] = ()
-    uncharged_fraction: float | None = None
-    net_charge_fractions: tuple[tuple[int, float], ...] = ()
+    uncharged_fraction: float | None = _LazyField(None)  # type: ignore[assignment]
+    net_charge_fractions: tuple[tuple[int, float], ...] = _LazyField(())  # type: ignore[assignment]
     counter_ions: tuple[str, ...] = ()
-    parent_smiles: str = ""
+    parent_smiles: str = _LazyField("")  # type: ignore[assignment]
     n4_site_class: str | None = field(default=None)
 
     @property
@@ -167,3 +221,6 @@ class BasicityResult:
             "free_base_ph_99": self.free_base_ph_99,
             "assumptions": list(self.assumptions),
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        return _resolved_state(self)

@@ -11,7 +11,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import RuleDataError
-from ..rules import checked_references, compile_smarts, require
+from ..rules import checked_references, compile_screen, compile_smarts, require
 
 # ----------------------------------------------------------------------------- rules
 
@@ -27,6 +27,7 @@ class SiteRule:
     pattern: Chem.Mol
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    screen: Chem.Mol | None = None  # recursion-free superset of ``pattern`` (:func:`reactivity.rules.screen_smarts`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +77,11 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
         SiteRule(
             site_class=str(_field(entry, "site_class", str(entry.get("id", "?")))),
             tier=int(_field(entry, "tier", str(entry.get("id", "?")))),
-            **_common_rule_fields(entry),
+            **fields,
+            screen=compile_screen(fields["smarts"], f"basic_sites.toml {entry.get('id', '?')}"),
         )
         for entry in data.get("site", [])
+        for fields in (_common_rule_fields(entry),)
     ]
     acids = [AcidRule(**_common_rule_fields(entry)) for entry in data.get("acid_group", [])]
     if not sites:
@@ -106,6 +109,7 @@ def acid_rules() -> tuple[AcidRule, ...]:
     return _rules()[1]
 
 
+@lru_cache(maxsize=1)
 def site_classes() -> tuple[str, ...]:
     """All site classes, in rule order (the one-hot order of the model features)."""
     seen: list[str] = []
@@ -131,6 +135,8 @@ def find_basic_sites(mol: Chem.Mol) -> tuple[tuple[int, str], ...]:
     """
     found: dict[int, str] = {}
     for rule in site_rules():
+        if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
+            continue
         for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
             found.setdefault(match[0], rule.site_class)
     return tuple(sorted(found.items()))
@@ -148,6 +154,23 @@ def acid_groups(mol: Chem.Mol) -> tuple[str, ...]:
     ('carboxylic_acid',)
     """
     return tuple(rule.id for rule in acid_rules() if mol.HasSubstructMatch(rule.pattern))
+
+
+def has_acid_group(mol: Chem.Mol, rule_id: str) -> bool:
+    """Whether the acidic group of one rule id is present (``rule_id in acid_groups(mol)``, one search).
+
+    >>> has_acid_group(Chem.MolFromSmiles("CC=NO"), "oxime_or_hydroxamic")
+    True
+    """
+    return any(mol.HasSubstructMatch(rule.pattern) for rule in _acid_rules_by_id().get(rule_id, ()))
+
+
+@lru_cache(maxsize=1)
+def _acid_rules_by_id() -> dict[str, tuple[AcidRule, ...]]:
+    table: dict[str, tuple[AcidRule, ...]] = {}
+    for rule in acid_rules():
+        table[rule.id] = (*table.get(rule.id, ()), rule)
+    return table
 
 
 
@@ -172,6 +195,7 @@ class ClassSite:
     references: tuple[str, ...]
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    screen: Chem.Mol | None = None  # recursion-free superset of ``pattern`` (:func:`reactivity.rules.screen_smarts`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +257,7 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
                 pka=float(get(entry, "pka")), band=float(get(entry, "band")),
                 overrides_model=bool(entry.get("overrides_model", False)), rationale=str(get(entry, "rationale")),
                 references=refs(entry), must_match=tuple(get(entry, "must_match")),
-                must_not_match=tuple(get(entry, "must_not_match")),
+                must_not_match=tuple(get(entry, "must_not_match")), screen=compile_screen(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
             )
         )
     ids = {site.id for site in sites}
@@ -277,6 +301,8 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
     rules, adjustments = class_rules()
     found: dict[int, ClassSite] = {}
     for rule in rules:
+        if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
+            continue
         for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
             if atoms is None or match[0] in atoms:
                 found.setdefault(match[0], rule)

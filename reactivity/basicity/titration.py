@@ -23,8 +23,9 @@ uncharged fraction and the logD.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -47,6 +48,8 @@ INTERACTION_MAX_DISTANCE = 12
 ION_LOGP_DROP = 3.5
 #: At most this many sites are titrated together (2**12 microstates); further sites are titrated independently.
 MAX_COUPLED_SITES = 12
+#: Bisection levels of :meth:`Titration.base_free_ph` evaluated in its first numpy pass (2**3 - 1 pH values).
+_BISECTION_LEVELS = 3
 
 
 def interaction_pka_units(distance: float, paths: int = 1) -> float:
@@ -84,6 +87,60 @@ def shortest_path_counts(distance: np.ndarray, neighbours: Sequence[Sequence[int
         for j, target in enumerate(targets):
             out[i, j] = max(counts.get(target, 1), 1)
     return out
+
+
+def site_path_counts(distance: np.ndarray, neighbours_of: Callable[[int], Sequence[int]],
+                     atoms: Sequence[int]) -> np.ndarray:
+    """:func:`shortest_path_counts` from ``atoms`` to ``atoms`` (the same numbers), walking only the atoms that lie
+    on a shortest path between each pair; ``neighbours_of(atom)`` gives an atom's neighbours.
+
+    >>> from rdkit import Chem
+    >>> mol = Chem.MolFromSmiles("C1CNCCN1CCN")
+    >>> nbrs = lambda i: [n.GetIdx() for n in mol.GetAtomWithIdx(i).GetNeighbors()]
+    >>> site_path_counts(Chem.GetDistanceMatrix(mol), nbrs, [2, 5, 8]).tolist()
+    [[1, 2, 2], [2, 1, 1], [2, 1, 1]]
+    """
+    n = len(atoms)
+    out = np.ones((n, n), dtype=np.int64)
+    for i in range(n):
+        source = atoms[i]
+        row = distance[source]
+        bonds_from = row.tolist()  # Python floats: the same values, cheaper to index one by one
+        for j in range(i + 1, n):
+            target = atoms[j]
+            bonds = bonds_from[target]
+            if bonds <= 1 or bonds >= 1e6:  # bonded (one path), the same atom or another fragment: 1
+                continue
+            # atoms on a shortest source-target path; every shortest path to one of them runs through such atoms
+            between = np.flatnonzero(row + distance[target] == bonds).tolist()
+            between.sort(key=bonds_from.__getitem__)
+            counts = {source: 1}
+            for atom in between:
+                if atom != source:
+                    before = bonds_from[atom] - 1
+                    counts[atom] = sum(counts.get(nb, 0) for nb in neighbours_of(atom) if bonds_from[nb] == before)
+            out[i, j] = out[j, i] = max(counts.get(target, 1), 1)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _microstates(bases: tuple[bool, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Protonation (bool and float) and charge of every site in every microstate, for sites that are bases (True)
+    or acids, in state order (bit i of the state number: site i protonated). Read-only: shared by titrations.
+
+    >>> protonated, _, charges = _microstates((True, False))
+    >>> protonated.tolist(), charges.tolist()
+    ([[False, False], [True, False], [False, True], [True, True]], [[0, -1], [1, -1], [0, 0], [1, 0]])
+    """
+    n = len(bases)
+    states = np.arange(2**n, dtype=np.int64)
+    protonated = ((states[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+    is_base = np.array(bases, dtype=bool)
+    charges = np.where(is_base[None, :], protonated.astype(int), protonated.astype(int) - 1)
+    as_float = protonated.astype(float)
+    for array in (protonated, as_float, charges):
+        array.setflags(write=False)
+    return protonated, as_float, charges
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,17 +208,14 @@ class Titration:
                 fixed_distances = np.asarray(fixed_distances, dtype=float)[keep]
             sites = [sites[i] for i in keep]
         n = len(sites)
-        states = np.arange(2**n, dtype=np.int64)
-        protonated = ((states[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
-        is_base = np.array([s.kind == "base" for s in sites], dtype=bool)
-        charges = np.where(is_base[None, :], protonated.astype(int), protonated.astype(int) - 1)
+        protonated, protonated_float, charges = _microstates(tuple(s.kind == "base" for s in sites))
         pkas = np.array([s.pka for s in sites], dtype=float)
         w = np.zeros((n, n))
         for i in range(n):
             for j in range(i + 1, n):
                 scale = INTERACTION_SCALE[(sites[i].kind, sites[j].kind)]
                 w[i, j] = w[j, i] = scale * interaction_pka_units(distance[i, j], int(multiplicity[i, j]))
-        log_k = protonated.astype(float) @ pkas - 0.5 * np.einsum("si,ij,sj->s", charges, w, charges)
+        log_k = protonated_float @ pkas - 0.5 * np.einsum("si,ij,sj->s", charges, w, charges)
         fixed_total = sum(charge for _, charge in fixed)
         if fixed and n:
             fd = np.asarray(fixed_distances, dtype=float).reshape(n, len(fixed))
@@ -285,16 +339,107 @@ class Titration:
         if len(self.sites) == 1 and not self.independent and not self.fixed_charge:
             # one base alone: closed form pKa + log10(target / (1 - target)), i.e. pKa + 2.0 for 99 %
             return math.ceil((self.sites[0].pka + math.log10(target / (1.0 - target))) * 100.0 - 1e-6) / 100.0
+        # The bisection below (24 steps: 18 / 2**24 is far below the 0.01 reported) takes the same steps, on the same
+        # pH values, as one base_free_fraction call per step would; it only evaluates several pH values per numpy
+        # pass. First pass: every pH the first levels could test. Next passes: the path the steps would take if the
+        # crossing were where the log-odds of the fractions at the interval's ends put it, checked step by step.
         low, high = -2.0, 16.0
-        if self.base_free_fraction(high) < target:
+        at_low: float | None = None  # fractions at low and high, when evaluated
+        mids = self._bisection_tree(low, high, _BISECTION_LEVELS)
+        fractions = self._base_free_fractions([high, *mids])
+        if fractions[0] < target:
             return None
-        for _ in range(24):  # 18 / 2**24: far below the 0.01 reported
-            mid = 0.5 * (low + high)
-            if self.base_free_fraction(mid) >= target:
-                high = mid
+        at_high = fractions[0]
+        node, steps = 0, 24
+        while node < len(mids):  # the first levels' steps: every midpoint they test was evaluated
+            if fractions[node + 1] >= target:
+                high, at_high, node = mids[node], fractions[node + 1], 2 * node + 1
             else:
-                low = mid
+                low, at_low, node = mids[node], fractions[node + 1], 2 * node + 2
+            steps -= 1
+        while steps:
+            crossing = _log_odds_crossing(low, at_low, high, at_high, target)
+            path: list[float] = []
+            lo, hi = low, high
+            for _ in range(steps):
+                mid = 0.5 * (lo + hi)
+                path.append(mid)
+                if mid >= crossing:
+                    hi = mid
+                else:
+                    lo = mid
+            for mid, fraction in zip(path, self._base_free_fractions(path)):
+                steps -= 1
+                if fraction >= target:
+                    high, at_high = mid, fraction
+                else:
+                    low, at_low = mid, fraction
+                if (fraction >= target) != (mid >= crossing):
+                    break  # the path guessed turns the other way here: guess again from this interval
         return math.ceil(high * 100.0 - 1e-6) / 100.0
+
+    @staticmethod
+    def _bisection_tree(low: float, high: float, depth: int) -> list[float]:
+        """Every midpoint the first ``depth`` bisection levels of (low, high) could test, level by level (node k's
+        children are 2k + 1, taken when its midpoint becomes the new high, and 2k + 2).
+
+        >>> Titration._bisection_tree(0.0, 8.0, 2)
+        [4.0, 2.0, 6.0]
+        """
+        tree = [(low, high)]
+        mids: list[float] = []
+        for node in range((1 << depth) - 1):
+            lo, hi = tree[node]
+            mid = 0.5 * (lo + hi)
+            mids.append(mid)
+            tree.extend(((lo, mid), (mid, hi)))
+        return mids
+
+    @cached_property
+    def _free_base_layout(self) -> tuple[np.ndarray, np.ndarray | None, tuple[TitratableSite, ...]]:
+        """Protons per microstate, the microstates with no protonated base (None: all) and the independent bases."""
+        base_cols = np.array([s.kind == "base" for s in self.sites], dtype=bool)
+        free = ~(self.protonated[:, base_cols]).any(axis=1) if base_cols.any() else None
+        return self.protonated.sum(axis=1), free, tuple(s for s in self.independent if s.kind == "base")
+
+    def _base_free_fractions(self, phs: Sequence[float]) -> list[float]:
+        """:meth:`base_free_fraction` at several pH values in one pass (the same arithmetic, value for value)."""
+        protons, free, bases = self._free_base_layout
+        ph = np.array(phs, dtype=float)
+        log_w = self.log_k[None, :] - protons[None, :] * ph[:, None]
+        top = log_w.max(axis=1)
+        sums = np.power(10.0, log_w - top[:, None]).sum(axis=1)
+        total = np.array([t + math.log10(x) for t, x in zip(top.tolist(), sums.tolist())])
+        fractions = np.power(10.0, log_w - total[:, None])
+        # row sums of a C-ordered array, as the one-pH sums (a column selection comes out Fortran-ordered, and numpy
+        # would then add the values in another order)
+        chosen = fractions if free is None else np.ascontiguousarray(fractions[:, free])
+        out = chosen.sum(axis=1).tolist()
+        if bases:
+            for i, value in enumerate(phs):
+                fraction = out[i]
+                for site in bases:
+                    fraction *= 1.0 - 1.0 / (1.0 + 10.0 ** (value - site.pka))
+                out[i] = fraction
+        return out
+
+
+def _log_odds_crossing(low: float, at_low: float | None, high: float, at_high: float, target: float) -> float:
+    """Where the free-base fraction reaches ``target`` between two evaluated pH values, interpolating its log-odds
+    (linear in pH for one base); the interval's middle when that cannot be done. Only a guess: the bisection
+    checks every step it takes on it.
+
+    >>> round(_log_odds_crossing(8.0, 0.5, 12.0, 1.0 - 1e-4, 0.99), 2)
+    10.0
+    """
+    def log_odds(fraction: float) -> float | None:
+        return math.log10(fraction) - math.log10(1.0 - fraction) if 0.0 < fraction < 1.0 else None
+
+    ends = None if at_low is None else (log_odds(at_low), log_odds(at_high))
+    aim = log_odds(target)
+    if ends is None or ends[0] is None or ends[1] is None or aim is None or ends[0] == ends[1]:
+        return 0.5 * (low + high)
+    return low + (aim - ends[0]) * (high - low) / (ends[1] - ends[0])
 
 
 def temperature_shift(kind: str, site_class: str, pka_25: float, temperature_c: float,

@@ -21,11 +21,11 @@ from ._base import (
     risk_level,
 )
 from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive
-from .model import RingModel, ring_model, ring_model_assumptions, ring_model_facts
-from .pathways import assay_profile, integrate_ring, irreversible_profile, ring_pathways
+from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
+from .pathways import _ProductSource, assay_from_irreversible, integrate_ring, irreversible_profile, ring_pathways
 from .rate_laws import RateLaw
 from .results import Pathway, RingStability, StabilityResult
-from .rings import _applicability, nearest_references, ring_rule_hits
+from .rings import _applicability, nearest_references
 
 
 def stable_window(profile: np.ndarray, grid: np.ndarray, horizon_h: float, keep_fraction: float) -> tuple[float, float] | None:
@@ -69,10 +69,10 @@ def _windows_of(models: tuple[tuple[RateLaw, object], ...], temperature_c: float
     grid = _window_grid()
     horizon_h = float(settings["reference_horizon_h"])
     keep = float(settings["keep_fraction"])
-    irreversible = np.max(np.vstack([irreversible_profile(law, state, grid, temperature_c)  # type: ignore[arg-type]
-                                     for law, state in models]), axis=0)
-    assay = np.max(np.vstack([assay_profile(law, state, grid, temperature_c, _horizon_s())  # type: ignore[arg-type]
-                              for law, state in models]), axis=0)
+    profiles = [irreversible_profile(law, state, grid, temperature_c) for law, state in models]  # type: ignore[arg-type]
+    irreversible = np.max(np.vstack(profiles), axis=0)
+    assay = np.max(np.vstack([assay_from_irreversible(profile, state, grid, _horizon_s())  # type: ignore[arg-type]
+                              for profile, (_, state) in zip(profiles, models)]), axis=0)
     best = float(round(grid[int(np.argmin(irreversible))], 2))
     return stable_window(irreversible, grid, horizon_h, keep), stable_window(assay, grid, horizon_h, keep), best
 
@@ -128,12 +128,15 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
     outcomes = []
     assumptions: list[str] = []
     reference_ids: list[str] = list(model["baseline"]["facts"]) + ["lit:pkw_marshall_franck"]
+    facts = [ring_facts(mol, ring, n4_pka) for ring in rings]  # once per ring, for every temperature below
+    source = _ProductSource(mol)  # one kekulized copy for every product of every ring
     for index, ring in enumerate(rings):
-        rm = ring_model(mol, ring, index, temperature_c, n4_pka, applicability_band)
+        rm = ring_model(mol, ring, index, temperature_c, n4_pka, applicability_band, facts[index])
         ring_models.append(rm)
         outcome = integrate_ring(rm.law, rm.state, ph, temperature_c, hours)
         outcomes.append(outcome)
-        ring_pathways_ = ring_pathways(mol, index, ring, rm.law, rm.state, ph, temperature_c, with_products)
+        ring_pathways_ = ring_pathways(mol, index, ring, rm.law, rm.state, ph, temperature_c, with_products,
+                                       outcome.kinetics, source)
         pathways.extend(ring_pathways_)
         ring_results.append(RingStability(
             index, ring.n1, ring.c2, rm.features, rm.law, _apparent_k(outcome.fraction_lost, seconds), rm.n4_pka,
@@ -179,7 +182,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
             warnings.append(compose("labile group elsewhere: {}", pathway.site))
         if pathway.kind == "intramolecular_aminolysis":
             warnings.append(compose("free {} can open the lactam intramolecularly", pathway.site))
-    if ph >= 11.0 and any("benzo_nitro" in ring_rule_hits(mol, ring) for ring in rings):
+    if ph >= 11.0 and any("benzo_nitro" in f.hits for f in facts):
         warnings.append("nitro-substituted benzo ring: fast degradation in base is reported for nitrazepam "
                         "(HF-109, low confidence) and is not captured by the rate law; expect more loss than predicted")
     aminal_settings = model["aminal_ring_opening"]
@@ -193,7 +196,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         assumptions.append(model["applicability"]["rationale"])
     window, assay_window, best_ph = _windows_of(tuple((rm.law, rm.state) for rm in ring_models), float(temperature_c))
     assumptions = _general_assumptions() + assumptions
-    condition_results = tuple(_assess_condition_rings(mol, rings, name, n4_pka) for name in conditions)
+    condition_results = tuple(_assess_condition_rings(mol, rings, name, n4_pka, facts) for name in conditions)
     return StabilityResult(
         ph=ph, temperature_c=temperature_c, hours=hours, ring_count=len(rings), risk=risk,
         risk_reasons=tuple(reasons), k_obs_per_s=k_obs, k_band_per_s=(k_low, k_high),

@@ -24,10 +24,10 @@ from ._base import (
     resolve_references,
     risk_level,
 )
-from .model import ring_model, ring_model_assumptions
+from .model import RingFacts, ring_facts, ring_model, ring_model_assumptions
 from .pathways import ring_kinetics
 from .results import ConditionResult, StageResult
-from .rings import _c3_carbinolamide_oxygen, _n4_is_quaternary, _n4_pka_for, imine_pkah_for, ring_features, ring_rule_hits
+from .rings import _n4_is_quaternary, _n4_pka_for, imine_pkah_for, ring_features, ring_rule_hits
 
 
 def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
@@ -58,25 +58,29 @@ def _stage_log_ah(stage: dict[str, Any]) -> float:
     return -pkw_at(float(stage["temperature_c"])) - math.log10(float(stage["base_molar"]))
 
 
-def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites]) -> set[str]:
+def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites], facts: Sequence[RingFacts] | None = None) -> set[str]:
+    """Flags of the categorical rules (``facts``: the rings' :func:`ring_facts` when already found)."""
     flags: set[str] = set()
-    for ring in rings:
-        features = ring_features(mol, ring)
+    for index, ring in enumerate(rings):
+        if facts is None:
+            features, hits = ring_features(mol, ring), ring_rule_hits(mol, ring)
+        else:
+            features, hits = facts[index].features, facts[index].hits
         if "imide" in features or "n_sulfonyl" in features:
             flags.add("activated_acyl")
         if ring.n4_class == "imine":
             flags.add("imine")
-        if _c3_carbinolamide_oxygen(mol, ring) is not None:
+        if "c3_oxygen" in hits:  # a 3-hydroxy/3-acyloxy carbinolamide
             flags.add("carbinolamide")
         if any(site.category == "labile_acyl" for site in ring.competing_sites):
             flags.add("labile_competing_acyl")
-        hits = ring_rule_hits(mol, ring)
         if "n4_aminal" in hits:
             flags.add("aminal")
         if "c3_carboxylic_acid" in hits:
             flags.add("carboxylic_acid")
         if any(site.category == "nucleophile" and site.kind in ("primary_amine", "secondary_amine")
-               for site in ring.competing_sites) and _reaching(mol, ring):
+               for site in ring.competing_sites) and (
+                   _reaching(mol, ring) if facts is None else bool(facts[index].state.reaching_amines)):
             flags.add("intramolecular_amine")
     return flags
 
@@ -150,10 +154,14 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
 
 
 def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str,
-                            n4_pka: float | None = None) -> ConditionResult:
+                            n4_pka: float | None = None, facts: Sequence[RingFacts] | None = None) -> ConditionResult:
+    """One preset for rings already perceived (``facts``: their :func:`ring_facts` for the same ``n4_pka`` when
+    already found)."""
     preset = _preset(name)
     if not rings:
         return _not_applicable_condition(name)
+    if facts is None:
+        facts = [ring_facts(mol, ring, n4_pka) for ring in rings]
     stages: list[StageResult] = []
     assumptions: list[str] = []
     reference_ids: list[str] = list(preset["sources"])
@@ -164,7 +172,7 @@ def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str
         hours = float(stage["hours"])
         k_values = []
         for index, ring in enumerate(rings):
-            model = ring_model(mol, ring, index, temperature, n4_pka)
+            model = ring_model(mol, ring, index, temperature, n4_pka, facts=facts[index])
             kinetics = ring_kinetics(model.law, model.state, -log_ah, temperature)
             states[index] = kinetics.propagate(states[index][0], states[index][1], hours * _SECONDS_PER_HOUR)
             k_values.append(kinetics.long_time_irreversible_k())
@@ -185,7 +193,7 @@ def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str
         if open_fraction >= 0.1:
             chemical = _worse(chemical, "moderate")
     advice: list[str] = []
-    flags = _molecule_flags(mol, rings)
+    flags = _molecule_flags(mol, rings, facts)
     for rule in preset.get("categorical", []):
         if rule["when"] in flags:
             chemical = _worse(chemical, rule["risk"])

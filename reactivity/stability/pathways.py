@@ -35,17 +35,15 @@ from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from ..atomtext import AtomText
-from ..molecule import quiet_rdkit
 from ..sites import RingSites
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
-from .rings import _c3_carbinolamide_oxygen, ring_rule_hits
+from .rings import ring_rule_hits
 
-_RING_PROP = "_rx_ring_atom"
 _EQUILIBRIUM_FRACTION = 0.95
 
 
@@ -145,13 +143,17 @@ class RingState:
         return self.has_imine and self.c3_oxygen is not None and self.n1_nh_aromatic
 
 
-def ring_state(mol: Chem.Mol, ring: RingSites, imine_pkah: float | None) -> RingState:
-    """Collect the ring features the pathways need (ring-feature rules of ``ring_rules.toml``)."""
-    hits = ring_rule_hits(mol, ring)
+def ring_state(mol: Chem.Mol, ring: RingSites, imine_pkah: float | None,
+               hits: dict[str, tuple[int, ...]] | None = None) -> RingState:
+    """Collect the ring features the pathways need (ring-feature rules of ``ring_rules.toml``; ``hits``: the ring's
+    :func:`ring_rule_hits` when known)."""
+    if hits is None:
+        hits = ring_rule_hits(mol, ring)
+    c3_oxygen = hits.get("c3_oxygen")  # the 3-hydroxy/3-acyloxy carbinolamide check, once per ring
     return RingState(
         has_imine=ring.n4_class == "imine",
         imine_pkah=imine_pkah,
-        c3_oxygen=_c3_carbinolamide_oxygen(mol, ring),
+        c3_oxygen=c3_oxygen[1] if c3_oxygen else None,
         c3_carboxyl=hits.get("c3_carboxylic_acid"),
         n4_aminal=hits.get("n4_aminal"),
         reaching_amines=tuple(reaching_amines(mol, ring)),
@@ -183,7 +185,7 @@ def ring_kinetics(law: RateLaw, state: RingState, ph: float, temperature_c: floa
     """Rate constants of one ring at a pH and temperature; ``side`` -1/0/+1 for the low end, centre, high end."""
     model = _model()
     lactam_band = law.band_factor
-    k_lactam = law.k_obs(ph) * _scale(lactam_band, side)
+    k_lactam = lactam = law.k_obs(ph) * _scale(lactam_band, side)
     if state.reaching_amines:
         amin_band = float(model["intramolecular_aminolysis"]["band"])
         k_lactam += len(state.reaching_amines) * aminolysis_k(temperature_c, ph) * _scale(amin_band, side)
@@ -208,7 +210,7 @@ def ring_kinetics(law: RateLaw, state: RingState, ph: float, temperature_c: floa
                          * _arrhenius_factor(float(contraction["ea_kj_mol"]), temperature_c,
                                              float(contraction["reference_temperature_c"])))
     # the open form's amide (N1-C2, now an acyclic anilide) is taken to hydrolyse at the lactam's rate (assumption)
-    k_open_loss = law.k_obs(ph) * _scale(lactam_band, side) + k_contraction
+    k_open_loss = lactam + k_contraction
     return RingKinetics(k_lactam, k_decarb, k_open, k_close, k_open_loss, k_contraction, float(ratio))
 
 
@@ -305,7 +307,11 @@ def irreversible_profile(law: RateLaw, state: RingState, grid: np.ndarray, tempe
 def assay_profile(law: RateLaw, state: RingState, grid: np.ndarray, temperature_c: float, horizon_s: float) -> np.ndarray:
     """Effective loss rate (s-1) seen by an assay over a horizon: irreversible loss plus the open form at equilibrium,
     expressed as the first-order rate that leaves the same intact fraction after ``horizon_s``."""
-    profile = irreversible_profile(law, state, grid, temperature_c)
+    return assay_from_irreversible(irreversible_profile(law, state, grid, temperature_c), state, grid, horizon_s)
+
+
+def assay_from_irreversible(profile: np.ndarray, state: RingState, grid: np.ndarray, horizon_s: float) -> np.ndarray:
+    """:func:`assay_profile` from the ring's :func:`irreversible_profile` over the same grid, already computed."""
     if not state.has_imine or state.imine_pkah is None:
         return profile
     open_fraction = imine_equilibrium_profile(np.asarray(grid, dtype=float), state.imine_pkah)
@@ -313,15 +319,22 @@ def assay_profile(law: RateLaw, state: RingState, grid: np.ndarray, temperature_
 
 
 # ---------------------------------------------------------------------------------------------------- degradants
-class _Editable:
-    """A kekulized, hydrogen-free editable copy of a molecule whose atoms are addressed by their original indices
-    (explicit hydrogens and their numbering do not change the products)."""
+_LOCANTS = ("n1", "c2", "c3", "n4", "c5")
+_ALL_LOCANTS = frozenset(_LOCANTS)
 
-    def __init__(self, mol: Chem.Mol, ring: RingSites) -> None:
-        with quiet_rdkit():
+
+class _Kekulized:
+    """The kekulized, hydrogen-free copy of a molecule that every product of one assessment is drawn from (made once
+    per molecule; each :class:`_Editable` copies it). ``index`` maps the input's atom indices to its own."""
+
+    __slots__ = ("mol", "index")
+
+    def __init__(self, mol: Chem.Mol) -> None:
+        with rdBase.BlockLogs():
+            self.index: Any
             if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
                 heavy = Chem.Mol(mol)
-                self.index = {i: i for i in range(mol.GetNumAtoms())}
+                self.index = range(mol.GetNumAtoms())  # no hydrogen atom: the numbering is kept
             else:
                 copy = Chem.Mol(mol)
                 for i in range(copy.GetNumAtoms()):
@@ -329,11 +342,40 @@ class _Editable:
                 heavy = Chem.RemoveHs(copy)
                 self.index = {heavy.GetAtomWithIdx(i).GetIntProp("_rx_index"): i for i in range(heavy.GetNumAtoms())}
             Chem.Kekulize(heavy, clearAromaticFlags=True)
-        self.mol = Chem.RWMol(heavy)
-        for name in ("n1", "c2", "c3", "n4", "c5"):
-            self.mol.GetAtomWithIdx(self.index[getattr(ring, name)]).SetProp("_rx_locant", name)
-        for original in ring.ring_atoms:
-            self.mol.GetAtomWithIdx(self.index[original]).SetIntProp(_RING_PROP, 1)
+        self.mol = heavy
+
+
+class _ProductSource:
+    """Draws the products of one molecule: the kekulized copy is made on first use and shared by every pathway of
+    every ring of the molecule (a failure to make it is raised again on each use, as each product is left out)."""
+
+    __slots__ = ("source", "_kekulized")
+
+    def __init__(self, mol: Chem.Mol) -> None:
+        self.source = mol
+        self._kekulized: _Kekulized | None = None
+
+    def kekulized(self) -> _Kekulized:
+        if self._kekulized is None:
+            self._kekulized = _Kekulized(self.source)
+        return self._kekulized
+
+
+def _source_of(mol: Chem.Mol, source: _ProductSource | None) -> _ProductSource:
+    return source if source is not None and source.source is mol else _ProductSource(mol)
+
+
+class _Editable:
+    """A kekulized, hydrogen-free editable copy of a molecule whose atoms are addressed by their original indices
+    (explicit hydrogens and their numbering do not change the products). Edits remove and add bonds and add atoms
+    (appended), never remove one: the ring's atoms keep their indices through every edit."""
+
+    def __init__(self, mol: Chem.Mol, ring: RingSites, source: _ProductSource | None = None) -> None:
+        kekulized = _source_of(mol, source).kekulized()
+        self.index = kekulized.index
+        self.mol = Chem.RWMol(kekulized.mol)
+        self.locants = tuple((name, self.index[getattr(ring, name)]) for name in _LOCANTS)
+        self.ring_atoms = frozenset(self.index[original] for original in ring.ring_atoms)
 
     def _touch(self, index: int) -> None:
         """Let RDKit recompute the implicit hydrogens of an edited atom."""
@@ -382,28 +424,51 @@ class _Editable:
             self._touch(index)
         return True
 
+    def pieces(self) -> list[tuple[Chem.Mol, frozenset[str], str | None]]:
+        """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped), in canonical-SMILES
+        order (the order of the products must not follow the input's atom order), each with the ring locants it
+        holds and, when there are several, its canonical SMILES (the sort key)."""
+        with rdBase.BlockLogs():
+            mol = self.mol  # sanitized in place: this editable copy is used once
+            Chem.SanitizeMol(mol)
+            atom_sets = Chem.GetMolFrags(mol)
+            if len(atom_sets) == 1:
+                # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
+                return [(mol, _ALL_LOCANTS, None)]
+            mapping: list[tuple[int, ...]] = []
+            # The pieces of the sanitized molecule keep its aromaticity, valences and rings (each ring lies in one
+            # piece): sanitizing each piece again would give the same pieces.
+            fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False, fragsMolAtomMapping=mapping)
+            kept = [(fragment, atoms) for fragment, atoms in zip(fragments, mapping)
+                    if not self.ring_atoms.isdisjoint(atoms)]
+            if len(kept) < 2:
+                return [(fragment, self._locants_in(atoms), None) for fragment, atoms in kept]
+            keyed = [(Chem.MolToSmiles(fragment), fragment, atoms) for fragment, atoms in kept]
+            keyed.sort(key=lambda item: item[0])
+            return [(fragment, self._locants_in(atoms), smiles) for smiles, fragment, atoms in keyed]
+
+    def _locants_in(self, atoms: Sequence[int]) -> frozenset[str]:
+        held = set(atoms)
+        return frozenset(name for name, index in self.locants if index in held)
 
     def products(self) -> list[Chem.Mol]:
-        """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped), in canonical-SMILES
-        order (the order of the products must not follow the input's atom order)."""
-        with quiet_rdkit():
-            mol = self.mol.GetMol()
-            Chem.SanitizeMol(mol)
-            # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
-            pieces = [mol] if len(Chem.GetMolFrags(mol)) == 1 else Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=True)
-            fragments = [frag for frag in pieces
-                         if any(frag.GetAtomWithIdx(i).HasProp(_RING_PROP) for i in range(frag.GetNumAtoms()))]
-            return fragments if len(fragments) < 2 else sorted(fragments, key=Chem.MolToSmiles)
+        """The sanitized fragments of :meth:`pieces`."""
+        return [fragment for fragment, _, _ in self.pieces()]
 
 
-def _degradant(name: str, mol: Chem.Mol, note: str = "") -> Degradant:
-    """A product described by ``reactivity.species.describe_species``."""
-    from ..species import describe_species
+def _degradant(name: str, mol: Chem.Mol, note: str = "", smiles: str | None = None) -> Degradant:
+    """A product (one fragment, from :meth:`_Editable.pieces`) described by ``reactivity.species.describe_species``
+    (``smiles``: its canonical SMILES when already known)."""
+    from ..species import _describe
 
-    species = describe_species(mol, with_inchikey=False)
+    species = _describe(mol, False, smiles, one_fragment=True)
     # The InChIKey is computed when first read (batch annotation writes names and masses only).
     return Degradant(name, species.smiles, partial(_inchikey_of, mol), species.formula, species.monoisotopic_mass,
                      species.mz_mh, note)
+
+
+def _degradants(name: str, editable: _Editable, note: str = "") -> tuple[Degradant, ...]:
+    return tuple(_degradant(name, fragment, note, smiles) for fragment, _, smiles in editable.pieces())
 
 
 def _inchikey_of(mol: Chem.Mol) -> str | None:
@@ -436,18 +501,18 @@ def _open_imine(editable: _Editable, ring: RingSites) -> None:
     editable.add_oxygen(ring.c5, Chem.BondType.DOUBLE)
 
 
-def _fragment_names(fragments: Sequence[Chem.Mol], ring: RingSites, names: dict[str, str]) -> list[Degradant]:
+def _fragment_names(pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], names: dict[str, str]
+                    ) -> list[Degradant]:
     """Name fragments by the ring locant they carry (``names``: locant -> name)."""
     out: list[Degradant] = []
-    for fragment in fragments:
-        atoms = (fragment.GetAtomWithIdx(i) for i in range(fragment.GetNumAtoms()))
-        locants = {a.GetProp("_rx_locant") for a in atoms if a.HasProp("_rx_locant")}
+    for fragment, locants, smiles in pieces:
         name = next((names[key] for key in names if key in locants), "ring-opened product")
-        out.append(_degradant(name, fragment))
+        out.append(_degradant(name, fragment, "", smiles))
     return out
 
 
-def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState,
+                    source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """Products of lactam hydrolysis; for a 4,5-imine ring, after the imine is hydrolysed too (the final products).
 
     >>> from reactivity.molecule import mol_from_smiles
@@ -458,123 +523,144 @@ def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[D
     ['NCCCNCC(=O)O']
     """
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         _open_lactam(editable, ring)
         if state.has_imine:
             _open_imine(editable, ring)
         collapsed = editable.collapse_c3_carbinolamine(ring)
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
         return ()
     if collapsed:
         # the 3-hydroxy amino acid is a carbinolamine: glyoxylic acid (C2, C3) and N4's amine; free ammonia (N4 of
         # an imine ring) is not reported as a degradant (not seen by LC-MS)
-        fragments = [fragment for fragment in fragments if fragment.GetNumAtoms() > 1]
-        return tuple(_fragment_names(fragments, ring, {
+        pieces = [piece for piece in pieces if piece[0].GetNumAtoms() > 1]
+        return tuple(_fragment_names(pieces, {
             "c5": "2-aminoaryl ketone (after amide and imine hydrolysis)" if state.has_imine
             else "diamine (after amide hydrolysis; C3 left as glyoxylic acid)",
             "c2": "glyoxylic acid (the 3-hydroxy amino acid is a carbinolamine and releases N4 as its amine)"}))
     if state.has_imine:
-        return tuple(_fragment_names(fragments, ring, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
-                                                       "c2": "amino acid (C2-C3-N4 unit)"}))
-    return tuple(_fragment_names(fragments, ring, {"c2": "ring-opened amino acid"}))
+        return tuple(_fragment_names(pieces, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
+                                              "c2": "amino acid (C2-C3-N4 unit)"}))
+    return tuple(_fragment_names(pieces, {"c2": "ring-opened amino acid"}))
 
 
-def imine_open_products(mol: Chem.Mol, ring: RingSites) -> tuple[Degradant, ...]:
+def imine_open_products(mol: Chem.Mol, ring: RingSites, source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The ring-opened amino-ketone of a 4,5-imine ring (reversible: recloses when its amine is deprotonated)."""
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         _open_imine(editable, ring)
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("ring-opened amino-ketone (reversible)", f) for f in fragments)
+    return tuple(_degradant("ring-opened amino-ketone (reversible)", f, "", s) for f, _, s in pieces)
 
 
-def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState,
+                         source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The quinazoline-2-carboxaldehyde of a 3-hydroxy ring (N1 must carry an H to end up in the quinazoline)."""
     if state.c3_oxygen is None or not state.has_imine:
         return ()
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         editable.remove_bond(ring.c3, state.c3_oxygen)
         editable.remove_bond(ring.n1, ring.c2)
         editable.add_bond(ring.n1, ring.c3, Chem.BondType.DOUBLE)
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001 - an N1-substituted ring gives no neutral quinazoline
         return ()
-    return tuple(_degradant("quinazoline-2-carboxaldehyde (ring contraction)", f) for f in fragments)
+    return tuple(_degradant("quinazoline-2-carboxaldehyde (ring contraction)", f, "", s) for f, _, s in pieces)
 
 
-def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState,
+                             source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The 3-H ring and CO2 of a 3-carboxylic acid."""
     if state.c3_carboxyl is None:
         return ()
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         editable.remove_bond(ring.c3, state.c3_carboxyl[1])
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    out = [_degradant("3-H ring (decarboxylated)", f) for f in fragments]
+    out = [_degradant("3-H ring (decarboxylated)", f, "", s) for f, _, s in pieces]
     out.append(_smiles_degradant("carbon dioxide", "O=C=O", "a gas, not seen by LC-MS; listed for the mass balance",
                                  protonates=False))
     return tuple(out)
 
 
-def aminal_products(mol: Chem.Mol, ring: RingSites, state: RingState) -> tuple[Degradant, ...]:
+def aminal_products(mol: Chem.Mol, ring: RingSites, state: RingState,
+                    source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The amino-ketone left when an N,O-aminal N4 is cleaved at C5 (after the acid opening)."""
     if state.n4_aminal is None:
         return ()
     oxygen = state.n4_aminal[2]
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         editable.remove_bond(ring.n4, ring.c5)
         editable.remove_bond(ring.c5, oxygen)
         editable.add_oxygen(ring.c5, Chem.BondType.DOUBLE)
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("amino-ketone after cleavage at the aminal carbon", f) for f in fragments)
+    return tuple(_degradant("amino-ketone after cleavage at the aminal carbon", f, "", s) for f, _, s in pieces)
 
 
-def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int) -> tuple[Degradant, ...]:
+def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int,
+                        source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The transamidated isomer formed when a free amine opens the lactam intramolecularly."""
     try:
-        editable = _Editable(mol, ring)
+        editable = _Editable(mol, ring, source)
         editable.remove_bond(ring.c2, ring.n1)
         editable.add_bond(ring.c2, amine, Chem.BondType.SINGLE)
-        fragments = editable.products()
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("ring-opened isomer (intramolecular aminolysis; same mass)", f) for f in fragments)
+    return tuple(_degradant("ring-opened isomer (intramolecular aminolysis; same mass)", f, "", s) for f, _, s in pieces)
 
 
-def epimer_products(mol: Chem.Mol, ring: RingSites, name: str) -> tuple[Degradant, ...]:
+def _invert(atom: Chem.Atom) -> None:
+    if atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CW:
+        atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CCW)
+    elif atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CCW:
+        atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CW)
+
+
+def epimer_products(mol: Chem.Mol, ring: RingSites, name: str, source: _ProductSource | None = None
+                    ) -> tuple[Degradant, ...]:
     """The C3 epimer (or enantiomer) of the molecule: same mass, separated only by a chiral or diastereomer method.
     Only drawn when C3's configuration is defined (otherwise it is the same structure as the input)."""
     if mol.GetAtomWithIdx(ring.c3).GetChiralTag() not in (Chem.ChiralType.CHI_TETRAHEDRAL_CW,
                                                           Chem.ChiralType.CHI_TETRAHEDRAL_CCW):
         return ()
     try:
-        copy = Chem.Mol(mol)
-        atom = copy.GetAtomWithIdx(ring.c3)
-        if atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CW:
-            atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CCW)
-        elif atom.GetChiralTag() == Chem.ChiralType.CHI_TETRAHEDRAL_CCW:
-            atom.SetChiralTag(Chem.ChiralType.CHI_TETRAHEDRAL_CW)
-        fragments = _Editable(copy, ring).products()
+        if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
+            # no hydrogen atom: C3 is inverted on the copy of the shared kekulized molecule (same atom index)
+            editable = _Editable(mol, ring, source)
+            _invert(editable.mol.GetAtomWithIdx(ring.c3))
+        else:
+            copy = Chem.Mol(mol)
+            _invert(copy.GetAtomWithIdx(ring.c3))
+            editable = _Editable(copy, ring)
+        pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant(name, f, "same mass as the parent") for f in fragments)
+    return tuple(_degradant(name, f, "same mass as the parent", s) for f, _, s in pieces)
 
 
 # ---------------------------------------------------------------------------------------------- pathway listing
 def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, state: RingState, ph: float,
-                  temperature_c: float, with_products: bool = True) -> list[Pathway]:
-    """Every pathway of one ring at a pH and temperature, with rates, bands and (optionally) degradants."""
+                  temperature_c: float, with_products: bool = True, kinetics: RingKinetics | None = None,
+                  source: _ProductSource | None = None) -> list[Pathway]:
+    """Every pathway of one ring at a pH and temperature, with rates, bands and (optionally) degradants.
+
+    ``kinetics``: the ring's central :func:`ring_kinetics` at this pH and temperature when already computed;
+    ``source``: the molecule's product source shared by its rings (both computed here when not given).
+    """
     model = _model()
-    kinetics = ring_kinetics(law, state, ph, temperature_c)
+    if kinetics is None:
+        kinetics = ring_kinetics(law, state, ph, temperature_c)
+    source = _source_of(mol, source)
     pathways: list[Pathway] = []
     k_hydrolysis = law.k_obs(ph)
     term = law.dominant_term(ph)
@@ -583,7 +669,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
         f"Irreversible ring opening at C2-N1 to the amino acid; {term} term dominates at pH {ph + 0.0:g}."
         + (" For a 4,5-imine ring the final products are the 2-aminoaryl ketone and the amino acid." if state.has_imine else ""),
         ("HF-056", "HF-057", "HF-058", "HF-001", "HF-012") if state.has_imine else ("HF-056", "HF-057", "HF-058"),
-        band_factor=law.band_factor, degradants=lactam_products(mol, ring, state) if with_products else (),
+        band_factor=law.band_factor, degradants=lactam_products(mol, ring, state, source) if with_products else (),
     ))
     for n_atom in state.reaching_amines:
         k_amin = float(aminolysis_k(temperature_c, ph))
@@ -592,7 +678,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             "A free amine within reach of C2 can open the lactam intramolecularly (diketopiperazine-type); rate "
             "from the Gly-Gly-NHMe anchor (assumption).", ("HF-055",),
             band_factor=float(model["intramolecular_aminolysis"]["band"]),
-            degradants=aminolysis_products(mol, ring, n_atom) if with_products else (),
+            degradants=aminolysis_products(mol, ring, n_atom, source) if with_products else (),
             assumption=str(model["intramolecular_aminolysis"]["assumption"]),
         ))
     if state.has_imine and kinetics.open_ratio is not None:
@@ -608,7 +694,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             tuple(settings["facts"]),
             band_factor=_combined_band([float(settings["relaxation_band"]), float(settings["acid_open_ratio_band"])]),
             equilibrium_open_fraction=fraction, time_to_equilibrium_h=kinetics.time_to_equilibrium_h,
-            degradants=imine_open_products(mol, ring) if with_products else (), assumption=str(settings["assumption"]),
+            degradants=imine_open_products(mol, ring, source) if with_products else (), assumption=str(settings["assumption"]),
         ))
     if state.c3_oxygen is not None:
         settings = model["carbinolamide_ring_contraction"]
@@ -622,7 +708,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             "3-Hydroxy carbinolamide without a 4,5-imine or without a free N1-H: no neutral quinazoline can form; "
             "other acid products are possible; not quantified.",
             tuple(settings["facts"]), band_factor=float(settings["band"]) if state.contracts else None,
-            degradants=contraction_products(mol, ring, state) if with_products else (),
+            degradants=contraction_products(mol, ring, state, source) if with_products else (),
             assumption=str(settings["assumption"]) if state.contracts else "",
         ))
         pathways.append(Pathway(
@@ -630,14 +716,14 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             "C3 racemizes by ring-chain tautomerism / enolization: fast near neutral pH (optically active oxazepam "
             "cannot be isolated) and base-catalysed above pH 7.5; loss of stereochemical purity, not of material; "
             "rate not available.", ("HF-023", "HF-024", "HF-110"),
-            degradants=epimer_products(mol, ring, "C3 enantiomer/epimer") if with_products else (),
+            degradants=epimer_products(mol, ring, "C3 enantiomer/epimer", source) if with_products else (),
         ))
     elif ring.c3_epimerizable:
         pathways.append(Pathway(
             "c3_epimerization", True, "C3", (ring.c3,), index, None, False,
             "C3 stereocentre alpha to C2 and N4 can epimerize by enolization under basic conditions (by analogy "
             "with oxazepam; rate not available).", ("HF-023",),
-            degradants=epimer_products(mol, ring, "C3 epimer") if with_products else (),
+            degradants=epimer_products(mol, ring, "C3 epimer", source) if with_products else (),
         ))
     if state.c3_carboxyl is not None:
         settings = model["decarboxylation"]
@@ -646,7 +732,7 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             False, "3-Carboxylic acid loses CO2 to the 3-H ring through the N4-protonated species (a prodrug's "
             "activation in gastric acid); slower as the pH rises.", tuple(settings["facts"]),
             band_factor=float(settings["band"]),
-            degradants=decarboxylation_products(mol, ring, state) if with_products else (),
+            degradants=decarboxylation_products(mol, ring, state, source) if with_products else (),
             assumption=str(settings["assumption"]),
         ))
     if state.n4_aminal is not None:
@@ -656,6 +742,6 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
             "N,O-aminal N4: the oxazolidine/oxazine opens at C5 in acid (fast, reversible acid-base equilibrium), and "
             "the diazepine is then cleaved irreversibly at C5 (pH-independent in acid, hydroxide-catalysed in base); "
             "no rate constants available.", tuple(settings["facts"]),
-            degradants=aminal_products(mol, ring, state) if with_products else (), assumption=str(settings["assumption"]),
+            degradants=aminal_products(mol, ring, state, source) if with_products else (), assumption=str(settings["assumption"]),
         ))
     return pathways

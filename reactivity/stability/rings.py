@@ -9,10 +9,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from ..errors import RuleDataError
-from ..molecule import quiet_rdkit
 from ..rules import compile_smarts, read_packaged_toml
 from ..sites import RingSites
 from ._base import _ACYLATED_N4, _ARTEFACT_NAME, _BASIC_N4, _model, resolve_references
@@ -75,14 +74,22 @@ def ring_rule_hits(mol: Chem.Mol, ring: RingSites) -> dict[str, tuple[int, ...]]
     return dict(hits)
 
 
+@lru_cache(maxsize=1)
+def _anchored_rules() -> tuple[tuple[RingRule, tuple[tuple[int, str], ...]], ...]:
+    """Each rule with its anchored positions: (SMARTS atom position, ring locant), found once."""
+    return tuple((rule, tuple((i, name) for i, name in enumerate(rule.anchor) if name)) for rule in ring_rules())
+
+
 def _ring_rule_hits(mol: Chem.Mol, ring: RingSites) -> dict[str, tuple[int, ...]]:
     hits: dict[str, tuple[int, ...]] = {}
-    with quiet_rdkit():
-        for rule in ring_rules():
-            wanted = [(i, getattr(ring, name)) for i, name in enumerate(rule.anchor) if name]
+    with rdBase.BlockLogs():  # RDKit's log silenced (nothing of it is reported here)
+        for rule, anchored in _anchored_rules():
+            if rule.feature in hits:  # an earlier rule found this feature: the first one is kept
+                continue
+            wanted = [(i, getattr(ring, name)) for i, name in anchored]
             matches = sorted(m for m in mol.GetSubstructMatches(rule.pattern, uniquify=False)
                              if all(m[i] == atom for i, atom in wanted))
-            if matches and rule.feature not in hits:
+            if matches:
                 hits[rule.feature] = tuple(matches[0])
     return hits
 
@@ -97,18 +104,17 @@ def rule_matches_smiles(rule: RingRule, smiles: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------- ring classification
-def _c3_carbinolamide_oxygen(mol: Chem.Mol, ring: RingSites) -> int | None:
-    """The oxygen on C3 of a 3-hydroxy/3-acyloxy carbinolamide (rule ``ring.c3_oxygen``), or None."""
-    hit = ring_rule_hits(mol, ring).get("c3_oxygen")
-    return hit[1] if hit else None
-
-
 def _n1_on_aromatic(mol: Chem.Mol, ring: RingSites) -> bool:
     return any(a.GetIsAromatic() and a.GetIdx() != ring.c2 for a in mol.GetAtomWithIdx(ring.n1).GetNeighbors())
 
 
 def ring_features(mol: Chem.Mol, ring: RingSites) -> tuple[str, ...]:
     """The modifier features of a ring (``applies`` values of ``stability_model.toml``), from perception's classes."""
+    return _ring_features(mol, ring, ring_rule_hits(mol, ring))
+
+
+def _ring_features(mol: Chem.Mol, ring: RingSites, hits: dict[str, tuple[int, ...]]) -> tuple[str, ...]:
+    """:func:`ring_features` from the ring's :func:`ring_rule_hits`."""
     features = ["ring_size_7"]
     activation = set(ring.c2_activation)
     if ring.n1_class == "n_acyl" or "imide" in activation:
@@ -120,11 +126,11 @@ def ring_features(mol: Chem.Mol, ring: RingSites) -> tuple[str, ...]:
             features.append("anilide")
         if ring.n1_class == "n_alkyl":
             features.append("n1_alkyl")
-    if "alpha_heteroatom" in activation or _c3_carbinolamide_oxygen(mol, ring) is not None:
+    if "alpha_heteroatom" in activation or "c3_oxygen" in hits:  # a 3-hydroxy/3-acyloxy carbinolamide
         features.append("alpha_heteroatom")
     if "alpha_carbonyl" in activation:
         features.append("alpha_carbonyl")
-    if "anilide" in features and "n1_anilide_nh" in ring_rule_hits(mol, ring):
+    if "anilide" in features and "n1_anilide_nh" in hits:
         features.append("n1_anilide_nh")
     if ring.n4_class in _BASIC_N4:
         features.append("n4_basic")
@@ -215,17 +221,18 @@ def _applicability(matches: Sequence[ReferenceMatch]) -> tuple[float | None, str
 
 
 
-def imine_pkah_for(mol: Chem.Mol, ring: RingSites, given: float | None) -> tuple[float | None, str]:
+def imine_pkah_for(mol: Chem.Mol, ring: RingSites, given: float | None,
+                   hits: dict[str, tuple[int, ...]] | None = None) -> tuple[float | None, str]:
     """pKaH of an imine N4 (4,5-azomethine): the predicted value when given, else the class value of the model file.
 
-    Returns ``(None, reason)`` when N4 is not an imine.
+    Returns ``(None, reason)`` when N4 is not an imine. ``hits``: the ring's :func:`ring_rule_hits` when known.
     """
     if ring.n4_class != "imine":
         return None, "not an imine"
     if given is not None:
         return float(given), "predicted (reactivity.basicity)"
     settings = _model()["imine"]
-    if "c3_oxygen" in ring_rule_hits(mol, ring):
+    if "c3_oxygen" in (ring_rule_hits(mol, ring) if hits is None else hits):
         low, high = settings["carbinolamide_band"]
         return float(settings["carbinolamide_pkah"]), f"assumed (3-hydroxy ring class value, band {low:g}-{high:g})"
     low, high = settings["plain_band"]
