@@ -311,11 +311,14 @@ _ASCII_ONLY = bytes(range(128)) + b"?" * 128
 
 
 def _read_molblock(text: str) -> tuple[Chem.Mol | None, str]:
-    with rdBase.CaptureErrorLog() as capture:
-        try:
-            mol = Chem.MolFromMolBlock(text, sanitize=False, removeHs=False, strictParsing=True)
-        except Exception as exc:  # noqa: BLE001 - RDKit parse errors surface as several classes
-            return None, _first_line(str(exc)) or type(exc).__name__
+    try:
+        mol = Chem.MolFromMolBlock(text, sanitize=False, removeHs=False, strictParsing=True)
+    except Exception as exc:  # noqa: BLE001 - RDKit parse errors surface as several classes
+        return None, _first_line(str(exc)) or type(exc).__name__
+    if mol is not None:
+        return mol, ""
+    with rdBase.CaptureErrorLog() as capture:  # RDKit's log is captured only to hear why a read failed
+        mol = Chem.MolFromMolBlock(text, sanitize=False, removeHs=False, strictParsing=True)
     if mol is None:
         try:
             return None, _first_line(capture.messages) or _GENERIC_READ_ERROR
