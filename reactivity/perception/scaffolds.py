@@ -92,8 +92,9 @@ def may_hold_ring(mol: Chem.Mol) -> bool:
     """Can ``mol`` hold a 1,4-diazepan-2-one ring or a near-miss scaffold? False means neither :func:`perceive` nor
     :func:`related_scaffolds` can find anything in it.
 
-    A screen, not an answer: it needs ring membership only (``Chem.FastFindRings`` is enough) and gives the same
-    answer before and after aromaticity perception, so a library reader can decide without a full sanitization.
+    A screen, not an answer (``docs/chemistry.md#the-ring-and-its-numbering``): it needs ring membership only
+    (``Chem.FastFindRings`` is enough) and gives the same answer before and after aromaticity perception, so a
+    library reader can decide without a full sanitization.
 
     >>> may_hold_ring(Chem.MolFromSmiles("c1ccncc1")), may_hold_ring(Chem.MolFromSmiles("O=C1CNCCN1"))
     (False, True)
