@@ -19,6 +19,7 @@ from typing import Any, Literal
 from rdkit import Chem
 
 from .errors import RuleDataError
+from .molecule import all_substruct_matches
 
 RULES_FILE = "site_rules.toml"
 GUIDANCE_FILE = "guidance.toml"
@@ -37,7 +38,7 @@ class SmartsRule:
     that it is one of the ring's seven atoms, ``not_c3`` that it is not the ring's C3.
     ``strength`` (competing nucleophiles: ``strong``, ``moderate``, ``weak``) is compared with N4;
     ``cycle_bonds`` (near-miss rules: ``any``, ``single``, ``unsaturated``) restricts the bonds of the matched ring.
-    ``screen`` is the pattern without its recursive parts: no screen match, no rule match.
+    ``screen`` is a recursion-free superset of the pattern (:func:`screen_smarts`): no screen match, no rule match.
     """
 
     id: str
@@ -227,6 +228,25 @@ def compile_screen(smarts: str, rule_id: str) -> Chem.Mol | None:
     except (ValueError, IndexError):  # unbalanced text: compile_smarts rejects the rule itself
         return None
     return None if text is None else compile_smarts(text, rule_id + " (screen)")
+
+
+def could_match(mol: Chem.Mol, rule: Any) -> bool:
+    """False when a rule's recursion-free ``screen`` (:func:`compile_screen`) shows it cannot match ``mol``; True
+    otherwise, and for a rule without a screen.
+
+    >>> amine = type("Rule", (), {"screen": compile_screen("[NX3;H2;!$(N-a)]", "demo.amine")})()
+    >>> could_match(Chem.MolFromSmiles("CCO"), amine), could_match(Chem.MolFromSmiles("CCN"), amine)
+    (False, True)
+    """
+    return rule.screen is None or mol.HasSubstructMatch(rule.screen)
+
+
+def rule_matches(mol: Chem.Mol, rule: Any, uniquify: bool = False) -> tuple[tuple[int, ...], ...]:
+    """Every match of a rule's ``pattern`` (all of them, not RDKit's first thousand), searched only when
+    :func:`could_match`."""
+    if not could_match(mol, rule):
+        return ()
+    return all_substruct_matches(mol, rule.pattern, uniquify=uniquify)
 
 
 def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "data") -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import RuleDataError
-from ..rules import checked_references, compile_screen, compile_smarts, require
+from ..rules import checked_references, compile_screen, compile_smarts, require, rule_matches
 
 # ----------------------------------------------------------------------------- rules
 
@@ -135,9 +135,7 @@ def find_basic_sites(mol: Chem.Mol) -> tuple[tuple[int, str], ...]:
     """
     found: dict[int, str] = {}
     for rule in site_rules():
-        if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
-            continue
-        for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
+        for match in rule_matches(mol, rule):
             found.setdefault(match[0], rule.site_class)
     return tuple(sorted(found.items()))
 
@@ -301,9 +299,7 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
     rules, adjustments = class_rules()
     found: dict[int, ClassSite] = {}
     for rule in rules:
-        if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
-            continue
-        for match in mol.GetSubstructMatches(rule.pattern, uniquify=False):
+        for match in rule_matches(mol, rule):
             if atoms is None or match[0] in atoms:
                 found.setdefault(match[0], rule)
     out = []

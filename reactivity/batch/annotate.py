@@ -101,6 +101,11 @@ class AnnotatedRecord:
     tags: dict[str, str]
     source_row: tuple[str, ...] = ()
 
+    def with_tags(self, tags: dict[str, str]) -> AnnotatedRecord:
+        """The same record with other tags (``dataclasses.replace`` without its per-call field lookup)."""
+        return AnnotatedRecord(self.raw, self.body, self.newline, self.name, self.smiles, self.status, tags,
+                               self.source_row)
+
 
 # --------------------------------------------------------------------------- record text
 
@@ -719,8 +724,6 @@ def annotate_and_render(
     raw_records: list[bytes], settings: AnnotateSettings, progress: Callable[[int], None] | None = None
 ) -> RenderedChunk:
     """Worker entry point: :func:`annotate_chunk` plus rendering, so only compact results cross process boundaries."""
-    from .writers import render_rows, render_sd
-
     records = annotate_chunk(raw_records, settings, progress, write_json=settings.json_detail == "full")
     if progress is not None:
         progress(-1)
@@ -774,8 +777,7 @@ def _json_detail(records: list[AnnotatedRecord], settings: AnnotateSettings, leg
                 else:
                     tags[name] = compact_json(tags[name], legend)
                 done[id(record.tags)] = tags
-            record = AnnotatedRecord(record.raw, record.body, record.newline, record.name, record.smiles, record.status,
-                                     tags, record.source_row)
+            record = record.with_tags(tags)
         out.append(record)
     return out
 

@@ -22,8 +22,8 @@ from rdkit import Chem
 
 from ..atomtext import atom_list, compose
 from ..errors import MoleculeParseError
-from ..molecule import FreeBaseView, all_substruct_matches, free_base_view, mol_from_smiles, quiet_rdkit
-from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules
+from ..molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
+from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules, rule_matches
 from .rings import LactamRing, canonical_ranks, lactam_rings, with_ring_info
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 
@@ -112,10 +112,10 @@ def fires_at(rule: SmartsRule, mol: Chem.Mol, site_atom: int, ring_atoms: frozen
     True
     """
     if cache is None:
-        matches = _matches(mol, rule)
+        matches = rule_matches(mol, rule)
     else:
         if rule.smarts not in cache:
-            cache[rule.smarts] = _matches(mol, rule)
+            cache[rule.smarts] = rule_matches(mol, rule)
         matches = cache[rule.smarts]
     for match in matches:
         if match[0] == site_atom and (len(match) < 2 or _second_atom_allowed(rule, match[1], ring_atoms, c3)):
@@ -126,12 +126,6 @@ def fires_at(rule: SmartsRule, mol: Chem.Mol, site_atom: int, ring_atoms: frozen
 _fires_at = fires_at  # the name the rule-example tests have always used
 
 
-def _matches(mol: Chem.Mol, rule: SmartsRule, uniquify: bool = False) -> tuple[tuple[int, ...], ...]:
-    """Every match of ``rule``; a rule with recursive SMARTS is searched only when its plain skeleton
-    (``rule.screen``) is in the molecule."""
-    if rule.screen is not None and not mol.HasSubstructMatch(rule.screen):
-        return ()
-    return all_substruct_matches(mol, rule.pattern, uniquify=uniquify)
 
 
 def _first_class(rules: tuple[SmartsRule, ...], mol: Chem.Mol, site_atom: int, ring_atoms: frozenset[int],
@@ -200,7 +194,7 @@ def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing]) ->
     found: list[_Found] = []
     for rule in rules.competing:
         groups: set[frozenset[int]] = set()  # H2N-NH-R matches from either end: one group
-        for match in _matches(mol, rule, uniquify=True):
+        for match in rule_matches(mol, rule, uniquify=True):
             key = match[0]
             if key in taken or key in ring_core or frozenset(match) in groups:
                 continue

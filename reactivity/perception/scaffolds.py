@@ -18,7 +18,7 @@ from functools import lru_cache
 from rdkit import Chem
 
 from ..errors import MoleculeParseError
-from ..rules import SmartsRule, compile_smarts, load_site_rules
+from ..rules import SmartsRule, compile_smarts, could_match, load_site_rules
 from .rings import chordless_matches, lactam_rings, query_cycle_atoms, with_ring_info
 
 
@@ -36,7 +36,7 @@ def _rule_cycles() -> tuple[tuple[int, ...], ...]:
 
 
 def _matches_rule(mol: Chem.Mol, rule: SmartsRule, cycle_atoms: tuple[int, ...]) -> bool:
-    if (rule.screen is not None and not mol.HasSubstructMatch(rule.screen)) or not mol.HasSubstructMatch(rule.pattern):
+    if not could_match(mol, rule) or not mol.HasSubstructMatch(rule.pattern):
         return False
     for match in chordless_matches(mol, rule.pattern, cycle_atoms):
         cycle = tuple(match[i] for i in cycle_atoms)

@@ -323,42 +323,35 @@ _LOCANTS = ("n1", "c2", "c3", "n4", "c5")
 _ALL_LOCANTS = frozenset(_LOCANTS)
 
 
-class _Kekulized:
-    """The kekulized, hydrogen-free copy of a molecule that every product of one assessment is drawn from (made once
-    per molecule; each :class:`_Editable` copies it). ``index`` maps the input's atom indices to its own."""
-
-    __slots__ = ("mol", "index")
-
-    def __init__(self, mol: Chem.Mol) -> None:
-        with rdBase.BlockLogs():
-            self.index: Any
-            if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
-                heavy = Chem.Mol(mol)
-                self.index = range(mol.GetNumAtoms())  # no hydrogen atom: the numbering is kept
-            else:
-                copy = Chem.Mol(mol)
-                for i in range(copy.GetNumAtoms()):
-                    copy.GetAtomWithIdx(i).SetIntProp("_rx_index", i)
-                heavy = Chem.RemoveHs(copy)
-                self.index = {heavy.GetAtomWithIdx(i).GetIntProp("_rx_index"): i for i in range(heavy.GetNumAtoms())}
-            Chem.Kekulize(heavy, clearAromaticFlags=True)
-        self.mol = heavy
-
-
 class _ProductSource:
-    """Draws the products of one molecule: the kekulized copy is made on first use and shared by every pathway of
-    every ring of the molecule (a failure to make it is raised again on each use, as each product is left out)."""
+    """The kekulized, hydrogen-free copy of a molecule that every product of every ring is drawn from, made on first
+    use (each :class:`_Editable` copies it; a failure to make it is raised again on each use, and that product is left
+    out). ``index`` maps the input's atom indices to the copy's."""
 
-    __slots__ = ("source", "_kekulized")
+    __slots__ = ("source", "_copy")
 
     def __init__(self, mol: Chem.Mol) -> None:
         self.source = mol
-        self._kekulized: _Kekulized | None = None
+        self._copy: tuple[Chem.Mol, Any] | None = None
 
-    def kekulized(self) -> _Kekulized:
-        if self._kekulized is None:
-            self._kekulized = _Kekulized(self.source)
-        return self._kekulized
+    def kekulized(self) -> tuple[Chem.Mol, Any]:
+        """``(kekulized copy, index)``."""
+        if self._copy is None:
+            mol = self.source
+            with rdBase.BlockLogs():
+                index: Any
+                if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
+                    heavy = Chem.Mol(mol)
+                    index = range(mol.GetNumAtoms())  # no hydrogen atom: the numbering is kept
+                else:
+                    copy = Chem.Mol(mol)
+                    for i in range(copy.GetNumAtoms()):
+                        copy.GetAtomWithIdx(i).SetIntProp("_rx_index", i)
+                    heavy = Chem.RemoveHs(copy)
+                    index = {heavy.GetAtomWithIdx(i).GetIntProp("_rx_index"): i for i in range(heavy.GetNumAtoms())}
+                Chem.Kekulize(heavy, clearAromaticFlags=True)
+            self._copy = (heavy, index)
+        return self._copy
 
 
 def _source_of(mol: Chem.Mol, source: _ProductSource | None) -> _ProductSource:
@@ -371,9 +364,8 @@ class _Editable:
     (appended), never remove one: the ring's atoms keep their indices through every edit."""
 
     def __init__(self, mol: Chem.Mol, ring: RingSites, source: _ProductSource | None = None) -> None:
-        kekulized = _source_of(mol, source).kekulized()
-        self.index = kekulized.index
-        self.mol = Chem.RWMol(kekulized.mol)
+        kekulized, self.index = _source_of(mol, source).kekulized()
+        self.mol = Chem.RWMol(kekulized)
         self.locants = tuple((name, self.index[getattr(ring, name)]) for name in _LOCANTS)
         self.ring_atoms = frozenset(self.index[original] for original in ring.ring_atoms)
 
@@ -451,10 +443,6 @@ class _Editable:
         held = set(atoms)
         return frozenset(name for name, index in self.locants if index in held)
 
-    def products(self) -> list[Chem.Mol]:
-        """The sanitized fragments of :meth:`pieces`."""
-        return [fragment for fragment, _, _ in self.pieces()]
-
 
 def _degradant(name: str, mol: Chem.Mol, note: str = "", smiles: str | None = None) -> Degradant:
     """A product (one fragment, from :meth:`_Editable.pieces`) described by ``reactivity.species.describe_species``
@@ -467,8 +455,10 @@ def _degradant(name: str, mol: Chem.Mol, note: str = "", smiles: str | None = No
                      species.mz_mh, note)
 
 
-def _degradants(name: str, editable: _Editable, note: str = "") -> tuple[Degradant, ...]:
-    return tuple(_degradant(name, fragment, note, smiles) for fragment, _, smiles in editable.pieces())
+def _degradants(name: str, pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], note: str = ""
+                ) -> tuple[Degradant, ...]:
+    """One :func:`_degradant` of the same name for each piece of :meth:`_Editable.pieces`."""
+    return tuple(_degradant(name, fragment, note, smiles) for fragment, _, smiles in pieces)
 
 
 def _inchikey_of(mol: Chem.Mol) -> str | None:
@@ -553,7 +543,7 @@ def imine_open_products(mol: Chem.Mol, ring: RingSites, source: _ProductSource |
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("ring-opened amino-ketone (reversible)", f, "", s) for f, _, s in pieces)
+    return _degradants("ring-opened amino-ketone (reversible)", pieces)
 
 
 def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState,
@@ -569,7 +559,7 @@ def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState,
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001 - an N1-substituted ring gives no neutral quinazoline
         return ()
-    return tuple(_degradant("quinazoline-2-carboxaldehyde (ring contraction)", f, "", s) for f, _, s in pieces)
+    return _degradants("quinazoline-2-carboxaldehyde (ring contraction)", pieces)
 
 
 def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState,
@@ -583,7 +573,7 @@ def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState,
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    out = [_degradant("3-H ring (decarboxylated)", f, "", s) for f, _, s in pieces]
+    out = list(_degradants("3-H ring (decarboxylated)", pieces))
     out.append(_smiles_degradant("carbon dioxide", "O=C=O", "a gas, not seen by LC-MS; listed for the mass balance",
                                  protonates=False))
     return tuple(out)
@@ -603,7 +593,7 @@ def aminal_products(mol: Chem.Mol, ring: RingSites, state: RingState,
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("amino-ketone after cleavage at the aminal carbon", f, "", s) for f, _, s in pieces)
+    return _degradants("amino-ketone after cleavage at the aminal carbon", pieces)
 
 
 def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int,
@@ -616,7 +606,7 @@ def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int,
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant("ring-opened isomer (intramolecular aminolysis; same mass)", f, "", s) for f, _, s in pieces)
+    return _degradants("ring-opened isomer (intramolecular aminolysis; same mass)", pieces)
 
 
 def _invert(atom: Chem.Atom) -> None:
@@ -645,7 +635,7 @@ def epimer_products(mol: Chem.Mol, ring: RingSites, name: str, source: _ProductS
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return tuple(_degradant(name, f, "same mass as the parent", s) for f, _, s in pieces)
+    return _degradants(name, pieces, "same mass as the parent")
 
 
 # ---------------------------------------------------------------------------------------------- pathway listing
