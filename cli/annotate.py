@@ -53,12 +53,12 @@ from reactivity.errors import ReactivityError
 from reactivity.stability import CONDITION_NAMES
 
 from .app import app
-from .common import error_text
+from .common import error_text, usage_error
 
 
 def _usage_error(message: str) -> typer.Exit:
-    sys.stderr.write(f"reactivity annotate: {message}\n")
-    return typer.Exit(2)
+    """:func:`usage_error` of this command."""
+    return usage_error(message, "annotate")
 
 
 def _check_inputs(inputs: list[str]) -> None:
@@ -256,6 +256,7 @@ def _interruptible() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
 
 
 @app.command("annotate")

@@ -32,12 +32,17 @@ def error_text(exc: BaseException) -> str:
     return str(exc)
 
 
-def fail(message: str, code: int = EXIT_USAGE, command: str = "") -> NoReturn:
+def usage_error(message: str, command: str = "", code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``reactivity: <message>`` (``reactivity COMMAND: <message>`` with ``command``) as one line on
-    standard error and exit with ``code``."""
+    standard error and return the exit to raise with ``code`` (``raise usage_error(...)``)."""
     first_line = " ".join(str(message).split())
     typer.echo(f"reactivity{' ' + command if command else ''}: {first_line}", err=True)
-    raise typer.Exit(code)
+    return typer.Exit(code)
+
+
+def fail(message: str, code: int = EXIT_USAGE, command: str = "") -> NoReturn:
+    """:func:`usage_error`, raised."""
+    raise usage_error(message, command, code)
 
 
 def wrap_line(line: str, width: int = TERMINAL_WIDTH) -> str:

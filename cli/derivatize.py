@@ -16,12 +16,12 @@ import typer
 from reactivity.errors import ReactivityError
 
 from .app import app
-from .common import error_text
+from .common import error_text, usage_error
 
 
 def _usage_error(message: str) -> typer.Exit:
-    sys.stderr.write(f"reactivity derivatize: {' '.join(str(message).split())}\n")
-    return typer.Exit(2)
+    """:func:`usage_error` of this command."""
+    return usage_error(message, "derivatize")
 
 
 @app.command("derivatize")

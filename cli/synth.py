@@ -8,7 +8,6 @@ symptom (one-line message on stderr, no traceback).
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any, Optional
 
 import typer
@@ -20,12 +19,7 @@ if TYPE_CHECKING:  # the synthesis package is imported by the commands that use 
     from reactivity.synthesis import Compound, RetroResult, RouteResult, TroubleshootingAnswer
 
 from .app import app
-from .common import echo_json, read_molecules, record_header, record_payload, wrap_text
-
-
-def _fail(command: str, message: str) -> typer.Exit:
-    sys.stderr.write(f"reactivity {command}: {' '.join(message.split())}\n")
-    return typer.Exit(2)
+from .common import echo_json, read_molecules, record_header, record_payload, usage_error, wrap_text
 
 
 def _mass_line(c: Compound) -> str:
@@ -139,7 +133,7 @@ def synth(
     try:
         if target is not None:
             if amine is not None or reagent is not None or n1_alkylate is not None or reduce_imine:
-                raise _fail("synth", "give either --target or --amine with --reagent, not both")
+                raise usage_error("give either --target or --amine with --reagent, not both", "synth")
             from reactivity.synthesis import propose_disconnections
 
             records = read_molecules(target, command="synth", smiles_error="bad --target")
@@ -149,7 +143,7 @@ def synth(
                     answers.append((record, propose_disconnections(record.mol)))
                 except ReactivityError as exc:
                     if record.from_file:
-                        raise _fail("synth", f"{'standard input' if target == '-' else target}: record {record.number} ({record.name}): {exc}") from None
+                        raise usage_error(f"{'standard input' if target == '-' else target}: record {record.number} ({record.name}): {exc}", "synth") from None
                     raise
             if as_json:
                 echo_json([record_payload(record, retro.to_dict()) for record, retro in answers])
@@ -161,7 +155,7 @@ def synth(
                 _emit(retro.to_dict(), _retro_text(retro), False)
             return
         if amine is None or reagent is None:
-            raise _fail("synth", "give --amine (or --diamine) and --reagent (forward), or --target (retro)")
+            raise usage_error("give --amine (or --diamine) and --reagent (forward), or --target (retro)", "synth")
         from reactivity.synthesis import plan_route
 
         route = plan_route(
@@ -171,7 +165,7 @@ def synth(
         )
         _emit(route.to_dict(), _route_text(route), as_json)
     except ReactivityError as exc:
-        raise _fail("synth", str(exc)) from None
+        raise usage_error(str(exc), "synth") from None
 
 
 @app.command("troubleshoot")
@@ -191,5 +185,5 @@ def troubleshoot_command(
             None if reagent is None else mol_from_smiles(reagent),
         )
     except ReactivityError as exc:
-        raise _fail("troubleshoot", str(exc)) from None
+        raise usage_error(str(exc), "troubleshoot") from None
     _emit(answer.to_dict(), _troubleshoot_text(answer), as_json)
