@@ -21,13 +21,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
-from reactivity.batch.workerstart import start_early
+import typer
 
-start_early()  # `reactivity annotate ...`: the workers' fork server imports and warms up while this module imports
-
-import typer  # noqa: E402
-
-from reactivity.batch.annotate import (  # noqa: E402
+from reactivity.batch.annotate import (
     DEFAULT_MAX_ATOMS,
     AnnotateSettings,
     Summary,
@@ -50,7 +46,7 @@ from reactivity.batch.writers import (
     target_kind,
 )
 from reactivity.errors import ReactivityError
-from reactivity.stability import CONDITION_NAMES
+from reactivity.stability.presets import CONDITION_NAMES
 
 from .app import app
 from .common import error_text, usage_error
@@ -185,7 +181,7 @@ def _reaction_classes(value: Optional[str]) -> tuple[str, ...]:
 
 def _check_condition(ph: float, temperature: float, hours: float) -> None:
     """Reject an impossible condition once, up front (exit 2), not once per record."""
-    from reactivity.stability import check_conditions
+    from reactivity.stability.presets import check_conditions
 
     try:
         check_conditions(ph, temperature, hours)

@@ -89,12 +89,13 @@ def _quiet_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every outcome is an exit code and at most one line on standard error."""
+    command = _command_of(sys.argv[1:] if argv is None else list(argv))
     import reactivity.molecule
 
     # Single-molecule commands refuse huge molecules (minutes of work or a crash inside RDKit); annotate has
     # its own per-record --max-atoms.
     reactivity.molecule.SINGLE_MOLECULE_MAX_ATOMS = SINGLE_MOLECULE_MAX_ATOMS
-    register_commands(_command_of(sys.argv[1:] if argv is None else list(argv)))
+    register_commands(command)
     try:
         code = app(args=argv, prog_name="reactivity", standalone_mode=False)
     except KeyboardInterrupt:

@@ -1,1 +1,2 @@
-"""Packaged model artefacts (``reactivity.models``): joblib files, their hashes and MODEL.md."""
+"""Packaged model artefacts (``reactivity.models``): the pKa model (array archive), the stability reference model
+(joblib), their hashes and MODEL.md."""

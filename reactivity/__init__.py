@@ -14,7 +14,6 @@ from .errors import (
     RuleDataError,
     UnknownConditionError,
 )
-from .molecule import mol_from_molblock, mol_from_smiles
 
 # Every capability is imported when first used (PEP 562), so a command pays only for what it runs.
 _LAZY = {
@@ -29,6 +28,7 @@ _LAZY = {
     "troubleshoot": "synthesis",
     "annotate_frame": "batch.frame",
     "AtomText": "atomtext", "LIBRARY_NUMBERING": "atomtext",
+    "mol_from_molblock": "molecule", "mol_from_smiles": "molecule",
 }
 
 __all__ = [

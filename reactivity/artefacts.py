@@ -1,19 +1,25 @@
-"""Loading the packaged model artefacts, with a SHA-256 check before unpickling.
+"""Loading the packaged model artefacts, with a SHA-256 check before reading them.
 
 Only files shipped inside ``reactivity.models`` can be loaded, by name: a
 pickle is never read from a path a user gives. The expected hashes are
 recorded here, in the package, and updated by ``reactivity train``.
+
+Two formats: joblib pickles (:func:`load_artefact`; the stability reference model, which holds
+scikit-learn objects) and array archives (:func:`read_array_archive`: numpy ``.npy`` members and one
+JSON member in a zip file, read without unpickling anything and without importing joblib; the pKa model,
+which every annotation run loads).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-import joblib
 
 from .errors import ModelIntegrityError
 
@@ -59,7 +65,7 @@ def verified_artefact_bytes(name: str, expected: dict[str, str] | None = None) -
     if actual != table[name]:
         raise ModelIntegrityError(
             f"artefact {name!r} has SHA-256 {actual[:12]}..., expected {table[name][:12]}...; "
-            "refusing to unpickle it (rebuild with 'reactivity train')"
+            "refusing to load it (rebuild with 'reactivity train')"
         )
     return data
 
@@ -67,7 +73,64 @@ def verified_artefact_bytes(name: str, expected: dict[str, str] | None = None) -
 @lru_cache(maxsize=None)
 def load_artefact(name: str) -> Any:
     """Load a packaged joblib artefact after its SHA-256 check (cached per process)."""
-    import io
+    import joblib
 
     data = verified_artefact_bytes(name)
     return joblib.load(io.BytesIO(data))
+
+
+#: Name of the JSON member of an array archive.
+ARCHIVE_META = "meta.json"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member dates: the same arrays give the same bytes (and SHA-256)
+
+
+def array_archive_bytes(arrays: Mapping[str, Any], meta: Mapping[str, Any]) -> bytes:
+    """An array archive: each array as a ``.npy`` member (no pickled objects) and ``meta`` as JSON, zlib-compressed.
+
+    Deterministic: member order, dates and compression are fixed, so the same content gives the same bytes.
+
+    >>> import numpy as np
+    >>> data = array_archive_bytes({"x": np.arange(3)}, {"name": "demo"})
+    >>> read_array_archive(data)["x"].tolist(), read_array_archive(data)["meta"]
+    ([0, 1, 2], {'name': 'demo'})
+    >>> data == array_archive_bytes({"x": np.arange(3)}, {"name": "demo"})
+    True
+    """
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue(), compresslevel=6)
+        info = zipfile.ZipInfo(ARCHIVE_META, date_time=_ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, json.dumps(meta, sort_keys=True).encode("utf-8"), compresslevel=6)
+    return buffer.getvalue()
+
+
+def read_array_archive(data: bytes) -> dict[str, Any]:
+    """The arrays of an archive by name, and its JSON member as ``"meta"`` (object arrays are refused).
+
+    Raises :class:`ModelIntegrityError` when the bytes are not such an archive.
+    """
+    import numpy as np
+
+    content: dict[str, Any] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if name == ARCHIVE_META:
+                    content["meta"] = json.loads(archive.read(name).decode("utf-8"))
+                elif name.endswith(".npy"):
+                    content[name[: -len(".npy")]] = np.lib.format.read_array(
+                        io.BytesIO(archive.read(name)), allow_pickle=False
+                    )
+    except (zipfile.BadZipFile, ValueError, KeyError) as exc:
+        raise ModelIntegrityError(f"not a reactivity array archive ({exc})") from None
+    if "meta" not in content:
+        raise ModelIntegrityError(f"not a reactivity array archive (no {ARCHIVE_META})")
+    return content

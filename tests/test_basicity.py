@@ -219,14 +219,47 @@ def test_logd_formula_single_base() -> None:
 
 
 def test_shipped_artefact_matches_its_recorded_hash() -> None:
-    data = resources.files("reactivity.models").joinpath("pka_model.joblib").read_bytes()
-    assert expected_hashes()["pka_model.joblib"] == hashlib.sha256(data).hexdigest()
+    data = resources.files("reactivity.models").joinpath("pka_model.npz").read_bytes()
+    assert expected_hashes()["pka_model.npz"] == hashlib.sha256(data).hexdigest()
 
 
 def test_artefact_does_not_load_with_a_wrong_hash() -> None:
-    wrong = {"pka_model.joblib": "0" * 64}
-    with pytest.raises(ModelIntegrityError, match="refusing to unpickle"):
-        verified_artefact_bytes("pka_model.joblib", expected=wrong)
+    wrong = {"pka_model.npz": "0" * 64}
+    with pytest.raises(ModelIntegrityError, match="refusing to load"):
+        verified_artefact_bytes("pka_model.npz", expected=wrong)
+
+
+def test_array_archive_holds_no_pickle_and_is_refused_when_it_is_not_one() -> None:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    from reactivity.artefacts import array_archive_bytes, read_array_archive
+    from reactivity.basicity.model import read_pka_model
+
+    # an object array would need unpickling to read: refused, as are bytes that are no zip or lack the JSON member
+    with pytest.raises(ValueError):
+        array_archive_bytes({"x": np.array([{"a": 1}], dtype=object)}, {})
+    members = io.BytesIO()
+    with zipfile.ZipFile(members, "w") as archive:
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, np.array([1, 2]))
+        archive.writestr("x.npy", buffer.getvalue())
+    with pytest.raises(ModelIntegrityError, match="no meta.json"):
+        read_array_archive(members.getvalue())
+    with pytest.raises(ModelIntegrityError, match="not a reactivity array archive"):
+        read_array_archive(b"\x80\x04not a zip")
+    # a well-formed archive of another model is refused by what it lacks
+    with pytest.raises(ModelIntegrityError, match="built for other features"):
+        read_pka_model(array_archive_bytes({"x": np.arange(2)}, {"feature_version": "other"}))
+
+
+def test_shipped_model_archive_is_what_the_writer_gives_for_its_content() -> None:
+    from reactivity.basicity.model import load_pka_model, pka_model_bytes
+
+    data = resources.files("reactivity.models").joinpath("pka_model.npz").read_bytes()
+    assert pka_model_bytes(load_pka_model()) == data  # deterministic: same content, same bytes, same SHA-256
 
 
 def _model_band(smiles: str) -> tuple[float, float, float]:

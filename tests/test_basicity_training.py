@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pathlib
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +11,7 @@ from rdkit import Chem
 
 from reactivity import pka_training
 from reactivity.basicity import find_basic_sites, load_pka_model, site_features
+from reactivity.basicity.model import read_pka_model
 
 SLICE = pathlib.Path(__file__).parent / "data" / "pka_slice"
 
@@ -74,10 +74,10 @@ def test_packaged_table_sites_are_basic_sites_with_provenance() -> None:
 
 def test_training_on_the_slice_writes_table_and_model(tmp_path: pathlib.Path, curated_slice: pd.DataFrame) -> None:
     path = pka_training.train_pka_model(tmp_path, source_dir=SLICE)
-    assert path == tmp_path / "pka_model.joblib"
+    assert path == tmp_path / "pka_model.npz"
     written = pd.read_csv(tmp_path / "pka_training.csv", keep_default_na=False)
     assert list(written["smiles"]) == list(curated_slice["smiles"])
-    artefact = joblib.load(path)  # a file this test just wrote, not a packaged artefact
+    artefact = read_pka_model(path.read_bytes())  # a file this test just wrote, not a packaged artefact
     # extremely randomized trees without bootstrap reproduce distinct training sites exactly
     for smiles, measured in (("C1CCNCC1", 11.12), ("NCC(N)=O", 8.05)):
         mol = Chem.MolFromSmiles(smiles)

@@ -57,7 +57,7 @@ def test_wheel_carries_rules_cli_models_and_datasets(wheel):
         p.relative_to(ROOT).as_posix()
         for folder in ("models", "datasets")
         for p in (ROOT / folder).iterdir()
-        if p.is_file() and p.suffix in (".joblib", ".csv", ".md", ".json")
+        if p.is_file() and p.suffix in (".joblib", ".npz", ".csv", ".md", ".json")
     ]
     for path in source_data:
         assert "reactivity/" + path in shipped_data, path

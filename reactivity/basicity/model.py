@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -11,21 +12,61 @@ from ..forest import TreeEnsemble
 from .features import FEATURE_VERSION
 from .results import TrainingAnalogue
 
-MODEL_ARTEFACT = "pka_model.joblib"
+MODEL_ARTEFACT = "pka_model.npz"
+#: The tree arrays of a :class:`TreeEnsemble`, stored as archive members ``tree_<name>``.
+_TREE_ARRAYS = ("left", "right", "feature", "threshold", "value", "roots")
+#: Members of the JSON part of the archive; sequences come back as tuples.
+_META_KEYS = ("format", "feature_version", "train_names", "train_smiles", "train_pka", "band_edges",
+              "band_halfwidths", "validation")
 
 # ----------------------------------------------------------------------------- model
 
 
-def load_pka_model() -> dict[str, Any]:
-    """The packaged pKa model (SHA-256 checked before unpickling)."""
-    from ..artefacts import load_artefact
+def pka_model_bytes(artefact: dict[str, Any]) -> bytes:
+    """The pKa model as an array archive (:func:`reactivity.artefacts.array_archive_bytes`): tree and training-feature
+    arrays as ``.npy`` members, names, SMILES, training pKa values, band tables and validation figures as JSON."""
+    from ..artefacts import array_archive_bytes
 
-    model = load_artefact(MODEL_ARTEFACT)
-    if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
+    ensemble: TreeEnsemble = artefact["model"]
+    arrays = {f"tree_{name}": getattr(ensemble, name) for name in _TREE_ARRAYS}
+    arrays["train_features"] = artefact["train_features"]
+    return array_archive_bytes(arrays, {key: artefact[key] for key in _META_KEYS})
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def read_pka_model(data: bytes) -> dict[str, Any]:
+    """A pKa model from the bytes of its array archive (no pickle): ``model`` (a :class:`TreeEnsemble`),
+    ``train_features`` and the JSON fields (sequences as tuples). Raises :class:`ModelIntegrityError` when the
+    archive is not one, lacks a part, or was built for other site features."""
+    from ..artefacts import read_array_archive
+
+    content = read_array_archive(data)
+    meta = content["meta"]
+    if not isinstance(meta, dict) or meta.get("feature_version") != FEATURE_VERSION:
         raise ModelIntegrityError(f"{MODEL_ARTEFACT}: built for other features; rebuild with 'reactivity train'")
-    if not isinstance(model.get("model"), TreeEnsemble):
-        raise ModelIntegrityError(f"{MODEL_ARTEFACT}: not a reactivity tree ensemble; rebuild with 'reactivity train'")
+    missing = [f"tree_{n}" for n in _TREE_ARRAYS if f"tree_{n}" not in content] + [
+        k for k in _META_KEYS if k not in meta] + ([] if "train_features" in content else ["train_features"])
+    if missing:
+        raise ModelIntegrityError(f"{MODEL_ARTEFACT}: missing {', '.join(missing)}; rebuild with 'reactivity train'")
+    model: dict[str, Any] = {key: _tuples(meta[key]) for key in _META_KEYS}
+    model["model"] = TreeEnsemble(*(content[f"tree_{name}"] for name in _TREE_ARRAYS))
+    model["train_features"] = content["train_features"]
     return model
+
+
+@lru_cache(maxsize=None)
+def load_pka_model() -> dict[str, Any]:
+    """The packaged pKa model (SHA-256 checked before reading; no pickle, no joblib; loaded once per process)."""
+    from ..artefacts import verified_artefact_bytes
+
+    return read_pka_model(verified_artefact_bytes(MODEL_ARTEFACT))
 
 
 def band_halfwidth(model: dict[str, Any], site_class: str, applicability: float) -> float:

@@ -81,6 +81,19 @@ def _main_module_hidden(warm: str = "") -> Iterator[None]:
             main.__spec__ = saved_spec
 
 
+def warm_for(options: Sequence[str]) -> str:
+    """The warm-up settings for an ``annotate`` command line: the default run's, without stability or basicity when
+    the options switch them off (a sites-only run then loads neither numpy nor the pKa model).
+
+    >>> json.loads(warm_for(["lib.sdf", "--no-basicity"]))["basicity"], json.loads(warm_for(["lib.sdf"]))["basicity"]
+    (False, True)
+    """
+    warm = json.loads(DEFAULT_WARM)
+    warm["stability"] = "--no-stability" not in options
+    warm["basicity"] = "--no-basicity" not in options
+    return json.dumps(warm)
+
+
 def start_early(argv: Sequence[str] | None = None) -> bool:
     """Launch the worker fork server now when ``argv`` is a local ``annotate`` run (not help, not Dask); True if started.
 
@@ -99,11 +112,11 @@ def start_early(argv: Sequence[str] | None = None) -> bool:
     try:
         from multiprocessing import forkserver
 
-        with _main_module_hidden(DEFAULT_WARM):
+        with _main_module_hidden(warm_for(args[2:])):
             forkserver.ensure_running()
     except Exception:  # noqa: BLE001 - an optimisation only
         return False
     return True
 
 
-__all__ = ["DEFAULT_WARM", "PRELOAD", "WARM_ENV", "start_early"]
+__all__ = ["DEFAULT_WARM", "PRELOAD", "WARM_ENV", "start_early", "warm_for"]

@@ -22,6 +22,7 @@ Definitions (documented in the result too):
 - stable pH window: the pH range (within 0-14) where at least 90 % of the ring is not irreversibly lost after the
   reference horizon of one year at the chosen temperature; ``assay_stable_ph_window`` counts the open form as lost.
 
+>>> from reactivity.stability import baseline_rate_law, risk_level
 >>> law = baseline_rate_law(37.0)
 >>> f"{law.k0_per_s:.3g} {law.kh_per_m_s:.3g} {law.koh_per_m_s:.3g}"
 '9.05e-11 1.6e-06 1.11e-06'
@@ -31,63 +32,39 @@ Definitions (documented in the result too):
 
 from __future__ import annotations
 
-from ._base import (
-    CONDITION_NAMES,
-    Reference,
-    RiskLevel,
-    check_conditions,
-    pkw_at,
-    resolve_references,
-    risk_level,
-)
-from .assess import assess_rings, assess_stability, ph_rate_profile, stable_window, window_threshold_per_s
-from .conditions import assess_condition, condition_label
-from .pathways import RingKinetics, integrate_ring, open_ratio, ring_kinetics
-from .rate_laws import AmideRateLaw, RateLaw, amide_rate_laws, baseline_rate_law, build_rate_law
-from .results import (
-    ConditionResult,
-    Degradant,
-    Pathway,
-    ReferenceMatch,
-    RingStability,
-    StabilityResult,
-    StageResult,
-)
-from .rings import nearest_references, nearest_references_batch, ring_features, ring_rules
+from typing import Any
 
-__all__ = [
-    "CONDITION_NAMES",
-    "AmideRateLaw",
-    "ConditionResult",
-    "Degradant",
-    "Pathway",
-    "RateLaw",
-    "Reference",
-    "ReferenceMatch",
-    "RingKinetics",
-    "RingStability",
-    "RiskLevel",
-    "StabilityResult",
-    "StageResult",
-    "amide_rate_laws",
-    "assess_condition",
-    "assess_rings",
-    "assess_stability",
-    "baseline_rate_law",
-    "build_rate_law",
-    "check_conditions",
-    "condition_label",
-    "integrate_ring",
-    "nearest_references",
-    "nearest_references_batch",
-    "open_ratio",
-    "ph_rate_profile",
-    "pkw_at",
-    "resolve_references",
-    "ring_features",
-    "ring_kinetics",
-    "ring_rules",
-    "risk_level",
-    "stable_window",
-    "window_threshold_per_s",
-]
+from .presets import CONDITION_NAMES, check_conditions
+
+# Every other name is imported when first used (PEP 562): the command line can check preset names and
+# condition ranges without importing numpy and the model.
+_LAZY: dict[str, str] = {
+    "Reference": "_base", "RiskLevel": "_base", "pkw_at": "_base", "resolve_references": "_base", "risk_level": "_base",
+    "assess_rings": "assess", "assess_stability": "assess", "ph_rate_profile": "assess", "stable_window": "assess",
+    "window_threshold_per_s": "assess",
+    "assess_condition": "conditions", "condition_label": "conditions",
+    "RingKinetics": "pathways", "integrate_ring": "pathways", "open_ratio": "pathways", "ring_kinetics": "pathways",
+    "AmideRateLaw": "rate_laws", "RateLaw": "rate_laws", "amide_rate_laws": "rate_laws",
+    "baseline_rate_law": "rate_laws", "build_rate_law": "rate_laws",
+    "ConditionResult": "results", "Degradant": "results", "Pathway": "results", "ReferenceMatch": "results",
+    "RingStability": "results", "StabilityResult": "results", "StageResult": "results",
+    "nearest_references": "rings", "nearest_references_batch": "rings", "ring_features": "rings", "ring_rules": "rings",
+}
+
+__all__ = sorted(["CONDITION_NAMES", "check_conditions", *_LAZY])
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name of this package on first use (see ``_LAZY``)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -18,17 +18,7 @@ from ..rules import load_references, read_packaged_toml
 
 RiskLevel = Literal["low", "moderate", "high", "not_applicable"]
 
-#: Names of the handling presets (``reactivity/data/handling_conditions.toml``), in the order they are reported.
-CONDITION_NAMES: tuple[str, ...] = (
-    "aqueous_acid_workup",
-    "aqueous_base_workup",
-    "bicarbonate_workup",
-    "silica_methanol",
-    "rp_hplc_tfa",
-    "physiological",
-    "boc_deprotection",
-    "reflux_methanol",
-)
+from .presets import CONDITION_NAMES, check_conditions  # noqa: F401 - re-exported
 
 _GAS_CONSTANT_KJ = 8.314462618e-3
 _SECONDS_PER_HOUR = 3600.0
@@ -37,8 +27,6 @@ _BASIC_N4 = ("secondary_amine", "tertiary_amine", "ammonium")
 _ACYLATED_N4 = ("amide", "carbamate", "urea", "sulfonamide")
 _BASIC_COMPETING = ("primary_amine", "secondary_amine", "tertiary_amine", "amidine")
 _REACHING_AMINES = ("primary_amine", "secondary_amine")
-_PH_LIMITS = (-1.5, 15.5)
-_T_LIMITS = (-20.0, 150.0)
 _DATASETS_PACKAGE = "reactivity.datasets"
 _ARTEFACT_NAME = "stability_model.joblib"
 
@@ -179,23 +167,6 @@ def _worse(a: RiskLevel, b: RiskLevel) -> RiskLevel:
 
 
 # ------------------------------------------------------------------------------------------------ small helpers
-def check_conditions(ph: float, temperature_c: float, hours: float) -> None:
-    """Raise :class:`ReactivityError` (one line) when a pH, temperature or duration is outside the model's range.
-
-    >>> check_conditions(7.0, 25.0, 24.0)
-    >>> check_conditions(7.0, 25.0, -1.0)
-    Traceback (most recent call last):
-    ...
-    reactivity.errors.ReactivityError: duration must be a positive number of hours, got -1.0
-    """
-    if not (_PH_LIMITS[0] <= ph <= _PH_LIMITS[1]) or math.isnan(ph):
-        raise ReactivityError(f"pH {ph} outside the supported range {_PH_LIMITS[0]} to {_PH_LIMITS[1]}")
-    if not (_T_LIMITS[0] <= temperature_c <= _T_LIMITS[1]) or math.isnan(temperature_c):
-        raise ReactivityError(f"temperature {temperature_c} C outside the supported range {_T_LIMITS[0]} to {_T_LIMITS[1]} C")
-    if not hours > 0 or math.isinf(hours):
-        raise ReactivityError(f"duration must be a positive number of hours, got {hours}")
-
-
 def _fraction(k: float, hours: float) -> float:
     """Fraction lost by a first-order process of rate ``k`` (s-1) over ``hours``."""
     return float(-math.expm1(-k * hours * _SECONDS_PER_HOUR))

@@ -1,0 +1,58 @@
+"""Start-up: what the command process and the pKa model load, and what the fork server warms up.
+
+Each check runs in a fresh interpreter (``sys.modules`` of the test process already holds everything) and asserts
+which modules a step imports, not how long it takes (timings are measured by ``benchmarks/bench_startup.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from reactivity.batch.workerstart import warm_for
+
+
+def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {list(modules)!r}}}))"
+    done = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_starting_the_fork_server_needs_neither_rdkit_nor_typer() -> None:
+    # the command line launches the fork server before it imports anything heavy
+    loaded = _loaded_after("import reactivity.cli, reactivity.batch.workerstart", ("rdkit", "typer", "numpy"))
+    assert loaded == {"rdkit": False, "typer": False, "numpy": False}
+
+
+def test_the_annotate_command_process_does_not_import_numpy_or_the_models() -> None:
+    # option checks (presets, pH/temperature ranges) use the light preset module; chemistry runs in the workers
+    loaded = _loaded_after("import reactivity.cli.annotate", ("numpy", "joblib", "reactivity.stability.assess"))
+    assert loaded == {"numpy": False, "joblib": False, "reactivity.stability.assess": False}
+
+
+def test_loading_the_pka_model_unpickles_nothing() -> None:
+    loaded = _loaded_after("from reactivity.basicity import load_pka_model\nload_pka_model()",
+                           ("joblib", "sklearn", "pickle"))
+    assert loaded["joblib"] is False and loaded["sklearn"] is False
+
+
+@pytest.mark.parametrize(
+    ("options", "stability", "basicity"),
+    [([], True, True), (["--no-stability"], False, True), (["--no-basicity"], True, False),
+     (["lib.sdf", "--no-stability", "--no-basicity"], False, False)],
+)
+def test_the_fork_server_warms_up_what_the_run_uses(options: list[str], stability: bool, basicity: bool) -> None:
+    warm = json.loads(warm_for(options))
+    assert (warm["stability"], warm["basicity"]) == (stability, basicity)
+
+
+def test_stability_names_resolve_lazily_and_completely() -> None:
+    import reactivity.stability as stability
+
+    for name in stability.__all__:
+        assert getattr(stability, name) is not None, name
+    with pytest.raises(AttributeError):
+        stability.no_such_name  # noqa: B018
