@@ -6,6 +6,7 @@
 (7, 1, 3, 'secondary_amine')
 """
 
+from ._lazy import lazy_names
 from ._version import __version__
 from .errors import (
     ModelIntegrityError,
@@ -71,17 +72,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import a capability's public name on first use (see ``_LAZY``)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'reactivity' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())

@@ -32,8 +32,7 @@ Definitions (documented in the result too):
 
 from __future__ import annotations
 
-from typing import Any
-
+from .._lazy import lazy_names
 from .presets import CONDITION_NAMES, check_conditions
 
 # Every other name is imported when first used (PEP 562): the command line can check preset names and
@@ -54,17 +53,4 @@ _LAZY: dict[str, str] = {
 __all__ = sorted(["CONDITION_NAMES", "check_conditions", *_LAZY])
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name of this package on first use (see ``_LAZY``)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
