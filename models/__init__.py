@@ -1,2 +1,2 @@
-"""Packaged model artefacts (``reactivity.models``): the pKa model (array archive), the stability reference model
-(joblib), their hashes and MODEL.md."""
+"""Packaged model artefacts (``reactivity.models``): the pKa model and the stability reference-panel model (array
+archives, no pickle), their hashes and MODEL.md."""

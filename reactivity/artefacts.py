@@ -1,13 +1,12 @@
 """Loading the packaged model artefacts, with a SHA-256 check before reading them.
 
-Only files shipped inside ``reactivity.models`` can be loaded, by name: a
-pickle is never read from a path a user gives. The expected hashes are
+Only files shipped inside ``reactivity.models`` can be loaded, by name, and
+none of them is a pickle. The expected hashes are
 recorded here, in the package, and updated by ``reactivity train``.
 
-Two formats: joblib pickles (:func:`load_artefact`; the stability reference model, which holds
-scikit-learn objects) and array archives (:func:`read_array_archive`: numpy ``.npy`` members and one
-JSON member in a zip file, read without unpickling anything and without importing joblib; the pKa model,
-which every annotation run loads).
+Every artefact is an array archive (:func:`array_archive_bytes`, :func:`read_array_archive`): numpy
+``.npy`` members and one JSON member in a zip file, read without unpickling anything and without importing
+joblib or scikit-learn (the pKa model and the stability reference-panel model).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -68,15 +66,6 @@ def verified_artefact_bytes(name: str, expected: dict[str, str] | None = None) -
             "refusing to load it (rebuild with 'reactivity train')"
         )
     return data
-
-
-@lru_cache(maxsize=None)
-def load_artefact(name: str) -> Any:
-    """Load a packaged joblib artefact after its SHA-256 check (cached per process)."""
-    import joblib
-
-    data = verified_artefact_bytes(name)
-    return joblib.load(io.BytesIO(data))
 
 
 #: Name of the JSON member of an array archive.

@@ -187,7 +187,7 @@ def test_text_output_fits_80_columns_and_keeps_references_whole(command):
 # --- train never writes through a symbolic link -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("link_name", ["stability_model.joblib", "artefact_hashes.json"])
+@pytest.mark.parametrize("link_name", ["stability_model.npz", "artefact_hashes.json"])
 def test_train_refuses_a_symlinked_output_file(tmp_path, link_name):
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me\n", encoding="utf-8")
@@ -204,7 +204,7 @@ def test_train_refuses_a_symlinked_output_file(tmp_path, link_name):
 def test_train_writes_regular_files(tmp_path):
     result = runner.invoke(app, ["train", "--only", "stability", "--output-dir", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
-    model, hashes = tmp_path / "stability_model.joblib", tmp_path / "artefact_hashes.json"
+    model, hashes = tmp_path / "stability_model.npz", tmp_path / "artefact_hashes.json"
     assert model.is_file() and not model.is_symlink() and hashes.is_file() and not hashes.is_symlink()
-    assert list(json.loads(hashes.read_text(encoding="utf-8"))) == ["stability_model.joblib"]
+    assert list(json.loads(hashes.read_text(encoding="utf-8"))) == ["stability_model.npz"]
     assert not list(tmp_path.glob(".*.part"))

@@ -14,7 +14,8 @@ import pytest
 from rdkit import Chem
 
 from reactivity import perceive
-from reactivity.artefacts import load_artefact
+from reactivity.artefacts import verified_artefact_bytes
+from reactivity.stability.rings import read_reference_model
 from reactivity.molecule import mol_from_smiles
 from reactivity.stability import CONDITION_NAMES, resolve_references
 from reactivity.stability_training import ARTEFACT_NAME, train_stability_model
@@ -97,7 +98,7 @@ def test_retraining_reproduces_the_packaged_artefact(tmp_path):
 
 
 def test_model_card_reports_the_artefacts_validation():
-    model = load_artefact(ARTEFACT_NAME)
+    model = read_reference_model(verified_artefact_bytes(ARTEFACT_NAME))
     card = resources.files("reactivity.models").joinpath("MODEL.md").read_text(encoding="utf-8")
     section = card[card.index("## Stability model"):]
     validation = model["validation"]

@@ -39,6 +39,16 @@ def test_loading_the_pka_model_unpickles_nothing() -> None:
     assert loaded["joblib"] is False and loaded["sklearn"] is False
 
 
+def test_stability_with_reference_panel_needs_no_scikit_learn() -> None:
+    # the reference-panel model is an array archive: answering reads no pickle and imports no scikit-learn
+    loaded = _loaded_after(
+        "from reactivity import assess_stability, mol_from_smiles\n"
+        "assess_stability(mol_from_smiles('CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21'))",
+        ("sklearn", "joblib"),
+    )
+    assert loaded == {"sklearn": False, "joblib": False}
+
+
 @pytest.mark.parametrize(
     ("options", "stability", "basicity"),
     [([], True, True), (["--no-stability"], False, True), (["--no-basicity"], True, False),

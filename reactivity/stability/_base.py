@@ -28,7 +28,7 @@ _ACYLATED_N4 = ("amide", "carbamate", "urea", "sulfonamide")
 _BASIC_COMPETING = ("primary_amine", "secondary_amine", "tertiary_amine", "amidine")
 _REACHING_AMINES = ("primary_amine", "secondary_amine")
 _DATASETS_PACKAGE = "reactivity.datasets"
-_ARTEFACT_NAME = "stability_model.joblib"
+_ARTEFACT_NAME = "stability_model.npz"
 
 
 # ----------------------------------------------------------------------------------------------------- data loading

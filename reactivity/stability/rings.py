@@ -12,6 +12,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..errors import RuleDataError
+from ..molecule import quiet_rdkit
 from ..rules import compile_smarts, read_packaged_toml
 from ..sites import RingSites
 from ._base import _ACYLATED_N4, _ARTEFACT_NAME, _BASIC_N4, _model, resolve_references
@@ -157,12 +158,54 @@ def _n4_pka_for(ring: RingSites, given: float | None) -> tuple[float | None, str
 
 
 # --------------------------------------------------------------------------------------------- reference panel NN
+#: The reference-panel fingerprint: Morgan, radius 2, 2,048 bits, of the heavy-atom molecule.
+FINGERPRINT_RADIUS = 2
+FINGERPRINT_BITS = 2048
+
+
+@lru_cache(maxsize=1)
+def _generator() -> Any:
+    from rdkit.Chem import rdFingerprintGenerator
+
+    return rdFingerprintGenerator.GetMorganGenerator(radius=FINGERPRINT_RADIUS, fpSize=FINGERPRINT_BITS)
+
+
+def reference_fingerprint(mol: Chem.Mol) -> np.ndarray:
+    """Boolean Morgan fingerprint (radius 2, 2048 bits) of the heavy-atom molecule, as used by the panel model.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> int(reference_fingerprint(mol_from_smiles("O=C1CNCCCN1")).sum()) > 0
+    True
+    """
+    with quiet_rdkit():
+        heavy = mol
+        if any(atom.GetAtomicNum() == 1 for atom in mol.GetAtoms()):
+            heavy = Chem.RemoveHs(mol, sanitize=False)
+            heavy.UpdatePropertyCache(strict=False)
+            Chem.FastFindRings(heavy)
+        bits = _generator().GetFingerprintAsNumPy(heavy)
+    return np.asarray(bits, dtype=bool)
+
+
+def read_reference_model(data: bytes) -> dict[str, Any]:
+    """The reference-panel model from the bytes of its array archive (no pickle): ``fingerprints`` (one boolean row
+    per reference compound) and the JSON fields (names, SMILES, known behaviour, fact ids, validation)."""
+    from ..artefacts import read_array_archive
+    from ..errors import ModelIntegrityError
+
+    content = read_array_archive(data)
+    meta = content["meta"]
+    if "fingerprints" not in content or not isinstance(meta, dict) or "ref_ids" not in meta:
+        raise ModelIntegrityError(f"{_ARTEFACT_NAME}: not a reference-panel model; rebuild with 'reactivity train'")
+    return {**meta, "fingerprints": content["fingerprints"]}
+
+
 @lru_cache(maxsize=1)
 def _reference_model() -> dict[str, Any]:
     """The packaged nearest-neighbour model (SHA-256 checked, loaded once per process)."""
-    from ..artefacts import load_artefact
+    from ..artefacts import verified_artefact_bytes
 
-    model = load_artefact(_ARTEFACT_NAME)
+    model = read_reference_model(verified_artefact_bytes(_ARTEFACT_NAME))
     packed = np.asarray(model["fingerprints"], dtype=bool)
     return {**model, "_dense": packed.astype(np.float32), "_counts": packed.sum(axis=1).astype(np.float32)}
 
@@ -177,34 +220,31 @@ def _match_from_row(model: dict[str, Any], index: int, similarity: float) -> Ref
 
 
 def nearest_references(mol: Chem.Mol, k: int = 3) -> tuple[ReferenceMatch, ...]:
-    """The ``k`` reference compounds most similar to a molecule (Tanimoto on the model's fingerprints).
+    """The ``k`` reference compounds most similar to a molecule (Tanimoto on the model's fingerprints; ties in
+    panel order).
 
     >>> from reactivity.molecule import mol_from_smiles
     >>> nearest_references(mol_from_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"), k=1)[0].name
     'diazepam'
     """
-    from ..stability_training import reference_fingerprint
-
-    model = _reference_model()
-    bits = reference_fingerprint(mol).astype(np.float32)
-    common = model["_dense"] @ bits
-    union = model["_counts"] + bits.sum() - common
-    similarity = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
-    order = np.lexsort((np.arange(len(similarity)), -similarity))[:k]
-    return tuple(_match_from_row(model, int(i), float(similarity[i])) for i in order)
+    return nearest_references_batch([mol], k)[0]
 
 
 def nearest_references_batch(mols: Sequence[Chem.Mol], k: int = 3) -> list[tuple[ReferenceMatch, ...]]:
-    """:func:`nearest_references` for many molecules in one scikit-learn ``kneighbors`` call."""
-    from ..stability_training import reference_fingerprint
-
+    """:func:`nearest_references` for many molecules (one matrix product)."""
     if not mols:
         return []
     model = _reference_model()
-    x = np.vstack([reference_fingerprint(m) for m in mols]).astype(bool)
-    distances, indices = model["neighbours"].kneighbors(x, n_neighbors=min(k, len(model["ref_ids"])))
-    return [tuple(_match_from_row(model, int(i), 1.0 - float(d)) for d, i in zip(row_d, row_i))
-            for row_d, row_i in zip(distances, indices)]
+    bits = np.vstack([reference_fingerprint(m) for m in mols]).astype(np.float32)
+    common = bits @ model["_dense"].T
+    union = model["_counts"][None, :] + bits.sum(axis=1)[:, None] - common
+    similarity = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    panel_order = np.arange(similarity.shape[1])
+    out = []
+    for row in similarity:
+        order = np.lexsort((panel_order, -row))[:k]
+        out.append(tuple(_match_from_row(model, int(i), float(row[i])) for i in order))
+    return out
 
 
 def _applicability(matches: Sequence[ReferenceMatch]) -> tuple[float | None, str, float]:
