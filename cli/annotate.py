@@ -254,7 +254,6 @@ def _interruptible() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-
 @app.command("annotate")
 def annotate(
     inputs: Optional[list[str]] = typer.Argument(None, metavar="INPUT...", help="SD (.sdf/.sd/.mol, optionally .gz) or SMILES tables (.smi/.smiles/.csv/.tsv); '-' reads SD from standard input."),

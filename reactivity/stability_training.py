@@ -25,11 +25,10 @@ from typing import Any
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from .artefacts import array_archive_bytes
 from .errors import RuleDataError
 from .molecule import mol_from_smiles
 from .stability._base import _ARTEFACT_NAME as ARTEFACT_NAME
-from .stability.rings import FINGERPRINT_BITS, FINGERPRINT_RADIUS, reference_fingerprint
+from .stability.rings import FINGERPRINT_BITS, FINGERPRINT_RADIUS, reference_fingerprint, reference_model_bytes
 
 ARTEFACT_FORMAT = 2
 _PANEL_COLUMNS = ("ref_id", "name", "smiles", "contains_diazepan_2_one", "first_event", "profile_shape",
@@ -107,7 +106,5 @@ def train_stability_model(output_dir: pathlib.Path) -> pathlib.Path:
     output_dir = pathlib.Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / ARTEFACT_NAME
-    model = build_stability_model()
-    meta = {key: value for key, value in model.items() if key != "fingerprints"}
-    path.write_bytes(array_archive_bytes({"fingerprints": model["fingerprints"]}, meta))
+    path.write_bytes(reference_model_bytes(build_stability_model()))
     return path

@@ -152,12 +152,7 @@ def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.nd
     neighbours = list(atom.GetNeighbors())
     sp2 = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP2)
     sp = sum(1 for nb in neighbours if nb.GetHybridization() == Chem.HybridizationType.SP)
-    if elements is None:
-        atoms = [mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())]
-        z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
-        aromatic = np.array([a.GetIsAromatic() for a in atoms], dtype=bool)
-    else:
-        z, aromatic = elements
+    z, aromatic = elements if elements is not None else _atom_table(mol)[1:]
     beta_heteroatoms = int((z[distance_row == 2] != 6).sum())
     if rings is None:  # AtomRings() costs tens of microseconds: callers with several sites pass it in
         rings = mol.GetRingInfo().AtomRings()

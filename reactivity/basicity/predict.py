@@ -15,6 +15,7 @@ from rdkit.Chem import Crippen
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
 from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
+from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
@@ -54,9 +55,11 @@ _ASSUMPTIONS_BASE = (
     f"(ion-pair partitioning, Avdeef 2012)",
 )
 
-_NEGATIVE_ACID_ATOM = Chem.MolFromSmarts("[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]")
-#: Its recursion-free superset: most molecules have no anion, and this search costs a fraction of the other.
-_ANION_SCREEN = Chem.MolFromSmarts("[O-,S-,N-]")
+_NEGATIVE_ACID_SMARTS = "[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]"
+_NEGATIVE_ACID_ATOM = compile_smarts(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
+#: Its recursion-free screen (:func:`reactivity.rules.compile_screen`): most molecules have no anion, and this
+#: search costs a fraction of the other.
+_ANION_SCREEN = compile_screen(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
 
 
 def _reprotonated(mol: Chem.Mol) -> Chem.Mol:

@@ -126,8 +126,6 @@ def fires_at(rule: SmartsRule, mol: Chem.Mol, site_atom: int, ring_atoms: frozen
 _fires_at = fires_at  # the name the rule-example tests have always used
 
 
-
-
 def _first_class(rules: tuple[SmartsRule, ...], mol: Chem.Mol, site_atom: int, ring_atoms: frozenset[int],
                  cache: dict[str, tuple[tuple[int, ...], ...]]) -> str:
     for rule in rules:

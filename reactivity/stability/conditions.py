@@ -27,7 +27,7 @@ from ._base import (
 from .model import RingFacts, ring_facts, ring_model, ring_model_assumptions
 from .pathways import ring_kinetics
 from .results import ConditionResult, StageResult
-from .rings import _n4_is_quaternary, _n4_pka_for, imine_pkah_for, ring_features, ring_rule_hits
+from .rings import _n4_is_quaternary, _n4_pka_for, imine_pkah_for
 
 
 def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
@@ -58,14 +58,11 @@ def _stage_log_ah(stage: dict[str, Any]) -> float:
     return -pkw_at(float(stage["temperature_c"])) - math.log10(float(stage["base_molar"]))
 
 
-def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites], facts: Sequence[RingFacts] | None = None) -> set[str]:
-    """Flags of the categorical rules (``facts``: the rings' :func:`ring_facts` when already found)."""
+def _molecule_flags(rings: Sequence[RingSites], facts: Sequence[RingFacts]) -> set[str]:
+    """Flags of the categorical rules, from the rings and their :func:`ring_facts`."""
     flags: set[str] = set()
-    for index, ring in enumerate(rings):
-        if facts is None:
-            features, hits = ring_features(mol, ring), ring_rule_hits(mol, ring)
-        else:
-            features, hits = facts[index].features, facts[index].hits
+    for ring, fact in zip(rings, facts):
+        features, hits = fact.features, fact.hits
         if "imide" in features or "n_sulfonyl" in features:
             flags.add("activated_acyl")
         if ring.n4_class == "imine":
@@ -79,16 +76,9 @@ def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites], facts: Sequence[R
         if "c3_carboxylic_acid" in hits:
             flags.add("carboxylic_acid")
         if any(site.category == "nucleophile" and site.kind in ("primary_amine", "secondary_amine")
-               for site in ring.competing_sites) and (
-                   _reaching(mol, ring) if facts is None else bool(facts[index].state.reaching_amines)):
+               for site in ring.competing_sites) and fact.state.reaching_amines:
             flags.add("intramolecular_amine")
     return flags
-
-
-def _reaching(mol: Chem.Mol, ring: RingSites) -> bool:
-    from .pathways import reaching_amines
-
-    return bool(reaching_amines(mol, ring))
 
 
 def _partition_base(mol: Chem.Mol, rings: Sequence[RingSites], n4_pka: float | None) -> tuple[RingSites, float, str, str] | None:
@@ -193,7 +183,7 @@ def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str
         if open_fraction >= 0.1:
             chemical = _worse(chemical, "moderate")
     advice: list[str] = []
-    flags = _molecule_flags(mol, rings, facts)
+    flags = _molecule_flags(rings, facts)
     for rule in preset.get("categorical", []):
         if rule["when"] in flags:
             chemical = _worse(chemical, rule["risk"])

@@ -624,14 +624,10 @@ def epimer_products(mol: Chem.Mol, ring: RingSites, name: str, source: _ProductS
                                                           Chem.ChiralType.CHI_TETRAHEDRAL_CCW):
         return ()
     try:
-        if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
-            # no hydrogen atom: C3 is inverted on the copy of the shared kekulized molecule (same atom index)
-            editable = _Editable(mol, ring, source)
-            _invert(editable.mol.GetAtomWithIdx(ring.c3))
-        else:
-            copy = Chem.Mol(mol)
-            _invert(copy.GetAtomWithIdx(ring.c3))
-            editable = _Editable(copy, ring)
+        # C3 inverted on the editable copy of the shared kekulized molecule (removing explicit hydrogens adjusts a
+        # chiral tag for the new neighbour order, and inverting before or after that gives the same structure)
+        editable = _Editable(mol, ring, source)
+        _invert(editable.mol.GetAtomWithIdx(editable.index[ring.c3]))
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()

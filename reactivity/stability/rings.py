@@ -187,6 +187,15 @@ def reference_fingerprint(mol: Chem.Mol) -> np.ndarray:
     return np.asarray(bits, dtype=bool)
 
 
+def reference_model_bytes(model: dict[str, Any]) -> bytes:
+    """The reference-panel model as an array archive (:func:`reactivity.artefacts.array_archive_bytes`): the
+    ``fingerprints`` array as a ``.npy`` member, every other field as JSON (read back by :func:`read_reference_model`)."""
+    from ..artefacts import array_archive_bytes
+
+    meta = {key: value for key, value in model.items() if key != "fingerprints"}
+    return array_archive_bytes({"fingerprints": model["fingerprints"]}, meta)
+
+
 def read_reference_model(data: bytes) -> dict[str, Any]:
     """The reference-panel model from the bytes of its array archive (no pickle): ``fingerprints`` (one boolean row
     per reference compound) and the JSON fields (names, SMILES, known behaviour, fact ids, validation)."""
