@@ -13,12 +13,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..errors import ReactivityError, RuleDataError
+from ..errors import RuleDataError
 from ..rules import load_references, read_packaged_toml
 
 RiskLevel = Literal["low", "moderate", "high", "not_applicable"]
 
-from .presets import CONDITION_NAMES, check_conditions  # noqa: F401 - re-exported
+from .presets import CONDITION_NAMES
 
 _GAS_CONSTANT_KJ = 8.314462618e-3
 _SECONDS_PER_HOUR = 3600.0

@@ -16,13 +16,13 @@ from ._base import (
     _SECONDS_PER_HOUR,
     _model,
     _window_grid,
-    check_conditions,
     resolve_references,
     risk_level,
 )
 from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive
 from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
 from .pathways import _ProductSource, assay_from_irreversible, integrate_ring, irreversible_profile, ring_pathways
+from .presets import check_conditions
 from .rate_laws import RateLaw
 from .results import Pathway, RingStability, StabilityResult
 from .rings import _applicability, nearest_references
