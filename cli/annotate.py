@@ -170,9 +170,11 @@ def _conditions(value: Optional[str]) -> tuple[str, ...]:
 
 def _reaction_classes(value: Optional[str]) -> tuple[str, ...]:
     """``--reactions a,b``: known derivatization classes, in the order given (exit 2 on an unknown one)."""
+    names = _conditions(value)
+    if not names:
+        return ()  # the derivatization rules are loaded only when a class is asked for
     from reactivity.derivatization import reaction_names
 
-    names = _conditions(value)
     unknown = [n for n in names if n not in reaction_names()]
     if unknown:
         raise _usage_error(f"unknown reaction class(es) {', '.join(unknown)} (known: {', '.join(reaction_names())})")
@@ -361,6 +363,12 @@ def annotate(
     sink = None
     try:
         with _interruptible():
+            legend_about: dict[str, Any] = {}
+            if json_detail == "compact" and legend is not None:
+                # read now, while the workers start: not after the last record
+                legend_about = {"tool_version": __version__, "ruleset_version": ruleset_version(),
+                                "rules_digest": rules_digest(),
+                                "output": os.path.basename(output or (output_dir or "-").rstrip("/") or "-")}
             if output_format != "sdf":  # table outputs: typed values, the input columns, source, metadata
                 columns = _table_columns(columns, sources, settings, smiles_column, limits,
                                          legend if json_detail == "compact" else None)
@@ -383,9 +391,7 @@ def annotate(
             else:
                 summary = run_annotation(sources, target, settings, jobs, chunk_size, smiles_column, **limits)
             if json_detail == "compact" and legend is not None:
-                write_legend(legend, texts, {"tool_version": __version__, "ruleset_version": ruleset_version(),
-                                             "rules_digest": rules_digest(),
-                                             "output": os.path.basename(output or (output_dir or "-").rstrip("/") or "-")})
+                write_legend(legend, texts, legend_about)
             if output_dir is not None:
                 sink.commit(_manifest_about(sources, settings, engine, jobs, legend if json_detail == "compact" else None))
             else:

@@ -142,16 +142,28 @@ def numbered(value: Any, number: Callable[[int], int]) -> Any:
     if kind is str or kind is float or kind is int or kind is bool or value is None:
         return value
     if kind is dict:
-        return {key: numbered(item, number) for key, item in value.items()}
+        return _numbered_dict(value, number)
     if kind is list or kind is tuple:
-        return [numbered(item, number) for item in value]
+        return _numbered_list(value, number)
     if isinstance(value, AtomText):
         return value.numbered(number)
     if isinstance(value, dict):
-        return {key: numbered(item, number) for key, item in value.items()}
+        return _numbered_dict(value, number)
     if isinstance(value, (list, tuple)):
-        return [numbered(item, number) for item in value]
+        return _numbered_list(value, number)
     return value
+
+
+# Plain strings and numbers (most values) are kept in line, without a call per value.
+_KEPT = frozenset((str, float, int, bool, type(None)))
+
+
+def _numbered_dict(value: dict[Any, Any], number: Callable[[int], int]) -> dict[Any, Any]:
+    return {key: item if type(item) in _KEPT else numbered(item, number) for key, item in value.items()}
+
+
+def _numbered_list(value: Iterable[Any], number: Callable[[int], int]) -> list[Any]:
+    return [item if type(item) in _KEPT else numbered(item, number) for item in value]
 
 
 __all__ = ["LIBRARY_NUMBERING", "AtomText", "atom_list", "compose", "join", "numbered"]

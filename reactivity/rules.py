@@ -341,11 +341,25 @@ def _choice(entry: dict[str, Any], key: str, allowed: tuple[str, ...], rule_id: 
     return value
 
 
-def parse_site_rules(table: dict[str, Any]) -> SiteRuleSet:
-    """Build the rule set from a parsed TOML table (raises :class:`RuleDataError` on any defect)."""
+def _ruleset_version_of(table: dict[str, Any]) -> str:
     version = str(table.get("ruleset_version", ""))
     if not version:
         raise RuleDataError("site rules: missing ruleset_version")
+    return version
+
+
+def read_ruleset_version() -> str:
+    """The ``ruleset_version`` of the packaged perception rules, read without compiling them (no RDKit work).
+
+    >>> read_ruleset_version() == load_site_rules().version
+    True
+    """
+    return _ruleset_version_of(read_packaged_toml(RULES_FILE))
+
+
+def parse_site_rules(table: dict[str, Any]) -> SiteRuleSet:
+    """Build the rule set from a parsed TOML table (raises :class:`RuleDataError` on any defect)."""
+    version = _ruleset_version_of(table)
     core = _build_rule(_require(table, "core", "core"), "core")
     site = tuple(sorted((_build_rule(e, "site") for e in table.get("site_rule", [])), key=lambda r: r.priority))
     competing = tuple(_build_rule(e, "competing") for e in table.get("competing", []))

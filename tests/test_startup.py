@@ -33,6 +33,30 @@ def test_the_annotate_command_process_does_not_import_numpy_or_the_models() -> N
     assert loaded == {"numpy": False, "joblib": False, "reactivity.stability.assess": False}
 
 
+def test_the_command_process_loads_derivatization_rules_only_for_reactions(tmp_path) -> None:
+    # a run without --reactions never reads the derivatization rule files in the command process; one with it does
+    probe = ("import sys\nfrom reactivity.cli import main\nsys.argv = ['reactivity', 'annotate', {input!r}, '-o', {output!r},"
+             " '--no-progress', '--no-stability', '--no-basicity'{extra}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass")
+    source = tmp_path / "one.smi"
+    source.write_text("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21 diazepam\n")
+    plain = _loaded_after(probe.format(input=str(source), output=str(tmp_path / "a.sdf"), extra=""),
+                          ("reactivity.derivatization", "pydantic"))
+    asked = _loaded_after(probe.format(input=str(source), output=str(tmp_path / "b.sdf"), extra=", '--reactions', 'acylation'"),
+                          ("reactivity.derivatization",))
+    assert plain == {"reactivity.derivatization": False, "pydantic": False}
+    assert asked == {"reactivity.derivatization": True}
+    assert "RX_RXN_ACYLATION" in (tmp_path / "b.sdf").read_text() and "RX_RXN_" not in (tmp_path / "a.sdf").read_text()
+
+
+def test_the_ruleset_version_is_read_without_compiling_the_rules() -> None:
+    # the legend's ruleset_version is read in the command process: from the rule file, no SMARTS compiled for it
+    probe = ("from reactivity.batch.tags import ruleset_version\nfrom reactivity.rules import load_site_rules\n"
+             "version = ruleset_version()\nprint(load_site_rules.cache_info().currsize, version == load_site_rules().version)")
+    done = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True"]
+
+
 def test_loading_the_pka_model_unpickles_nothing() -> None:
     loaded = _loaded_after("from reactivity.basicity import load_pka_model\nload_pka_model()",
                            ("joblib", "sklearn", "pickle"))

@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomtext import numbered
-from ..rules import load_site_rules
+from ..rules import read_ruleset_version
 from ..sites import RingSites
 
 SCHEMA_VERSION = "2"  # 2: RX_JSON may be compact ("json_detail": "compact", texts in the run's legend)
@@ -112,12 +112,14 @@ def tag_names(prefix: str, conditions: Sequence[str] = (), stability: bool = Fal
 
 @lru_cache(maxsize=1)
 def ruleset_version() -> str:
-    """The version of the packaged site rules (``ruleset_version`` in ``data/site_rules.toml``).
+    """The version of the packaged site rules (``ruleset_version`` in ``data/site_rules.toml``), read without
+    compiling the rules (the command process writes it in the legend and never searches a molecule).
 
+    >>> from reactivity.rules import load_site_rules
     >>> ruleset_version() == load_site_rules().version
     True
     """
-    return load_site_rules().version
+    return read_ruleset_version()
 
 
 @lru_cache(maxsize=1)
