@@ -81,6 +81,21 @@ def test_stability_with_reference_panel_needs_no_scikit_learn() -> None:
 def test_the_fork_server_warms_up_what_the_run_uses(options: list[str], stability: bool, basicity: bool) -> None:
     warm = json.loads(warm_for(options))
     assert (warm["stability"], warm["basicity"]) == (stability, basicity)
+    assert (warm["conditions"], warm["reactions"], warm["nitrosamine"]) == ([], [], False)
+
+
+@pytest.mark.parametrize(
+    ("options", "conditions", "reactions", "nitrosamine"),
+    [(["lib.sdf", "--conditions", "silica_methanol,aqueous_acid_workup"], ["silica_methanol", "aqueous_acid_workup"], [], False),
+     (["lib.sdf", "--conditions=boc_deprotection", "--nitrosamine"], ["boc_deprotection"], [], True),
+     (["lib.sdf", "--reactions", "acylation", "--reactions=reductive_amination"], [], ["reductive_amination"], False),
+     (["lib.sdf", "--conditions"], [], [], False)],
+)
+def test_the_fork_server_warms_up_the_presets_reactions_and_screens_asked_for(
+        options: list[str], conditions: list[str], reactions: list[str], nitrosamine: bool) -> None:
+    # the last value of a repeated option wins, as in the parsed command line; a missing value warms nothing
+    warm = json.loads(warm_for(options))
+    assert (warm["conditions"], warm["reactions"], warm["nitrosamine"]) == (conditions, reactions, nitrosamine)
 
 
 def test_stability_names_resolve_lazily_and_completely() -> None:

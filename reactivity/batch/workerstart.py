@@ -83,15 +83,36 @@ def _main_module_hidden(warm: str = "") -> Iterator[None]:
 
 def warm_for(options: Sequence[str]) -> str:
     """The warm-up settings for an ``annotate`` command line: the default run's, without stability or basicity when
-    the options switch them off (a sites-only run then loads neither numpy nor the pKa model).
+    the options switch them off (a sites-only run then loads neither numpy nor the pKa model), with the handling
+    presets, derivatization classes and nitrosamine screen the options ask for (their rules are then loaded before
+    the first record, not on it). Read from the words of the command line before it is parsed: a wrong guess (an
+    unknown preset) only leaves that part to the first chunk, never changes an answer.
 
     >>> json.loads(warm_for(["lib.sdf", "--no-basicity"]))["basicity"], json.loads(warm_for(["lib.sdf"]))["basicity"]
     (False, True)
+    >>> warm = json.loads(warm_for(["lib.sdf", "--conditions=silica_methanol", "--reactions", "acylation", "--nitrosamine"]))
+    >>> warm["conditions"], warm["reactions"], warm["nitrosamine"]
+    (['silica_methanol'], ['acylation'], True)
     """
     warm = json.loads(DEFAULT_WARM)
     warm["stability"] = "--no-stability" not in options
     warm["basicity"] = "--no-basicity" not in options
+    warm["nitrosamine"] = "--nitrosamine" in options
+    for name in ("conditions", "reactions"):
+        value = _option_value(options, "--" + name)
+        warm[name] = [part.strip() for part in value.split(",") if part.strip()] if value else []
     return json.dumps(warm)
+
+
+def _option_value(options: Sequence[str], name: str) -> str:
+    """The value of the last ``name VALUE`` or ``name=VALUE`` among ``options`` ("" when absent)."""
+    value = ""
+    for index, word in enumerate(options):
+        if word == name and index + 1 < len(options):
+            value = options[index + 1]
+        elif word.startswith(name + "="):
+            value = word[len(name) + 1:]
+    return value
 
 
 def start_early(argv: Sequence[str] | None = None) -> bool:
