@@ -12,7 +12,6 @@ import sys
 
 import pytest
 
-from reactivity.batch.workerstart import warm_for
 
 
 def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
@@ -73,29 +72,48 @@ def test_stability_with_reference_panel_needs_no_scikit_learn() -> None:
     assert loaded == {"sklearn": False, "joblib": False}
 
 
-@pytest.mark.parametrize(
-    ("options", "stability", "basicity"),
-    [([], True, True), (["--no-stability"], False, True), (["--no-basicity"], True, False),
-     (["lib.sdf", "--no-stability", "--no-basicity"], False, False)],
-)
-def test_the_fork_server_warms_up_what_the_run_uses(options: list[str], stability: bool, basicity: bool) -> None:
-    warm = json.loads(warm_for(options))
-    assert (warm["stability"], warm["basicity"]) == (stability, basicity)
-    assert (warm["conditions"], warm["reactions"], warm["nitrosamine"]) == ([], [], False)
+def _probe(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize(
-    ("options", "conditions", "reactions", "nitrosamine"),
-    [(["lib.sdf", "--conditions", "silica_methanol,aqueous_acid_workup"], ["silica_methanol", "aqueous_acid_workup"], [], False),
-     (["lib.sdf", "--conditions=boc_deprotection", "--nitrosamine"], ["boc_deprotection"], [], True),
-     (["lib.sdf", "--reactions", "acylation", "--reactions=reductive_amination"], [], ["reductive_amination"], False),
-     (["lib.sdf", "--conditions"], [], [], False)],
-)
-def test_the_fork_server_warms_up_the_presets_reactions_and_screens_asked_for(
-        options: list[str], conditions: list[str], reactions: list[str], nitrosamine: bool) -> None:
-    # the last value of a repeated option wins, as in the parsed command line; a missing value warms nothing
-    warm = json.loads(warm_for(options))
-    assert (warm["conditions"], warm["reactions"], warm["nitrosamine"]) == (conditions, reactions, nitrosamine)
+def test_the_fork_server_warms_up_what_every_record_needs_and_no_scorer() -> None:
+    # reading, perception and output are compiled before any worker is forked; numpy and the models are not loaded
+    found = _probe(
+        "import json, sys\nfrom reactivity.batch.supervise import warm_up\nwarm_up()\n"
+        "from reactivity.rules import load_site_rules\n"
+        "print(json.dumps({'rules': load_site_rules.cache_info().currsize,\n"
+        "                  'numpy': 'numpy' in sys.modules, 'pka': 'reactivity.basicity.model' in sys.modules,\n"
+        "                  'stability': 'reactivity.stability.assess' in sys.modules}))"
+    )
+    assert found == {"rules": 1, "numpy": False, "pka": False, "stability": False}
+
+
+_CHUNK_PROBE = """
+import json, sys
+from rdkit import Chem
+from reactivity.batch.annotate import AnnotateSettings, annotate_chunk, _warm_scorers
+records = [Chem.MolToMolBlock(Chem.MolFromSmiles(s)).encode() + b"$$$$\\n" for s in {smiles!r}]
+calls = []
+done = annotate_chunk(records, AnnotateSettings(stability=True, basicity=True),
+                      lambda i: calls.append([i, _warm_scorers.cache_info().currsize]))
+print(json.dumps({{'calls': calls, 'warmed': _warm_scorers.cache_info().currsize, 'numpy': 'numpy' in sys.modules,
+                  'status': [r.status for r in done]}}))
+"""
+
+
+def test_a_worker_loads_the_scorers_before_its_first_ring_bearing_records_with_a_heartbeat_after() -> None:
+    # with a heartbeat (a supervised worker), the scorers are loaded in a step of their own, between two heartbeats,
+    # so the loading never counts against a record's time limit
+    found = _probe(_CHUNK_PROBE.format(smiles=["CC(=O)Oc1ccccc1C(=O)O", "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"]))
+    assert found["status"] == ["no_scaffold", "ok"] and found["warmed"] == 1 and found["numpy"] is True
+    # records read (nothing loaded), then a heartbeat, the scorers loaded, a heartbeat, and the batch scored
+    assert found["calls"][:4] == [[0, 0], [1, 0], [-1, 0], [-1, 1]]
+
+
+def test_a_chunk_without_the_ring_loads_no_scorer() -> None:
+    found = _probe(_CHUNK_PROBE.format(smiles=["CC(=O)Oc1ccccc1C(=O)O", "c1ccncc1"]))
+    assert found["status"] == ["no_scaffold", "no_scaffold"] and found["warmed"] == 0 and found["numpy"] is False
 
 
 def test_stability_names_resolve_lazily_and_completely() -> None:

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 from rdkit import Chem, rdBase
@@ -621,6 +622,32 @@ def sd_line(text: str) -> str:
 
 _HIT_BATCH = 64
 
+#: Diazepam (a 1,4-benzodiazepin-2-one): one record that goes through every step of the annotation.
+WARM_SMILES = "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"
+
+
+@lru_cache(maxsize=1)
+def warm_record() -> bytes:
+    """The SD record of :data:`WARM_SMILES` (used to load rules and models before the records of a run need them)."""
+    return Chem.MolToMolBlock(Chem.MolFromSmiles(WARM_SMILES)).encode("ascii") + b"$$$$\n"
+
+
+@lru_cache(maxsize=8)
+def _warm_scorers(stability: bool, basicity: bool, nitrosamine: bool, reactions: tuple[str, ...],
+                  conditions: tuple[str, ...]) -> None:
+    """Load the rules and models of the scorers a run asks for, once per process, by scoring :func:`warm_record`.
+
+    A supervised worker calls it before its first batch of ring-bearing records, with a heartbeat after it, so the
+    loading (about 0.3 s) never counts against a record's time limit; a library without the ring never pays for it.
+    Failures are ignored: the scorers then load what they need on the records themselves.
+    """
+    settings = AnnotateSettings(stability=stability, basicity=basicity, nitrosamine=nitrosamine, reactions=reactions,
+                                conditions=conditions)
+    try:
+        annotate_chunk([warm_record()], settings, write_json=False)
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+
 
 def annotate_chunk(
     raw_records: list[bytes], settings: AnnotateSettings, progress: Callable[[int], None] | None = None,
@@ -650,7 +677,10 @@ def annotate_chunk(
     unread: list[tuple[int, _Work]] = []
 
     def finish_hits() -> None:
-        if progress is not None:
+        if progress is not None:  # a supervised worker: load the scorers first, outside any record's time
+            progress(-1)
+            _warm_scorers(settings.stability, settings.basicity, settings.nitrosamine, settings.reactions,
+                          settings.conditions)
             progress(-1)
         works = [work for _, work in hits]
         if settings.basicity:
@@ -1025,7 +1055,7 @@ def run_annotation(
                 parts.append(part)
                 yield payload, chunk_settings
 
-        with Supervisor(jobs, timeout, warm=settings) as supervisor:
+        with Supervisor(jobs, timeout, warm=True) as supervisor:
             _consume(supervisor.run(work(), on_range), sink, summary, started, on_chunk, parts=parts)
             summary.worker_failures = supervisor.failures
         for index, (_, report) in sorted(reports.items()):

@@ -28,8 +28,9 @@ When a worker dies or stalls on a range, the parent reads that range and goes on
 a list of records (same split, same record positions).
 
 Workers are forked from a fork server that has imported the package and, when the parent
-asks for it (:func:`warm_up`), compiled the rules and loaded the models once, so no worker
-(nor one started again after a crash) pays for that.
+asks for it (:func:`warm_up`), compiled what every record needs, so no worker (nor one
+started again after a crash) pays for that; the scorers' rules and models are loaded by a
+worker before its first batch of ring-bearing records.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .annotate import AnnotateSettings, RenderedChunk, annotate_and_render, render_failed_records
+from .annotate import AnnotateSettings, RenderedChunk, annotate_and_render, render_failed_records, warm_record
 from .partition import ByteRange, read_range_records
 from .records import SplitReport
 from .workerstart import WARM_ENV, _context, _main_module_hidden
@@ -59,38 +60,19 @@ TEST_HOOK_ENV = "REACTIVITY_TEST_WORKER_HOOK"
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.2
-#: Diazepam (a 1,4-benzodiazepin-2-one): one record that goes through every step of the annotation.
-_WARM_SMILES = "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"
 
 
-def warm_settings(settings: AnnotateSettings) -> str:
-    """What :func:`warm_up` needs of a run's settings, as the JSON the fork server reads from :data:`WARM_ENV`."""
-    import json
+def warm_up() -> None:
+    """Compile what every record of a run needs (reading, the ring screen, perception, tags, SD and compact JSON
+    output) by annotating one record (diazepam) without the scorers.
 
-    return json.dumps({"stability": settings.stability, "basicity": settings.basicity, "nitrosamine": settings.nitrosamine,
-                       "reactions": list(settings.reactions), "conditions": list(settings.conditions),
-                       "json_detail": settings.json_detail, "output_format": settings.output_format})
-
-
-def warm_up(spec: str) -> None:
-    """Compile the rules and load the models a run needs by annotating one record (diazepam).
-
-    Called in the fork server (module :mod:`reactivity.batch._preload`) before any worker is forked.
+    Called in the fork server (module :mod:`reactivity.batch._preload`) before any worker is forked. The scorers'
+    rules and models (stability, basicity, nitrosamine, derivatization: numpy and the pKa model among them) are loaded
+    by each worker before its first batch of ring-bearing records, so a library without the ring never pays for them.
     Failures are ignored: a worker then loads what it needs itself.
     """
-    import json
-
     try:
-        options = json.loads(spec)
-        settings = AnnotateSettings(stability=bool(options.get("stability")), basicity=bool(options.get("basicity")),
-                                    nitrosamine=bool(options.get("nitrosamine")),
-                                    reactions=tuple(options.get("reactions") or ()),
-                                    conditions=tuple(options.get("conditions") or ()),
-                                    json_detail=str(options.get("json_detail") or "full"),
-                                    output_format=str(options.get("output_format") or "sdf"))
-        from rdkit import Chem
-
-        annotate_and_render([Chem.MolToMolBlock(Chem.MolFromSmiles(_WARM_SMILES)).encode()], settings)
+        annotate_and_render([warm_record()], AnnotateSettings(stability=False, basicity=False, json_detail="compact"))
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
 
@@ -284,8 +266,8 @@ class Supervisor:
     """
 
     def __init__(self, jobs: int = 1, record_timeout: float = DEFAULT_RECORD_TIMEOUT, hook: str | None = None,
-                 warm: AnnotateSettings | None = None):
-        self.warm = warm_settings(warm) if warm is not None else ""
+                 warm: bool = False):
+        self.warm = "1" if warm else ""
         self.jobs = max(1, jobs)
         self.record_timeout = record_timeout if record_timeout and record_timeout > 0 else float("inf")
         self.hook = os.environ.get(TEST_HOOK_ENV, "") if hook is None else hook
