@@ -131,6 +131,10 @@ def atom_list(atoms: Iterable[int], separator: str = ", ") -> AtomText:
     return AtomText(_escape(separator).join("{" + str(i) + "}" for i in range(len(numbers))), numbers)
 
 
+#: Plain strings and numbers (most values of a document): :func:`numbered` keeps them as they are, in line.
+_KEPT = frozenset((str, float, int, bool, type(None)))
+
+
 def numbered(value: Any, number: Callable[[int], int]) -> Any:
     """Every :class:`AtomText` inside a JSON-ready value (dicts, lists, tuples walked) renumbered by ``number``;
     every other value returned as it is. Used by outputs with their own atom numbering.
@@ -139,7 +143,7 @@ def numbered(value: Any, number: Callable[[int], int]) -> Any:
     {'notes': ['plain', 'atom 1'], 'n': 3}
     """
     kind = type(value)  # exact built-in types first (nearly every value), subclasses below
-    if kind is str or kind is float or kind is int or kind is bool or value is None:
+    if kind in _KEPT:
         return value
     if kind is dict:
         return _numbered_dict(value, number)
@@ -152,10 +156,6 @@ def numbered(value: Any, number: Callable[[int], int]) -> Any:
     if isinstance(value, (list, tuple)):
         return _numbered_list(value, number)
     return value
-
-
-# Plain strings and numbers (most values) are kept in line, without a call per value.
-_KEPT = frozenset((str, float, int, bool, type(None)))
 
 
 def _numbered_dict(value: dict[Any, Any], number: Callable[[int], int]) -> dict[Any, Any]:

@@ -14,10 +14,14 @@ import pytest
 
 
 
-def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
-    probe = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {list(modules)!r}}}))"
-    done = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
+def _probe(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; its last line of output, read as JSON."""
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
+    return _probe(f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {list(modules)!r}}}))")
 
 
 def test_starting_the_fork_server_needs_neither_rdkit_nor_typer() -> None:
@@ -51,9 +55,9 @@ def test_the_command_process_loads_derivatization_rules_only_for_reactions(tmp_p
 def test_the_ruleset_version_is_read_without_compiling_the_rules() -> None:
     # the legend's ruleset_version is read in the command process: from the rule file, no SMARTS compiled for it
     probe = ("from reactivity.batch.tags import ruleset_version\nfrom reactivity.rules import load_site_rules\n"
-             "version = ruleset_version()\nprint(load_site_rules.cache_info().currsize, version == load_site_rules().version)")
-    done = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["0", "True"]
+             "version = ruleset_version()\ncompiled = load_site_rules.cache_info().currsize\n"
+             "import json\nprint(json.dumps([compiled, version == load_site_rules().version]))")
+    assert _probe(probe) == [0, True]
 
 
 def test_loading_the_pka_model_unpickles_nothing() -> None:
@@ -70,11 +74,6 @@ def test_stability_with_reference_panel_needs_no_scikit_learn() -> None:
         ("sklearn", "joblib"),
     )
     assert loaded == {"sklearn": False, "joblib": False}
-
-
-def _probe(code: str) -> dict:
-    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_fork_server_warms_up_what_every_record_needs_and_no_scorer() -> None:

@@ -108,13 +108,9 @@ def compact(document: Any, legend: dict[str, Any], atoms: Mapping[str, AtomText]
     become :func:`atom_reference` forms (a list holding one is never replaced as a whole).
     """
     if isinstance(document, str):
-        if _is_prose(document):
-            if atoms and document in atoms:
-                return atom_reference(atoms[document], legend)
-            key = _reference_of_text(document)
-            legend[key] = document
-            return key
-        return document
+        if atoms and document in atoms and _is_prose(document):
+            return atom_reference(atoms[document], legend)
+        return _text_or_reference(document, legend)
     if isinstance(document, list):
         return _list_or_reference([compact(item, legend, atoms) for item in document], legend)
     if isinstance(document, dict):
@@ -125,10 +121,16 @@ def compact(document: Any, legend: dict[str, Any], atoms: Mapping[str, AtomText]
 def _list_or_reference(items: list[Any], legend: dict[str, Any]) -> Any:
     """A compacted list, or its reference when it holds only plain strings (no sentence naming atoms)."""
     if items and all(isinstance(item, str) and not _is_atom_reference(item) for item in items):
-        key = _list_reference(tuple(items))
-        if key:
-            legend[key] = items
-            return key
+        return _plain_list_reference(items, legend)
+    return items
+
+
+def _plain_list_reference(items: list[str], legend: dict[str, Any]) -> Any:
+    """The reference of a list of plain strings (its texts go to ``legend``), or the list when it is too short."""
+    key = _list_reference(tuple(items))
+    if key:
+        legend[key] = items
+        return key
     return items
 
 
@@ -145,7 +147,7 @@ def _compact_written(document: Any, legend: dict[str, Any]) -> Any:
     if kind is list or kind is tuple:
         return _compact_written_list(document, legend)
     if kind is str:
-        return _compact_written_text(document, legend)
+        return _text_or_reference(document, legend)
     if kind is float or kind is int or kind is bool or document is None:
         return document
     if isinstance(document, str):
@@ -161,8 +163,9 @@ def _compact_written(document: Any, legend: dict[str, Any]) -> Any:
     return compact(str(document), legend)  # json.dumps(default=str) writes such an object as its str
 
 
-def _compact_written_text(text: str, legend: dict[str, Any]) -> str:
-    if len(text) < MIN_LENGTH or " " not in text or text.startswith(MARK):
+def _text_or_reference(text: str, legend: dict[str, Any]) -> str:
+    """A prose text's reference (the text goes to ``legend``), any other string as it is."""
+    if not _is_prose(text):
         return text
     key = _reference_of_text(text)
     legend[key] = text
@@ -177,7 +180,7 @@ def _compact_written_dict(document: Mapping[str, Any], legend: dict[str, Any]) -
     for key, value in document.items():
         kind = type(value)
         if kind is str:
-            out[key] = value if len(value) < MIN_LENGTH else _compact_written_text(value, legend)
+            out[key] = value if len(value) < MIN_LENGTH else _text_or_reference(value, legend)
         elif kind is float or kind is int or kind is bool or value is None:
             out[key] = value
         else:
@@ -191,7 +194,7 @@ def _compact_written_list(document: Any, legend: dict[str, Any]) -> Any:
     for value in document:
         kind = type(value)
         if kind is str:
-            value = value if len(value) < MIN_LENGTH else _compact_written_text(value, legend)
+            value = value if len(value) < MIN_LENGTH else _text_or_reference(value, legend)
             if plain and _is_atom_reference(value):
                 plain = False
         elif kind is float or kind is int or kind is bool or value is None:
@@ -201,12 +204,7 @@ def _compact_written_list(document: Any, legend: dict[str, Any]) -> Any:
             if plain and (not isinstance(value, str) or _is_atom_reference(value)):
                 plain = False
         items.append(value)
-    if plain and items:
-        key = _list_reference(tuple(items))
-        if key:
-            legend[key] = items
-            return key
-    return items
+    return _plain_list_reference(items, legend) if plain and items else items
 
 
 def expand(document: Any, legend: Mapping[str, Any]) -> Any:

@@ -72,7 +72,7 @@ def warm_up() -> None:
     Failures are ignored: a worker then loads what it needs itself.
     """
     try:
-        annotate_and_render([warm_record()], AnnotateSettings(stability=False, basicity=False, json_detail="compact"))
+        annotate_and_render([warm_record()], AnnotateSettings(json_detail="compact"))  # no scorer
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
 
@@ -179,7 +179,7 @@ class _Chunk:
 
 
 class _Worker:
-    def __init__(self, warm: str = "") -> None:
+    def __init__(self, warm: bool = False) -> None:
         context = _context()
         self.conn, child = context.Pipe(duplex=True)
         self.heartbeat = context.Value("d", time.monotonic(), lock=False)
@@ -267,7 +267,7 @@ class Supervisor:
 
     def __init__(self, jobs: int = 1, record_timeout: float = DEFAULT_RECORD_TIMEOUT, hook: str | None = None,
                  warm: bool = False):
-        self.warm = "1" if warm else ""
+        self.warm = warm
         self.jobs = max(1, jobs)
         self.record_timeout = record_timeout if record_timeout and record_timeout > 0 else float("inf")
         self.hook = os.environ.get(TEST_HOOK_ENV, "") if hook is None else hook

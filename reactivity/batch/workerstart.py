@@ -39,14 +39,14 @@ def _context() -> Any:
 
 
 @contextlib.contextmanager
-def _main_module_hidden(warm: str = "") -> Iterator[None]:
+def _main_module_hidden(warm: bool = False) -> Iterator[None]:
     """Start workers without re-importing the caller's ``__main__`` (a script, ``<stdin>``): they need only this package.
 
     Workers also start with ``PYTHONSAFEPATH=1``: a worker interpreter started with ``-c`` would otherwise put the
     current directory first on ``sys.path``, and run from a source checkout its ``reactivity/`` folder would shadow
     the installed package (whose ``reactivity.models`` and ``reactivity.datasets`` live elsewhere in the tree).
-    ``warm`` (non-empty: warm up, see :func:`reactivity.batch.supervise.warm_up`) is handed to the fork server when
-    this start launches it.
+    ``warm`` (warm up, see :func:`reactivity.batch.supervise.warm_up`) is handed to the fork server when this start
+    launches it.
     """
     main = sys.modules.get("__main__")
     saved_file = getattr(main, "__file__", None)
@@ -55,7 +55,7 @@ def _main_module_hidden(warm: str = "") -> Iterator[None]:
     saved_warm = os.environ.get(WARM_ENV)
     try:
         if warm:
-            os.environ[WARM_ENV] = warm
+            os.environ[WARM_ENV] = "1"
         if main is not None:
             if saved_file is not None:
                 del main.__file__
@@ -95,7 +95,7 @@ def start_early(argv: Sequence[str] | None = None) -> bool:
     try:
         from multiprocessing import forkserver
 
-        with _main_module_hidden("1"):
+        with _main_module_hidden(warm=True):
             forkserver.ensure_running()
     except Exception:  # noqa: BLE001 - an optimisation only
         return False
