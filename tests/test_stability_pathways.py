@@ -284,3 +284,71 @@ def test_a_3_hydroxy_ring_opened_at_the_lactam_gives_glyoxylic_acid_not_a_hemiam
     acetyl = _products(_pathway(assess_stability(mol_from_smiles("O=C1NCCCN(C(C)=O)C1O"), ph=1.0),
                                 "lactam_hydrolysis"))
     assert acetyl == {_canon("CC(=O)N(CCCN)C(O)C(=O)O")}
+
+
+OXAZEPAM_ACETATE = "CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O"
+CAMAZEPAM = "CN1C(=O)C(OC(=O)N(C)C)N=C(c2ccccc2)c2cc(Cl)ccc21"  # temazepam 3-O-dimethylcarbamate
+
+
+def test_a_3_acyloxy_ring_opened_at_the_lactam_gives_glyoxylic_acid():
+    """After lactam (and imine) hydrolysis, C3 of a 3-acyloxy ring carries the amine N4 and the ester oxygen: an
+    N,O-acetal whose carboxylate (or carbamate) leaves even more easily than the OH of a carbinolamine, so the
+    products are those of the 3-hydroxy ring: glyoxylic acid and the aryl ketone (worked out by hand). An N4-acyl
+    ring keeps its 3-acyloxy amino acid, as it keeps a 3-hydroxy one."""
+    acetate = _products(_pathway(assess_stability(mol_from_smiles(OXAZEPAM_ACETATE), ph=1.0), "lactam_hydrolysis"))
+    assert acetate == {_canon(ACB), _canon(GLYOXYLIC_ACID)}
+    carbamate = _products(_pathway(assess_stability(mol_from_smiles(CAMAZEPAM), ph=1.0), "lactam_hydrolysis"))
+    assert carbamate == {_canon(MACB), _canon(GLYOXYLIC_ACID)}
+    acetyl = _products(_pathway(assess_stability(mol_from_smiles("O=C1NCCCN(C(C)=O)C1OC(C)=O"), ph=1.0),
+                                "lactam_hydrolysis"))
+    assert acetyl == {_canon("CC(=O)OC(C(=O)O)N(CCCN)C(C)=O")}
+
+
+def test_ester_elsewhere_names_its_ring_bearing_product():
+    """Oxazepam acetate's ester hydrolyses to oxazepam (the part that keeps the ring; acetic acid is left out like
+    water): C15H11ClN2O2, monoisotopic 286.0509, [M+H]+ 287.0582 (summed by hand from the isotope masses)."""
+    result = assess_stability(mol_from_smiles(OXAZEPAM_ACETATE), ph=7.4, temperature_c=37.0)
+    ester = _pathway(result, "competing_group_hydrolysis")
+    assert [d.smiles for d in ester.degradants] == [_canon(OXAZEPAM)]
+    assert ester.degradants[0].formula == "C15H11ClN2O2"
+    assert ester.degradants[0].mz_mh == pytest.approx(287.0582, abs=2e-4)
+    assert "ester hydrolysed" in ester.degradants[0].name
+    for seed in (1, 2, 3):
+        again = _pathway(assess_stability(_renumbered(OXAZEPAM_ACETATE, seed), ph=7.4, temperature_c=37.0),
+                         "competing_group_hydrolysis")
+        assert [d.smiles for d in again.degradants] == [_canon(OXAZEPAM)]
+
+
+@pytest.mark.parametrize("smiles, expected", [
+    # an acyl chloride on a side chain: the carboxylic acid
+    ("O=C1CN(CC(=O)Cl)CCCN1", "OC(=O)CN1CCCNC(=O)C1"),
+    # a beta-lactam elsewhere opens to its beta-amino acid (one piece)
+    ("O=C1CN(CC2CC(=O)N2)CCCN1", "NC(CC(=O)O)CN1CCCNC(=O)C1"),
+    # a carbamoyl imidazole on N4: the carbamic acid loses CO2 and gives back the N4-H ring
+    ("O=C1CN(C(=O)n2ccnc2)CCCN1", PARENT),
+    # a carbamoyl chloride: the carbamic acid loses CO2, leaving the secondary amine
+    ("O=C1CN(CCN(C)C(=O)Cl)CCCN1", "CNCCN1CCCNC(=O)C1"),
+])
+def test_labile_acyl_groups_elsewhere_give_their_hydrolysis_products(smiles, expected):
+    result = assess_stability(mol_from_smiles(smiles), ph=7.0)
+    products = {d.smiles for p in result.pathways if p.kind == "competing_group_hydrolysis" for d in p.degradants}
+    assert products == {_canon(expected)}
+
+
+def test_carbamates_and_imides_elsewhere_get_no_drawn_product():
+    # a carbamate (CO2 loss, or isobutylene for Boc in acid) and an imide (two possible acyl carbons) have more than
+    # one outcome: the pathway is listed without a structure
+    for smiles in ("CC(C)(C)OC(=O)NCCN1CCCNC(=O)C1", "O=C1CN(CCN2C(=O)CCC2=O)CCCN1"):
+        result = assess_stability(mol_from_smiles(smiles), ph=7.0)
+        labile = [p for p in result.pathways if p.kind == "competing_group_hydrolysis"]
+        assert labile and all(not p.degradants for p in labile), smiles
+
+
+def test_silica_with_methanol_warns_that_a_3_hydroxy_ring_exchanges_with_methanol():
+    # HF-113 (Yang, Bao & Shou 1996): in acidic methanol oxazepam's 3-OH is replaced by methoxy (+CH2, 14.016 Da)
+    condition = assess_condition(mol_from_smiles(OXAZEPAM), "silica_methanol")
+    assert condition.chemical_risk != "low"
+    assert any("3-O-methyloxazepam" in reason for reason in condition.reasons)
+    assert "HF-113" in {reference.id for reference in condition.references}
+    diazepam = assess_condition(mol_from_smiles(DIAZEPAM), "silica_methanol")
+    assert not any("methoxy" in reason for reason in diazepam.reasons)

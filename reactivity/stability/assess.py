@@ -21,7 +21,14 @@ from ._base import (
 )
 from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive
 from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
-from .pathways import _ProductSource, assay_from_irreversible, integrate_ring, irreversible_profile, ring_pathways
+from .pathways import (
+    _ProductSource,
+    assay_from_irreversible,
+    integrate_ring,
+    irreversible_profile,
+    labile_group_products,
+    ring_pathways,
+)
 from .presets import check_conditions
 from .rate_laws import RateLaw
 from .results import Pathway, RingStability, StabilityResult
@@ -147,7 +154,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         reference_ids.extend(ring_model_facts(rm))
         for pathway in ring_pathways_:
             reference_ids.extend(pathway.reference_ids)
-    pathways.extend(_competing_pathways(rings))
+    pathways.extend(_competing_pathways(mol, rings, with_products, source))
     worst = max(range(len(rings)), key=lambda i: (outcomes[i].fraction_lost, outcomes[i].fraction_irreversibly_lost))
     outcome = outcomes[worst]
     law = ring_models[worst].law
@@ -236,7 +243,8 @@ def _flag_dominant(pathways: list[Pathway], ring_index: int, fraction_lost: floa
     return [replace(p, dominant=True) if p is top else p for p in pathways]
 
 
-def _competing_pathways(rings: Sequence[RingSites]) -> list[Pathway]:
+def _competing_pathways(mol: Chem.Mol, rings: Sequence[RingSites], with_products: bool,
+                        source: _ProductSource) -> list[Pathway]:
     seen: set[tuple[str, int]] = set()
     out: list[Pathway] = []
     for ring in rings:
@@ -248,6 +256,7 @@ def _competing_pathways(rings: Sequence[RingSites]) -> list[Pathway]:
                 "competing_group_hydrolysis", False, AtomText(site.kind + "@{0}", (site.key_atom,)), tuple(site.atoms), None, None,
                 False, f"{site.kind.replace('_', ' ')} elsewhere in the molecule hydrolyses faster than the "
                 f"seven-membered lactam (categorical; no rate computed). {site.note}".strip(), (),
+                degradants=labile_group_products(mol, rings, site, source) if with_products else (),
             ))
     return out
 

@@ -38,7 +38,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..atomtext import AtomText
-from ..sites import RingSites
+from ..sites import CompetingSite, RingSites
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
@@ -358,6 +358,21 @@ def _source_of(mol: Chem.Mol, source: _ProductSource | None) -> _ProductSource:
     return source if source is not None and source.source is mol else _ProductSource(mol)
 
 
+def _has_double_bond_to_o_or_s(atom: Chem.Atom) -> bool:
+    """Whether an atom carries a C=O, C=S, S=O or P=O double bond (an acyl, thioacyl, sulfonyl or phosphoryl atom)."""
+    return any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(atom).GetAtomicNum() in (8, 16)
+               for bond in atom.GetBonds())
+
+
+def _is_acyloxy(oxygen: Chem.Atom, attached_to: int) -> bool:
+    """Whether an oxygen's other neighbour (not ``attached_to``) is a carbon with a C=O: an ester, carbonate or
+    carbamate oxygen."""
+    return any(nb.GetIdx() != attached_to and nb.GetAtomicNum() == 6
+               and any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(nb).GetAtomicNum() == 8
+                       for bond in nb.GetBonds())
+               for nb in oxygen.GetNeighbors())
+
+
 class _Editable:
     """A kekulized, hydrogen-free editable copy of a molecule whose atoms are addressed by their original indices
     (explicit hydrogens and their numbering do not change the products). Edits remove and add bonds and add atoms
@@ -390,31 +405,38 @@ class _Editable:
         self.mol.AddBond(self.index[atom], oxygen, order)
         self._touch(self.index[atom])
 
-    def collapse_c3_carbinolamine(self, ring: RingSites) -> bool:
+    def collapse_c3_carbinolamine(self, ring: RingSites) -> str | None:
         """After the lactam is opened, a C3 that carries an OH and the amine N4 is a carbinolamine (hemiaminal): it
-        falls apart to the aldehyde (C3=O, the glyoxylic acid unit) and N4's amine. Returns whether it did. An acyl or
-        sulfonyl N4 (a carbinolamide, far slower to fall apart) is left as it is."""
+        falls apart to the aldehyde (C3=O, the glyoxylic acid unit) and N4's amine. A C3 acyloxy group (the ester of a
+        3-hydroxy ring, e.g. oxazepam acetate) makes it an N,O-acetal whose carboxylate is an even better leaving
+        group: the same aldehyde and amine form, and the acyl part leaves as its carboxylic acid. Returns which it was
+        (``hydroxy`` or ``acyloxy``), None when nothing collapsed. An acyl or sulfonyl N4 (a carbinolamide, far slower
+        to fall apart) is left as it is."""
         c3 = self.mol.GetAtomWithIdx(self.index[ring.c3])
         n4 = self.mol.GetAtomWithIdx(self.index[ring.n4])
         if self.mol.GetBondBetweenAtoms(c3.GetIdx(), n4.GetIdx()) is None or n4.GetFormalCharge() != 0:
-            return False
-        hydroxyl = next((nb for nb in c3.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetDegree() == 1
-                         and nb.GetFormalCharge() == 0
-                         and self.mol.GetBondBetweenAtoms(c3.GetIdx(), nb.GetIdx()).GetBondType()
-                         == Chem.BondType.SINGLE), None)
-        if hydroxyl is None:
-            return False
+            return None
+        oxygen = next((nb for nb in c3.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetFormalCharge() == 0
+                       and self.mol.GetBondBetweenAtoms(c3.GetIdx(), nb.GetIdx()).GetBondType() == Chem.BondType.SINGLE
+                       and (nb.GetDegree() == 1 or _is_acyloxy(nb, c3.GetIdx()))), None)
+        if oxygen is None:
+            return None
         for neighbour in n4.GetNeighbors():
             if neighbour.GetIdx() == c3.GetIdx():
                 continue
-            if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (8, 16)
-                   for bond in neighbour.GetBonds()):
-                return False  # N4 is an amide, carbamate, urea or sulfonamide nitrogen
+            if _has_double_bond_to_o_or_s(neighbour):
+                return None  # N4 is an amide, carbamate, urea or sulfonamide nitrogen
         self.mol.RemoveBond(c3.GetIdx(), n4.GetIdx())
-        self.mol.GetBondBetweenAtoms(c3.GetIdx(), hydroxyl.GetIdx()).SetBondType(Chem.BondType.DOUBLE)
-        for index in (c3.GetIdx(), n4.GetIdx(), hydroxyl.GetIdx()):
+        if oxygen.GetDegree() == 1:
+            kind = "hydroxy"
+            self.mol.GetBondBetweenAtoms(c3.GetIdx(), oxygen.GetIdx()).SetBondType(Chem.BondType.DOUBLE)
+        else:
+            kind = "acyloxy"
+            self.mol.RemoveBond(c3.GetIdx(), oxygen.GetIdx())  # the acyl part keeps this oxygen: a carboxylic acid
+            self.mol.AddBond(c3.GetIdx(), self.mol.AddAtom(Chem.Atom(8)), Chem.BondType.DOUBLE)
+        for index in (c3.GetIdx(), n4.GetIdx(), oxygen.GetIdx()):
             self._touch(index)
-        return True
+        return kind
 
     def pieces(self) -> list[tuple[Chem.Mol, frozenset[str], str | None]]:
         """Sanitized fragments that hold ring atoms (salts, water and leaving acids dropped), in canonical-SMILES
@@ -522,13 +544,15 @@ def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState,
     except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
         return ()
     if collapsed:
-        # the 3-hydroxy amino acid is a carbinolamine: glyoxylic acid (C2, C3) and N4's amine; free ammonia (N4 of
-        # an imine ring) is not reported as a degradant (not seen by LC-MS)
+        # the 3-hydroxy amino acid is a carbinolamine (a 3-acyloxy one an N,O-acetal): glyoxylic acid (C2, C3) and
+        # N4's amine; free ammonia (N4 of an imine ring) is not reported as a degradant (not seen by LC-MS)
         pieces = [piece for piece in pieces if piece[0].GetNumAtoms() > 1]
+        why = ("the 3-hydroxy amino acid is a carbinolamine" if collapsed == "hydroxy"
+               else "the 3-acyloxy amino acid is an N,O-acetal: it loses the carboxylic acid")
         return tuple(_fragment_names(pieces, {
             "c5": "2-aminoaryl ketone (after amide and imine hydrolysis)" if state.has_imine
             else "diamine (after amide hydrolysis; C3 left as glyoxylic acid)",
-            "c2": "glyoxylic acid (the 3-hydroxy amino acid is a carbinolamine and releases N4 as its amine)"}))
+            "c2": f"glyoxylic acid ({why} and releases N4 as its amine)"}))
     if state.has_imine:
         return tuple(_fragment_names(pieces, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
                                               "c2": "amino acid (C2-C3-N4 unit)"}))
@@ -607,6 +631,69 @@ def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int,
     except Exception:  # noqa: BLE001
         return ()
     return _degradants("ring-opened isomer (intramolecular aminolysis; same mass)", pieces)
+
+
+# Labile acyl groups whose hydrolysis breaks one bond, between the acyl carbon (the site's first atom) and the
+# leaving atom (its third: the ester or anhydride oxygen, the thioester sulfur, the halogen, the beta-lactam or azole
+# nitrogen). An imide can open at either acyl carbon and a carbamate loses CO2 (or, a Boc group, isobutylene in
+# acid): their products are not drawn.
+_ONE_BOND_HYDROLYSES = frozenset({"ester", "thioester", "anhydride", "acyl_halide", "beta_lactam", "activated_amide"})
+
+
+def labile_group_products(mol: Chem.Mol, rings: Sequence[RingSites], site: CompetingSite,
+                          source: _ProductSource | None = None) -> tuple[Degradant, ...]:
+    """The part(s) carrying a 1,4-diazepan-2-one ring after a labile acyl group elsewhere is hydrolysed (the acyl
+    carbon takes OH, the leaving group its H; a part without the ring, e.g. the acid of a 3-acyloxy ester, is left
+    out like water and salts). Empty for groups with more than one possible product (imides, carbamates).
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> from reactivity.perception import perceive
+    >>> mol = mol_from_smiles("CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")  # oxazepam acetate
+    >>> rings = perceive(mol)
+    >>> [d.smiles for d in labile_group_products(mol, rings, rings[0].competing_sites[0])]
+    ['O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=NC1O']
+    """
+    if site.kind not in _ONE_BOND_HYDROLYSES or not rings:
+        return ()
+    try:
+        editable = _Editable(mol, rings[0], source)
+        editable.ring_atoms = frozenset(editable.index[atom] for ring in rings for atom in ring.ring_atoms)
+        editable.remove_bond(site.atoms[0], site.atoms[2])
+        editable.add_oxygen(site.atoms[0], Chem.BondType.SINGLE)
+        decarboxylated = _decarboxylate_carbamic_acids(editable, site.atoms[0], site.atoms[2])
+        pieces = editable.pieces()
+    except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
+        return ()
+    then = ", then decarboxylated" if decarboxylated else ""
+    return _degradants(f"{site.kind.replace('_', ' ')} hydrolysed{then} (the part that carries the ring)", pieces)
+
+
+def _decarboxylate_carbamic_acids(editable: _Editable, acyl_carbon: int, leaving_atom: int) -> bool:
+    """A carboxylic acid set free by the hydrolysis that is a carbamic acid or a carbonic half-ester (from a carbamoyl
+    chloride or imidazole, a chloroformate, a carbonic anhydride) loses CO2 at once, leaving the amine or alcohol.
+    The acids looked at: the acyl carbon's, and that of a leaving carboxylate (an anhydride's other half).
+    Returns whether one did."""
+    mol = editable.mol
+    carbons = [editable.index[acyl_carbon]]
+    leaving = mol.GetAtomWithIdx(editable.index[leaving_atom])
+    if leaving.GetAtomicNum() == 8:
+        carbons.extend(nb.GetIdx() for nb in leaving.GetNeighbors()
+                       if nb.GetAtomicNum() == 6 and _has_double_bond_to_o_or_s(nb))
+    done = False
+    for index in carbons:
+        carbon = mol.GetAtomWithIdx(index)
+        oxygens = sum(1 for nb in carbon.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetDegree() == 1)
+        if oxygens < 2:
+            continue  # not a free acid (C(=O)OH with both oxygens terminal)
+        for bond in carbon.GetBonds():
+            other = bond.GetOtherAtom(carbon)
+            if bond.GetBondType() == Chem.BondType.SINGLE and (
+                    other.GetAtomicNum() == 7 or (other.GetAtomicNum() == 8 and other.GetDegree() > 1)):
+                mol.RemoveBond(index, other.GetIdx())
+                editable._touch(other.GetIdx())
+                done = True
+                break
+    return done
 
 
 def _invert(atom: Chem.Atom) -> None:
