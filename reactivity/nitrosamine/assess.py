@@ -161,7 +161,7 @@ def _assess(product: Chem.Mol, site: int, rules: CpcaRules, *, site_label: str, 
     alpha = [n for n in product.GetAtomWithIdx(site).GetNeighbors() if n.GetAtomicNum() == 6]
     counts_list = sorted(n.GetTotalNumHs() for n in alpha)
     if len(counts_list) != 2:
-        raise MoleculeParseError(f"nitrosamine: atom {atom} does not carry two carbon substituents")
+        raise MoleculeParseError(f"nitrosamine: the nitrogen at 0-based atom index {atom} does not carry two carbon substituents")
     counts = (counts_list[0], counts_list[1])
     row = rules.alpha_h_row(counts)
     if row is None:
