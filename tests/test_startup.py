@@ -77,7 +77,8 @@ def test_stability_with_reference_panel_needs_no_scikit_learn() -> None:
 
 
 def test_the_fork_server_warms_up_what_every_record_needs_and_no_scorer() -> None:
-    # reading, perception and output are compiled before any worker is forked; numpy and the models are not loaded
+    # reading, the ring screen and output are compiled before any worker is forked; the perception rules (needed by
+    # ring-bearing and near-miss records only), numpy and the models are not loaded
     found = _probe(
         "import json, sys\nfrom reactivity.batch.supervise import warm_up\nwarm_up()\n"
         "from reactivity.rules import load_site_rules\n"
@@ -85,19 +86,20 @@ def test_the_fork_server_warms_up_what_every_record_needs_and_no_scorer() -> Non
         "                  'numpy': 'numpy' in sys.modules, 'pka': 'reactivity.basicity.model' in sys.modules,\n"
         "                  'stability': 'reactivity.stability.assess' in sys.modules}))"
     )
-    assert found == {"rules": 1, "numpy": False, "pka": False, "stability": False}
+    assert found == {"rules": 0, "numpy": False, "pka": False, "stability": False}
 
 
 _CHUNK_PROBE = """
 import json, sys
 from rdkit import Chem
-from reactivity.batch.annotate import AnnotateSettings, annotate_chunk, _warm_scorers
+from reactivity.batch.annotate import AnnotateSettings, annotate_chunk, _warm_perception, _warm_scorers
+from reactivity.rules import load_site_rules
 records = [Chem.MolToMolBlock(Chem.MolFromSmiles(s)).encode() + b"$$$$\\n" for s in {smiles!r}]
 calls = []
 done = annotate_chunk(records, AnnotateSettings(stability=True, basicity=True),
-                      lambda i: calls.append([i, _warm_scorers.cache_info().currsize]))
+                      lambda i: calls.append([i, load_site_rules.cache_info().currsize, _warm_scorers.cache_info().currsize]))
 print(json.dumps({{'calls': calls, 'warmed': _warm_scorers.cache_info().currsize, 'numpy': 'numpy' in sys.modules,
-                  'status': [r.status for r in done]}}))
+                  'perception': _warm_perception.cache_info().currsize, 'status': [r.status for r in done]}}))
 """
 
 
@@ -106,13 +108,23 @@ def test_a_worker_loads_the_scorers_before_its_first_ring_bearing_records_with_a
     # so the loading never counts against a record's time limit
     found = _probe(_CHUNK_PROBE.format(smiles=["CC(=O)Oc1ccccc1C(=O)O", "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"]))
     assert found["status"] == ["no_scaffold", "ok"] and found["warmed"] == 1 and found["numpy"] is True
-    # records read (nothing loaded), then a heartbeat, the scorers loaded, a heartbeat, and the batch scored
-    assert found["calls"][:4] == [[0, 0], [1, 0], [-1, 0], [-1, 1]]
+    # [record or heartbeat, perception rules compiled, scorers loaded]: aspirin read with nothing loaded; diazepam's
+    # reading starts, it passes the ring screen, a heartbeat, the perception rules compiled, a heartbeat; then a
+    # heartbeat, the scorers loaded, a heartbeat, and the batch scored
+    assert found["calls"][:6] == [[0, 0, 0], [1, 0, 0], [-1, 0, 0], [-1, 1, 0], [-1, 1, 0], [-1, 1, 1]]
 
 
-def test_a_chunk_without_the_ring_loads_no_scorer() -> None:
+def test_a_chunk_without_the_ring_loads_neither_perception_nor_a_scorer() -> None:
     found = _probe(_CHUNK_PROBE.format(smiles=["CC(=O)Oc1ccccc1C(=O)O", "c1ccncc1"]))
     assert found["status"] == ["no_scaffold", "no_scaffold"] and found["warmed"] == 0 and found["numpy"] is False
+    assert found["perception"] == 0 and found["calls"] == [[0, 0, 0], [1, 0, 0], [-1, 0, 0]]
+
+
+def test_a_near_miss_compiles_perception_between_heartbeats_but_loads_no_scorer() -> None:
+    # a 1,4-diazepane (no lactam) passes the ring screen: perception runs, in its own step; no scorer is loaded
+    found = _probe(_CHUNK_PROBE.format(smiles=["CN1CCCN(C)CC1"]))
+    assert found["status"] == ["no_scaffold"] and found["perception"] == 1 and found["warmed"] == 0
+    assert found["calls"][:3] == [[0, 0, 0], [-1, 0, 0], [-1, 1, 0]]
 
 
 def test_stability_names_resolve_lazily_and_completely() -> None:

@@ -29,8 +29,9 @@ a list of records (same split, same record positions).
 
 Workers are forked from a fork server that has imported the package and, when the parent
 asks for it (:func:`warm_up`), compiled what every record needs, so no worker (nor one
-started again after a crash) pays for that; the scorers' rules and models are loaded by a
-worker before its first batch of ring-bearing records.
+started again after a crash) pays for that; the perception rules are compiled by a worker
+before its first record that passes the ring screen, the scorers' rules and models before
+its first batch of ring-bearing records.
 """
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .annotate import AnnotateSettings, RenderedChunk, annotate_and_render, render_failed_records, warm_record
+from .annotate import (
+    WARM_SMILES_WITHOUT_RING,
+    AnnotateSettings,
+    RenderedChunk,
+    annotate_and_render,
+    render_failed_records,
+    warm_record,
+)
 from .partition import ByteRange, read_range_records
 from .records import SplitReport
 from .workerstart import WARM_ENV, _context, _main_module_hidden
@@ -63,16 +71,18 @@ _POLL_SECONDS = 0.2
 
 
 def warm_up() -> None:
-    """Compile what every record of a run needs (reading, the ring screen, perception, tags, SD and compact JSON
-    output) by annotating one record (diazepam) without the scorers.
+    """Compile what every record of a run needs (reading, the ring screen, tags and SD output) by annotating one
+    record without the ring (aspirin).
 
-    Called in the fork server (module :mod:`reactivity.batch._preload`) before any worker is forked. The scorers'
-    rules and models (stability, basicity, nitrosamine, derivatization: numpy and the pKa model among them) are loaded
-    by each worker before its first batch of ring-bearing records, so a library without the ring never pays for them.
+    Called in the fork server (module :mod:`reactivity.batch._preload`) before any worker is forked. What only
+    ring-bearing and near-miss records need is loaded by each worker when it first meets one, in a step of its own
+    between two heartbeats: the perception rules and site guidance before its first record that passes the ring
+    screen, the scorers' rules and models (stability, basicity, nitrosamine, derivatization: numpy and the pKa model
+    among them) before its first batch of ring-bearing records. A library without the ring never pays for them.
     Failures are ignored: a worker then loads what it needs itself.
     """
     try:
-        annotate_and_render([warm_record()], AnnotateSettings(json_detail="compact"))  # no scorer
+        annotate_and_render([warm_record(WARM_SMILES_WITHOUT_RING)], AnnotateSettings(json_detail="compact"))
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
 
