@@ -364,13 +364,17 @@ def _has_double_bond_to_o_or_s(atom: Chem.Atom) -> bool:
                for bond in atom.GetBonds())
 
 
+def _is_carbonyl_carbon(atom: Chem.Atom) -> bool:
+    """Whether an atom is a carbon with a C=O double bond."""
+    return atom.GetAtomicNum() == 6 and any(
+        bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(atom).GetAtomicNum() == 8
+        for bond in atom.GetBonds())
+
+
 def _is_acyloxy(oxygen: Chem.Atom, attached_to: int) -> bool:
-    """Whether an oxygen's other neighbour (not ``attached_to``) is a carbon with a C=O: an ester, carbonate or
+    """Whether an oxygen's other neighbour (not ``attached_to``) is a carbonyl carbon: an ester, carbonate or
     carbamate oxygen."""
-    return any(nb.GetIdx() != attached_to and nb.GetAtomicNum() == 6
-               and any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(nb).GetAtomicNum() == 8
-                       for bond in nb.GetBonds())
-               for nb in oxygen.GetNeighbors())
+    return any(nb.GetIdx() != attached_to and _is_carbonyl_carbon(nb) for nb in oxygen.GetNeighbors())
 
 
 class _Editable:
@@ -677,8 +681,7 @@ def _decarboxylate_carbamic_acids(editable: _Editable, acyl_carbon: int, leaving
     carbons = [editable.index[acyl_carbon]]
     leaving = mol.GetAtomWithIdx(editable.index[leaving_atom])
     if leaving.GetAtomicNum() == 8:
-        carbons.extend(nb.GetIdx() for nb in leaving.GetNeighbors()
-                       if nb.GetAtomicNum() == 6 and _has_double_bond_to_o_or_s(nb))
+        carbons.extend(nb.GetIdx() for nb in leaving.GetNeighbors() if _is_carbonyl_carbon(nb))
     done = False
     for index in carbons:
         carbon = mol.GetAtomWithIdx(index)
