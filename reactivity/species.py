@@ -11,6 +11,10 @@ Rules (all documented in ``docs/chemistry.md``):
   species is the largest organic fragment (the free base the spectrometer sees): then
   ``smiles``/``formula``/``monoisotopic_mass`` describe that fragment too and
   ``salt_smiles`` keeps the whole salt.
+- A charged species is described in its neutral form, as LC-MS sees the compound whatever
+  salt it was drawn as (:func:`neutral_form`: a protonated amine gives up its proton, an
+  acid anion takes one up). A permanent cation (a quaternary ammonium) keeps its charge:
+  its ``mz_mh`` is its own m/z ([M]+), not [M+H]+.
 - A polymer repeat unit (attachment points written as ``*``) has a formula without the
   attachment points and no [M+H]+ (no single mass).
 
@@ -22,6 +26,12 @@ Rules (all documented in ``docs/chemistry.md``):
 ('C5H10N2O', 'O=C1CNCCCN1', 'Br.O=C1CNCCCN1')
 >>> describe_species(Chem.MolFromSmiles("*CC(*)C(=O)OC")).formula
 'C4H6O2'
+>>> hydrochloride = describe_species(Chem.MolFromSmiles("O=C1C[NH2+]CCCN1.[Cl-]"))
+>>> hydrochloride.smiles, round(hydrochloride.mz_mh, 4)
+('O=C1CNCCCN1', 115.0866)
+>>> quaternary = describe_species(Chem.MolFromSmiles("C[N+]1(C)CCCNC(=O)C1"))
+>>> quaternary.formula, round(quaternary.mz_mh, 4)
+('C7H15N2O+', 143.1179)
 """
 
 from __future__ import annotations
@@ -67,6 +77,21 @@ class Species:
 _ATTACHMENT_POINT = Chem.MolFromSmarts("[#0]")  # an atom of atomic number 0 (``*``)
 
 
+def neutral_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself when no atom carries a charge; otherwise its neutral form (RDKit's ``Uncharger``: a protonated
+    amine gives up its proton, an acid anion takes one up; zwitterions and charge-separated groups such as nitro or
+    N-oxide stay as drawn, and a permanent cation keeps its charge).
+
+    >>> Chem.MolToSmiles(neutral_form(Chem.MolFromSmiles("[NH3+]CC(=O)[O-]")))
+    'NCC(=O)O'
+    """
+    if not any(atom.GetFormalCharge() for atom in mol.GetAtoms()):
+        return mol
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    return rdMolStandardize.Uncharger().uncharge(mol)
+
+
 def _without_attachment_points(mol: Chem.Mol) -> Chem.Mol:
     editable = Chem.RWMol(mol)
     for atom in sorted((a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() == 0), reverse=True):
@@ -99,6 +124,9 @@ def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragme
             salt_smiles = Chem.MolToSmiles(mol)
             mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
             smiles = None
+        neutral = neutral_form(mol)
+        if neutral is not mol:
+            mol, smiles = neutral, None
         # every atom heavy (atomic number > 1): no attachment point, without a substructure search
         polymer = mol.GetNumAtoms() != mol.GetNumHeavyAtoms() and mol.HasSubstructMatch(_ATTACHMENT_POINT)
         if smiles is None:
@@ -114,13 +142,15 @@ def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragme
                 salt_smiles=salt_smiles,
                 is_repeat_unit=True,
             )
-        mass = rdMolDescriptors.CalcExactMolWt(mol)
+        mass = rdMolDescriptors.CalcExactMolWt(mol)  # of the ion, for a charged species (electrons counted)
+        charge = Chem.GetFormalCharge(mol)
         return Species(
             smiles=smiles,
             inchikey=(Chem.MolToInchiKey(mol) or None) if with_inchikey else None,
             formula=rdMolDescriptors.CalcMolFormula(mol),
             monoisotopic_mass=mass,
-            mz_mh=mass + PROTON_MASS,
+            # neutral: [M+H]+; a permanent cation: its own m/z; an anion that cannot be neutralized: no [M+H]+
+            mz_mh=mass + PROTON_MASS if charge == 0 else mass / charge if charge > 0 else None,
             salt_smiles=salt_smiles,
         )
 

@@ -352,3 +352,34 @@ def test_silica_with_methanol_warns_that_a_3_hydroxy_ring_exchanges_with_methano
     assert "HF-113" in {reference.id for reference in condition.references}
     diazepam = assess_condition(mol_from_smiles(DIAZEPAM), "silica_methanol")
     assert not any("methoxy" in reason for reason in diazepam.reasons)
+
+
+@pytest.mark.parametrize("salt, free", [
+    (CLORAZEPATE_K, CLORAZEPATE),  # a carboxylate salt: the acid's products
+    ("O=C1C[NH2+]CCCN1CC(=O)OC.[Cl-]", "O=C1CNCCCN1CC(=O)OC"),  # an N4 hydrochloride: the free base's
+    ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=[NH+]C1O.[Cl-]", OXAZEPAM),  # a protonated imine: oxazepam's (glyoxylic acid)
+])
+def test_a_salt_degrades_to_the_products_of_its_free_form(salt, free):
+    """LC-MS sees the same products whatever salt the compound was drawn as: the products, formulas and [M+H]+ of a
+    salt are those of the neutral compound (a charged product would get a proton's mass too many)."""
+    def products(smiles):
+        return sorted((p.kind, d.smiles, d.formula, round(d.mz_mh or 0.0, 4))
+                      for p in assess_stability(mol_from_smiles(smiles), ph=1.0).pathways for d in p.degradants)
+
+    assert products(salt) == products(free)
+    assert not any("+" in formula or "-" in formula for _, _, formula, _ in products(salt))
+
+
+def test_clorazepate_salt_gives_aminomalonic_acid_at_its_neutral_mass():
+    # aminomalonic acid C3H5NO4: 3 x 12 + 5 x 1.007825 + 14.003074 + 4 x 15.994915 = 119.02186; [M+H]+ 120.0291 (by hand)
+    result = assess_stability(mol_from_smiles(CLORAZEPATE_K), ph=1.0)
+    acid = [d for d in _pathway(result, "lactam_hydrolysis").degradants if d.formula == "C3H5NO4"]
+    assert len(acid) == 1 and acid[0].mz_mh == pytest.approx(120.0291, abs=2e-4)
+
+
+def test_a_permanent_cation_product_is_listed_at_its_own_mz():
+    # an N4-dimethyl quaternary ring opens to the betaine-type cation C7H17N2O2+: 7 x 12 + 17 x 1.007825 +
+    # 2 x 14.003074 + 2 x 15.994915 - one electron (0.000549) = 161.1285, seen as such, not as [M+H]+ (by hand)
+    result = assess_stability(mol_from_smiles("C[N+]1(C)CCCNC(=O)C1"), ph=7.0)
+    (product,) = _pathway(result, "lactam_hydrolysis").degradants
+    assert product.formula == "C7H17N2O2+" and product.mz_mh == pytest.approx(161.1285, abs=2e-4)

@@ -38,7 +38,9 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..atomtext import AtomText
+from ..molecule import free_base_view
 from ..sites import CompetingSite, RingSites
+from ..species import neutral_form
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
@@ -335,20 +337,15 @@ class _ProductSource:
         self._copy: tuple[Chem.Mol, Any] | None = None
 
     def kekulized(self) -> tuple[Chem.Mol, Any]:
-        """``(kekulized copy, index)``."""
+        """``(kekulized copy, index)``: the free base (protonated nitrogens neutralized, as a salt's products are those
+        of the free base) without hydrogen atoms."""
         if self._copy is None:
-            mol = self.source
             with rdBase.BlockLogs():
-                index: Any
-                if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():
-                    heavy = Chem.Mol(mol)
-                    index = range(mol.GetNumAtoms())  # no hydrogen atom: the numbering is kept
-                else:
-                    copy = Chem.Mol(mol)
-                    for i in range(copy.GetNumAtoms()):
-                        copy.GetAtomWithIdx(i).SetIntProp("_rx_index", i)
-                    heavy = Chem.RemoveHs(copy)
-                    index = {heavy.GetAtomWithIdx(i).GetIntProp("_rx_index"): i for i in range(heavy.GetNumAtoms())}
+                view = free_base_view(self.source)
+                heavy = view.mol  # a copy of the input
+                index: Any = view.original_index
+                if index != tuple(range(len(index))):  # hydrogen atoms removed: the input's indices are mapped
+                    index = {original: working for working, original in enumerate(index)}
                 Chem.Kekulize(heavy, clearAromaticFlags=True)
             self._copy = (heavy, index)
         return self._copy
@@ -452,12 +449,13 @@ class _Editable:
             atom_sets = Chem.GetMolFrags(mol)
             if len(atom_sets) == 1:
                 # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
-                return [(mol, _ALL_LOCANTS, None)]
+                return [(neutral_form(mol), _ALL_LOCANTS, None)]
             mapping: list[tuple[int, ...]] = []
             # The pieces of the sanitized molecule keep its aromaticity, valences and rings (each ring lies in one
             # piece): sanitizing each piece again would give the same pieces.
             fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False, fragsMolAtomMapping=mapping)
-            kept = [(fragment, atoms) for fragment, atoms in zip(fragments, mapping)
+            # neutral pieces (an acid anion of a salt takes up its proton), so that the sort key is the product's SMILES
+            kept = [(neutral_form(fragment), atoms) for fragment, atoms in zip(fragments, mapping)
                     if not self.ring_atoms.isdisjoint(atoms)]
             if len(kept) < 2:
                 return [(fragment, self._locants_in(atoms), None) for fragment, atoms in kept]
