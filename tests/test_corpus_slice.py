@@ -21,7 +21,10 @@ SIX_CYCLE = Chem.MolFromSmarts("[R]1~[R]~[R]~[R]~[R]~[R]~1")
 CATEGORY_NAMES = {
     "14diazepine_2_amidine_or_imine": {"1,4-diazepine-2-amidine/2-imine"},
     "14diazepine_2_thione": {"1,4-diazepine-2-thione"},
-    "14diazepine_2_lactim_or_iminoether": {"1,4-diazepine-2-lactim/lactim ether"},
+    "14diazepine_2_lactim_or_iminoether": {
+        "lactim tautomer of a 1,4-diazepan-2-one (the compound is the lactam: redraw C2 as C=O to annotate it)",
+        "1,4-diazepine-2-lactim ether (imino ether)",
+    },
     "14diazepine_azolo_fused_N1C2": {"azolo-fused 1,4-benzodiazepine (no 2-one)"},
     "diazepan5one_or_15BZD_lactam": {"1,4-diazepan-5-one"},
     "diazepine_ring_no_2one": {
