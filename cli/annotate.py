@@ -46,7 +46,8 @@ from reactivity.batch.writers import (
     target_kind,
 )
 from reactivity.errors import ReactivityError
-from reactivity.stability.presets import CONDITION_NAMES
+from reactivity.errors import UnknownConditionError
+from reactivity.stability.presets import preset_names
 
 from .app import app
 from .common import error_text, usage_error
@@ -162,7 +163,7 @@ def _check_output(target: Optional[str], label: str) -> None:
         raise _usage_error(f"{label} directory {str(directory)!r} is not writable")
 
 
-def _conditions(value: Optional[str]) -> tuple[str, ...]:
+def _comma_list(value: Optional[str]) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
@@ -170,7 +171,7 @@ def _conditions(value: Optional[str]) -> tuple[str, ...]:
 
 def _reaction_classes(value: Optional[str]) -> tuple[str, ...]:
     """``--reactions a,b``: known derivatization classes, in the order given (exit 2 on an unknown one)."""
-    names = _conditions(value)
+    names = _comma_list(value)
     if not names:
         return ()  # the derivatization rules are loaded only when a class is asked for
     from reactivity.derivatization import reaction_names
@@ -264,7 +265,7 @@ def annotate(
     ph: float = typer.Option(7.0, "--ph", help="pH of the scored condition."),
     temperature: float = typer.Option(25.0, "--temperature", help="Temperature of the scored condition, °C."),
     hours: float = typer.Option(24.0, "--hours", help="Duration of the scored condition, hours."),
-    conditions: Optional[str] = typer.Option(None, "--conditions", help="Handling presets to score, comma-separated (e.g. silica_methanol,aqueous_acid_workup)."),
+    conditions: Optional[str] = typer.Option(None, "--conditions", help="Handling presets to score, comma-separated (e.g. silica_methanol,aqueous_acid_workup), 'all' or 'none' (the default)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0 = all cores)."),
     fmt: Optional[str] = typer.Option(None, "--format", help="Output format: sdf|csv|jsonl|parquet (default: from the output extension)."),
     tag_prefix: str = typer.Option("RX_", "--tag-prefix", help="Prefix of the new SD tags / columns."),
@@ -337,11 +338,11 @@ def annotate(
         raise _usage_error(str(exc)) from None
     if output_format == "parquet" and output in (None, "-") and output_dir is None:
         raise _usage_error("parquet output needs a file (-o FILE.parquet)")
-    presets = _conditions(conditions)
+    try:
+        presets = preset_names(conditions)
+    except UnknownConditionError as exc:
+        raise _usage_error(str(exc)) from None
     has_stability, has_basicity = with_stability, with_basicity
-    unknown = [p for p in presets if p not in CONDITION_NAMES]
-    if unknown:
-        raise _usage_error(f"unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(CONDITION_NAMES)})")
     if presets and not has_stability:
         sys.stderr.write("reactivity annotate: warning: --conditions needs stability scoring (--no-stability given); ignored\n")
     reaction_classes = _reaction_classes(reactions)

@@ -44,7 +44,7 @@ def report(
     from reactivity.errors import ReactivityError
     from reactivity.report.collect import iter_report_records
     from reactivity.report.html import ReportOptions, render_report
-    from reactivity.stability import CONDITION_NAMES, check_conditions
+    from reactivity.stability.presets import check_conditions, preset_names
 
     names = list(inputs or [])
     if example:
@@ -57,11 +57,10 @@ def report(
     target = Path(output)
     if not target.parent.is_dir():
         fail(f"report: output directory {str(target.parent)!r} does not exist")
-    wanted = [part.strip() for part in conditions.split(",") if part.strip()]
-    presets = tuple(CONDITION_NAMES) if wanted == ["all"] else () if wanted == ["none"] else tuple(dict.fromkeys(wanted))
-    unknown = [p for p in presets if p not in CONDITION_NAMES]
-    if unknown:
-        fail(f"report: unknown condition preset(s) {', '.join(unknown)} (known: {', '.join(CONDITION_NAMES)}, all, none)")
+    try:
+        presets = preset_names(conditions, default="all")
+    except ReactivityError as exc:
+        fail(f"report: {exc}")
     try:
         check_conditions(ph, temperature, hours)
     except ReactivityError as exc:

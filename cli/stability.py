@@ -15,24 +15,10 @@ from reactivity.stability import (
     ph_rate_profile,
     window_threshold_per_s,
 )
+from reactivity.stability.presets import preset_names
 
 from .app import app
 from .common import echo_wrapped, fail, read_molecules, refuse_several, show_results
-
-
-def _condition_names(values: list[str] | None) -> tuple[str, ...]:
-    """Preset names from repeated and/or comma-separated options; ``all`` (the default) or ``none``."""
-    names: list[str] = []
-    for value in values or ["all"]:
-        names.extend(part.strip() for part in value.split(",") if part.strip())
-    if names == ["none"]:
-        return ()
-    if "all" in names:
-        return CONDITION_NAMES
-    unknown = [name for name in names if name not in CONDITION_NAMES]
-    if unknown:
-        fail(f"unknown condition(s) {', '.join(unknown)}; choose from {', '.join(CONDITION_NAMES)}, all, none")
-    return tuple(dict.fromkeys(names))
 
 
 def _n4_pka(mol, ph: float, temperature_c: float) -> float | None:
@@ -117,7 +103,10 @@ def stability(
     """Hydrolysis risk of the 1,4-diazepan-2-one ring(s), stable pH window and handling presets (atom numbers are 0-based)."""
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         fail(f"--plot needs a .png or .svg file name, got {plot.name}")
-    names = _condition_names(conditions)
+    try:
+        names = preset_names(conditions, default="all")
+    except ReactivityError as exc:
+        fail(str(exc))
     try:
         # the range check runs before the basicity model sees the numbers (NaN or inf would reach it otherwise)
         check_conditions(ph, temperature, hours)

@@ -229,3 +229,15 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert "annotating" in outputs["--progress"] and "rec/s" in outputs["--progress"]
     assert "annotating" not in outputs["--no-progress"]
     assert "2800 records" in outputs["--no-progress"]
+
+
+def test_conditions_all_and_none_mean_what_they_mean_for_stability(tmp_path):
+    # the same vocabulary as `reactivity stability` and `reactivity report`: all presets, or none
+    from reactivity.stability.presets import CONDITION_NAMES
+
+    out_all, out_none = tmp_path / "all.sdf", tmp_path / "none.sdf"
+    assert runner.invoke(app, ["annotate", EXAMPLE, "-o", str(out_all), "--conditions", "all", "--no-basicity"]).exit_code == 0
+    assert runner.invoke(app, ["annotate", EXAMPLE, "-o", str(out_none), "--conditions", "none", "--no-basicity"]).exit_code == 0
+    text_all, text_none = out_all.read_text(), out_none.read_text()
+    for name in CONDITION_NAMES:
+        assert f"<RX_RISK_{name.upper()}>" in text_all and f"<RX_RISK_{name.upper()}>" not in text_none

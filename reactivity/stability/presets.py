@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 
-from ..errors import ReactivityError
+from collections.abc import Sequence
+
+from ..errors import ReactivityError, UnknownConditionError
 
 #: Names of the handling presets (``reactivity/data/handling_conditions.toml``), in the order they are reported.
 CONDITION_NAMES: tuple[str, ...] = (
@@ -21,6 +23,35 @@ CONDITION_NAMES: tuple[str, ...] = (
     "boc_deprotection",
     "reflux_methanol",
 )
+
+
+
+def preset_names(values: str | Sequence[str] | None, default: str = "none") -> tuple[str, ...]:
+    """Handling preset names from ``--conditions`` values (comma-separated and/or repeated; ``all`` or ``none``;
+    ``default`` when none is given), in the order given, each once. Raises :class:`UnknownConditionError` naming
+    the unknown ones.
+
+    >>> preset_names("silica_methanol, physiological,silica_methanol")
+    ('silica_methanol', 'physiological')
+    >>> preset_names(None, default="all") == CONDITION_NAMES, preset_names(["none"])
+    (True, ())
+    >>> preset_names("boiling_lava")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.UnknownConditionError: unknown condition preset(s) boiling_lava (known: aqueous_acid_workup, aqueous_base_workup, bicarbonate_workup, silica_methanol, rp_hplc_tfa, physiological, boc_deprotection, reflux_methanol, all, none)
+    """
+    given = [values] if isinstance(values, str) else list(values or [])
+    names = [part.strip() for value in (given or [default]) for part in value.split(",") if part.strip()]
+    if names == ["none"]:
+        return ()
+    if "all" in names:
+        return CONDITION_NAMES
+    unknown = [name for name in dict.fromkeys(names) if name not in CONDITION_NAMES]
+    if unknown:
+        raise UnknownConditionError(f"unknown condition preset(s) {', '.join(unknown)} "
+                                    f"(known: {', '.join(CONDITION_NAMES)}, all, none)")
+    return tuple(dict.fromkeys(names))
+
 
 _PH_LIMITS = (-1.5, 15.5)
 _T_LIMITS = (-20.0, 150.0)
