@@ -201,12 +201,18 @@ class FreeBaseView:
             return None
 
 
-_PROTONATED_NITROGEN = Chem.MolFromSmarts("[#7+;!H0;!$([#7]~[*-])]")
+_CATIONIC_NITROGEN_WITH_H = Chem.MolFromSmarts("[#7+;!H0]")
 
 
 def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
-    """Indices of N+ atoms carrying H (explicit H atoms counted) and no negatively charged neighbour."""
-    return {match[0] for match in mol.GetSubstructMatches(_PROTONATED_NITROGEN)}
+    """Indices of N+ atoms carrying H (explicit H atoms counted) and no negatively charged (-1) neighbour.
+
+    One plain search (most molecules have no such atom), then the neighbours of the few it finds.
+    """
+    return {
+        index for (index,) in mol.GetSubstructMatches(_CATIONIC_NITROGEN_WITH_H)
+        if not any(neighbour.GetFormalCharge() == -1 for neighbour in mol.GetAtomWithIdx(index).GetNeighbors())
+    }
 
 
 def free_base_view(mol: Chem.Mol) -> FreeBaseView:

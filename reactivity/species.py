@@ -75,18 +75,22 @@ class Species:
 
 
 _ATTACHMENT_POINT = Chem.MolFromSmarts("[#0]")  # an atom of atomic number 0 (``*``)
+# a charge that a proton can take away or bring: a cation with H, an anion not held by a neighbouring cation (nitro,
+# N-oxide and quaternary ammonium groups do not match)
+_NEUTRALIZABLE = Chem.MolFromSmarts("[$([+;!H0]),$([-;!$(*~[+])])]")
+_CHARGED_ATOM = Chem.MolFromSmarts("[!+0]")  # a plain search first: most species carry no charge at all
 
 
 def neutral_form(mol: Chem.Mol) -> Chem.Mol:
-    """``mol`` itself when no atom carries a charge; otherwise its neutral form (RDKit's ``Uncharger``: a protonated
-    amine gives up its proton, an acid anion takes one up; zwitterions and charge-separated groups such as nitro or
-    N-oxide stay as drawn, and a permanent cation keeps its charge).
+    """``mol`` itself when no charge can be neutralized; otherwise its neutral form (RDKit's ``Uncharger``: a protonated
+    amine gives up its proton, an acid anion takes one up). Charge-separated groups such as nitro or N-oxide stay as
+    drawn, and a permanent cation keeps its charge.
 
     >>> Chem.MolToSmiles(neutral_form(Chem.MolFromSmiles("[NH3+]CC(=O)[O-]")))
     'NCC(=O)O'
     """
-    if not any(atom.GetFormalCharge() for atom in mol.GetAtoms()):
-        return mol
+    if not mol.HasSubstructMatch(_CHARGED_ATOM) or not mol.HasSubstructMatch(_NEUTRALIZABLE):
+        return mol  # searches: faster than walking the atoms from Python
     from rdkit.Chem.MolStandardize import rdMolStandardize
 
     return rdMolStandardize.Uncharger().uncharge(mol)

@@ -449,12 +449,12 @@ class _Editable:
             atom_sets = Chem.GetMolFrags(mol)
             if len(atom_sets) == 1:
                 # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
-                return [(neutral_form(mol), _ALL_LOCANTS, None)]
+                return [(mol, _ALL_LOCANTS, None)]
             mapping: list[tuple[int, ...]] = []
             # The pieces of the sanitized molecule keep its aromaticity, valences and rings (each ring lies in one
             # piece): sanitizing each piece again would give the same pieces.
             fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False, fragsMolAtomMapping=mapping)
-            # neutral pieces (an acid anion of a salt takes up its proton), so that the sort key is the product's SMILES
+            # neutral pieces (an acid anion of a salt takes up its proton): the sort key is the listed product's SMILES
             kept = [(neutral_form(fragment), atoms) for fragment, atoms in zip(fragments, mapping)
                     if not self.ring_atoms.isdisjoint(atoms)]
             if len(kept) < 2:
