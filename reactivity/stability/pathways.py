@@ -635,18 +635,20 @@ def aminolysis_products(mol: Chem.Mol, ring: RingSites, amine: int,
     return _degradants("ring-opened isomer (intramolecular aminolysis; same mass)", pieces)
 
 
-# Labile acyl groups whose hydrolysis breaks one bond, between the acyl carbon (the site's first atom) and the
-# leaving atom (its third: the ester or anhydride oxygen, the thioester sulfur, the halogen, the beta-lactam or azole
-# nitrogen). An imide can open at either acyl carbon and a carbamate loses CO2 (or, a Boc group, isobutylene in
-# acid): their products are not drawn.
-_ONE_BOND_HYDROLYSES = frozenset({"ester", "thioester", "anhydride", "acyl_halide", "beta_lactam", "activated_amide"})
+# Labile acyl groups whose hydrolysis breaks the bond between the acyl carbon (the site's first atom) and the leaving
+# atom (its third: the ester or anhydride oxygen, the thioester sulfur, the halogen, the beta-lactam, azole or
+# carbamate nitrogen); a carbamate's carbonic half-ester then loses CO2, leaving the amine and the alcohol (the same
+# parts as a Boc group's loss of isobutylene and CO2 in acid). An imide can open at either acyl carbon: its products
+# are not drawn.
+_ONE_BOND_HYDROLYSES = frozenset({"ester", "thioester", "anhydride", "acyl_halide", "beta_lactam", "activated_amide",
+                                  "carbamate"})
 
 
 def labile_group_products(mol: Chem.Mol, rings: Sequence[RingSites], site: CompetingSite,
                           source: _ProductSource | None = None) -> tuple[Degradant, ...]:
     """The part(s) carrying a 1,4-diazepan-2-one ring after a labile acyl group elsewhere is hydrolysed (the acyl
     carbon takes OH, the leaving group its H; a part without the ring, e.g. the acid of a 3-acyloxy ester, is left
-    out like water and salts). Empty for groups with more than one possible product (imides, carbamates).
+    out like water and salts). Empty for an imide (either carbonyl can open).
 
     >>> from reactivity.molecule import mol_from_smiles
     >>> from reactivity.perception import perceive
