@@ -106,6 +106,28 @@ def _sanitize_or_raise(mol: Chem.Mol) -> Chem.Mol:
     return mol
 
 
+# An alkali or alkaline-earth metal drawn bonded to N, O or S: a salt drawn with covalent bonds (C(=O)O[Na]).
+_METAL_ON_HETEROATOM = Chem.MolFromSmarts("[Li,Na,K,Rb,Cs,Be,Mg,Ca,Sr,Ba]~[#7,#8,#16]")
+
+
+def ionic_salt_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or, when an alkali or alkaline-earth metal is drawn bonded to N, O or S (a salt drawn with
+    covalent bonds, ``C(=O)O[Na]``), the ionic form RDKit's ``MetalDisconnector`` gives (``C(=O)[O-].[Na+]``), as the
+    salt is in solution and as the other drawings of the same salt are read. No atom is added, removed or moved, so
+    atom numbers keep their meaning.
+
+    >>> Chem.MolToSmiles(ionic_salt_form(Chem.MolFromSmiles("O=C1CN(CC(=O)O[Na])CCCN1")))
+    'O=C([O-])CN1CCCNC(=O)C1.[Na+]'
+    """
+    if not mol.HasSubstructMatch(_METAL_ON_HETEROATOM):
+        return mol
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    ionic = rdMolStandardize.MetalDisconnector().Disconnect(mol)
+    Chem.SanitizeMol(ionic)  # ring information and aromaticity of the new molecule
+    return ionic
+
+
 def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
     with quiet_rdkit() as messages:
         mol = reader()
@@ -113,7 +135,7 @@ def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
         reason = next((m for m in messages if not is_banner_line(m)), f"RDKit could not read the {what}")
         raise MoleculeParseError(reason)
     with quiet_rdkit():
-        return _sanitize_or_raise(mol)
+        return ionic_salt_form(_sanitize_or_raise(mol))
 
 
 #: Atoms a single molecule may have in :func:`mol_from_smiles` / :func:`mol_from_molblock` (0: no limit). The

@@ -1,0 +1,49 @@
+"""A salt gives the same answers however it is drawn: ionic (``[O-].[K+]``), with covalent metal bonds (``O[K]``,
+as some databases store it) or as the free acid or base where the chemistry is the same (degradants).
+
+Expected values are the ionic drawing's own answers: the point is that the drawing does not change them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdkit import Chem
+
+from reactivity import assess_stability, mol_from_smiles, perceive
+from reactivity.basicity import predict_basicity
+from reactivity.batch.annotate import AnnotateSettings, annotate_chunk
+
+# clorazepate potassium and a saturated ring's sodium carboxylate, drawn with covalent metal bonds and as ions
+PAIRS = [
+    ("[K]OC(=O)C1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "[O-]C(=O)C1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O.[K+]"),
+    ("O=C1CN(CC(=O)O[Na])CCCN1", "O=C1CN(CC(=O)[O-])CCCN1.[Na+]"),
+]
+
+
+@pytest.mark.parametrize("covalent, ionic", PAIRS)
+def test_a_covalently_drawn_salt_is_read_as_its_ions(covalent, ionic):
+    mol = mol_from_smiles(covalent)
+    assert mol.GetNumAtoms() == Chem.MolFromSmiles(covalent).GetNumAtoms()  # no atom added or removed
+    assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(mol_from_smiles(ionic))
+
+
+@pytest.mark.parametrize("covalent, ionic", PAIRS)
+def test_a_covalently_drawn_salt_gets_the_answers_of_the_ionic_drawing(covalent, ionic):
+    a, b = mol_from_smiles(covalent), mol_from_smiles(ionic)
+    assert [sorted(s.kind for s in r.competing_sites) for r in perceive(a)] == \
+        [sorted(s.kind for s in r.competing_sites) for r in perceive(b)]
+    assert predict_basicity(a, 7.4).n4_pka == pytest.approx(predict_basicity(b, 7.4).n4_pka)
+    sa, sb = assess_stability(a, ph=2.0, temperature_c=37.0), assess_stability(b, ph=2.0, temperature_c=37.0)
+    assert sa.stable_ph_window == sb.stable_ph_window and sa.fraction_lost == pytest.approx(sb.fraction_lost)
+    assert [(p.kind, [d.smiles for d in p.degradants]) for p in sa.pathways] == \
+        [(p.kind, [d.smiles for d in p.degradants]) for p in sb.pathways]
+
+
+def test_an_sd_record_with_a_covalent_metal_bond_is_read_as_the_ions():
+    # the batch reader (SD records) takes the same path as the single-molecule readers
+    covalent, ionic = PAIRS[0]
+    records = [Chem.MolToMolBlock(Chem.MolFromSmiles(s)).encode() + b"$$$$\n" for s in (covalent, ionic)]
+    done = annotate_chunk(records, AnnotateSettings(stability=True, basicity=True), write_json=False)
+    keys = ("RX_STABLE_PH_WINDOW", "RX_DEGRADANTS", "RX_N4_PKA", "RX_HYDROLYSIS_RISK")
+    first, second = ({k: r.tags.get(k) for k in keys} for r in done)
+    assert first == second and first["RX_STABLE_PH_WINDOW"]
