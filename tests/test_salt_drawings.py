@@ -47,3 +47,22 @@ def test_an_sd_record_with_a_covalent_metal_bond_is_read_as_the_ions():
     keys = ("RX_STABLE_PH_WINDOW", "RX_DEGRADANTS", "RX_N4_PKA", "RX_HYDROLYSIS_RISK")
     first, second = ({k: r.tags.get(k) for k in keys} for r in done)
     assert first == second and first["RX_STABLE_PH_WINDOW"]
+
+
+def test_a_molecule_built_in_code_without_ring_information_is_answered_quietly(capfd):
+    # RDKit's MetalDisconnector (and other edits made in code) return molecules without ring information: every
+    # capability computes it on a copy instead of failing, and RDKit's log (a stack trace on stderr) stays quiet
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+
+    from reactivity import assess_condition, nitrosamine_risk
+    from reactivity.stability import nearest_references, ph_rate_profile
+
+    bare = rdMolStandardize.MetalDisconnector().Disconnect(Chem.MolFromSmiles(PAIRS[1][0]))
+    reference = mol_from_smiles(PAIRS[1][1])
+    assert assess_stability(bare).stable_ph_window == assess_stability(reference).stable_ph_window
+    assert assess_condition(bare, "silica_methanol").chemical_risk == assess_condition(reference, "silica_methanol").chemical_risk
+    assert list(ph_rate_profile(bare)[1]) == list(ph_rate_profile(reference)[1])
+    assert nearest_references(bare, 1)[0].name == nearest_references(reference, 1)[0].name
+    assert len(perceive(bare)) == 1 and predict_basicity(bare, 7.4).n4_pka is not None
+    nitrosamine_risk(bare)
+    assert capfd.readouterr().err == ""

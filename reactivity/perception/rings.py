@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from ..molecule import all_substruct_matches
 
@@ -42,7 +42,8 @@ def with_ring_info(mol: Chem.Mol) -> Chem.Mol:
     if mol.GetNumAtoms() == 0:
         return mol
     try:
-        mol.GetRingInfo().NumAtomRings(0)
+        with rdBase.BlockLogs():  # RDKit logs the failed check (with a stack trace) before it raises
+            mol.GetRingInfo().NumAtomRings(0)
         return mol
     except RuntimeError:
         copy = Chem.Mol(mol)

@@ -36,6 +36,14 @@ def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
     return tuple(perceive(mol))
 
 
+def _with_ring_info(mol: Chem.Mol) -> Chem.Mol:
+    """``mol``, or a copy with ring information when it has none (``reactivity.perception.rings.with_ring_info``;
+    imported on use, like perception itself)."""
+    from ..perception.rings import with_ring_info
+
+    return with_ring_info(mol)
+
+
 # ---------------------------------------------------------------------------------------------- handling presets
 def _not_applicable_condition(name: str) -> ConditionResult:
     preset = _preset(name)
@@ -216,6 +224,7 @@ def assess_condition(mol: Chem.Mol, name: str, n4_pka: float | None = None) -> C
     ('low', 'moderate', True)
     """
     preset = _preset(name)
+    mol = _with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
     rings = _perceive(mol)
     if n4_pka is None and rings:
         n4_pka = _predicted_n4_pka(mol, preset)

@@ -243,8 +243,10 @@ def nearest_references_batch(mols: Sequence[Chem.Mol], k: int = 3) -> list[tuple
     """:func:`nearest_references` for many molecules (one matrix product)."""
     if not mols:
         return []
+    from ..perception.rings import with_ring_info
+
     model = _reference_model()
-    bits = np.vstack([reference_fingerprint(m) for m in mols]).astype(np.float32)
+    bits = np.vstack([reference_fingerprint(with_ring_info(m)) for m in mols]).astype(np.float32)
     common = bits @ model["_dense"].T
     union = model["_counts"][None, :] + bits.sum(axis=1)[:, None] - common
     similarity = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
