@@ -286,10 +286,14 @@ def test_workers_die_with_the_parent_after_kill_9(tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers: set[int] = set()
-    while time.monotonic() < deadline and len(workers) < 2:
+    # the resource tracker and the fork server, then a worker (which gets stuck in the HANG record): kill only once a
+    # worker exists, or the test would not see whether a stuck worker outlives the command
+    while time.monotonic() < deadline and len(workers) < 3:
         time.sleep(0.2)
         workers = _descendants(process.pid)
-    assert workers, "no worker process started"
+    assert len(workers) >= 3, f"no worker started: {sorted(workers)}"
+    time.sleep(1.0)  # let the worker reach the HANG record
+    workers = _descendants(process.pid)
     process.kill()
     process.wait()
     deadline = time.monotonic() + 10

@@ -96,6 +96,26 @@ def _die_with_parent() -> None:
         pass
 
 
+def _release_fork_server() -> None:
+    """Close this worker's copy of the fork server's keep-alive pipe.
+
+    The fork server exits when every holder of that pipe has closed it, and CPython hands a copy to each process it
+    forks (so that a child could ask for forks in turn; a worker never does). A worker that kept it would keep the
+    server alive after the command is killed, and the server's life is what kills the worker (see
+    :func:`_die_with_parent`): a worker stuck in a record would then outlive a ``kill -9`` of the command forever.
+    """
+    try:
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver  # CPython's module-level fork server handle (no public API for this)
+        fd = getattr(server, "_forkserver_alive_fd", None)
+        if fd is not None:
+            server._forkserver_alive_fd = None
+            os.close(fd)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def _test_hook(hook: str, record: bytes) -> None:
     action, _, marker = hook.partition(":")
     if not marker or marker.encode() not in record:
@@ -113,6 +133,7 @@ def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> N
     ``report`` is what the SD splitter noticed in a byte range (None for a list of records).
     """
     _die_with_parent()
+    _release_fork_server()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if os.getppid() == 1 and parent_pid != 1:
