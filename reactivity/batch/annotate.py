@@ -637,36 +637,37 @@ def warm_record(smiles: str = WARM_SMILES) -> bytes:
     return Chem.MolToMolBlock(Chem.MolFromSmiles(smiles)).encode("ascii") + b"$$$$\n"
 
 
+def warm_annotation(smiles: str = WARM_SMILES, settings: AnnotateSettings | None = None) -> None:
+    """Annotate one record (:func:`warm_record` of ``smiles``; by default without the scorers, compact JSON) so that
+    the rules and models it touches are compiled and loaded before the records of a run need them. Failures are
+    ignored (warming is an optimisation only: the records then load what they need themselves)."""
+    try:
+        annotate_and_render([warm_record(smiles)], settings or AnnotateSettings(json_detail="compact"))
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+
+
 @lru_cache(maxsize=1)
 def _warm_perception() -> None:
     """Compile what a ring-bearing or near-miss record needs beyond reading (perception rules, site guidance, the
-    tags and compact JSON of a ring) once per process, by annotating :func:`warm_record` without the scorers.
+    tags and compact JSON of a ring) once per process.
 
     A supervised worker calls it before its first record that passes the ring screen, between two heartbeats, so the
-    compiling never counts against a record's time limit; a library without the ring never pays for it. Failures are
-    ignored: perception then compiles its rules on the record itself.
+    compiling never counts against a record's time limit; a library without the ring never pays for it.
     """
-    try:
-        annotate_and_render([warm_record()], AnnotateSettings(json_detail="compact"))
-    except Exception:  # noqa: BLE001 - warming is an optimisation only
-        pass
+    warm_annotation()
 
 
 @lru_cache(maxsize=8)
 def _warm_scorers(stability: bool, basicity: bool, nitrosamine: bool, reactions: tuple[str, ...],
                   conditions: tuple[str, ...]) -> None:
-    """Load the rules and models of the scorers a run asks for, once per process, by scoring :func:`warm_record`.
+    """Load the rules and models of the scorers a run asks for, once per process.
 
     A supervised worker calls it before its first batch of ring-bearing records, with a heartbeat after it, so the
     loading (about 0.3 s) never counts against a record's time limit; a library without the ring never pays for it.
-    Failures are ignored: the scorers then load what they need on the records themselves.
     """
-    settings = AnnotateSettings(stability=stability, basicity=basicity, nitrosamine=nitrosamine, reactions=reactions,
-                                conditions=conditions)
-    try:
-        annotate_chunk([warm_record()], settings, write_json=False)
-    except Exception:  # noqa: BLE001 - warming is an optimisation only
-        pass
+    warm_annotation(settings=AnnotateSettings(stability=stability, basicity=basicity, nitrosamine=nitrosamine,
+                                              reactions=reactions, conditions=conditions))
 
 
 def annotate_chunk(

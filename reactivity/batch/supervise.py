@@ -53,7 +53,7 @@ from .annotate import (
     RenderedChunk,
     annotate_and_render,
     render_failed_records,
-    warm_record,
+    warm_annotation,
 )
 from .partition import ByteRange, read_range_records
 from .records import SplitReport
@@ -81,10 +81,7 @@ def warm_up() -> None:
     among them) before its first batch of ring-bearing records. A library without the ring never pays for them.
     Failures are ignored: a worker then loads what it needs itself.
     """
-    try:
-        annotate_and_render([warm_record(WARM_SMILES_WITHOUT_RING)], AnnotateSettings(json_detail="compact"))
-    except Exception:  # noqa: BLE001 - warming is an optimisation only
-        pass
+    warm_annotation(WARM_SMILES_WITHOUT_RING)
 
 
 def _die_with_parent() -> None:

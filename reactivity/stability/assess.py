@@ -11,6 +11,7 @@ from rdkit import Chem
 
 from ..atomtext import AtomText, compose
 from ..errors import ReactivityError
+from ..perception.rings import with_ring_info
 from ..sites import RingSites
 from ._base import (
     _SECONDS_PER_HOUR,
@@ -19,7 +20,7 @@ from ._base import (
     resolve_references,
     risk_level,
 )
-from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive, _with_ring_info
+from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive
 from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
 from .pathways import (
     _ProductSource,
@@ -112,7 +113,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
                  with_references: bool = True, with_products: bool = True) -> StabilityResult:
     """:func:`assess_stability` for rings already perceived (batch callers perceive once and pass them in)."""
     check_conditions(ph, temperature_c, hours)
-    mol = _with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
+    mol = with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
     model = _model()
     horizon_h = float(model["stable_window"]["reference_horizon_h"])
     matches = nearest_references(mol) if with_references else ()
@@ -285,7 +286,7 @@ def ph_rate_profile(mol: Chem.Mol, temperature_c: float = 25.0, n4_pka: float | 
     Raises :class:`ReactivityError` when the molecule has no 1,4-diazepan-2-one ring.
     """
     check_conditions(7.0, temperature_c, 1.0)
-    mol = _with_ring_info(mol)
+    mol = with_ring_info(mol)
     rings = _perceive(mol)
     if not rings:
         raise ReactivityError("no 1,4-diazepan-2-one ring in the molecule: no pH-rate profile")

@@ -10,6 +10,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import ReactivityError, RuleDataError, UnknownConditionError
+from ..perception.rings import with_ring_info
 from ..sites import RingSites
 from ._base import (
     _BASIC_COMPETING,
@@ -34,14 +35,6 @@ def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
     from ..perception import perceive
 
     return tuple(perceive(mol))
-
-
-def _with_ring_info(mol: Chem.Mol) -> Chem.Mol:
-    """``mol``, or a copy with ring information when it has none (``reactivity.perception.rings.with_ring_info``;
-    imported on use, like perception itself)."""
-    from ..perception.rings import with_ring_info
-
-    return with_ring_info(mol)
 
 
 # ---------------------------------------------------------------------------------------------- handling presets
@@ -224,7 +217,7 @@ def assess_condition(mol: Chem.Mol, name: str, n4_pka: float | None = None) -> C
     ('low', 'moderate', True)
     """
     preset = _preset(name)
-    mol = _with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
+    mol = with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
     rings = _perceive(mol)
     if n4_pka is None and rings:
         n4_pka = _predicted_n4_pka(mol, preset)

@@ -355,17 +355,16 @@ def _source_of(mol: Chem.Mol, source: _ProductSource | None) -> _ProductSource:
     return source if source is not None and source.source is mol else _ProductSource(mol)
 
 
-def _has_double_bond_to_o_or_s(atom: Chem.Atom) -> bool:
-    """Whether an atom carries a C=O, C=S, S=O or P=O double bond (an acyl, thioacyl, sulfonyl or phosphoryl atom)."""
-    return any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(atom).GetAtomicNum() in (8, 16)
+def _double_bonded_to(atom: Chem.Atom, elements: tuple[int, ...]) -> bool:
+    """Whether an atom carries a double bond to one of ``elements`` (atomic numbers): ``(8, 16)`` finds acyl,
+    thioacyl, sulfonyl and phosphoryl atoms."""
+    return any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(atom).GetAtomicNum() in elements
                for bond in atom.GetBonds())
 
 
 def _is_carbonyl_carbon(atom: Chem.Atom) -> bool:
     """Whether an atom is a carbon with a C=O double bond."""
-    return atom.GetAtomicNum() == 6 and any(
-        bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(atom).GetAtomicNum() == 8
-        for bond in atom.GetBonds())
+    return atom.GetAtomicNum() == 6 and _double_bonded_to(atom, (8,))
 
 
 def _is_acyloxy(oxygen: Chem.Atom, attached_to: int) -> bool:
@@ -425,7 +424,7 @@ class _Editable:
         for neighbour in n4.GetNeighbors():
             if neighbour.GetIdx() == c3.GetIdx():
                 continue
-            if _has_double_bond_to_o_or_s(neighbour):
+            if _double_bonded_to(neighbour, (8, 16)):
                 return None  # N4 is an amide, carbamate, urea or sulfonamide nitrogen
         self.mol.RemoveBond(c3.GetIdx(), n4.GetIdx())
         if oxygen.GetDegree() == 1:

@@ -13,6 +13,7 @@ from rdkit import Chem, rdBase
 
 from ..errors import RuleDataError
 from ..molecule import quiet_rdkit
+from ..perception.rings import with_ring_info
 from ..rules import compile_smarts, read_packaged_toml
 from ..sites import RingSites
 from ._base import _ACYLATED_N4, _ARTEFACT_NAME, _BASIC_N4, _model, resolve_references
@@ -243,8 +244,6 @@ def nearest_references_batch(mols: Sequence[Chem.Mol], k: int = 3) -> list[tuple
     """:func:`nearest_references` for many molecules (one matrix product)."""
     if not mols:
         return []
-    from ..perception.rings import with_ring_info
-
     model = _reference_model()
     bits = np.vstack([reference_fingerprint(with_ring_info(m)) for m in mols]).astype(np.float32)
     common = bits @ model["_dense"].T
