@@ -81,6 +81,15 @@ _NEUTRALIZABLE = Chem.MolFromSmarts("[$([+;!H0]),$([-;!$(*~[+])])]")
 _CHARGED_ATOM = Chem.MolFromSmarts("[!+0]")  # a plain search first: most species carry no charge at all
 
 
+def has_charge(mol: Chem.Mol) -> bool:
+    """Whether any atom carries a formal charge (one substructure search: faster than walking the atoms from Python).
+
+    >>> has_charge(Chem.MolFromSmiles("NCC(=O)O")), has_charge(Chem.MolFromSmiles("[NH3+]CC(=O)[O-]"))
+    (False, True)
+    """
+    return mol.HasSubstructMatch(_CHARGED_ATOM)
+
+
 def neutral_form(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` itself when no charge can be neutralized; otherwise its neutral form (RDKit's ``Uncharger``: a protonated
     amine gives up its proton, an acid anion takes one up). Charge-separated groups such as nitro or N-oxide stay as
@@ -89,7 +98,7 @@ def neutral_form(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(neutral_form(Chem.MolFromSmiles("[NH3+]CC(=O)[O-]")))
     'NCC(=O)O'
     """
-    if not mol.HasSubstructMatch(_CHARGED_ATOM) or not mol.HasSubstructMatch(_NEUTRALIZABLE):
+    if not has_charge(mol) or not mol.HasSubstructMatch(_NEUTRALIZABLE):
         return mol  # searches: faster than walking the atoms from Python
     from rdkit.Chem.MolStandardize import rdMolStandardize
 
@@ -122,41 +131,69 @@ def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragme
     for a one-fragment molecule, so the result is the same as without it); ``one_fragment``: the caller knows the
     molecule is one connected fragment (not a salt), so it is not looked for."""
     with rdBase.BlockLogs():  # RDKit's log silenced (nothing of it is reported here)
-        salt_smiles = ""
-        if not one_fragment and len(Chem.GetMolFrags(mol)) > 1:
-            fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
-            salt_smiles = Chem.MolToSmiles(mol)
-            mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
-            smiles = None
-        neutral = neutral_form(mol)
-        if neutral is not mol:
-            mol, smiles = neutral, None
-        # every atom heavy (atomic number > 1): no attachment point, without a substructure search
-        polymer = mol.GetNumAtoms() != mol.GetNumHeavyAtoms() and mol.HasSubstructMatch(_ATTACHMENT_POINT)
-        if smiles is None:
-            smiles = Chem.MolToSmiles(mol)
-        if polymer:
-            core = _without_attachment_points(mol)
-            return Species(
-                smiles=smiles,
-                inchikey=None,
-                formula=rdMolDescriptors.CalcMolFormula(core),
-                monoisotopic_mass=rdMolDescriptors.CalcExactMolWt(core),
-                mz_mh=None,
-                salt_smiles=salt_smiles,
-                is_repeat_unit=True,
-            )
-        mass = rdMolDescriptors.CalcExactMolWt(mol)  # of the ion, for a charged species (electrons counted)
-        charge = Chem.GetFormalCharge(mol)
+        mol, smiles, salt_smiles = described_form(mol, smiles, one_fragment)
+        masses = species_masses(mol)
         return Species(
-            smiles=smiles,
-            inchikey=(Chem.MolToInchiKey(mol) or None) if with_inchikey else None,
-            formula=rdMolDescriptors.CalcMolFormula(mol),
-            monoisotopic_mass=mass,
-            # neutral: [M+H]+; a permanent cation: its own m/z; an anion that cannot be neutralized: no [M+H]+
-            mz_mh=mass + PROTON_MASS if charge == 0 else mass / charge if charge > 0 else None,
+            smiles=Chem.MolToSmiles(mol) if smiles is None else smiles,
+            inchikey=(Chem.MolToInchiKey(mol) or None) if with_inchikey and not masses.is_repeat_unit else None,
+            formula=masses.formula,
+            monoisotopic_mass=masses.monoisotopic_mass,
+            mz_mh=masses.mz_mh,
             salt_smiles=salt_smiles,
+            is_repeat_unit=masses.is_repeat_unit,
         )
+
+
+def described_form(mol: Chem.Mol, smiles: str | None = None, one_fragment: bool = False
+                   ) -> tuple[Chem.Mol, str | None, str]:
+    """The species a molecule is described as, ``(species, its SMILES or None, the salt's SMILES or "")``: the
+    largest fragment of a salt, in its neutral form (:func:`neutral_form`). ``smiles``: the molecule's canonical
+    SMILES when the caller already has it (kept when the species is the molecule itself); ``one_fragment``: the
+    caller knows the molecule is one connected fragment, so it is not split.
+
+    >>> species, smiles, salt = described_form(Chem.MolFromSmiles("[Cl-].O=C1C[NH2+]CCCN1"))
+    >>> Chem.MolToSmiles(species), smiles, salt
+    ('O=C1CNCCCN1', None, 'O=C1C[NH2+]CCCN1.[Cl-]')
+    """
+    salt_smiles = ""
+    if not one_fragment and len(Chem.GetMolFrags(mol)) > 1:
+        fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+        salt_smiles = Chem.MolToSmiles(mol)
+        mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
+        smiles = None
+    neutral = neutral_form(mol)
+    if neutral is not mol:
+        mol, smiles = neutral, None
+    return mol, smiles, salt_smiles
+
+
+@dataclass(frozen=True, slots=True)
+class SpeciesMasses:
+    """Formula, monoisotopic mass and the m/z an LC-MS chemist looks for, of one species as drawn (the rules of the
+    module docstring: [M+H]+ of a neutral species, m/z of a permanent cation, none for an anion or a repeat unit)."""
+
+    formula: str
+    monoisotopic_mass: float
+    mz_mh: float | None
+    is_repeat_unit: bool = False
+
+
+def species_masses(mol: Chem.Mol) -> SpeciesMasses:
+    """:class:`SpeciesMasses` of one species already in its described form (:func:`described_form`).
+
+    >>> m = species_masses(Chem.MolFromSmiles("NCC(=O)O"))   # glycine
+    >>> m.formula, round(m.mz_mh, 4)
+    ('C2H5NO2', 76.0393)
+    """
+    # every atom heavy (atomic number > 1): no attachment point, without a substructure search
+    if mol.GetNumAtoms() != mol.GetNumHeavyAtoms() and mol.HasSubstructMatch(_ATTACHMENT_POINT):
+        core = _without_attachment_points(mol)
+        return SpeciesMasses(rdMolDescriptors.CalcMolFormula(core), rdMolDescriptors.CalcExactMolWt(core), None, True)
+    mass = rdMolDescriptors.CalcExactMolWt(mol)  # of the ion, for a charged species (electrons counted)
+    charge = Chem.GetFormalCharge(mol)
+    # neutral: [M+H]+; a permanent cation: its own m/z; an anion that cannot be neutralized: no [M+H]+
+    return SpeciesMasses(rdMolDescriptors.CalcMolFormula(mol), mass,
+                         mass + PROTON_MASS if charge == 0 else mass / charge if charge > 0 else None)
 
 
 def describe_smiles(smiles: str) -> Species:

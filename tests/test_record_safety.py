@@ -302,6 +302,28 @@ def test_workers_die_with_the_parent_after_kill_9(tmp_path):
     assert not [p for p in workers if _alive(p)]
 
 
+def test_a_worker_whose_command_is_already_gone_exits_without_taking_its_task():
+    # The command died between forking the worker and the worker's request to die with its parent: the worker must
+    # not start the task already waiting in its pipe (here one that would hang for an hour). Its parent (this test
+    # process) is alive, as an adoptive subreaper would be, so a check for a parent pid of 1 would not see it.
+    import multiprocessing
+
+    from reactivity.batch.supervise import _worker_main
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    ours.send((1, [_molblock(PARENT, "HANG").encode() + b"$$$$\n"], AnnotateSettings(), "hang:HANG"))
+    worker = context.Process(target=_worker_main, args=(theirs, context.Value("d", 0.0), context.Value("i", 0),
+                                                         finished.pid))
+    worker.start()
+    worker.join(20)
+    if worker.exitcode is None:
+        worker.kill()
+    assert worker.exitcode == 0
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_signals_act_within_about_a_second_inside_a_heavy_record(tmp_path, signum):
     source = tmp_path / "lib.sdf"

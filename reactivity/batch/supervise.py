@@ -93,6 +93,26 @@ def _die_with_parent() -> None:
         pass
 
 
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` (the command that started this worker) no longer exists.
+
+    Checked once, after :func:`_die_with_parent`: if the command died before that, the fork server may already have
+    exited and the kernel would never signal this worker. Asking about the command itself (signal 0) also works when
+    an orphan is adopted by a subreaper rather than by init (containers, service managers), where looking for a parent
+    pid of 1 would not.
+
+    >>> _gone(os.getpid())
+    False
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists but belongs to someone else (a reused pid): not ours to judge
+        return False
+    return False
+
+
 def _release_fork_server() -> None:
     """Close this worker's copy of the fork server's keep-alive pipe.
 
@@ -124,7 +144,7 @@ def _test_hook(hook: str, record: bytes) -> None:
         time.sleep(3600)
 
 
-def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> None:
+def _worker_main(conn: Any, heartbeat: Any, position: Any, command_pid: int) -> None:
     """Worker loop: receive ``(task_id, records | ByteRange, settings, hook)``, send ``(task_id, RenderedChunk | None, error, report)``.
 
     ``report`` is what the SD splitter noticed in a byte range (None for a list of records).
@@ -133,8 +153,8 @@ def _worker_main(conn: Any, heartbeat: Any, position: Any, parent_pid: int) -> N
     _release_fork_server()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if os.getppid() == 1 and parent_pid != 1:
-        os._exit(0)
+    if _gone(command_pid):
+        os._exit(0)  # the command died before this worker asked to die with its parent: nobody would kill it
     while True:
         try:
             message = conn.recv()

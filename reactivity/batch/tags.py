@@ -149,6 +149,8 @@ def one_line(text: str) -> str:
     >>> one_line("bad\\r\\n  atom  3\\n")
     'bad atom  3'
     """
+    if "\n" not in text and "\r" not in text:
+        return text.strip()  # the usual case, without the regular expression
     return _LINE_BREAKS.sub(" ", text).strip()
 
 

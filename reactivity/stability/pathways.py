@@ -29,7 +29,7 @@ Fast 1:1 opening equilibrium, only the closed ring draining at 1e-6 s-1: the pai
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -40,7 +40,7 @@ from rdkit import Chem, rdBase
 from ..atomtext import AtomText
 from ..molecule import free_base_view
 from ..sites import CompetingSite, RingSites
-from ..species import neutral_form
+from ..species import describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
@@ -443,11 +443,17 @@ class _Editable:
         order (the order of the products must not follow the input's atom order), each with the ring locants it
         holds and, when there are several, its canonical SMILES (the sort key)."""
         with rdBase.BlockLogs():
-            mol = self.mol  # sanitized in place: this editable copy is used once
-            Chem.SanitizeMol(mol)
+            mol = self.mol  # edited in place: this editable copy is used once
             atom_sets = Chem.GetMolFrags(mol)
+            if len(atom_sets) == 1 and not has_charge(mol):
+                # One uncharged piece (most ring openings of a fused ring): the molecule itself, with its hydrogen
+                # counts and valences checked, which is all its formula and masses need; it is fully sanitized
+                # (aromaticity) only when its SMILES is drawn (:func:`_drawn_smiles`). Sanitizing the kekulized,
+                # valence-checked structure cannot fail otherwise.
+                mol.UpdatePropertyCache(strict=True)
+                return [(mol, _ALL_LOCANTS, None)]
+            Chem.SanitizeMol(mol)
             if len(atom_sets) == 1:
-                # One piece (most ring openings of a fused ring): the sanitized molecule itself, not a sanitized copy.
                 return [(mol, _ALL_LOCANTS, None)]
             mapping: list[tuple[int, ...]] = []
             # The pieces of the sanitized molecule keep its aromaticity, valences and rings (each ring lies in one
@@ -468,14 +474,27 @@ class _Editable:
 
 
 def _degradant(name: str, mol: Chem.Mol, note: str = "", smiles: str | None = None) -> Degradant:
-    """A product (one fragment, from :meth:`_Editable.pieces`) described by ``reactivity.species.describe_species``
-    (``smiles``: its canonical SMILES when already known)."""
-    from ..species import _describe
+    """A product (one fragment, from :meth:`_Editable.pieces`) described as ``reactivity.species`` describes every
+    species (``smiles``: its canonical SMILES when already known). The SMILES and InChIKey are drawn when first read:
+    batch annotation writes names and masses only."""
+    with rdBase.BlockLogs():
+        species, smiles, _ = described_form(mol, smiles, one_fragment=True)
+        masses = species_masses(species)
+    drawing: str | Callable[[], str] = smiles if smiles is not None else partial(_drawn_smiles, species)
+    return Degradant(name, drawing, partial(_inchikey_of, species), masses.formula, masses.monoisotopic_mass,
+                     masses.mz_mh, note)
 
-    species = _describe(mol, False, smiles, one_fragment=True)
-    # The InChIKey is computed when first read (batch annotation writes names and masses only).
-    return Degradant(name, species.smiles, partial(_inchikey_of, mol), species.formula, species.monoisotopic_mass,
-                     species.mz_mh, note)
+
+def _sanitized(product: Chem.Mol) -> Chem.Mol:
+    """A product from :meth:`_Editable.pieces`, sanitized in place (aromaticity; it may have been left unsanitized)."""
+    with rdBase.BlockLogs():
+        Chem.SanitizeMol(product)
+    return product
+
+
+def _drawn_smiles(product: Chem.Mol) -> str:
+    """Canonical SMILES of a product from :meth:`_Editable.pieces`."""
+    return Chem.MolToSmiles(_sanitized(product))
 
 
 def _degradants(name: str, pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], note: str = ""
@@ -484,17 +503,13 @@ def _degradants(name: str, pieces: Sequence[tuple[Chem.Mol, frozenset[str], str 
     return tuple(_degradant(name, fragment, note, smiles) for fragment, _, smiles in pieces)
 
 
-def _inchikey_of(mol: Chem.Mol) -> str | None:
-    from ..species import describe_species
-
-    return describe_species(mol).inchikey
+def _inchikey_of(product: Chem.Mol) -> str | None:
+    return describe_species(_sanitized(product)).inchikey
 
 
 @lru_cache(maxsize=16)
 def _described(smiles: str) -> Any:
     """``reactivity.species.describe_species`` of a fixed small product given as SMILES (carbon dioxide)."""
-    from ..species import describe_smiles
-
     return describe_smiles(smiles)
 
 

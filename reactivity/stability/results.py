@@ -16,29 +16,38 @@ from .rate_laws import RateLaw
 class Degradant:
     """A product of one pathway, with the masses an LC-MS chemist looks for (from ``reactivity.species``).
 
-    ``inchikey`` may be given as a function that computes it: it is then computed on first use and
-    kept (batch annotation writes only names and masses and never pays for it).
+    ``smiles`` and ``inchikey`` may each be given as a function that computes it: it is then computed on first use
+    and kept (batch annotation writes only names and masses and pays for neither; products of one pathway that share a
+    formula are told apart by their SMILES).
 
-    >>> d = Degradant("glycine", "NCC(=O)O", lambda: "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
-    >>> d.inchikey, d == Degradant("glycine", "NCC(=O)O", "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
-    ('DHMQDGOQFOQNFH-UHFFFAOYSA-N', True)
+    >>> d = Degradant("glycine", lambda: "NCC(=O)O", lambda: "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
+    >>> d.smiles, d.inchikey, d == Degradant("glycine", "NCC(=O)O", "DHMQDGOQFOQNFH-UHFFFAOYSA-N", "C2H5NO2", 75.03203, 76.03931)
+    ('NCC(=O)O', 'DHMQDGOQFOQNFH-UHFFFAOYSA-N', True)
     """
 
     name: str
-    smiles: str
+    drawing: str | Callable[[], str] = field(repr=False, compare=False)
     key: str | None | Callable[[], str | None] = field(repr=False, compare=False)
     formula: str
     monoisotopic_mass: float
     mz_mh: float | None
     note: str = ""
-    _inchikey: list[str | None] = field(default_factory=list, init=False, repr=False, compare=False)
+    _computed: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _lazy(self, name: str, given: Any) -> Any:
+        if name not in self._computed:
+            self._computed[name] = given() if callable(given) else given
+        return self._computed[name]
+
+    @property
+    def smiles(self) -> str:
+        """The product's canonical SMILES."""
+        return self._lazy("smiles", self.drawing)  # type: ignore[no-any-return]
 
     @property
     def inchikey(self) -> str | None:
         """The product's InChIKey (None when RDKit gives none)."""
-        if not self._inchikey:
-            self._inchikey.append(self.key() if callable(self.key) else self.key)
-        return self._inchikey[0]
+        return self._lazy("inchikey", self.key)  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Degradant):
@@ -272,11 +281,16 @@ class StabilityResult:
     @property
     def degradants(self) -> tuple[Degradant, ...]:
         """Every distinct degradant of every pathway (first-seen order, by SMILES)."""
-        seen: dict[str, Degradant] = {}
+        kept: list[Degradant] = []
+        by_formula: dict[str, list[Degradant]] = {}
         for pathway in self.pathways:
             for degradant in pathway.degradants:
-                seen.setdefault(degradant.smiles, degradant)
-        return tuple(seen.values())
+                # a SMILES is drawn only when two products share a formula (different formulas: different products)
+                same_formula = by_formula.setdefault(degradant.formula, [])
+                if all(other.smiles != degradant.smiles for other in same_formula):
+                    same_formula.append(degradant)
+                    kept.append(degradant)
+        return tuple(kept)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the documented keys plus the supporting detail); atoms (``atoms`` fields and the atoms named in
