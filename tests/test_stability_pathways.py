@@ -319,6 +319,28 @@ def test_ester_elsewhere_names_its_ring_bearing_product():
         assert [d.smiles for d in again.degradants] == [_canon(OXAZEPAM)]
 
 
+ETHYL_LOFLAZEPATE = "CCOC(=O)C1N=C(c2ccccc2F)c2cc(Cl)ccc2NC1=O"
+NORFLURAZEPAM = "O=C1CN=C(c2ccccc2F)c2cc(Cl)ccc2N1"
+
+
+def test_a_3_carboxylic_ester_gives_its_acid_and_then_the_decarboxylated_ring():
+    """Ethyl loflazepate: the ester hydrolyses to the 3-carboxylic acid (C16H10ClFN2O3, [M+H]+ 333.0437), which
+    decarboxylates as clorazepate does to the 3-H ring, norflurazepam: C15H10ClFN2O, monoisotopic 288.0466, [M+H]+
+    289.0538 (summed by hand: 15 x 12 + 10 x 1.007825 + 34.968853 + 18.998403 + 2 x 14.003074 + 15.994915, plus a
+    proton 1.007276)."""
+    for mol in (mol_from_smiles(ETHYL_LOFLAZEPATE), _renumbered(ETHYL_LOFLAZEPATE, 4), _renumbered(ETHYL_LOFLAZEPATE, 5)):
+        ester = _pathway(assess_stability(mol, ph=7.4), "competing_group_hydrolysis")
+        acid, ring = ester.degradants
+        assert acid.smiles == _canon("OC(=O)C1N=C(c2ccccc2F)c2cc(Cl)ccc2NC1=O")
+        assert acid.mz_mh == pytest.approx(333.0437, abs=2e-4)
+        assert ring.smiles == _canon(NORFLURAZEPAM) and ring.formula == "C15H10ClFN2O"
+        assert ring.mz_mh == pytest.approx(289.0538, abs=2e-4) and "decarboxylated" in ring.name
+    # an ester elsewhere (3-acyloxy, N1-acetic ester) sets free no 3-carboxylic acid: no decarboxylated ring
+    for smiles in (OXAZEPAM_ACETATE, "CCOC(=O)CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"):
+        ester = _pathway(assess_stability(mol_from_smiles(smiles), ph=7.4), "competing_group_hydrolysis")
+        assert ester.degradants and not any("decarboxylated" in d.name for d in ester.degradants)
+
+
 @pytest.mark.parametrize("smiles, expected", [
     # an acyl chloride on a side chain: the carboxylic acid
     ("O=C1CN(CC(=O)Cl)CCCN1", "OC(=O)CN1CCCNC(=O)C1"),

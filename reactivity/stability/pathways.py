@@ -683,7 +683,28 @@ def labile_group_products(mol: Chem.Mol, rings: Sequence[RingSites], site: Compe
     except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out, the pathway stays
         return ()
     then = ", then decarboxylated" if decarboxylated else ""
-    return _degradants(f"{site.kind.replace('_', ' ')} hydrolysed{then} (the part that carries the ring)", pieces)
+    out = _degradants(f"{site.kind.replace('_', ' ')} hydrolysed{then} (the part that carries the ring)", pieces)
+    return out + _c3_ester_decarboxylation(mol, rings, site, source)
+
+
+def _c3_ester_decarboxylation(mol: Chem.Mol, rings: Sequence[RingSites], site: CompetingSite,
+                              source: _ProductSource | None) -> tuple[Degradant, ...]:
+    """The 3-H ring that a ring's 3-carboxylic ester (loflazepate type) gives once hydrolysed: the 3-carboxylic acid
+    set free decarboxylates as clorazepate does (a follow-on product, listed after the acid)."""
+    if site.kind != "ester":
+        return ()
+    acyl = mol.GetAtomWithIdx(site.atoms[0])
+    ring = next((r for r in rings if any(nb.GetIdx() == r.c3 for nb in acyl.GetNeighbors())), None)
+    if ring is None:
+        return ()
+    try:
+        editable = _Editable(mol, ring, source)
+        editable.remove_bond(ring.c3, site.atoms[0])  # the ester group leaves as CO2 and its alcohol (not listed)
+        pieces = editable.pieces()
+    except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out
+        return ()
+    return _degradants("3-H ring (3-carboxylic ester hydrolysed, then decarboxylated)", pieces,
+                       "follow-on product: the 3-carboxylic acid decarboxylates as clorazepate does")
 
 
 def _decarboxylate_carbamic_acids(editable: _Editable, acyl_carbon: int, leaving_atom: int) -> bool:
