@@ -50,7 +50,7 @@ from reactivity.errors import UnknownConditionError
 from reactivity.stability.presets import preset_names
 
 from .app import app
-from .common import error_text, usage_error
+from .common import error_text, input_file_problem, usage_error
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -64,11 +64,9 @@ def _check_inputs(inputs: list[str]) -> None:
     for name in inputs:
         if name == "-" or "://" in name:  # fsspec URLs are checked when opened
             continue
-        path = Path(name)
-        if not path.is_file():
-            raise _usage_error(f"{name}: no such file")
-        if not os.access(path, os.R_OK):
-            raise _usage_error(f"{name}: not readable")
+        problem = input_file_problem(name)
+        if problem is not None:
+            raise _usage_error(problem)
 
 
 class _LegendCollector:

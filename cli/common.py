@@ -3,6 +3,7 @@ argument of the single-molecule commands and wrapping terminal text to 80 column
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from collections.abc import Callable
@@ -30,6 +31,24 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)
+
+
+def input_file_problem(name: str) -> str | None:
+    """Why an input file name cannot be read (a folder, missing, unreadable), or None when it can.
+
+    >>> input_file_problem("/")
+    '/: a folder, not a molecule file'
+    >>> input_file_problem("/no/such/lib.sdf")
+    '/no/such/lib.sdf: no such file'
+    """
+    path = Path(name)
+    if path.is_dir():
+        return f"{name}: a folder, not a molecule file"
+    if not path.is_file():
+        return f"{name}: no such file"
+    if not os.access(path, os.R_OK):
+        return f"{name}: not readable"
+    return None
 
 
 def usage_error(message: str, command: str = "", code: int = EXIT_USAGE) -> typer.Exit:
@@ -148,10 +167,9 @@ def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad m
     if source != "-":
         path = Path(source)
         try:
-            if path.is_dir():
-                fail(f"{shown} is a folder, not a molecule file", command=command)
-            if not path.is_file():
-                fail(f"no such file: {shown}", command=command)
+            problem = input_file_problem(source)
+            if problem is not None:
+                fail(problem.replace(source, shown), command=command)
         except OSError as exc:  # name too long, permission denied, ...
             fail(f"cannot read {shown}: {exc.strerror or exc}", command=command)
     molecules = _read_file(source, shown, command)

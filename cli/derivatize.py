@@ -16,7 +16,7 @@ import typer
 from reactivity.errors import ReactivityError
 
 from .app import app
-from .common import error_text, usage_error
+from .common import error_text, input_file_problem, usage_error
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -51,8 +51,9 @@ def derivatize(
     except ReactivityError as exc:
         raise _usage_error(str(exc)) from None
     for name in [*inputs, *([reagents] if reagents else [])]:
-        if name != "-" and not Path(name).is_file():
-            raise _usage_error(f"{name}: no such file")
+        problem = None if name == "-" else input_file_problem(name)
+        if problem is not None:
+            raise _usage_error(problem)
     if output not in (None, "-"):
         directory = Path(output).parent
         if not directory.is_dir() or not os.access(directory, os.W_OK):

@@ -15,7 +15,7 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import fail
+from .common import fail, input_file_problem
 
 
 def _example_library() -> str:
@@ -52,8 +52,9 @@ def report(
     if not names:
         fail("report: no INPUT given (a file, '-' for standard input, or --example)")
     for name in names:
-        if name != "-" and not Path(name).is_file():
-            fail(f"report: {name}: no such file")
+        problem = None if name == "-" else input_file_problem(name)
+        if problem is not None:
+            fail(f"report: {problem}")
     target = Path(output)
     if not target.parent.is_dir():
         fail(f"report: output directory {str(target.parent)!r} does not exist")

@@ -67,6 +67,7 @@ def test_fail_on_error_exit_code(tmp_path):
     "arguments,message",
     [
         (["annotate", "missing.sdf"], "missing.sdf: no such file"),
+        (["annotate", "/"], "/: a folder, not a molecule file"),
         (["annotate", EXAMPLE, "-o", "/no/such/dir/out.sdf"], "does not exist"),
         (["annotate", EXAMPLE, "-o", "out.xyz"], "cannot tell the output format"),
         (["annotate", EXAMPLE, "--format", "xml"], "unknown format"),

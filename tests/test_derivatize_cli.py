@@ -103,6 +103,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert result.exit_code == 2 and "unknown reaction class" in result.output
     result = runner.invoke(app, ["derivatize", str(tmp_path / "missing.sdf"), "--reaction", "acylation"])
     assert result.exit_code == 2 and "no such file" in result.output
+    result = runner.invoke(app, ["derivatize", str(tmp_path), "--reaction", "acylation"])
+    assert result.exit_code == 2 and "a folder, not a molecule file" in result.output
 
 
 def test_annotate_reactions_adds_outcome_at_atoms(tmp_path):

@@ -179,6 +179,7 @@ def test_data_items_of_an_sd_record():
     [
         ([], "no INPUT given"),
         (["missing.sdf"], "missing.sdf: no such file"),
+        (["/"], "/: a folder, not a molecule file"),
         (["--example", "--conditions", "sunlight"], "unknown condition preset(s) sunlight"),
         (["--example", "-o", "no/such/folder/r.html"], "output directory"),
         (["--example", "--ph", "99"], "report:"),
