@@ -270,13 +270,15 @@ def _salt_protons(mol: Chem.Mol, work: _Work, rings: list[LactamRing], found: li
     inner salt (zwitterion) the anion is in the same fragment, and that is no acid-addition salt. An acid drawn
     as a separate neutral fragment (HCl, a carboxylic acid) protonates the most basic nitrogen(s) of the base.
     """
+    fragments = Chem.GetMolFrags(work.mol, asMols=False, sanitizeFrags=False)
+    if not work.protonated and len(fragments) == 1 and rings:
+        return False, frozenset()  # one fragment holding the ring: no acid beside it, no proton drawn
     input_fragments = Chem.GetMolFrags(mol, asMols=False, sanitizeFrags=False)
     protons: set[int] = set()
     for idx in work.protonated:
         frag = _fragment_of(input_fragments, work.input_index(idx))
         if sum(mol.GetAtomWithIdx(a).GetFormalCharge() for a in frag) > 0:
             protons.add(idx)
-    fragments = Chem.GetMolFrags(work.mol, asMols=False, sanitizeFrags=False)
     ring_atoms = {r.match[0] for r in rings}
     acid_atoms = {match[0] for match in work.mol.GetSubstructMatches(_ACID_FRAGMENT)}
     acids = [
