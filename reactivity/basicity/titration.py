@@ -67,7 +67,8 @@ def interaction_pka_units(distance: float, paths: int = 1) -> float:
 
 def shortest_path_counts(distance: np.ndarray, neighbours: Sequence[Sequence[int]], sources: Sequence[int],
                          targets: Sequence[int]) -> np.ndarray:
-    """Number of distinct shortest bond paths from each source atom to each target atom.
+    """Number of distinct shortest bond paths from each source atom to each target atom (1 for the same atom, a
+    bonded pair or atoms in different fragments): :func:`site_path_counts` of each pair.
 
     >>> from rdkit import Chem
     >>> mol = Chem.MolFromSmiles("C1CNCCN1")
@@ -77,22 +78,16 @@ def shortest_path_counts(distance: np.ndarray, neighbours: Sequence[Sequence[int
     """
     out = np.ones((len(sources), len(targets)), dtype=np.int64)
     for i, source in enumerate(sources):
-        row = distance[source]
-        counts = {source: 1}
-        order = sorted((k for k in range(len(row)) if row[k] < 1e6), key=lambda k: row[k])
-        for atom in order:
-            if atom == source:
-                continue
-            counts[atom] = sum(counts.get(nb, 0) for nb in neighbours[atom] if row[nb] == row[atom] - 1)
         for j, target in enumerate(targets):
-            out[i, j] = max(counts.get(target, 1), 1)
+            out[i, j] = site_path_counts(distance, neighbours.__getitem__, [source, target])[0, 1]
     return out
 
 
 def site_path_counts(distance: np.ndarray, neighbours_of: Callable[[int], Sequence[int]],
                      atoms: Sequence[int]) -> np.ndarray:
-    """:func:`shortest_path_counts` from ``atoms`` to ``atoms`` (the same numbers), walking only the atoms that lie
-    on a shortest path between each pair; ``neighbours_of(atom)`` gives an atom's neighbours.
+    """Number of distinct shortest bond paths between every pair of ``atoms`` (1 for the same atom, a bonded pair or
+    atoms in different fragments), walking only the atoms that lie on a shortest path between each pair;
+    ``neighbours_of(atom)`` gives an atom's neighbours.
 
     >>> from rdkit import Chem
     >>> mol = Chem.MolFromSmiles("C1CNCCN1CCN")
