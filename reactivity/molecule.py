@@ -128,6 +128,61 @@ def ionic_salt_form(mol: Chem.Mol) -> Chem.Mol:
     return ionic
 
 
+# N1=C2-OH of a seven-membered ring whose lactam is a 1,4-diazepan-2-one (N1, C2, C3, N4, C5, C6, C7)
+_DIAZEPINONE_LACTIM = Chem.MolFromSmarts("[#7;R]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1")
+#: Molecule property set by :func:`lactam_form` on a molecule it redrew (perception then says so).
+LACTIM_REDRAWN = "_rx_lactim_redrawn"
+
+
+def lactam_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or, when a 1,4-diazepan-2-one ring is drawn as its lactim tautomer (N1=C2-OH), a copy with
+    that ring drawn as the lactam (N1H-C2=O): the compound in the vial, as InChI also says (both drawings give one
+    InChIKey). Only the bonds N1-C2 and C2-O and the hydrogen change; no atom is added, removed or moved (an explicit
+    H atom on the oxygen moves to N1), so atom numbers keep their meaning. The copy carries the property
+    ``LACTIM_REDRAWN`` (the redrawn N1 atoms, 0-based, comma-separated). Lactim ethers (N1=C2-OR) and other lactims
+    are left as drawn.
+
+    >>> Chem.MolToSmiles(lactam_form(Chem.MolFromSmiles("OC1=Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1")))  # delorazepam
+    'O=C1CN=C(c2ccccc2Cl)c2cc(Cl)ccc2N1'
+    >>> mol = Chem.MolFromSmiles("COC1=NCCCNC1")  # a lactim ether: another compound
+    >>> lactam_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_DIAZEPINONE_LACTIM):
+        return mol
+    work = Chem.RWMol(mol)
+    redrawn: list[int] = []
+    for n1, c2, oxygen in sorted({match[:3] for match in mol.GetSubstructMatches(_DIAZEPINONE_LACTIM)}):
+        if n1 in redrawn:
+            continue
+        work.GetBondBetweenAtoms(n1, c2).SetBondType(Chem.BondType.SINGLE)
+        work.GetBondBetweenAtoms(c2, oxygen).SetBondType(Chem.BondType.DOUBLE)
+        hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors() if nb.GetAtomicNum() == 1),
+                        None)
+        if hydrogen is not None:  # an explicit H atom: it moves to N1 (same atom, same index)
+            work.RemoveBond(oxygen, hydrogen)
+            work.AddBond(n1, hydrogen, Chem.BondType.SINGLE)
+        for index in (n1, oxygen):
+            atom = work.GetAtomWithIdx(index)
+            atom.SetNumExplicitHs(0)
+            atom.SetNoImplicit(False)
+        redrawn.append(n1)
+    lactam = work.GetMol()
+    try:
+        Chem.SanitizeMol(lactam)
+    except Exception:  # noqa: BLE001 - an unusual drawing the edit cannot carry: kept as drawn (named as a lactim)
+        return mol
+    lactam.SetProp(LACTIM_REDRAWN, ",".join(str(index) for index in redrawn))
+    return lactam
+
+
+def read_form(mol: Chem.Mol) -> Chem.Mol:
+    """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
+    ions (:func:`ionic_salt_form`) and a lactim drawing of the ring as the lactam (:func:`lactam_form`); the same
+    atoms in the same order."""
+    return lactam_form(ionic_salt_form(mol))
+
+
 def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
     with quiet_rdkit() as messages:
         mol = reader()
@@ -135,7 +190,7 @@ def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
         reason = next((m for m in messages if not is_banner_line(m)), f"RDKit could not read the {what}")
         raise MoleculeParseError(reason)
     with quiet_rdkit():
-        return ionic_salt_form(_sanitize_or_raise(mol))
+        return read_form(_sanitize_or_raise(mol))
 
 
 #: Atoms a single molecule may have in :func:`mol_from_smiles` / :func:`mol_from_molblock` (0: no limit). The

@@ -22,7 +22,7 @@ from rdkit import Chem
 
 from ..atomtext import atom_list, compose
 from ..errors import MoleculeParseError
-from ..molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
+from ..molecule import LACTIM_REDRAWN, FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
 from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules, rule_matches
 from .rings import LactamRing, canonical_ranks, lactam_rings, with_ring_info
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
@@ -392,6 +392,14 @@ def _notes(mol: Chem.Mol, lactam: LactamRing, ring_variant: str, n1_class: str, 
     return tuple(notes)
 
 
+def _lactim_note(mol: Chem.Mol, n1: int) -> tuple[str, ...]:
+    """The note of a ring the reader redrew from its lactim tautomer (:func:`reactivity.molecule.lactam_form`)."""
+    if not mol.HasProp(LACTIM_REDRAWN) or str(n1) not in mol.GetProp(LACTIM_REDRAWN).split(","):
+        return ()
+    return ("drawn as the lactim tautomer (N1=C2-OH): annotated as the lactam (N1H-C2=O), the compound it is "
+            "(one InChIKey for both drawings)",)
+
+
 def _h_on(mol: Chem.Mol, atom: int) -> int:
     return mol.GetAtomWithIdx(atom).GetTotalNumHs()
 
@@ -500,7 +508,8 @@ def perceive_with_view(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseVi
                 protonated_atoms=tuple(sorted(work.input_index(a) for a in protons)),
                 competing_sites=_competing_sites(work, found, n4_class, n4_h),
                 guidance=_guidance(facts),
-                notes=_notes(wmol, lactam, variant, n1_class, n4_class, elsewhere if not n4_protonated else ()),
+                notes=_notes(wmol, lactam, variant, n1_class, n4_class, elsewhere if not n4_protonated else ())
+                + _lactim_note(mol, work.input_index(n1)),
             )
         )
     return tuple(sorted(results, key=lambda r: r.n1)), view

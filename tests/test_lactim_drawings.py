@@ -1,0 +1,88 @@
+"""A 1,4-diazepan-2-one drawn as its lactim tautomer (N1=C2-OH) is the lactam (one InChIKey for both drawings): every
+reader hands it on as the lactam, with the same atoms in the same order, and every answer is the lactam drawing's.
+
+Expected values are the lactam drawing's own answers (the point is that the drawing does not change them); the atom
+that becomes N1 is read off the drawing by hand.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from rdkit import Chem
+
+from reactivity import assess_stability, mol_from_smiles, perceive
+from reactivity.basicity import predict_basicity
+from reactivity.batch.annotate import AnnotateSettings, annotate_chunk
+from reactivity.molecule import lactam_form
+
+DELORAZEPAM = "O=C1CN=C(c2ccccc2Cl)c2cc(Cl)ccc2N1"
+DELORAZEPAM_LACTIM = "OC1=Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1"  # atom 0 is the oxygen, atom 2 the nitrogen N1
+# a 1,4-benzodiazepine-2,5-dione with its 2-one drawn as the lactim (as several public records are)
+DIONE_LACTIM = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2N=C1O"
+DIONE = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2NC1=O"
+
+
+def _answers(mol: Chem.Mol) -> tuple:
+    rings = perceive(mol)
+    stability = assess_stability(mol, ph=2.0, temperature_c=37.0)
+    return (
+        [(r.n1_class, r.n4_class, r.ring_variant, sorted(s.kind for s in r.competing_sites)) for r in rings],
+        predict_basicity(mol, 7.4).n4_pka,
+        stability.stable_ph_window, round(stability.fraction_lost, 12),
+        [(p.kind, sorted(d.smiles for d in p.degradants)) for p in stability.pathways],
+    )
+
+
+@pytest.mark.parametrize("lactim, lactam", [(DELORAZEPAM_LACTIM, DELORAZEPAM), (DIONE_LACTIM, DIONE)])
+def test_a_lactim_drawing_gets_the_answers_of_the_lactam(lactim, lactam):
+    mol = mol_from_smiles(lactim)
+    assert mol.GetNumAtoms() == Chem.MolFromSmiles(lactim).GetNumAtoms()
+    assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(Chem.MolFromSmiles(lactam))
+    assert perceive(mol), "the lactim drawing is read as the ring"
+    assert _answers(mol) == _answers(mol_from_smiles(lactam))
+    assert any("lactim tautomer" in note for note in perceive(mol)[0].notes)
+    assert not any("lactim" in note for note in perceive(mol_from_smiles(lactam))[0].notes)
+
+
+def test_the_redrawn_ring_keeps_the_atoms_of_the_drawing():
+    mol = mol_from_smiles(DELORAZEPAM_LACTIM)
+    ring = perceive(mol)[0]
+    assert (ring.o2, ring.c2, ring.n1) == (0, 1, 2)  # O, C2 and N1 as written in the SMILES
+    assert mol.GetAtomWithIdx(2).GetTotalNumHs() == 1 and mol.GetAtomWithIdx(0).GetTotalNumHs() == 0
+    for seed in (1, 2, 3):  # renumbered drawings: the same answers
+        plain = Chem.MolFromSmiles(DELORAZEPAM_LACTIM)
+        order = list(range(plain.GetNumAtoms()))
+        random.Random(seed).shuffle(order)
+        renumbered = Chem.MolToSmiles(Chem.RenumberAtoms(plain, order), canonical=False)
+        assert _answers(mol_from_smiles(renumbered)) == _answers(mol_from_smiles(DELORAZEPAM))
+
+
+def test_an_explicit_hydrogen_on_the_oxygen_moves_to_n1():
+    with_h = Chem.AddHs(Chem.MolFromSmiles(DELORAZEPAM_LACTIM))
+    hydrogen = next(nb.GetIdx() for nb in with_h.GetAtomWithIdx(0).GetNeighbors() if nb.GetAtomicNum() == 1)
+    redrawn = lactam_form(with_h)
+    assert redrawn.GetNumAtoms() == with_h.GetNumAtoms()
+    assert [nb.GetIdx() for nb in redrawn.GetAtomWithIdx(hydrogen).GetNeighbors()] == [2]
+    assert _answers(Chem.RemoveHs(redrawn)) == _answers(mol_from_smiles(DELORAZEPAM))
+
+
+@pytest.mark.parametrize("smiles", [
+    "COC1=NCCCNC1",  # a lactim ether: another compound (an imino ether), named as such
+    "OC1=NCCCCC1",  # caprolactim: no 1,4-diazepine ring
+    "Oc1ccccn1",  # 2-hydroxypyridine: a tautomer pair of its own, left as drawn
+])
+def test_other_lactims_are_left_as_drawn(smiles):
+    mol = Chem.MolFromSmiles(smiles)
+    assert lactam_form(mol) is mol
+
+
+def test_an_sd_record_drawn_as_the_lactim_is_annotated_as_the_lactam():
+    records = [Chem.MolToMolBlock(Chem.MolFromSmiles(s)).encode() + b"$$$$\n" for s in (DELORAZEPAM_LACTIM, DELORAZEPAM)]
+    done = annotate_chunk(records, AnnotateSettings(stability=True, basicity=True), write_json=False)
+    keys = ("RX_STATUS", "RX_N1_CLASS", "RX_N4_CLASS", "RX_STABLE_PH_WINDOW", "RX_DEGRADANTS", "RX_N4_PKA",
+            "RX_HYDROLYSIS_RISK")
+    lactim, lactam = ({k: r.tags.get(k) for k in keys} for r in done)
+    assert lactim == lactam and lactim["RX_STATUS"] == "ok"
+    assert done[0].tags["RX_N1_ATOM"] == "3"  # atom 3 of the record's own atom block (1-based): the drawn N1
