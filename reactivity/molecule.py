@@ -129,7 +129,7 @@ def ionic_salt_form(mol: Chem.Mol) -> Chem.Mol:
 
 
 # N1=C2-OH of a seven-membered ring whose lactam is a 1,4-diazepan-2-one (N1, C2, C3, N4, C5, C6, C7)
-_DIAZEPINONE_LACTIM = Chem.MolFromSmarts("[#7;R]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1")
+_DIAZEPINONE_LACTIM = Chem.MolFromSmarts("[#7;R;+0]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1")
 #: Molecule property set by :func:`lactam_form` on a molecule it redrew (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
 
