@@ -128,52 +128,63 @@ def ionic_salt_form(mol: Chem.Mol) -> Chem.Mol:
     return ionic
 
 
-# N1=C2-OH of a seven-membered ring whose lactam is a 1,4-diazepan-2-one (N1, C2, C3, N4, C5, C6, C7)
-_DIAZEPINONE_LACTIM = Chem.MolFromSmarts("[#7;R;+0]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1")
-#: Molecule property set by :func:`lactam_form` on a molecule it redrew (perception then says so).
+# N1=C2-OH of a seven-membered ring whose lactam is a 1,4-diazepan-2-one (N1, C2, C3, N4, C5, C6, C7); then N4=C5-OH
+# of such a ring (a 2,5-dione with its 5-one drawn as the lactim). Each with the atoms (N, C, O) that change.
+_RING_LACTIMS = (
+    (Chem.MolFromSmarts("[#7;R;+0]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1"), (0, 1, 2)),
+    (Chem.MolFromSmarts("[#7;R]1~[#6;R](=[#8])~[#6;R]~[#7;R;+0]=[#6;R](-[OX2H1])~[#6;R]~[#6;R]~1"), (4, 5, 6)),
+)
+#: Molecule property set by :func:`lactam_form` on a molecule it redrew: the nitrogens (0-based, comma-separated)
+#: that took the hydrogen (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
 
 
 def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` itself, or, when a 1,4-diazepan-2-one ring is drawn as its lactim tautomer (N1=C2-OH), a copy with
     that ring drawn as the lactam (N1H-C2=O): the compound in the vial, as InChI also says (both drawings give one
-    InChIKey). Only the bonds N1-C2 and C2-O and the hydrogen change; no atom is added, removed or moved (an explicit
-    H atom on the oxygen moves to N1), so atom numbers keep their meaning. The copy carries the property
-    ``LACTIM_REDRAWN`` (the redrawn N1 atoms, 0-based, comma-separated). Lactim ethers (N1=C2-OR) and other lactims
-    are left as drawn.
+    InChIKey). The same for a ring's 5-one drawn as its lactim (N4=C5-OH of a 1,4-benzodiazepine-2,5-dione). Only the
+    N-C and C-O bonds and the hydrogen change; no atom is added, removed or moved (an explicit H atom on the oxygen
+    moves to the nitrogen), so atom numbers keep their meaning. The copy carries the property ``LACTIM_REDRAWN``.
+    Lactim ethers (N1=C2-OR), lactim anions, charged nitrogens and the lactims of other rings are left as drawn.
 
     >>> Chem.MolToSmiles(lactam_form(Chem.MolFromSmiles("OC1=Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1")))  # delorazepam
     'O=C1CN=C(c2ccccc2Cl)c2cc(Cl)ccc2N1'
+    >>> Chem.MolToSmiles(lactam_form(Chem.MolFromSmiles("CC1N=C(O)c2ccccc2NC1=O")))  # a 2,5-dione's 5-lactim
+    'CC1NC(=O)c2ccccc2NC1=O'
     >>> mol = Chem.MolFromSmiles("COC1=NCCCNC1")  # a lactim ether: another compound
     >>> lactam_form(mol) is mol
     True
     """
-    if not mol.HasSubstructMatch(_DIAZEPINONE_LACTIM):
-        return mol
-    work = Chem.RWMol(mol)
-    redrawn: list[int] = []
-    for n1, c2, oxygen in sorted({match[:3] for match in mol.GetSubstructMatches(_DIAZEPINONE_LACTIM)}):
-        if n1 in redrawn:
+    current, redrawn = mol, []
+    for pattern, (n_at, c_at, o_at) in _RING_LACTIMS:
+        if not current.HasSubstructMatch(pattern):
             continue
-        work.GetBondBetweenAtoms(n1, c2).SetBondType(Chem.BondType.SINGLE)
-        work.GetBondBetweenAtoms(c2, oxygen).SetBondType(Chem.BondType.DOUBLE)
-        hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors() if nb.GetAtomicNum() == 1),
-                        None)
-        if hydrogen is not None:  # an explicit H atom: it moves to N1 (same atom, same index)
-            work.RemoveBond(oxygen, hydrogen)
-            work.AddBond(n1, hydrogen, Chem.BondType.SINGLE)
-        for index in (n1, oxygen):
-            atom = work.GetAtomWithIdx(index)
-            atom.SetNumExplicitHs(0)
-            atom.SetNoImplicit(False)
-        redrawn.append(n1)
-    lactam = work.GetMol()
-    try:
-        Chem.SanitizeMol(lactam)
-    except Exception:  # noqa: BLE001 - an unusual drawing the edit cannot carry: kept as drawn (named as a lactim)
+        work = Chem.RWMol(current)
+        for nitrogen, carbon, oxygen in sorted({(m[n_at], m[c_at], m[o_at]) for m in current.GetSubstructMatches(pattern)}):
+            if nitrogen in redrawn or work.GetBondBetweenAtoms(carbon, oxygen).GetBondType() == Chem.BondType.DOUBLE:
+                continue
+            work.GetBondBetweenAtoms(nitrogen, carbon).SetBondType(Chem.BondType.SINGLE)
+            work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
+            hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors()
+                             if nb.GetAtomicNum() == 1), None)
+            if hydrogen is not None:  # an explicit H atom: it moves to the nitrogen (same atom, same index)
+                work.RemoveBond(oxygen, hydrogen)
+                work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
+            for index in (nitrogen, oxygen):
+                atom = work.GetAtomWithIdx(index)
+                atom.SetNumExplicitHs(0)
+                atom.SetNoImplicit(False)
+            redrawn.append(nitrogen)
+        lactam = work.GetMol()
+        try:
+            Chem.SanitizeMol(lactam)
+        except Exception:  # noqa: BLE001 - an unusual drawing the edit cannot carry: kept as drawn (named)
+            return mol
+        current = lactam
+    if current is mol:
         return mol
-    lactam.SetProp(LACTIM_REDRAWN, ",".join(str(index) for index in redrawn))
-    return lactam
+    current.SetProp(LACTIM_REDRAWN, ",".join(str(index) for index in redrawn))
+    return current
 
 
 def read_form(mol: Chem.Mol) -> Chem.Mol:

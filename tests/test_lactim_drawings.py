@@ -24,6 +24,11 @@ DIONE_LACTIM = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2N=C1O"
 DIONE = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2NC1=O"
 
 
+# a 2,5-dione with its 5-one drawn as the lactim (five corpus hits are drawn so): N4 is an amide N-H, not an imine
+DIONE_5_LACTIM = "CC1N=C(O)c2ccccc2NC1=O"
+DIONE_5 = "CC1NC(=O)c2ccccc2NC1=O"
+
+
 def _answers(mol: Chem.Mol) -> tuple:
     rings = perceive(mol)
     stability = assess_stability(mol, ph=2.0, temperature_c=37.0)
@@ -35,7 +40,8 @@ def _answers(mol: Chem.Mol) -> tuple:
     )
 
 
-@pytest.mark.parametrize("lactim, lactam", [(DELORAZEPAM_LACTIM, DELORAZEPAM), (DIONE_LACTIM, DIONE)])
+@pytest.mark.parametrize("lactim, lactam", [(DELORAZEPAM_LACTIM, DELORAZEPAM), (DIONE_LACTIM, DIONE),
+                                           (DIONE_5_LACTIM, DIONE_5)])
 def test_a_lactim_drawing_gets_the_answers_of_the_lactam(lactim, lactam):
     mol = mol_from_smiles(lactim)
     assert mol.GetNumAtoms() == Chem.MolFromSmiles(lactim).GetNumAtoms()
@@ -44,6 +50,18 @@ def test_a_lactim_drawing_gets_the_answers_of_the_lactam(lactim, lactam):
     assert _answers(mol) == _answers(mol_from_smiles(lactam))
     assert any("lactim tautomer" in note for note in perceive(mol)[0].notes)
     assert not any("lactim" in note for note in perceive(mol_from_smiles(lactam))[0].notes)
+
+
+def test_the_5_one_drawn_as_its_lactim_is_an_amide_n4():
+    ring = perceive(mol_from_smiles(DIONE_5_LACTIM))[0]
+    assert ring.n4_class == "amide" and ring.n4 == 2  # N4 as written in the SMILES (atom 2), now an amide N-H
+    assert any("N4=C5-OH" in note for note in ring.notes)
+    # as drawn (an RDKit molecule built in code), N4 would read as an imine
+    assert perceive(Chem.MolFromSmiles(DIONE_5_LACTIM))[0].n4_class == "imine"
+    # both amides drawn as lactims
+    both = mol_from_smiles("OC1=NC(C)C(O)=Nc2ccccc21")
+    assert Chem.MolToSmiles(both) == Chem.MolToSmiles(Chem.MolFromSmiles(DIONE_5))
+    assert len(perceive(both)[0].notes) == 2
 
 
 def test_the_redrawn_ring_keeps_the_atoms_of_the_drawing():

@@ -392,12 +392,19 @@ def _notes(mol: Chem.Mol, lactam: LactamRing, ring_variant: str, n1_class: str, 
     return tuple(notes)
 
 
-def _lactim_note(mol: Chem.Mol, n1: int) -> tuple[str, ...]:
-    """The note of a ring the reader redrew from its lactim tautomer (:func:`reactivity.molecule.lactam_form`)."""
-    if not mol.HasProp(LACTIM_REDRAWN) or str(n1) not in mol.GetProp(LACTIM_REDRAWN).split(","):
+def _lactim_notes(mol: Chem.Mol, n1: int, n4: int) -> tuple[str, ...]:
+    """The notes of a ring the reader redrew from a lactim drawing (:func:`reactivity.molecule.lactam_form`)."""
+    if not mol.HasProp(LACTIM_REDRAWN):
         return ()
-    return ("drawn as the lactim tautomer (N1=C2-OH): annotated as the lactam (N1H-C2=O), the compound it is "
-            "(one InChIKey for both drawings)",)
+    redrawn = mol.GetProp(LACTIM_REDRAWN).split(",")
+    notes = []
+    if str(n1) in redrawn:
+        notes.append("drawn as the lactim tautomer (N1=C2-OH): annotated as the lactam (N1H-C2=O), the compound it is "
+                     "(one InChIKey for both drawings)")
+    if str(n4) in redrawn:
+        notes.append("the 5-one drawn as its lactim tautomer (N4=C5-OH): annotated as the amide (N4H-C5=O), the "
+                     "compound it is (one InChIKey for both drawings)")
+    return tuple(notes)
 
 
 def _h_on(mol: Chem.Mol, atom: int) -> int:
@@ -509,7 +516,7 @@ def perceive_with_view(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseVi
                 competing_sites=_competing_sites(work, found, n4_class, n4_h),
                 guidance=_guidance(facts),
                 notes=_notes(wmol, lactam, variant, n1_class, n4_class, elsewhere if not n4_protonated else ())
-                + _lactim_note(mol, work.input_index(n1)),
+                + _lactim_notes(mol, work.input_index(n1), work.input_index(n4)),
             )
         )
     return tuple(sorted(results, key=lambda r: r.n1)), view
