@@ -165,7 +165,6 @@ def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad m
             fail(f"{smiles_error}: {exc}", command=command)
     shown = "standard input" if source == "-" else source if len(source) <= 60 else source[:57] + "..."
     if source != "-":
-        path = Path(source)
         try:
             problem = input_file_problem(source)
             if problem is not None:

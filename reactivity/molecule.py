@@ -139,6 +139,12 @@ _RING_LACTIMS = (
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
 
 
+def recount_hydrogens(atom: Chem.Atom) -> None:
+    """Let RDKit count an edited atom's hydrogens again from its new bonds (no explicit count, implicit H allowed)."""
+    atom.SetNumExplicitHs(0)
+    atom.SetNoImplicit(False)
+
+
 def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` itself, or, when a 1,4-diazepan-2-one ring is drawn as its lactim tautomer (N1=C2-OH), a copy with
     that ring drawn as the lactam (N1H-C2=O): the compound in the vial, as InChI also says (both drawings give one
@@ -171,9 +177,7 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
                 work.RemoveBond(oxygen, hydrogen)
                 work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
             for index in (nitrogen, oxygen):
-                atom = work.GetAtomWithIdx(index)
-                atom.SetNumExplicitHs(0)
-                atom.SetNoImplicit(False)
+                recount_hydrogens(work.GetAtomWithIdx(index))
             redrawn.append(nitrogen)
         lactam = work.GetMol()
         try:

@@ -38,7 +38,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..atomtext import AtomText
-from ..molecule import free_base_view
+from ..molecule import free_base_view, recount_hydrogens
 from ..sites import CompetingSite, RingSites
 from ..species import describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
@@ -386,9 +386,7 @@ class _Editable:
 
     def _touch(self, index: int) -> None:
         """Let RDKit recompute the implicit hydrogens of an edited atom."""
-        atom = self.mol.GetAtomWithIdx(index)
-        atom.SetNoImplicit(False)
-        atom.SetNumExplicitHs(0)
+        recount_hydrogens(self.mol.GetAtomWithIdx(index))
 
     def remove_bond(self, a: int, b: int) -> None:
         self.mol.RemoveBond(self.index[a], self.index[b])
@@ -607,13 +605,7 @@ def decarboxylation_products(mol: Chem.Mol, ring: RingSites, state: RingState,
     """The 3-H ring and CO2 of a 3-carboxylic acid."""
     if state.c3_carboxyl is None:
         return ()
-    try:
-        editable = _Editable(mol, ring, source)
-        editable.remove_bond(ring.c3, state.c3_carboxyl[1])
-        pieces = editable.pieces()
-    except Exception:  # noqa: BLE001
-        return ()
-    out = list(_degradants("3-H ring (decarboxylated)", pieces))
+    out = list(_c3_decarboxylated(mol, ring, state.c3_carboxyl[1], source, "3-H ring (decarboxylated)"))
     out.append(_smiles_degradant("carbon dioxide", "O=C=O", "a gas, not seen by LC-MS; listed for the mass balance",
                                  protonates=False))
     return tuple(out)
@@ -697,14 +689,23 @@ def _c3_ester_decarboxylation(mol: Chem.Mol, rings: Sequence[RingSites], site: C
     ring = next((r for r in rings if any(nb.GetIdx() == r.c3 for nb in acyl.GetNeighbors())), None)
     if ring is None:
         return ()
+    # the ester group leaves as CO2 and its alcohol (neither listed)
+    return _c3_decarboxylated(mol, ring, site.atoms[0], source,
+                              "3-H ring (3-carboxylic ester hydrolysed, then decarboxylated)",
+                              "follow-on product: the 3-carboxylic acid decarboxylates as clorazepate does")
+
+
+def _c3_decarboxylated(mol: Chem.Mol, ring: RingSites, carboxyl_carbon: int, source: _ProductSource | None,
+                       name: str, note: str = "") -> tuple[Degradant, ...]:
+    """The 3-H ring left when the C3-carboxyl bond breaks (the carboxyl part is not listed); empty when it cannot be
+    drawn."""
     try:
         editable = _Editable(mol, ring, source)
-        editable.remove_bond(ring.c3, site.atoms[0])  # the ester group leaves as CO2 and its alcohol (not listed)
+        editable.remove_bond(ring.c3, carboxyl_carbon)
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001 - a product that cannot be drawn is left out
         return ()
-    return _degradants("3-H ring (3-carboxylic ester hydrolysed, then decarboxylated)", pieces,
-                       "follow-on product: the 3-carboxylic acid decarboxylates as clorazepate does")
+    return _degradants(name, pieces, note)
 
 
 def _decarboxylate_carbamic_acids(editable: _Editable, acyl_carbon: int, leaving_atom: int) -> bool:

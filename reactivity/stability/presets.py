@@ -7,7 +7,6 @@ is imported.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 
 from ..errors import ReactivityError, UnknownConditionError
@@ -23,7 +22,6 @@ CONDITION_NAMES: tuple[str, ...] = (
     "boc_deprotection",
     "reflux_methanol",
 )
-
 
 
 def preset_names(values: str | Sequence[str] | None, default: str = "none") -> tuple[str, ...]:
