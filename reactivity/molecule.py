@@ -198,6 +198,48 @@ def read_form(mol: Chem.Mol) -> Chem.Mol:
     return lactam_form(ionic_salt_form(mol))
 
 
+def with_ring_info(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself when its ring information is set, else a copy with it (e.g. after ``Chem.RenumberAtoms``).
+
+    Atom indices are unchanged either way.
+
+    >>> renumbered = Chem.RenumberAtoms(Chem.MolFromSmiles("O=C1CNCCCN1"), [7, 6, 5, 4, 3, 2, 1, 0])
+    >>> with_ring_info(renumbered).GetRingInfo().NumAtomRings(0)
+    1
+    """
+    if mol.GetNumAtoms() == 0:
+        return mol
+    try:
+        with rdBase.BlockLogs():  # RDKit logs the failed check (with a stack trace) before it raises
+            mol.GetRingInfo().NumAtomRings(0)
+        return mol
+    except RuntimeError:
+        copy = Chem.Mol(mol)
+        copy.UpdatePropertyCache(strict=False)
+        Chem.GetSymmSSSR(copy)
+        return copy
+
+
+def as_read(mol: Chem.Mol, caller: str) -> Chem.Mol:
+    """A molecule handed to a public function (``caller``, named in the error), in the form the project's readers
+    give (:func:`read_form`), with ring information: a molecule built in code gets the answers of the same structure
+    read from a file, whether its salt is drawn with covalent metal bonds or its ring as the lactim. The same atoms
+    in the same order, so indices into the result are indices into ``mol``. Raises :class:`MoleculeParseError` for
+    anything that is not an RDKit molecule.
+
+    >>> lactim = Chem.MolFromSmiles("OC1=Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1")  # delorazepam drawn as its lactim
+    >>> Chem.MolToSmiles(as_read(lactim, "demo()"))
+    'O=C1CN=C(c2ccccc2Cl)c2cc(Cl)ccc2N1'
+    >>> as_read("O=C1CNCCCN1", "demo()")
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.MoleculeParseError: demo() needs an RDKit molecule, got str
+    """
+    if not isinstance(mol, Chem.Mol):
+        raise MoleculeParseError(f"{caller} needs an RDKit molecule, got {type(mol).__name__}")
+    return read_form(with_ring_info(mol))
+
+
 def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
     with quiet_rdkit() as messages:
         mol = reader()

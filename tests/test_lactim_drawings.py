@@ -1,5 +1,7 @@
 """A 1,4-diazepan-2-one drawn as its lactim tautomer (N1=C2-OH) is the lactam (one InChIKey for both drawings): every
-reader hands it on as the lactam, with the same atoms in the same order, and every answer is the lactam drawing's.
+reader hands it on as the lactam, with the same atoms in the same order, and every answer is the lactam drawing's. The
+public functions read an RDKit molecule built in code the same way (as they read a salt drawn with covalent metal
+bonds as the ionic salt).
 
 Expected values are the lactam drawing's own answers (the point is that the drawing does not change them); the atom
 that becomes N1 is read off the drawing by hand.
@@ -56,8 +58,8 @@ def test_the_5_one_drawn_as_its_lactim_is_an_amide_n4():
     ring = perceive(mol_from_smiles(DIONE_5_LACTIM))[0]
     assert ring.n4_class == "amide" and ring.n4 == 2  # N4 as written in the SMILES (atom 2), now an amide N-H
     assert any("N4=C5-OH" in note for note in ring.notes)
-    # as drawn (an RDKit molecule built in code), N4 would read as an imine
-    assert perceive(Chem.MolFromSmiles(DIONE_5_LACTIM))[0].n4_class == "imine"
+    # an RDKit molecule built in code from the same drawing is read the same way (not as an N4=C5 imine)
+    assert perceive(Chem.MolFromSmiles(DIONE_5_LACTIM)) == perceive(mol_from_smiles(DIONE_5_LACTIM))
     # both amides drawn as lactims
     both = mol_from_smiles("OC1=NC(C)C(O)=Nc2ccccc21")
     assert Chem.MolToSmiles(both) == Chem.MolToSmiles(Chem.MolFromSmiles(DIONE_5))
@@ -104,3 +106,56 @@ def test_an_sd_record_drawn_as_the_lactim_is_annotated_as_the_lactam():
     lactim, lactam = ({k: r.tags.get(k) for k in keys} for r in done)
     assert lactim == lactam and lactim["RX_STATUS"] == "ok"
     assert done[0].tags["RX_N1_ATOM"] == "3"  # atom 3 of the record's own atom block (1-based): the drawn N1
+
+
+# Public functions given an RDKit molecule built in code (Chem.MolFromSmiles, no project reader): the answers of the
+# same drawing read by the project's readers. A covalent sodium salt (O-Na bond drawn) is the ionic salt.
+COVALENT_SALT = "O=C1CN(CC(=O)O[Na])CCCN1"
+
+
+def _public_answers(mol: Chem.Mol) -> tuple:
+    from reactivity import assess_condition, depict, nitrosamine_risk, plan_derivatization, related_scaffolds
+    from reactivity.basicity import predict_basicity_many
+
+    stability = assess_stability(mol, ph=2.0, temperature_c=37.0)
+    basicity = predict_basicity(mol, 7.4)
+    silica = assess_condition(mol, "silica_methanol")
+    plan = plan_derivatization(mol, "lactam_n_alkylation")
+    nitroso = nitrosamine_risk(mol)
+    return (
+        perceive(mol), related_scaffolds(mol),
+        stability.risk, round(stability.fraction_lost, 12),
+        [(p.kind, sorted(d.smiles for d in p.degradants)) for p in stability.pathways],
+        basicity.n4_pka, [(s.atom, s.pka) for s in basicity.sites],
+        predict_basicity_many([mol])[0].n4_pka,
+        (silica.chemical_risk, silica.material_loss_risk),
+        (plan.outcome, plan.reacting_atoms, plan.product_smiles),
+        [(p.site, p.atom) for p in nitroso.products + nitroso.dealkylation_products],
+        "class='atom-2'" in depict(mol),
+    )
+
+
+@pytest.mark.parametrize("smiles", [DELORAZEPAM_LACTIM, DIONE_LACTIM, DIONE_5_LACTIM, COVALENT_SALT])
+def test_a_molecule_built_in_code_gets_the_answers_of_the_read_drawing(smiles):
+    built = Chem.MolFromSmiles(smiles)
+    read = mol_from_smiles(smiles)
+    assert _public_answers(built) == _public_answers(read)
+    if smiles != COVALENT_SALT:
+        assert perceive(built), "the lactim drawing is the ring"
+
+
+def test_the_covalent_salt_is_the_ionic_salt_for_basicity():
+    # the sodium glycinate side chain on N4: its carboxylate, not an ester-like O-Na, sits beside the amine
+    ionic = "O=C1CN(CC(=O)[O-])CCCN1.[Na+]"
+    assert predict_basicity(Chem.MolFromSmiles(COVALENT_SALT)).n4_pka == predict_basicity(mol_from_smiles(ionic)).n4_pka
+
+
+def test_the_synthesis_advisor_reads_a_lactim_target_as_the_lactam():
+    from reactivity import propose_disconnections
+
+    built = propose_disconnections(Chem.MolFromSmiles(DELORAZEPAM_LACTIM))
+    lactam = propose_disconnections(mol_from_smiles(DELORAZEPAM))
+    assert (built.target, built.target_inchikey, built.target_class) == (lactam.target, lactam.target_inchikey,
+                                                                         lactam.target_class)
+    assert built.disconnections and [(d.id, d.forward_product) for d in built.disconnections] == [
+        (d.id, d.forward_product) for d in lactam.disconnections]

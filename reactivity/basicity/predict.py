@@ -14,7 +14,7 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, free_base_view, quiet_rdkit
+from ..molecule import FreeBaseView, as_read, free_base_view, quiet_rdkit
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
@@ -192,6 +192,7 @@ def predict_basicity_many(
     workup: bool = True,
     views: Sequence[FreeBaseView | None] | None = None,
     temperature_c: float = 25.0,
+    from_reader: bool = False,
 ) -> list[BasicityResult]:
     """Ionization of many molecules, with one model call for all model sites of all molecules.
 
@@ -200,7 +201,10 @@ def predict_basicity_many(
     (:func:`reactivity.perception.perceive_with_view`; None entries are rebuilt). ``workup=False`` skips the
     Crippen logP and the logD curve (``logp_crippen`` None, ``logd_curve`` empty), which a batch annotation does
     not report; the free-base pH is still given. ``temperature_c``: every pKa is moved from 25 C to this
-    temperature with the class-wise coefficients of :func:`reactivity.basicity.temperature_shift`.
+    temperature with the class-wise coefficients of :func:`reactivity.basicity.temperature_shift`. Each molecule
+    is read as the file readers read it (:func:`reactivity.molecule.as_read`: a salt drawn with covalent metal
+    bonds is the ionic salt, a ring drawn as its lactim is the lactam) unless ``from_reader`` says it comes from
+    them already.
 
     >>> from reactivity.molecule import mol_from_smiles
     >>> results = predict_basicity_many([mol_from_smiles("C1CCNCC1"), mol_from_smiles("CC(N)=O")])
@@ -213,6 +217,8 @@ def predict_basicity_many(
         raise ValueError("rings must give one perception result per molecule")
     if views is not None and len(views) != len(mols):
         raise ValueError("views must give one free-base view (or None) per molecule")
+    if not from_reader:
+        mols = [as_read(mol, "predict_basicity()") for mol in mols]
     jobs = [
         _plan(mol, None if rings is None else rings[i], None if views is None else views[i])
         for i, mol in enumerate(mols)

@@ -447,9 +447,9 @@ _RING_NITROGEN = Chem.MolFromSmarts("[#7;R]")
 
 def _perceive(work: _Work) -> None:
     try:
-        work.rings, work.view = perceive_with_view(work.mol)
+        work.rings, work.view = perceive_with_view(work.mol, from_reader=True)
         if not work.rings and work.mol.HasSubstructMatch(_RING_NITROGEN):
-            work.related = tuple(related_scaffolds(work.mol))
+            work.related = tuple(related_scaffolds(work.mol, from_reader=True))
     except ReactivityError as exc:
         work.error = f"perception: {exc}"
     except Exception as exc:  # noqa: BLE001 - one bad molecule must not stop a library
@@ -468,7 +468,7 @@ def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
 
     results = basicity.predict_basicity_many(
         [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False, views=[w.view for w in hits],
-        temperature_c=settings.temperature_c,
+        temperature_c=settings.temperature_c, from_reader=True,
     )
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
@@ -503,7 +503,7 @@ def _add_nitrosamine(works: Sequence[_Work], settings: AnnotateSettings) -> None
 
     for work in works:
         try:
-            result = nitrosamine_risk(work.mol, work.rings)
+            result = nitrosamine_risk(work.mol, work.rings, from_reader=True)
         except Exception as exc:  # noqa: BLE001 - one molecule's failure must not drop the others' results
             work.sections.append(T.warning_tags(f"nitrosamine not scored: {type(exc).__name__}: {exc}"))
             continue

@@ -24,7 +24,7 @@ from rdkit import Chem
 
 from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
-from ..molecule import FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
+from ..molecule import FreeBaseView, as_read, free_base_view, mol_from_smiles, quiet_rdkit
 from ..sites import RingSites
 from ..species import Species, describe_species
 from .rules import (
@@ -206,11 +206,7 @@ class _Analysis:
 def _perceive(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseView]:
     from .. import perception
 
-    finder = getattr(perception, "perceive_with_view", None)
-    if finder is not None:
-        rings, view = finder(mol)
-    else:  # pragma: no cover - older perception API
-        rings, view = perception.perceive(mol), None
+    rings, view = perception.perceive_with_view(mol, from_reader=True)  # the entries below read the molecule
     return tuple(rings), (view if view is not None else free_base_view(mol))
 
 
@@ -392,7 +388,7 @@ _MISSING = object()
 
 def _as_mol(reagent: Chem.Mol | str) -> Chem.Mol:
     if isinstance(reagent, Chem.Mol):
-        return reagent
+        return as_read(reagent, "reagent")
     if isinstance(reagent, str):
         return mol_from_smiles(reagent)
     raise MoleculeParseError(f"reagent must be an RDKit molecule or a SMILES string, got {type(reagent).__name__}")
@@ -723,8 +719,7 @@ def plan_derivatization(mol: Chem.Mol, reaction: str, reagent: Chem.Mol | str | 
     >>> plan.outcome, plan.product_smiles
     ('clean', 'O=C1CNCCCN1')
     """
-    if not isinstance(mol, Chem.Mol):
-        raise MoleculeParseError(f"plan_derivatization() needs an RDKit molecule, got {type(mol).__name__}")
+    mol = as_read(mol, "plan_derivatization()")  # a lactim or covalent-salt drawing: the compound's plan
     cls = load_reaction_rules().reaction(reaction)
     found = _classify(cls, _as_mol(reagent)) if reagent is not None else None
     analysis = _analyse(mol, cls)
@@ -763,7 +758,7 @@ def enumerate_products(
             error = "molecule could not be read"
         else:
             try:
-                analysis = _analyse(mol, cls)
+                analysis = _analyse(as_read(mol, "enumerate_products()"), cls)
             except ReactivityError as exc:
                 error = f"planning failed: {exc}"
             except Exception as exc:  # noqa: BLE001 - one bad molecule must not stop a library

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from rdkit import Chem
 
 from ..errors import MoleculeParseError
-from ..molecule import free_base_view, quiet_rdkit
+from ..molecule import as_read, free_base_view, quiet_rdkit
 from ..rules import load_references
 from ..sites import RingSites
 from ..species import describe_species
@@ -236,16 +236,19 @@ def _dealkylations(work: Chem.Mol, nitrogen: int, source_of: dict[int, int]) -> 
     return out
 
 
-def nitrosamine_risk(mol: Chem.Mol, rings: Sequence[RingSites] | None = None) -> NitrosamineRisk:
+def nitrosamine_risk(mol: Chem.Mol, rings: Sequence[RingSites] | None = None, *,
+                     from_reader: bool = False) -> NitrosamineRisk:
     """Screen ``mol`` for nitrosamine risk: every nitrosatable nitrogen, its N-nitroso product, and the product's
     CPCA potency category with the acceptable intake under each agency (screening only).
 
     Salts are free-based and counter-ions ignored; explicit hydrogens are allowed. Atom indices are 0-based
     into ``mol``. ``rings``: the result of ``reactivity.perceive(mol)`` when the caller already has it (batch
-    annotation), to know which nitrogens are ring N4/N1 without perceiving again. See the module docstring.
+    annotation), to know which nitrogens are ring N4/N1 without perceiving again. The molecule is read as the file
+    readers read it (:func:`reactivity.molecule.as_read`) unless ``from_reader`` says it comes from them already.
+    See the module docstring.
     """
-    if not isinstance(mol, Chem.Mol):
-        raise MoleculeParseError(f"nitrosamine_risk() needs an RDKit molecule, got {type(mol).__name__}")
+    if not from_reader:
+        mol = as_read(mol, "nitrosamine_risk()")
     from ..perception import perceive
 
     rules = load_cpca_rules()

@@ -22,9 +22,9 @@ from rdkit import Chem
 
 from ..atomtext import atom_list, compose
 from ..errors import MoleculeParseError
-from ..molecule import LACTIM_REDRAWN, FreeBaseView, free_base_view, mol_from_smiles, quiet_rdkit
+from ..molecule import LACTIM_REDRAWN, FreeBaseView, as_read, free_base_view, mol_from_smiles, quiet_rdkit, with_ring_info
 from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules, rule_matches
-from .rings import LactamRing, canonical_ranks, lactam_rings, with_ring_info
+from .rings import LactamRing, canonical_ranks, lactam_rings
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
 
 _ACID_FRAGMENT = Chem.MolFromSmarts(
@@ -416,16 +416,30 @@ def perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
 
     A molecule without the ring costs one substructure search and returns ``()``.
 
+    The molecule is read as the file readers read it (:func:`reactivity.molecule.as_read`): a ring drawn as its
+    lactim tautomer is the lactam, a salt drawn with covalent metal bonds is the ionic salt.
+
     >>> perceive(Chem.MolFromSmiles("c1ccccc1"))
     ()
     >>> [r.n4_class for r in perceive(Chem.MolFromSmiles("O=C1C[NH2+]CCCN1.[Cl-]"))]
+    ['secondary_amine']
+    >>> [r.n4_class for r in perceive(Chem.MolFromSmiles("OC1=NCCCNC1"))]  # the lactim drawing of the lactam
     ['secondary_amine']
     """
     return perceive_with_view(mol)[0]
 
 
-def perceive_with_view(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseView | None]:
+# The ring's seven atoms with any C2-O bond: every molecule whose read form (reactivity.molecule.read_form: a lactim
+# redrawn as the lactam, metal bonds as ions) has the ring matches this as drawn, so a molecule built in code that
+# does not match is not read again.
+_RING_IN_ANY_DRAWING = Chem.MolFromSmarts("[#7;R]1~[#6;R](~[#8])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1")
+
+
+def perceive_with_view(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[tuple[RingSites, ...], FreeBaseView | None]:
     """:func:`perceive`, plus the free-base view it classified (None without a ring), for callers that reuse it.
+
+    ``from_reader``: ``mol`` comes from the project's readers (:func:`reactivity.molecule.read_form` done), so it is
+    not read again (batch annotation).
 
     >>> rings, view = perceive_with_view(Chem.MolFromSmiles("O=C1C[NH2+]CCCN1.[Cl-]"))
     >>> Chem.MolToSmiles(view.mol), view.protonated_n_neutralized
@@ -435,6 +449,10 @@ def perceive_with_view(mol: Chem.Mol) -> tuple[tuple[RingSites, ...], FreeBaseVi
         raise MoleculeParseError(f"perceive() needs an RDKit molecule, got {type(mol).__name__}")
     rules = load_site_rules()
     mol = with_ring_info(mol)
+    if not from_reader:
+        if not mol.HasSubstructMatch(_RING_IN_ANY_DRAWING):
+            return (), None  # a molecule without the ring still costs one search
+        mol = as_read(mol, "perceive()")
     if not mol.HasSubstructMatch(rules.core.pattern):
         return (), None
     view = free_base_view(mol)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdkit import Chem, rdBase
+from rdkit import Chem
 
 from ..molecule import all_substruct_matches
 
@@ -28,28 +28,6 @@ class LactamRing:
 
     match: tuple[int, ...]
     bridged: bool
-
-
-def with_ring_info(mol: Chem.Mol) -> Chem.Mol:
-    """``mol`` itself when its ring information is set, else a copy with it (e.g. after ``Chem.RenumberAtoms``).
-
-    Atom indices are unchanged either way.
-
-    >>> renumbered = Chem.RenumberAtoms(Chem.MolFromSmiles("O=C1CNCCCN1"), [7, 6, 5, 4, 3, 2, 1, 0])
-    >>> with_ring_info(renumbered).GetRingInfo().NumAtomRings(0)
-    1
-    """
-    if mol.GetNumAtoms() == 0:
-        return mol
-    try:
-        with rdBase.BlockLogs():  # RDKit logs the failed check (with a stack trace) before it raises
-            mol.GetRingInfo().NumAtomRings(0)
-        return mol
-    except RuntimeError:
-        copy = Chem.Mol(mol)
-        copy.UpdatePropertyCache(strict=False)
-        Chem.GetSymmSSSR(copy)
-        return copy
 
 
 def canonical_ranks(mol: Chem.Mol, break_ties: bool = False) -> list[int]:

@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from rdkit import Chem
 
-from ..errors import MoleculeParseError
+from ..molecule import as_read, with_ring_info
 from ..rules import SmartsRule, compile_smarts, could_match, load_site_rules
-from .rings import chordless_matches, lactam_rings, query_cycle_atoms, with_ring_info
+from .rings import chordless_matches, lactam_rings, query_cycle_atoms
 
 
 def _cycle_bonds_ok(mol: Chem.Mol, cycle: tuple[int, ...], wanted: str) -> bool:
@@ -45,18 +45,18 @@ def _matches_rule(mol: Chem.Mol, rule: SmartsRule, cycle_atoms: tuple[int, ...])
     return False
 
 
-def related_scaffolds(mol: Chem.Mol) -> tuple[str, ...]:
+def related_scaffolds(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[str, ...]:
     """Names of the near-miss scaffolds in a molecule that has no 1,4-diazepan-2-one ring, by priority.
 
-    Returns ``()`` when the molecule does contain the ring (it is then not a near miss).
+    Returns ``()`` when the molecule does contain the ring (it is then not a near miss; a lactim drawing of the ring
+    is read as the lactam, :func:`reactivity.molecule.as_read`). ``from_reader``: ``mol`` comes from the project's
+    readers and is not read again.
 
     >>> related_scaffolds(Chem.MolFromSmiles("O=C1N2C(CC2)CC1"))   # azetidine-fused pyrrolidinone: 7-atom perimeter
     ()
     """
-    if not isinstance(mol, Chem.Mol):
-        raise MoleculeParseError(f"related_scaffolds() needs an RDKit molecule, got {type(mol).__name__}")
     rules = load_site_rules()
-    mol = with_ring_info(mol)
+    mol = with_ring_info(mol) if from_reader else as_read(mol, "related_scaffolds()")
     if mol.HasSubstructMatch(rules.core.pattern) and lactam_rings(mol, rules.core.pattern):
         return ()
     names: list[str] = []

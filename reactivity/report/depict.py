@@ -27,6 +27,7 @@ from rdkit.Chem import rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
 from rdkit.Geometry import Point2D
 
+from ..molecule import as_read
 from ..sites import RingSites
 
 Role = Literal["N1", "C2", "C3", "N4", "competing"]
@@ -203,7 +204,11 @@ def depict(mol: Chem.Mol, rings: Sequence[RingSites] | None = None, *, width: in
     >>> svg = depict(mol_from_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"))   # diazepam: N1, C2, N4 = 1, 2, 5
     >>> [c for c in ("ellipse cx", "class='atom-1'", "class='atom-5'") if c in svg] == ["ellipse cx", "class='atom-1'", "class='atom-5'"]
     True
+
+    The molecule is drawn as the file readers read it (:func:`reactivity.molecule.as_read`): a ring drawn as its
+    lactim is drawn as the lactam whose sites are marked.
     """
+    mol = as_read(mol, "depict()")
     chosen = _marks(mol, rings, marks)
     band = _LEGEND_HEIGHT if legend and chosen else 0
     drawer = rdMolDraw2D.MolDraw2DSVG(width, height, width, height - band, noFreetype=compact)
@@ -219,6 +224,7 @@ def depict_png(mol: Chem.Mol, rings: Sequence[RingSites] | None = None, *, width
     >>> depict_png(mol_from_smiles("O=C1CNCCCN1"))[:4]
     b'\\x89PNG'
     """
+    mol = as_read(mol, "depict_png()")
     chosen = _marks(mol, rings, marks)
     band = _LEGEND_HEIGHT if legend and chosen else 0
     drawer = rdMolDraw2D.MolDraw2DCairo(width, height, width, height - band)

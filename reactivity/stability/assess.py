@@ -11,7 +11,7 @@ from rdkit import Chem
 
 from ..atomtext import AtomText, compose
 from ..errors import ReactivityError
-from ..perception.rings import with_ring_info
+from ..molecule import as_read, with_ring_info
 from ..sites import RingSites
 from ._base import (
     _SECONDS_PER_HOUR,
@@ -276,6 +276,7 @@ def assess_stability(mol: Chem.Mol, ph: float = 7.0, temperature_c: float = 25.0
     >>> result.risk, result.stable_ph_window is not None
     ('low', True)
     """
+    mol = as_read(mol, "assess_stability()")  # a lactim or covalent-salt drawing: the answers of the compound
     return assess_rings(mol, _perceive(mol), ph, temperature_c, hours, n4_pka, conditions)
 
 
@@ -286,7 +287,7 @@ def ph_rate_profile(mol: Chem.Mol, temperature_c: float = 25.0, n4_pka: float | 
     Raises :class:`ReactivityError` when the molecule has no 1,4-diazepan-2-one ring.
     """
     check_conditions(7.0, temperature_c, 1.0)
-    mol = with_ring_info(mol)
+    mol = as_read(mol, "ph_rate_profile()")
     rings = _perceive(mol)
     if not rings:
         raise ReactivityError("no 1,4-diazepan-2-one ring in the molecule: no pH-rate profile")

@@ -10,7 +10,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import ReactivityError, RuleDataError, UnknownConditionError
-from ..perception.rings import with_ring_info
+from ..molecule import as_read
 from ..sites import RingSites
 from ._base import (
     _BASIC_COMPETING,
@@ -217,7 +217,7 @@ def assess_condition(mol: Chem.Mol, name: str, n4_pka: float | None = None) -> C
     ('low', 'moderate', True)
     """
     preset = _preset(name)
-    mol = with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
+    mol = as_read(mol, "assess_condition()")  # ring information; a lactim or covalent-salt drawing as the compound
     rings = _perceive(mol)
     if n4_pka is None and rings:
         n4_pka = _predicted_n4_pka(mol, preset)

@@ -12,8 +12,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..errors import RuleDataError
-from ..molecule import quiet_rdkit
-from ..perception.rings import with_ring_info
+from ..molecule import quiet_rdkit, with_ring_info
 from ..rules import compile_smarts, read_packaged_toml
 from ..sites import RingSites
 from ._base import _ACYLATED_N4, _ARTEFACT_NAME, _BASIC_N4, _model, resolve_references

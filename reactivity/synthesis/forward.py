@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ..molecule import mol_from_smiles
+from ..molecule import as_read, mol_from_smiles
 from .benzo import plan_benzodiazepinone_route
 from .chem import amine_component, free_base
 from .peptidomimetic import plan_amino_acid_route
@@ -37,8 +37,13 @@ def plan_route(
     used as their free base (said in the warnings). ``n1_alkylating_agent`` and
     ``reduce_imine`` add the follow-up steps of the benzodiazepin-2-one route.
     Raises :class:`UnsupportedBuildingBlockError` when a building block is outside
-    what the advisor handles.
+    what the advisor handles. Each molecule is read as the file readers read it
+    (:func:`reactivity.molecule.as_read`).
     """
+    amine = as_read(amine, "plan_route()")
+    reagent = as_read(reagent, "plan_route()")
+    if n1_alkylating_agent is not None:
+        n1_alkylating_agent = as_read(n1_alkylating_agent, "plan_route()")
     amine, amine_note = free_base(amine, "--amine")
     reagent, reagent_note = free_base(reagent, "--reagent")
     notes = tuple(n for n in (amine_note, reagent_note) if n)

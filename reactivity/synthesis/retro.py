@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rdkit import Chem
 
 from ..errors import ReactivityError
-from ..molecule import quiet_rdkit
+from ..molecule import as_read, quiet_rdkit
 from ..perception import perceive, related_scaffolds
 from ..sites import RingSites
 from .chem import free_base, is_neutral, run_clean
@@ -573,9 +573,11 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
     A salt is disconnected as its free base (said in the warnings). Raises
     :class:`UnsupportedBuildingBlockError` when the target is a mixture or contains no
     1,4-diazepan-2-one ring; returns a result with ``no_route_reason`` when the ring is
-    there but no disconnection applies.
+    there but no disconnection applies. The target is read as the file readers read it
+    (:func:`reactivity.molecule.as_read`: a ring drawn as its lactim is the lactam).
     """
     salt_note = ""
+    target = as_read(target, "propose_disconnections()")
     with quiet_rdkit():
         target = Chem.RemoveHs(target)
     if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
