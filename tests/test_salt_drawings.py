@@ -66,3 +66,20 @@ def test_a_molecule_built_in_code_without_ring_information_is_answered_quietly(c
     assert len(perceive(bare)) == 1 and predict_basicity(bare, 7.4).n4_pka is not None
     nitrosamine_risk(bare)
     assert capfd.readouterr().err == ""
+
+
+def test_a_molecule_without_atoms_or_with_a_dummy_atom_gets_answers_not_a_crash(capfd):
+    # a molecule without atoms (Chem.Mol()) has no ring, no site and no basic centre; a dummy atom (an R group of a
+    # library enumeration) in a 1,4-diazepan-5-one is a near miss: typed answers, and RDKit's log stays quiet
+    from reactivity import ReactivityError, assess_condition, nitrosamine_risk, propose_disconnections, related_scaffolds
+
+    empty = Chem.Mol()
+    assert perceive(empty) == () and related_scaffolds(empty) == ()
+    assert assess_stability(empty).risk == "not_applicable"
+    assert assess_condition(empty, "silica_methanol").chemical_risk == "not_applicable"
+    assert predict_basicity(empty).sites == () and predict_basicity(empty).n4_pka is None
+    assert nitrosamine_risk(empty).products == ()
+    dummy = Chem.MolFromSmiles("*C1CNC(=O)CCN1")
+    with pytest.raises(ReactivityError, match="1,4-diazepan-5-one"):
+        propose_disconnections(dummy)
+    assert capfd.readouterr().err == ""

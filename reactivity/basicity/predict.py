@@ -89,8 +89,8 @@ def _parent_fragment(mol: Chem.Mol) -> tuple[frozenset[int], tuple[str, ...]]:
     """Atoms of the parent (largest organic fragment, as ``describe_species`` picks it) and the SMILES of the
     other fragments (counter-ions, extra copies of the base in a 2:1 salt)."""
     fragments = Chem.GetMolFrags(mol)
-    if len(fragments) == 1:
-        return frozenset(fragments[0]), ()
+    if len(fragments) <= 1:  # one fragment, or a molecule without atoms (no sites, no parent)
+        return frozenset(fragments[0] if fragments else ()), ()
     smiles = [Chem.MolFragmentToSmiles(mol, atomsToUse=list(f)) for f in fragments]
     best = max(range(len(fragments)), key=lambda i: (sum(1 for a in fragments[i] if mol.GetAtomWithIdx(a).GetAtomicNum() > 1), smiles[i]))
     others = tuple(sorted(smiles[i] for i in range(len(fragments)) if i != best))

@@ -546,4 +546,4 @@ def perceive_smiles(smiles: str) -> tuple[RingSites, ...]:
     >>> [r.n4_class for r in perceive_smiles("CC(C)(C)OC(=O)N1CCCNC(=O)C1")]
     ['carbamate']
     """
-    return perceive(mol_from_smiles(smiles))
+    return perceive_with_view(mol_from_smiles(smiles), from_reader=True)[0]  # the reader gives the read form

@@ -586,7 +586,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         rings = perceive(target)
         names = () if rings else related_scaffolds(target)
     smiles = _smiles(target)
-    inchikey = Chem.MolToInchiKey(target) or None
+    inchikey = _key(target) or None
     if not rings:
         found = f" (it is {names[0]})" if names else ""
         raise UnsupportedBuildingBlockError(f"--target {smiles}: not a 1,4-diazepan-2-one{found}")
