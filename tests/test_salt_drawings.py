@@ -83,3 +83,16 @@ def test_a_molecule_without_atoms_or_with_a_dummy_atom_gets_answers_not_a_crash(
     with pytest.raises(ReactivityError, match="1,4-diazepan-5-one"):
         propose_disconnections(dummy)
     assert capfd.readouterr().err == ""
+
+
+def test_a_protonated_n4_drawn_with_explicit_hydrogens_is_not_quaternary():
+    # [NH2+] with its two H atoms drawn has four neighbours, two of them hydrogen: a protonated secondary amine, whose
+    # proton comes off in base (the hydroxide term then is that of the free amine), not a permanent quaternary cation
+    salt = "C[NH+](C)CCCN1C(=O)C[NH2+]C(c2ccccc2F)c2cc(Cl)ccc21.[Cl-].[Cl-]"
+    implicit, explicit = Chem.MolFromSmiles(salt), Chem.AddHs(Chem.MolFromSmiles(salt))
+    for ph in (2.0, 11.0):
+        a, b = assess_stability(implicit, ph=ph), assess_stability(explicit, ph=ph)
+        assert (a.stable_ph_window, a.fraction_lost) == (b.stable_ph_window, b.fraction_lost)
+    quaternary = "C[N+]1(C)CC(=O)NCCC1.[Cl-]"  # a real quaternary N4 keeps its permanent charge either way
+    a, b = assess_stability(Chem.MolFromSmiles(quaternary)), assess_stability(Chem.AddHs(Chem.MolFromSmiles(quaternary)))
+    assert a.stable_ph_window == b.stable_ph_window and a.fraction_lost == b.fraction_lost

@@ -1,4 +1,4 @@
-"""Site features of the pKaH model (feature version ``pka-site-features/3``) and the applicability similarity."""
+"""Site features of the pKaH model (feature version ``pka-site-features/4``) and the applicability similarity."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..molecule import quiet_rdkit
 from .distances import DistanceRows
 from .sites import find_basic_sites, site_classes
 
-FEATURE_VERSION = "pka-site-features/3"
+FEATURE_VERSION = "pka-site-features/4"
 #: Morgan environment used as model features (radius 1 counts, 128 bins).
 FEATURE_MORGAN_RADIUS = 1
 FEATURE_MORGAN_SIZE = 128
@@ -114,10 +114,12 @@ def _gasteiger_charges(mol: Chem.Mol, atoms: Sequence[int] | None = None) -> np.
             values.append(work.GetAtomWithIdx(int(i)).GetDoubleProp("_GasteigerCharge"))
         except KeyError:
             values.append(0.0)
-    read = np.nan_to_num(np.array(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    # double precision: the sums taken from these charges are then the same in any atom order once rounded to the
+    # single-precision feature (see site_features)
+    read = np.nan_to_num(np.array(values, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
     if atoms is None:
         return read
-    out = np.zeros(work.GetNumAtoms(), dtype=np.float32)
+    out = np.zeros(work.GetNumAtoms(), dtype=np.float64)
     out[np.asarray(atoms, dtype=np.int64)] = read
     return out
 
@@ -126,6 +128,26 @@ def _smallest_ring_size(mol: Chem.Mol, atom: int, rings: Sequence[Sequence[int]]
     """Size of the smallest ring holding ``atom`` (0: acyclic); ``rings``: ``mol``'s AtomRings(), when at hand."""
     sizes = [len(ring) for ring in (mol.GetRingInfo().AtomRings() if rings is None else rings) if atom in ring]
     return min(sizes) if sizes else 0
+
+
+def _own_ring_block(mol: Chem.Mol, atom_index: int, k: int, rings: Sequence[Sequence[int]], categories: np.ndarray,
+                    z: np.ndarray, aromatic: np.ndarray) -> list[int]:
+    """The ring block of :func:`_ring_and_alpha_features` for ring ``k`` of ``rings`` holding ``atom_index``."""
+    ring = rings[k]
+    others = [i for i in ring if i != atom_index]
+    ring_n = [i for i in others if z[i] == 7]
+    acylated_n = sum(
+        1 for i in ring_n if any(categories[nb.GetIdx(), 0] > 0 for nb in mol.GetAtomWithIdx(i).GetNeighbors())
+    )
+    return [
+        sum(1 for i in others if z[i] not in (6, 7)),
+        acylated_n,
+        len(ring_n) - acylated_n,
+        sum(1 for i in ring if aromatic[i]),
+        sum(1 for j, other in enumerate(rings) if j != k and len(set(other) & set(ring)) >= 2),
+        int(len(ring) == 3),
+        int(len(ring) == 4),
+    ]
 
 
 def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.ndarray, categories: np.ndarray,
@@ -159,22 +181,10 @@ def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.nd
     own = [k for k, ring in enumerate(rings) if atom_index in ring]
     ring_block = [0, 0, 0, 0, 0, 0, 0]
     if own:
-        k = min(own, key=lambda j: len(rings[j]))
-        ring = rings[k]
-        others = [i for i in ring if i != atom_index]
-        ring_n = [i for i in others if z[i] == 7]
-        acylated_n = sum(
-            1 for i in ring_n if any(categories[nb.GetIdx(), 0] > 0 for nb in mol.GetAtomWithIdx(i).GetNeighbors())
-        )
-        ring_block = [
-            sum(1 for i in others if z[i] not in (6, 7)),
-            acylated_n,
-            len(ring_n) - acylated_n,
-            sum(1 for i in ring if aromatic[i]),
-            sum(1 for j, other in enumerate(rings) if j != k and len(set(other) & set(ring)) >= 2),
-            int(len(ring) == 3),
-            int(len(ring) == 4),
-        ]
+        smallest = min(len(rings[k]) for k in own)
+        # an N shared by two smallest rings (a ring-fusion N) takes the larger block, whichever ring RDKit lists first
+        ring_block = max(_own_ring_block(mol, atom_index, k, rings, categories, z, aromatic)
+                         for k in own if len(rings[k]) == smallest)
     acyl_alpha = sum(
         1
         for nb in neighbours
@@ -240,8 +250,10 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
         at = [d == k for k in _DISTANCES]  # atoms 1, 2, 3 and 4 bonds out
         # category counts per shell: sums of 0/1 flags, exact in any order, so one product for the four shells
         shell_counts = (np.array(at, dtype=np.float32) @ categories).reshape(-1).astype(np.float32)
-        weight = np.where(d > 0, INDUCTIVE_DECAY ** (d - 1), 0.0).astype(np.float32)
-        decayed = (categories * weight[:, None]).sum(axis=0).astype(np.float32)
+        # attenuated sums in double precision, rounded to single precision only at the end: a sum of the same terms
+        # in another atom order (a renumbered drawing) then gives the same feature, which a tree split can see
+        weight = np.where(d > 0, INDUCTIVE_DECAY ** (d - 1), 0.0)
+        decayed = (weight @ categories.astype(np.float64)).astype(np.float32)
         nearest = []
         for column in (0, 3, 6):
             mask = categories[:, column] > 0
