@@ -191,6 +191,23 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     return current
 
 
+def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` (in place) with its double-bond (E/Z) and tetrahedral stereo perceived from its drawing, as RDKit's
+    default readers do: the project's readers parse without sanitizing, so this step is theirs to take. Without it an
+    E or Z double bond lives only in the bond directions of the drawing and is lost in any product made by editing
+    the molecule (an acylated amine, an N-nitroso compound, a degradant), whose SMILES and InChIKey then have no
+    stereo layer.
+
+    >>> mol = Chem.MolFromSmiles("C/C=C/C", sanitize=False)
+    >>> Chem.SanitizeMol(mol) == Chem.SanitizeFlags.SANITIZE_NONE
+    True
+    >>> str(assign_stereo(mol).GetBondWithIdx(1).GetStereo())
+    'STEREOE'
+    """
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    return mol
+
+
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
     ions (:func:`ionic_salt_form`) and a lactim drawing of the ring as the lactam (:func:`lactam_form`); the same
@@ -237,7 +254,11 @@ def as_read(mol: Chem.Mol, caller: str) -> Chem.Mol:
     """
     if not isinstance(mol, Chem.Mol):
         raise MoleculeParseError(f"{caller} needs an RDKit molecule, got {type(mol).__name__}")
-    return read_form(with_ring_info(mol))
+    mol = with_ring_info(mol)
+    if mol.GetNumAtoms() and not mol.HasProp("_StereochemDone"):  # e.g. read without sanitizing: a copy gets it
+        with quiet_rdkit():
+            mol = assign_stereo(Chem.Mol(mol))
+    return read_form(mol)
 
 
 def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
@@ -247,7 +268,7 @@ def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:
         reason = next((m for m in messages if not is_banner_line(m)), f"RDKit could not read the {what}")
         raise MoleculeParseError(reason)
     with quiet_rdkit():
-        return read_form(_sanitize_or_raise(mol))
+        return read_form(assign_stereo(_sanitize_or_raise(mol)))
 
 
 #: Atoms a single molecule may have in :func:`mol_from_smiles` / :func:`mol_from_molblock` (0: no limit). The

@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 from rdkit import Chem, rdBase
 
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, _first_log_line, mol_from_smiles, read_form, smiles_atom_count
+from ..molecule import FreeBaseView, _first_log_line, assign_stereo, mol_from_smiles, read_form, smiles_atom_count
 from ..perception import perceive_with_view, related_scaffolds
 from . import tags as T
 from .records import (
@@ -295,7 +295,9 @@ def parse_sd_record(body: bytes, max_atoms: int = 0, screen: Callable[[Chem.Mol]
                 Chem.SanitizeMol(mol, VALIDITY_CHECKS)
                 return None, "", None
         Chem.SanitizeMol(mol)
-        mol = read_form(mol)  # covalent metal bonds as ions, a lactim drawing of the ring as the lactam (same atoms)
+        # E/Z and tetrahedral stereo from the drawing (products made by editing the molecule keep it), covalent metal
+        # bonds as ions, a lactim drawing of the ring as the lactam (same atoms)
+        mol = read_form(assign_stereo(mol))
     except Exception as exc:  # RDKit raises several unrelated exception classes here
         return None, _sanitize_reason(exc), None
     numbers = v3000_atom_numbers(text) if "V3000" in text else None
