@@ -327,3 +327,25 @@ def test_csv_of_one_sd_input_has_no_new_columns(tmp_path):
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header == ("index,name,smiles,RX_STATUS,RX_ERROR,RX_SCAFFOLD_COUNT,RX_N1_ATOM,RX_C2_ATOM,RX_N4_ATOM,"
                       "RX_N1_CLASS,RX_N4_CLASS,RX_RING_VARIANT,RX_RELATED_SCAFFOLD,RX_COMPETING_SITES")
+
+
+def test_rules_digest_covers_the_model_artefacts():
+    # a retrained pKa model (or stability panel) changes the digest written in every RX_JSON, as a rule change does:
+    # the digest is the SHA-256 over the rule files and then the artefact hash table
+    import hashlib
+    from importlib import resources
+
+    from reactivity.batch.tags import rules_digest
+
+    root = resources.files("reactivity")
+    folders = [root / "data", *(e for e in root.iterdir() if e.is_dir() and e.name not in ("data", "__pycache__"))]
+    rules = sorted(((f"{folder.name}/{e.name}", e) for folder in folders for e in folder.iterdir()
+                    if e.name.endswith(".toml")), key=lambda item: item[0])
+    without_models = hashlib.sha256()
+    for name, entry in rules:
+        without_models.update(name.encode())
+        without_models.update(entry.read_bytes())
+    with_models = without_models.copy()
+    with_models.update(b"models/artefact_hashes.json")
+    with_models.update(resources.files("reactivity.models").joinpath("artefact_hashes.json").read_bytes())
+    assert rules_digest() == with_models.hexdigest()[:12] != without_models.hexdigest()[:12]

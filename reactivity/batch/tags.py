@@ -125,7 +125,8 @@ def ruleset_version() -> str:
 @lru_cache(maxsize=1)
 def rules_digest() -> str:
     """A short SHA-256 over every packaged rule file (``*.toml`` in ``reactivity/data`` and in each capability
-    subpackage), so any rule change shows.
+    subpackage) and the SHA-256 table of the model artefacts (``artefact_hashes.json``: the pKa site model and the
+    stability reference panel), so any rule or model change shows.
 
     >>> len(rules_digest())
     12
@@ -140,6 +141,8 @@ def rules_digest() -> str:
     for name, entry in files:
         digest.update(name.encode())
         digest.update(entry.read_bytes())
+    digest.update(b"models/artefact_hashes.json")
+    digest.update(resources.files("reactivity.models").joinpath("artefact_hashes.json").read_bytes())
     return digest.hexdigest()[:12]
 
 
