@@ -151,6 +151,17 @@ def test_hcl_salt_is_classified_as_free_base_with_input_indices():
     assert any("free-base" in g.text for g in ring.guidance if g.site == "N4")
 
 
+def test_hydrochloride_of_an_imine_n4_is_told_to_neutralize_not_to_free_base_for_reaction():
+    # diazepam hydrochloride: the only base is the imine N4 (pKaH about 3.4), so the salt's solution is acidic and the
+    # azomethine opens reversibly there; N4 is no nucleophile, so "free-base before using N4 as a nucleophile" (the
+    # amine's line) would be beside the point
+    ring = perceive_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21.Cl")[0]
+    assert ring.n4_class == "imine" and ring.salt_form
+    n4 = [g.text for g in ring.guidance if g.site == "N4"]
+    assert any("acid-addition salt" in t and "opens reversibly" in t and "NaHCO3" in t for t in n4)
+    assert not any("as a nucleophile;" in t for t in n4)
+
+
 def test_free_base_is_not_a_salt():
     assert not perceive_smiles("O=C1CNCCCN1")[0].salt_form
 

@@ -339,7 +339,7 @@ def _guidance(ring: dict[str, object]) -> tuple[Guidance, ...]:
     if "n_n_aminal" in n4_features:
         add("N4", "n_n_aminal")
     if ring["n4_protonated"]:
-        add("N4", "salt_form")
+        add("N4", "salt_form_imine" if n4_class == "imine" else "salt_form")
     elif ring["salt_form"] and ring["protonated_elsewhere"]:
         add("N4", "salt_elsewhere")
     # N1
