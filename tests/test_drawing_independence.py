@@ -1,0 +1,71 @@
+"""Every capability gives the same answer however a ring-bearing molecule is drawn: in another atom order, or with
+its hydrogen atoms drawn explicitly. Checked on the committed corpus slice (real public structures, licences in the
+CSV) and on two structures that once depended on the drawing (a pKa that moved with the atom order, a protonated N4
+with explicit H taken for a quaternary ammonium).
+
+Expected values are the answers of the plain drawing itself: the point is that the drawing does not change them.
+Atom indices are left out of the comparison (they follow the drawing); classes, numbers and product SMILES are in.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+
+import pytest
+from rdkit import Chem
+
+import reactivity as rx
+from reactivity.basicity import predict_basicity
+
+ONCE_DRAWING_DEPENDENT = [
+    "O=C1CCC(C(=O)N2CC(=O)N(Cc3cccnc3)C[C@H](OCC3CC3)C2)=NN1",
+    "C[NH+](C)CCCN1C(=O)C[NH2+]C(c2ccccc2F)c2cc(Cl)ccc21.[Cl-].[Cl-]",
+]
+
+
+def _summary(mol: Chem.Mol) -> tuple:
+    rings = sorted((r.n1_class, r.n4_class, r.ring_variant, tuple(sorted(s.kind for s in r.competing_sites)),
+                    tuple(sorted((st.position, st.label) for st in r.stereocentres))) for r in rx.perceive(mol))
+    stability = rx.assess_stability(mol, ph=2.0, temperature_c=37.0, conditions=("silica_methanol",))
+    basicity = predict_basicity(mol, 7.4)
+    nitroso = rx.nitrosamine_risk(mol)
+    plan = rx.plan_derivatization(mol, "acylation", "CC(=O)Cl")
+    return (
+        rings,
+        (stability.risk, stability.stable_ph_window, f"{stability.fraction_lost:.9g}" if stability.fraction_lost is not None else None,
+         sorted((p.kind, f"{p.k_per_s:.9g}" if p.k_per_s is not None else None) for p in stability.pathways),
+         sorted(d.smiles for d in stability.degradants),
+         sorted((c.name, c.chemical_risk, c.material_loss_risk) for c in stability.conditions)),
+        (basicity.n4_pka, sorted((s.site_class, s.pka, s.band) for s in basicity.sites),
+         [m.pka for m in basicity.macro_pkas]),
+        sorted((p.site, p.category, p.species.inchikey) for p in nitroso.products + nitroso.dealkylation_products),
+        (plan.outcome, plan.product_smiles),
+    )
+
+
+def _hits(data_dir) -> list[str]:
+    with open(data_dir / "corpus_hits_slice.csv", newline="", encoding="utf-8") as handle:
+        return [row["smiles"] for row in csv.DictReader(handle)]
+
+
+def _check(smiles: str, rng: random.Random) -> None:
+    plain = Chem.MolFromSmiles(smiles)
+    expected = _summary(plain)
+    order = list(range(plain.GetNumAtoms()))
+    rng.shuffle(order)
+    assert _summary(Chem.RenumberAtoms(Chem.MolFromSmiles(smiles), order)) == expected, (smiles, "renumbered")
+    assert _summary(Chem.AddHs(Chem.MolFromSmiles(smiles))) == expected, (smiles, "explicit H")
+
+
+def test_corpus_slice_answers_do_not_depend_on_the_drawing(data_dir):
+    rng = random.Random(3)
+    for smiles in _hits(data_dir):
+        _check(smiles, rng)
+
+
+@pytest.mark.parametrize("smiles", ONCE_DRAWING_DEPENDENT)
+def test_structures_that_once_depended_on_the_drawing(smiles):
+    rng = random.Random(16)
+    for _ in range(5):
+        _check(smiles, rng)
