@@ -120,9 +120,10 @@ class _Job:
 
 
 def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
-    from ..perception import perceive  # lazy: perception imports nothing from this package
+    """The rings of a molecule already read (:func:`predict_basicity_many` reads its molecules first)."""
+    from ..perception import perceive_with_view  # lazy: perception imports nothing from this package
 
-    return tuple(perceive(mol))
+    return tuple(perceive_with_view(mol, from_reader=True)[0])
 
 
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:

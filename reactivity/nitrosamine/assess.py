@@ -249,17 +249,15 @@ def nitrosamine_risk(mol: Chem.Mol, rings: Sequence[RingSites] | None = None, *,
     """
     if not from_reader:
         mol = as_read(mol, "nitrosamine_risk()")
-    from ..perception import perceive
+    from ..perception import perceive_with_view
 
     rules = load_cpca_rules()
-    with_rings = Chem.Mol(mol)
-    Chem.GetSymmSSSR(with_rings)  # a molecule straight from RenumberAtoms or an RWMol has no ring information yet
-    view = free_base_view(with_rings)
+    view = free_base_view(mol)  # mol has its ring information (as_read, or a reader's sanitization)
     work = view.mol
     Chem.GetSymmSSSR(work)
     source_of = {i: view.input_index(i) for i in range(work.GetNumAtoms())}
     if rings is None:
-        rings = perceive(with_rings)
+        rings = perceive_with_view(mol, from_reader=True)[0]
     n4_atoms = {ring.n4 for ring in rings}
     n1_atoms = {ring.n1 for ring in rings}
     products: list[NitrosoProduct] = []

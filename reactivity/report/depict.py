@@ -183,10 +183,10 @@ def _draw_legend(drawer: Any, roles: Iterable[str], width: int, height: int) -> 
 def _marks(mol: Chem.Mol, rings: Sequence[RingSites] | None, marks: Sequence[SiteMark] | None) -> Sequence[SiteMark]:
     if marks is not None:
         return marks
-    if rings is None:
-        from ..perception import perceive
+    if rings is None:  # mol is read already (depict, depict_png)
+        from ..perception import perceive_with_view
 
-        rings = perceive(mol)
+        rings = perceive_with_view(mol, from_reader=True)[0]
     return marks_from_rings(rings)
 
 

@@ -32,9 +32,10 @@ from .rings import _n4_is_quaternary, _n4_pka_for, imine_pkah_for
 
 
 def _perceive(mol: Chem.Mol) -> tuple[RingSites, ...]:
-    from ..perception import perceive
+    """The rings of a molecule its caller has already read (:func:`reactivity.molecule.as_read`)."""
+    from ..perception import perceive_with_view
 
-    return tuple(perceive(mol))
+    return tuple(perceive_with_view(mol, from_reader=True)[0])
 
 
 # ---------------------------------------------------------------------------------------------- handling presets
@@ -229,9 +230,10 @@ def _predicted_n4_pka(mol: Chem.Mol, preset: dict[str, Any]) -> float | None:
     or None when the basicity model is not available (the class values of the model file are used then)."""
     stage = preset["stage"][0]
     try:
-        from ..basicity import predict_basicity
+        from ..basicity import predict_basicity_many
 
-        return predict_basicity(mol, -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"])).n4_pka
+        return predict_basicity_many([mol], -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"]),
+                                     from_reader=True)[0].n4_pka
     except (ImportError, TypeError, ValueError, ReactivityError):
         return None
 

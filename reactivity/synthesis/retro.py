@@ -22,7 +22,7 @@ from rdkit import Chem
 
 from ..errors import ReactivityError
 from ..molecule import as_read, quiet_rdkit
-from ..perception import perceive, related_scaffolds
+from ..perception import perceive, perceive_with_view, related_scaffolds
 from ..sites import RingSites
 from .chem import free_base, is_neutral, run_clean
 from .forward import plan_route
@@ -582,9 +582,9 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         target = Chem.RemoveHs(target)
     if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
         target, salt_note = free_base(target, "--target")
-    with quiet_rdkit():
-        rings = perceive(target)
-        names = () if rings else related_scaffolds(target)
+    with quiet_rdkit():  # target is read (as_read) and at most free-based since: not read again
+        rings = perceive_with_view(target, from_reader=True)[0]
+        names = () if rings else related_scaffolds(target, from_reader=True)
     smiles = _smiles(target)
     inchikey = _key(target) or None
     if not rings:
