@@ -32,6 +32,16 @@ def _files_written(only: list[str], pka_source: Path | None) -> list[str]:
     return names
 
 
+def _require_scikit_learn() -> None:
+    """Exit 2 when scikit-learn, which only training needs (the ``train`` extra), is not installed."""
+    from importlib import import_module
+
+    try:
+        import_module("sklearn")
+    except ImportError:
+        fail("reactivity train needs scikit-learn, which annotation does not: pip install 'reactivity[train]'")
+
+
 def _refuse_links(output_dir: Path, names: list[str]) -> None:
     """Exit 2 before any training when a file to be written is a symbolic link or not a regular file: writing
     would follow the link and overwrite whatever file it points to."""
@@ -80,6 +90,7 @@ def train(
         fail(f"output folder does not exist: {output_dir}")
     if pka_source is not None and not pka_source.is_dir():
         fail(f"pKa source folder does not exist: {pka_source}")
+    _require_scikit_learn()
     _refuse_links(output_dir, _files_written(only, pka_source))
     hashes_path = output_dir / HASHES_FILE
     hashes = json.loads(hashes_path.read_text(encoding="utf-8")) if hashes_path.is_file() else {}

@@ -9,6 +9,7 @@ atom 3; diazepam CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21: N1 atom 1, C2 atom 2, N4 a
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,15 @@ def test_train_refuses_a_symlinked_output_file(tmp_path, link_name):
     assert "symbolic link" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert sorted(p.name for p in out.iterdir()) == [link_name]  # nothing trained, nothing written
+
+
+def test_train_without_scikit_learn_says_how_to_install_it(tmp_path, monkeypatch):
+    # scikit-learn is the train extra: without it, one line naming the extra and exit 2, before anything is written
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # what a missing package looks like to import
+    result = runner.invoke(app, ["train", "--only", "stability", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "reactivity[train]" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_train_writes_regular_files(tmp_path):
