@@ -14,6 +14,9 @@ process (see ``measure.py``):
   ``GetMatches`` on each molecule, write with a tag naming the alerts;
 - ``medchem``: RDKit read, ``medchem.structural.CommonAlertsFilters`` on chunks
   of 1,000 molecules with ``n_jobs=1``, write with a tag;
+- ``reos_glaxo``: RDKit read, medchem's REOS property ranges (``rule_of_reos``) on each
+  molecule and its Glaxo unwanted-group alerts (``CommonAlertsFilters(alerts_set=["Glaxo"])``, chunks of 1,000,
+  ``n_jobs=1``), write with two tags;
 - ``chembl_checker``: split the raw records, ``chembl_structure_pipeline.checker.check_molblock``
   on each molblock, write the record with a tag;
 - ``annotate``: ``reactivity annotate IN -o OUT.sdf --jobs 1 --no-progress``;
@@ -135,6 +138,37 @@ writer.close()
 print("records", n)
 """
 
+REOS_GLAXO = """
+import sys
+from rdkit import Chem, rdBase
+from medchem.rules.basic_rules import rule_of_reos
+from medchem.structural import CommonAlertsFilters
+rdBase.DisableLog("rdApp.*")
+glaxo = CommonAlertsFilters(alerts_set=["Glaxo"])
+writer = Chem.SDWriter(sys.argv[2])
+n = 0
+def flush(chunk):
+    global n
+    if not chunk:
+        return
+    frame = glaxo(chunk, n_jobs=1, progress=False)
+    for mol, reasons in zip(chunk, frame["reasons"]):
+        mol.SetProp("REOS", "pass" if rule_of_reos(mol) else "fail")
+        mol.SetProp("GLAXO_ALERTS", str(reasons or ""))
+        writer.write(mol)
+        n += 1
+chunk = []
+for mol in Chem.ForwardSDMolSupplier(sys.argv[1], sanitize=True):
+    if mol is not None:
+        chunk.append(mol)
+        if len(chunk) == 1000:
+            flush(chunk)
+            chunk = []
+flush(chunk)
+writer.close()
+print("records", n)
+"""
+
 CHEMBL_CHECKER = """
 import sys
 from rdkit import rdBase
@@ -206,6 +240,8 @@ def peers(annotate_extra: list[str]) -> dict[str, tuple[list[str] | None, str]]:
                       else (None, "openbabel-wheel not installed")),
         "filtercatalog": ([python, "-c", FILTERCATALOG, "IN", "OUT"], ""),
         "medchem": (([python, "-c", MEDCHEM, "IN", "OUT"], "") if _has_module("medchem") else (None, "medchem not installed")),
+        "reos_glaxo": (([python, "-c", REOS_GLAXO, "IN", "OUT"], "") if _has_module("medchem")
+                       else (None, "medchem not installed")),
         "chembl_checker": (([python, "-c", CHEMBL_CHECKER, "IN", "OUT"], "") if _has_module("chembl_structure_pipeline")
                            else (None, "chembl_structure_pipeline not installed")),
         "annotate": (annotate, ""),
