@@ -53,9 +53,29 @@ def test_class_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("adjustment", class_rules()[1], ids=lambda a: a.id)
 def test_adjustment_examples(adjustment) -> None:  # type: ignore[no-untyped-def]
+    assert adjustment.must_match and adjustment.must_not_match
     for smiles in adjustment.must_match:
         matches = find_class_sites(Chem.MolFromSmiles(smiles))
         assert any(adjustment in m.adjustments for m in matches), (adjustment.id, smiles)
+    for smiles in adjustment.must_not_match:
+        matches = find_class_sites(Chem.MolFromSmiles(smiles))
+        # a site of a class the correction applies to is there (the example is a near miss, not an empty test) ...
+        assert any(m.rule.id in adjustment.applies_to for m in matches), (adjustment.id, smiles)
+        # ... and it does not receive the correction
+        assert not any(adjustment in m.adjustments for m in matches), (adjustment.id, smiles)
+
+
+def test_adjustment_without_counter_examples_fails_at_load() -> None:
+    from reactivity.basicity import parse_class_rules
+    from reactivity.errors import RuleDataError
+
+    site = ('[[class_site]]\nid="x"\nkind="acid"\nsite_class="y"\nsmarts="[OX2H1]"\npka=4.0\nband=1.0\n'
+            'rationale=""\nreferences=[]\nmust_match=[]\nmust_not_match=[]\n')
+    adjustment = ('[[adjustment]]\nid="a"\napplies_to=["x"]\nsmarts="[OX2H1]-c"\ndelta=-1.0\nrationale=""\n'
+                  'references=[]\nmust_match=["Oc1ccccc1"]\n')
+    with pytest.raises(RuleDataError, match="must_not_match"):
+        parse_class_rules(site + adjustment, None)
+    assert parse_class_rules(site + adjustment + 'must_not_match=["CO"]\n', None)[1][0].must_not_match == ("CO",)
 
 
 def test_bad_class_rule_fails_at_load() -> None:

@@ -40,6 +40,18 @@ def test_reaction_examples(rule):
         assert canon(expected) in products, (rule.id, reactants, products)
 
 
+@pytest.mark.parametrize("rule", list(RULES.reactions.values()), ids=lambda r: r.id)
+def test_reaction_counter_examples(rule):
+    # reactants whose chemistry rules the step out (no N-H, wrong ring size, wrong protecting group ...): no product
+    assert rule.counter_examples
+    for reactants, why in rule.counter_examples:
+        mols = tuple(Chem.MolFromSmiles(s) for s in reactants)
+        assert len(mols) == rule.reaction.GetNumReactantTemplates() and all(mols), (rule.id, reactants)
+        products = [Chem.MolToSmiles(p) for p in run(rule, mols)]
+        assert products == [], (rule.id, reactants, why, products)
+        assert why.strip(), rule.id
+
+
 def test_amine_ranks_follow_the_stated_order():
     ranks = {r.id: r.rank for r in RULES.amine_classes}
     assert ranks["secondary_alkyl_unbranched"] > ranks["primary_alkyl_unbranched"] > ranks["primary_alkyl_branched"]
@@ -108,6 +120,7 @@ def _set(path, value):
         (_set(("reagent_class", 0, "first_step"), "teleportation"), "unknown reaction"),
         (_set(("protecting_group", 0, "removal"), "magic"), "unknown reaction"),
         (_set(("reaction", 0, "example"), []), "no examples"),
+        (_set(("reaction", 0, "counter_example"), []), "no counter-examples"),
     ],
 )
 def test_rule_defects_fail_loudly(mutate, message):

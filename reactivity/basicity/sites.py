@@ -207,6 +207,7 @@ class Adjustment:
     rationale: str
     references: tuple[str, ...]
     must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +271,7 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
                 id=rule_id, applies_to=applies,
                 pattern=compile_smarts(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
                 delta=float(get(entry, "delta")), rationale=str(get(entry, "rationale")), references=refs(entry),
-                must_match=tuple(get(entry, "must_match")),
+                must_match=tuple(get(entry, "must_match")), must_not_match=tuple(get(entry, "must_not_match")),
             )
         )
     return tuple(sites), tuple(adjustments)

@@ -51,6 +51,7 @@ class ReactionRule:
     reference: tuple[str, ...]
     scaffold: str
     examples: tuple[tuple[tuple[str, ...], str], ...]
+    counter_examples: tuple[tuple[tuple[str, ...], str], ...] = ()  # (reactants, why): no product may form
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,12 @@ def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]
     )
     if not examples:
         raise RuleDataError(f"{where}: no examples")
+    counter_examples = tuple(
+        (tuple(str(s) for s in require(ex, "reactants", where)), str(require(ex, "why", where)))
+        for ex in entry.get("counter_example", [])
+    )
+    if not counter_examples:
+        raise RuleDataError(f"{where}: no counter-examples (reactants that must give no product)")
     return ReactionRule(
         id=rule_id,
         smarts=smarts,
@@ -196,6 +203,7 @@ def _reaction_rule(entry: dict[str, Any], amine_body: str, known: dict[str, str]
         reference=_refs(entry, where, known),
         scaffold=str(entry.get("scaffold", "")),
         examples=examples,
+        counter_examples=counter_examples,
     )
 
 
