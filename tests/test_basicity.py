@@ -71,6 +71,10 @@ def test_bad_smarts_and_missing_fields_fail_loudly() -> None:
         parse_site_rules('[[site]]\nid="x"\nsite_class="y"\nsmarts="[N]"\n' + good)
     with pytest.raises(RuleDataError, match="no \\[\\[site\\]\\] rules"):
         parse_site_rules("")
+    site = '[[site]]\nid="x"\nsite_class="y"\ntier=1\nsmarts="[N]"\n' + good
+    with pytest.raises(RuleDataError, match="rules_version"):
+        parse_site_rules(site)  # rules are versioned data: an unversioned file fails at load
+    assert parse_site_rules('rules_version = "1"\n' + site)[0][0].site_class == "y"
 
 
 # ----------------------------------------------------------------------------- site finding

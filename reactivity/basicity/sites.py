@@ -86,6 +86,8 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
     acids = [AcidRule(**_common_rule_fields(entry)) for entry in data.get("acid_group", [])]
     if not sites:
         raise RuleDataError("basic_sites.toml: no [[site]] rules")
+    if not isinstance(data.get("rules_version"), str):
+        raise RuleDataError("basic_sites.toml: missing rules_version")
     return tuple(sites), tuple(acids)
 
 
