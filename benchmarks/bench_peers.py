@@ -109,12 +109,15 @@ writer.close()
 print("records", n)
 """
 
+# argv: IN OUT ALERT_SETS ("default" or comma-separated medchem rule-set names) REOS ("reos" adds the REOS ranges)
 MEDCHEM = """
 import sys
 from rdkit import Chem, rdBase
 from medchem.structural import CommonAlertsFilters
 rdBase.DisableLog("rdApp.*")
-alerts = CommonAlertsFilters()
+alerts = CommonAlertsFilters(alerts_set=None if sys.argv[3] == "default" else sys.argv[3].split(","))
+if sys.argv[4] == "reos":
+    from medchem.rules.basic_rules import rule_of_reos
 writer = Chem.SDWriter(sys.argv[2])
 n = 0
 def flush(chunk):
@@ -123,38 +126,9 @@ def flush(chunk):
         return
     frame = alerts(chunk, n_jobs=1, progress=False)
     for mol, reasons in zip(chunk, frame["reasons"]):
+        if sys.argv[4] == "reos":
+            mol.SetProp("REOS", "pass" if rule_of_reos(mol) else "fail")
         mol.SetProp("ALERTS", str(reasons or ""))
-        writer.write(mol)
-        n += 1
-chunk = []
-for mol in Chem.ForwardSDMolSupplier(sys.argv[1], sanitize=True):
-    if mol is not None:
-        chunk.append(mol)
-        if len(chunk) == 1000:
-            flush(chunk)
-            chunk = []
-flush(chunk)
-writer.close()
-print("records", n)
-"""
-
-REOS_GLAXO = """
-import sys
-from rdkit import Chem, rdBase
-from medchem.rules.basic_rules import rule_of_reos
-from medchem.structural import CommonAlertsFilters
-rdBase.DisableLog("rdApp.*")
-glaxo = CommonAlertsFilters(alerts_set=["Glaxo"])
-writer = Chem.SDWriter(sys.argv[2])
-n = 0
-def flush(chunk):
-    global n
-    if not chunk:
-        return
-    frame = glaxo(chunk, n_jobs=1, progress=False)
-    for mol, reasons in zip(chunk, frame["reasons"]):
-        mol.SetProp("REOS", "pass" if rule_of_reos(mol) else "fail")
-        mol.SetProp("GLAXO_ALERTS", str(reasons or ""))
         writer.write(mol)
         n += 1
 chunk = []
@@ -239,8 +213,9 @@ def peers(annotate_extra: list[str]) -> dict[str, tuple[list[str] | None, str]]:
         "openbabel": (([obabel, "-isdf", "IN", "-osdf", "-O", "OUT"], "") if obabel and _has_module("openbabel")
                       else (None, "openbabel-wheel not installed")),
         "filtercatalog": ([python, "-c", FILTERCATALOG, "IN", "OUT"], ""),
-        "medchem": (([python, "-c", MEDCHEM, "IN", "OUT"], "") if _has_module("medchem") else (None, "medchem not installed")),
-        "reos_glaxo": (([python, "-c", REOS_GLAXO, "IN", "OUT"], "") if _has_module("medchem")
+        "medchem": (([python, "-c", MEDCHEM, "IN", "OUT", "default", "-"], "") if _has_module("medchem")
+                    else (None, "medchem not installed")),
+        "reos_glaxo": (([python, "-c", MEDCHEM, "IN", "OUT", "Glaxo", "reos"], "") if _has_module("medchem")
                        else (None, "medchem not installed")),
         "chembl_checker": (([python, "-c", CHEMBL_CHECKER, "IN", "OUT"], "") if _has_module("chembl_structure_pipeline")
                            else (None, "chembl_structure_pipeline not installed")),
