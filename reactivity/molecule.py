@@ -255,11 +255,11 @@ def as_read(mol: Chem.Mol, caller: str) -> Chem.Mol:
     """
     if not isinstance(mol, Chem.Mol):
         raise MoleculeParseError(f"{caller} needs an RDKit molecule, got {type(mol).__name__}")
-    mol = with_ring_info(mol)
-    if mol.GetNumAtoms() and not mol.HasProp("_StereochemDone"):  # e.g. read without sanitizing: a copy gets it
+    ringed = with_ring_info(mol)  # mol itself, or already a copy
+    if ringed.GetNumAtoms() and not ringed.HasProp("_StereochemDone"):  # e.g. read without sanitizing: a copy gets it
         with quiet_rdkit():
-            mol = assign_stereo(Chem.Mol(mol))
-    return read_form(mol)
+            ringed = assign_stereo(ringed if ringed is not mol else Chem.Mol(mol))
+    return read_form(ringed)
 
 
 def _parse(reader: Callable[[], Chem.Mol | None], what: str) -> Chem.Mol:

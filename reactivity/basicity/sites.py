@@ -209,7 +209,7 @@ class Adjustment:
     rationale: str
     references: tuple[str, ...]
     must_match: tuple[str, ...]
-    must_not_match: tuple[str, ...] = ()
+    must_not_match: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

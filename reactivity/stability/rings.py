@@ -146,8 +146,8 @@ def _n4_is_quaternary(mol: Chem.Mol, ring: RingSites) -> bool:
     """Whether N4 is a quaternary ammonium: a cation with four heavy-atom neighbours (hydrogen atoms drawn explicitly
     are not substituents: an explicit-H drawing of a protonated N4 is not quaternary)."""
     atom = mol.GetAtomWithIdx(ring.n4)
-    return (atom.GetFormalCharge() > 0 and atom.GetTotalNumHs(includeNeighbors=True) == 0
-            and sum(1 for neighbour in atom.GetNeighbors() if neighbour.GetAtomicNum() > 1) == 4)
+    # a nitrogen cation with four heavy-atom neighbours has no hydrogen left: the neighbours say it all
+    return atom.GetFormalCharge() > 0 and sum(1 for neighbour in atom.GetNeighbors() if neighbour.GetAtomicNum() > 1) == 4
 
 
 def _n4_pka_for(ring: RingSites, given: float | None) -> tuple[float | None, str]:

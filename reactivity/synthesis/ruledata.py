@@ -51,7 +51,7 @@ class ReactionRule:
     reference: tuple[str, ...]
     scaffold: str
     examples: tuple[tuple[tuple[str, ...], str], ...]
-    counter_examples: tuple[tuple[tuple[str, ...], str], ...] = ()  # (reactants, why): no product may form
+    counter_examples: tuple[tuple[tuple[str, ...], str], ...]  # (reactants, why): no product may form
 
 
 @dataclass(frozen=True, slots=True)
