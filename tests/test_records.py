@@ -121,6 +121,61 @@ def test_separator_needs_its_own_line():
     assert [r.raw for r in iter_sd_records(io.BytesIO(data))] == [b"a\nx$$$$\n", b"b\n$$$$x\n"]
 
 
+def _reference_split(data: bytes) -> tuple[list[tuple[bytes, bytes]], list[int], list[int]]:
+    """The SD splitting rules read line by line, as written in ``iter_sd_records``'s documentation: records and
+    their line endings, the records with several ``M  END`` lines, the records with a ``$$$$ text`` line."""
+    import re
+
+    lines = re.findall(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", data)
+    records: list[tuple[bytes, bytes]] = []
+    several: list[int] = []
+    dollar: list[int] = []
+    current: list[bytes] = []
+
+    def close(ending: bytes) -> None:
+        raw = b"".join(current)
+        first_break = re.search(rb"\r\n|\r|\n", raw)
+        newline = (first_break.group() if first_break else b"\n") if raw.strip() else (ending or b"\n")
+        if sum(line.startswith(b"M  END") for line in current) > 1:
+            several.append(len(records))
+        if any(line.startswith(b"$$$$") for line in current):
+            dollar.append(len(records))
+        records.append((raw, newline))
+
+    for line in lines:
+        body = line.rstrip(b"\r\n")
+        if re.fullmatch(rb"\$\$\$\$[ \t]*", body):
+            close(line[len(body):])
+            current = []
+        else:
+            current.append(line)
+    if b"".join(current).strip():
+        close(b"")
+    return records, several, dollar
+
+
+def test_splitting_follows_the_line_rules_on_random_text():
+    """Random text built of separators, near-separators, ``M  END`` and line endings of all three kinds, read in
+    blocks of many sizes, splits as the line-by-line reading of the rules does."""
+    import random
+
+    from reactivity.batch.records import SplitReport
+
+    pieces = [b"$$$$", b"$$$$ junk", b"$$$$ \t", b"$$$$$", b"$", b"M  END", b"M", b"x", b"ab", b" ", b"\t",
+              b"\n", b"\r", b"\r\n", b"\n$$$$\n", b"\r$$$$\r", b"M  END\n"]
+    rng = random.Random(20261130)
+    for _ in range(3000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        expected_records, expected_several, expected_dollar = _reference_split(data)
+        for block_size in (1, 3, 8, 1 << 20):
+            report = SplitReport()
+            found = [(r.raw, r.newline) for r in iter_sd_records(io.BytesIO(data), block_size=block_size,
+                                                                  report=report)]
+            assert found == expected_records, (data, block_size)
+            assert report.several_molfiles == expected_several, (data, block_size)
+            assert report.dollar_text == expected_dollar, (data, block_size)
+
+
 def test_input_kind():
     assert input_kind("a.SDF.gz") == "sd" and input_kind("b.tsv") == "table"
     with pytest.raises(InputError):

@@ -467,6 +467,11 @@ class SplitReport:
     oversized: list[int] = field(default_factory=list)
 
 
+#: "$$$$" and, when the rest of its line is blank (spaces, tabs), that line's ending (empty at the end of the input):
+#: a separator when it starts a line. The literal start keeps the search as fast as ``bytes.find``.
+_DOLLARS = re.compile(rb"\$\$\$\$(?:[ \t]*(\r\n|\r|\n|\Z))?")
+
+
 def _complete_end(buffer: bytearray, start: int) -> int:
     """End of the last complete line at or after ``start`` (a CR at the very end may be half of a CRLF)."""
     return max(buffer.rfind(b"\n", start), buffer.rfind(b"\r", start, len(buffer) - 1)) + 1
@@ -513,8 +518,10 @@ def iter_sd_records(
     m_ends = 0
     index = 0
 
+    dollar_line = False  # the current record holds a line beginning with "$$$$" that is not a separator
+
     def emit(record_end: int, terminator: bytes) -> RawRecord:
-        nonlocal skipped, head, m_ends, index
+        nonlocal skipped, head, m_ends, index, dollar_line
         if not skipped and record_end - start > max_bytes:
             head = bytes(buffer[start : start + 4096])
             skipped, m_ends = 0, 0
@@ -522,9 +529,7 @@ def iter_sd_records(
             result = _oversized_sd(head, size, max_bytes, m_end_lines(bytes(buffer[start:record_end])))
             report.oversized.append(index)
             head = b""
-            index += 1
-            return result
-        if skipped:
+        elif skipped:
             size = skipped + record_end - start
             m_ends_total = m_ends + m_end_lines(bytes(buffer[start:record_end]))
             result = _oversized_sd(head, size, max_bytes, m_ends_total)
@@ -532,37 +537,33 @@ def iter_sd_records(
             skipped, head, m_ends = 0, b"", 0
         else:
             record = bytes(buffer[start:record_end])
-            result = RawRecord(record, newline_of(record) if record.strip() else (terminator or b"\n"))
-            if b"M  END" in record and m_end_lines(record) > 1:
+            blank = not record or record.isspace()  # isspace: the bytes strip() removes, without a copy
+            result = RawRecord(record, (terminator or b"\n") if blank else newline_of(record))
+            first = record.find(b"M  END")  # one pass over the record when it holds one molfile
+            if first >= 0 and record.find(b"M  END", first + 6) >= 0 and m_end_lines(record) > 1:
                 report.several_molfiles.append(index)
-            if b"$$$$" in record and (b"\n$$$$" in record or b"\r$$$$" in record or record.startswith(b"$$$$")):
+            if dollar_line:
                 report.dollar_text.append(index)
+        dollar_line = False
         index += 1
         return result
 
     def separators(end: int, at_eof: bool) -> Iterator[RawRecord]:
-        """Records ended by the separator lines in ``buffer[scan:end]``."""
-        nonlocal start
-        position = buffer.find(b"$$$$", scan, end)
-        while position >= 0:
-            if position == 0 or buffer[position - 1] in (10, 13):
-                cursor = position + 4
-                while cursor < end and buffer[cursor] in (32, 9):
-                    cursor += 1
-                byte = buffer[cursor] if cursor < end else -1
-                if byte in (10, 13) or (byte == -1 and at_eof):
-                    if byte == 13:
-                        terminator = b"\r\n" if cursor + 1 < end and buffer[cursor + 1] == 10 else b"\r"
-                    else:
-                        terminator = b"\n" if byte == 10 else b""
-                    yield emit(position, terminator)
-                    start = cursor + len(terminator)
-                    position = buffer.find(b"$$$$", start, end)
-                    continue
-                position = cursor
-            else:
-                position += 4
-            position = buffer.find(b"$$$$", position, end)
+        """Records ended by the separator lines in ``buffer[scan:end]`` (whole lines; at the end of the input the
+        last line may have no line ending)."""
+        nonlocal start, dollar_line
+        for found in _DOLLARS.finditer(buffer, scan, end):
+            position = found.start()
+            if position and buffer[position - 1] not in (10, 13):
+                continue  # not at the start of a line
+            terminator = found.group(1)
+            if terminator is None:  # "$$$$ junk": text of the record
+                dollar_line = True
+                continue
+            if not terminator and not at_eof:
+                continue  # a blank tail without a line ending ends a record only at the end of the input
+            yield emit(position, terminator)
+            start = found.end()
 
     for block in read_blocks(stream, warnings, block_size):
         buffer += block
