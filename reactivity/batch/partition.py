@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .records import SplitReport
 
-_WINDOW = 1 << 20
+_WINDOW = 1 << 16
 _BLANK = (32, 9)
 _EOL = (10, 13)
 
 
-def separator_ends(data: bytes, start: int = 0, at_eof: bool = True) -> list[int]:
-    """Offsets just past every separator line that begins at or after ``start``.
+def separator_ends(data: bytes, start: int = 0, at_eof: bool = True, limit: int | None = None) -> list[int]:
+    """Offsets just past every separator line that begins at or after ``start`` (the first ``limit`` of them).
 
     ``data[start - 1]`` (when ``start > 0``) tells whether ``start`` is a line start.
     With ``at_eof=False`` a separator whose line ending is not complete inside ``data``
@@ -44,6 +44,8 @@ def separator_ends(data: bytes, start: int = 0, at_eof: bool = True) -> list[int
     [13]
     >>> separator_ends(b"$$$$\\r", at_eof=False), separator_ends(b"$$$$\\r")
     ([], [5])
+    >>> separator_ends(b"a\\n$$$$\\nb\\n$$$$\\n", limit=1)
+    [7]
     """
     ends: list[int] = []
     size = len(data)
@@ -69,6 +71,8 @@ def separator_ends(data: bytes, start: int = 0, at_eof: bool = True) -> list[int
                 position = cursor + 1
             else:
                 position = cursor
+            if limit is not None and len(ends) >= limit:
+                return ends
         else:
             position += 4
         position = data.find(b"$$$$", position)
@@ -83,7 +87,7 @@ def _next_cut(read_at: Callable[[int, int], bytes], offset: int, size: int) -> i
         begin = offset - lookback
         data = read_at(begin, window + lookback)
         at_eof = begin + len(data) >= size
-        ends = separator_ends(data, lookback, at_eof=at_eof)
+        ends = separator_ends(data, lookback, at_eof=at_eof, limit=1)
         if ends:
             return begin + ends[0]
         if at_eof:
