@@ -329,23 +329,41 @@ def test_csv_of_one_sd_input_has_no_new_columns(tmp_path):
                       "RX_N1_CLASS,RX_N4_CLASS,RX_RING_VARIANT,RX_RELATED_SCAFFOLD,RX_COMPETING_SITES")
 
 
-def test_rules_digest_covers_the_model_artefacts():
-    # a retrained pKa model (or stability panel) changes the digest written in every RX_JSON, as a rule change does:
-    # the digest is the SHA-256 over the rule files and then the artefact hash table
-    import hashlib
+def test_rules_digest_follows_rule_files_and_model_artefacts(tmp_path, monkeypatch):
+    # the digest written in every RX_JSON changes with any packaged rule file (in reactivity/data or in a capability
+    # subpackage, edited or added) and with the model artefacts' hash table, and with nothing else (code, docs):
+    # measured on a copy of the package whose files are changed one at a time
+    import shutil
     from importlib import resources
 
-    from reactivity.batch.tags import rules_digest
+    from reactivity.batch import tags
 
-    root = resources.files("reactivity")
-    folders = [root / "data", *(e for e in root.iterdir() if e.is_dir() and e.name not in ("data", "__pycache__"))]
-    rules = sorted(((f"{folder.name}/{e.name}", e) for folder in folders for e in folder.iterdir()
-                    if e.name.endswith(".toml")), key=lambda item: item[0])
-    without_models = hashlib.sha256()
-    for name, entry in rules:
-        without_models.update(name.encode())
-        without_models.update(entry.read_bytes())
-    with_models = without_models.copy()
-    with_models.update(b"models/artefact_hashes.json")
-    with_models.update(resources.files("reactivity.models").joinpath("artefact_hashes.json").read_bytes())
-    assert rules_digest() == with_models.hexdigest()[:12] != without_models.hexdigest()[:12]
+    package = tmp_path / "reactivity"
+    shutil.copytree(resources.files("reactivity"), package, ignore=shutil.ignore_patterns("__pycache__"))
+    models = tmp_path / "models"
+    shutil.copytree(resources.files("reactivity.models"), models)
+    copy = type("Files", (), {"files": staticmethod(lambda name: models if name == "reactivity.models" else package)})
+    original = tags.rules_digest()
+    monkeypatch.setattr(tags, "resources", copy)
+    digest = tags.rules_digest.__wrapped__  # computed afresh (the command caches it once per process)
+    assert digest() == original  # the same files give the same digest
+
+    def changed_by(path, text: bytes) -> bool:
+        before_bytes = path.read_bytes() if path.exists() else None
+        before = digest()
+        path.write_bytes((before_bytes or b"") + text)
+        after = digest()
+        if before_bytes is None:
+            path.unlink()
+        else:
+            path.write_bytes(before_bytes)
+        assert digest() == before
+        return after != before
+
+    assert changed_by(package / "data" / "site_rules.toml", b"\n# a comment\n")
+    assert changed_by(package / "basicity" / "class_sites.toml", b"\n")
+    assert changed_by(package / "synthesis" / "reactions.toml", b"\n")
+    assert changed_by(package / "nitrosamine" / "extra.toml", b"x = 1\n")  # a rule file added
+    assert changed_by(models / "artefact_hashes.json", b" ")
+    assert not changed_by(package / "batch" / "tags.py", b"\n# code\n")
+    assert not changed_by(package / "data" / "notes.md", b"text\n")
