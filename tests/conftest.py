@@ -34,3 +34,30 @@ def v3000_with_offset(mol: Chem.Mol, offset: int) -> str:
             line = "M  V30 " + " ".join(parts[2:])
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+def answer_summary(mol: Chem.Mol) -> tuple:
+    """What every capability answers for a molecule, without atom indices (they follow the drawing): ring classes,
+    competing sites and stereocentres; stability at pH 2 and 37 C with its pathways, rates, degradant SMILES and the
+    silica/methanol preset; pKa values and bands; nitrosamine products; an acylation plan. Two drawings of one
+    structure must give equal summaries."""
+    import reactivity as rx
+    from reactivity.basicity import predict_basicity
+
+    rings = sorted((r.n1_class, r.n4_class, r.ring_variant, tuple(sorted(s.kind for s in r.competing_sites)),
+                    tuple(sorted((st.position, st.label) for st in r.stereocentres))) for r in rx.perceive(mol))
+    stability = rx.assess_stability(mol, ph=2.0, temperature_c=37.0, conditions=("silica_methanol",))
+    basicity = predict_basicity(mol, 7.4)
+    nitroso = rx.nitrosamine_risk(mol)
+    plan = rx.plan_derivatization(mol, "acylation", "CC(=O)Cl")
+    return (
+        rings,
+        (stability.risk, stability.stable_ph_window, f"{stability.fraction_lost:.9g}" if stability.fraction_lost is not None else None,
+         sorted((p.kind, f"{p.k_per_s:.9g}" if p.k_per_s is not None else None) for p in stability.pathways),
+         sorted(d.smiles for d in stability.degradants),
+         sorted((c.name, c.chemical_risk, c.material_loss_risk) for c in stability.conditions)),
+        (basicity.n4_pka, sorted((s.site_class, s.pka, s.band) for s in basicity.sites),
+         [m.pka for m in basicity.macro_pkas]),
+        sorted((p.site, p.category, p.species.inchikey) for p in nitroso.products + nitroso.dealkylation_products),
+        (plan.outcome, plan.product_smiles),
+    )

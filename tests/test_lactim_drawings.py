@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import answer_summary
 from rdkit import Chem
 
 from reactivity import assess_stability, mol_from_smiles, perceive
@@ -24,22 +25,9 @@ DELORAZEPAM_LACTIM = "OC1=Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1"  # atom 0 is the oxyge
 # a 1,4-benzodiazepine-2,5-dione with its 2-one drawn as the lactim (as several public records are)
 DIONE_LACTIM = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2N=C1O"
 DIONE = "CC(C)NC(=O)CCC1NC(=O)c2ccccc2NC1=O"
-
-
 # a 2,5-dione with its 5-one drawn as the lactim (five corpus hits are drawn so): N4 is an amide N-H, not an imine
 DIONE_5_LACTIM = "CC1N=C(O)c2ccccc2NC1=O"
 DIONE_5 = "CC1NC(=O)c2ccccc2NC1=O"
-
-
-def _answers(mol: Chem.Mol) -> tuple:
-    rings = perceive(mol)
-    stability = assess_stability(mol, ph=2.0, temperature_c=37.0)
-    return (
-        [(r.n1_class, r.n4_class, r.ring_variant, sorted(s.kind for s in r.competing_sites)) for r in rings],
-        predict_basicity(mol, 7.4).n4_pka,
-        stability.stable_ph_window, round(stability.fraction_lost, 12),
-        [(p.kind, sorted(d.smiles for d in p.degradants)) for p in stability.pathways],
-    )
 
 
 @pytest.mark.parametrize("lactim, lactam", [(DELORAZEPAM_LACTIM, DELORAZEPAM), (DIONE_LACTIM, DIONE),
@@ -49,7 +37,7 @@ def test_a_lactim_drawing_gets_the_answers_of_the_lactam(lactim, lactam):
     assert mol.GetNumAtoms() == Chem.MolFromSmiles(lactim).GetNumAtoms()
     assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(Chem.MolFromSmiles(lactam))
     assert perceive(mol), "the lactim drawing is read as the ring"
-    assert _answers(mol) == _answers(mol_from_smiles(lactam))
+    assert answer_summary(mol) == answer_summary(mol_from_smiles(lactam))
     assert any("lactim tautomer" in note for note in perceive(mol)[0].notes)
     assert not any("lactim" in note for note in perceive(mol_from_smiles(lactam))[0].notes)
 
@@ -76,7 +64,7 @@ def test_the_redrawn_ring_keeps_the_atoms_of_the_drawing():
         order = list(range(plain.GetNumAtoms()))
         random.Random(seed).shuffle(order)
         renumbered = Chem.MolToSmiles(Chem.RenumberAtoms(plain, order), canonical=False)
-        assert _answers(mol_from_smiles(renumbered)) == _answers(mol_from_smiles(DELORAZEPAM))
+        assert answer_summary(mol_from_smiles(renumbered)) == answer_summary(mol_from_smiles(DELORAZEPAM))
 
 
 def test_an_explicit_hydrogen_on_the_oxygen_moves_to_n1():
@@ -85,7 +73,7 @@ def test_an_explicit_hydrogen_on_the_oxygen_moves_to_n1():
     redrawn = lactam_form(with_h)
     assert redrawn.GetNumAtoms() == with_h.GetNumAtoms()
     assert [nb.GetIdx() for nb in redrawn.GetAtomWithIdx(hydrogen).GetNeighbors()] == [2]
-    assert _answers(Chem.RemoveHs(redrawn)) == _answers(mol_from_smiles(DELORAZEPAM))
+    assert answer_summary(Chem.RemoveHs(redrawn)) == answer_summary(mol_from_smiles(DELORAZEPAM))
 
 
 @pytest.mark.parametrize("smiles", [
@@ -113,7 +101,7 @@ def test_an_sd_record_drawn_as_the_lactim_is_annotated_as_the_lactam():
 COVALENT_SALT = "O=C1CN(CC(=O)O[Na])CCCN1"
 
 
-def _public_answers(mol: Chem.Mol) -> tuple:
+def _publicanswer_summary(mol: Chem.Mol) -> tuple:
     from reactivity import assess_condition, depict, nitrosamine_risk, plan_derivatization, related_scaffolds
     from reactivity.basicity import predict_basicity_many
 
@@ -139,7 +127,7 @@ def _public_answers(mol: Chem.Mol) -> tuple:
 def test_a_molecule_built_in_code_gets_the_answers_of_the_read_drawing(smiles):
     built = Chem.MolFromSmiles(smiles)
     read = mol_from_smiles(smiles)
-    assert _public_answers(built) == _public_answers(read)
+    assert _publicanswer_summary(built) == _publicanswer_summary(read)
     if smiles != COVALENT_SALT:
         assert perceive(built), "the lactim drawing is the ring"
 
