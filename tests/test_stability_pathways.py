@@ -411,3 +411,80 @@ def test_a_permanent_cation_product_is_listed_at_its_own_mz():
     result = assess_stability(mol_from_smiles("C[N+]1(C)CCCNC(=O)C1"), ph=7.0)
     (product,) = _pathway(result, "lactam_hydrolysis").degradants
     assert product.formula == "C7H17N2O2+" and product.mz_mh == pytest.approx(161.1285, abs=2e-4)
+
+
+# A 5H-1,4-benzodiazepin-2-one drawn with its imine at C3=N4 (a public corpus record): C3 carries the substituent,
+# C5 is an sp3 CH(Ph). Hydrolysis of C3=N4 puts the oxygen on C3 and leaves N4 as an amine on C5 (worked out by hand).
+C3_IMINE = "COC(NC(C)=O)C1=NC(c2ccccc2)c2ccccc2NC1=O"
+C3_IMINE_OXO_ACID = "COC(NC(C)=O)C(=O)C(=O)O"  # C2-C3 unit: 2-oxo acid
+C3_IMINE_DIAMINE = "NC(c1ccccc1)c1ccccc1N"  # N1, the benzo ring, C5 and N4: 2-aminobenzhydrylamine
+C3_IMINE_OPEN = "COC(NC(C)=O)C(=O)C(=O)Nc1ccccc1C(N)c1ccccc1"
+
+
+def test_a_3_4_imine_is_hydrolysed_at_c3_n4_not_oxidized_at_c5():
+    result = assess_stability(mol_from_smiles(C3_IMINE), ph=1.0)
+    lactam = _pathway(result, "lactam_hydrolysis")
+    assert _products(lactam) == {_canon(C3_IMINE_OXO_ACID), _canon(C3_IMINE_DIAMINE)}
+    assert {d.name for d in lactam.degradants} == {"2-oxo acid (C2-C3 unit)",
+                                                    "diamine (N1 and N4; after amide and 3,4-imine hydrolysis)"}
+    opening = _pathway(result, "imine_ring_opening")
+    assert _products(opening) == {_canon(C3_IMINE_OPEN)} and opening.site == "C3=N4"
+    assert any("drawn as C3=N4" in a for a in result.assumptions)
+    assert not any("drawn as C3=N4" in a for a in assess_stability(mol_from_smiles(DIAZEPAM), ph=1.0).assumptions)
+
+
+def _element_counts(formula: str) -> dict[str, int]:
+    import re
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for element, number in re.findall(r"([A-Z][a-z]?)(\d*)", formula):
+        counts[element] += int(number or 1)
+    return dict(counts)
+
+
+def _plus_water(formula: str, waters: int) -> dict[str, int]:
+    counts = _element_counts(formula)
+    counts["H"] = counts.get("H", 0) + 2 * waters
+    counts["O"] = counts.get("O", 0) + waters
+    return counts
+
+
+def _summed(degradants) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for degradant in degradants:
+        for element, number in _element_counts(degradant.formula).items():
+            total[element] = total.get(element, 0) + number
+    return total
+
+
+def test_hydrolysis_products_keep_the_mass_balance_on_the_corpus_slice(data_dir):
+    """Hydrolysis adds water and nothing else: the ring-opened form of an imine ring is the parent plus one H2O; the
+    products of lactam hydrolysis together are the parent plus one H2O, or two for an imine ring (amide and imine
+    both hydrolysed). Rings whose opened C3 falls apart and loses small pieces (3-hydroxy and 3-acyloxy rings, their
+    products named after glyoxylic acid) and charged drawings are left out."""
+    import csv
+
+    from rdkit.Chem import rdMolDescriptors
+
+    with open(data_dir / "corpus_hits_slice.csv", newline="", encoding="utf-8") as handle:
+        smiles_list = [row["smiles"] for row in csv.DictReader(handle)] + [C3_IMINE, "O=C1CN=Cc2ccccc2N1",
+                                                                         "O=C1CN=C(C)CCN1"]
+    checked = 0
+    for smiles in smiles_list:
+        mol = mol_from_smiles(smiles)
+        if "." in smiles or any(atom.GetFormalCharge() for atom in mol.GetAtoms()):
+            continue
+        formula = rdMolDescriptors.CalcMolFormula(mol)
+        result = assess_stability(mol, ph=1.0)
+        imine = any(p.kind == "imine_ring_opening" for p in result.pathways)
+        for pathway in result.pathways:
+            if not pathway.degradants or any("glyoxylic" in d.name for d in pathway.degradants):
+                continue
+            if pathway.kind == "imine_ring_opening":
+                assert _summed(pathway.degradants) == _plus_water(formula, 1), smiles
+                checked += 1
+            elif pathway.kind == "lactam_hydrolysis" and len(result.rings) == 1:
+                assert _summed(pathway.degradants) == _plus_water(formula, 2 if imine else 1), smiles
+                checked += 1
+    assert checked >= 20

@@ -42,6 +42,8 @@ def _model() -> dict[str, Any]:
     missing = [key for key in required if key not in data]
     if missing:
         raise RuleDataError(f"stability_model.toml: missing section(s) {', '.join(missing)}")
+    if "c3_imine_assumption" not in data["imine_ring_opening"]:
+        raise RuleDataError("stability_model.toml: [imine_ring_opening] lacks 'c3_imine_assumption'")
     for modifier in data["modifier"]:
         for key in ("id", "applies", "kh", "k0", "koh", "band", "kind", "facts", "rationale"):
             if key not in modifier:

@@ -99,6 +99,8 @@ def ring_model_assumptions(model: RingModel) -> list[str]:
         out.append(str(data["intramolecular_aminolysis"]["assumption"]))
     if model.state.has_imine:
         out.append(str(data["imine_ring_opening"]["assumption"]))
+        if model.state.imine_at_c3:
+            out.append(str(data["imine_ring_opening"]["c3_imine_assumption"]))
         out.append("The ring-opened form's amide (N1-C2) is taken to hydrolyse at the ring lactam's rate (assumption).")
     if model.state.contracts:
         out.append(str(data["carbinolamide_ring_contraction"]["assumption"]))

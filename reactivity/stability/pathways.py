@@ -137,6 +137,7 @@ class RingState:
     n4_aminal: tuple[int, ...] | None
     reaching_amines: tuple[int, ...]
     n1_nh_aromatic: bool
+    imine_at_c3: bool = False  # the imine is drawn as C3=N4 (a 3,4-imine), not as the 4,5-azomethine N4=C5
 
     @property
     def contracts(self) -> bool:
@@ -160,7 +161,13 @@ def ring_state(mol: Chem.Mol, ring: RingSites, imine_pkah: float | None,
         n4_aminal=hits.get("n4_aminal"),
         reaching_amines=tuple(reaching_amines(mol, ring)),
         n1_nh_aromatic="n1_anilide_nh" in hits,
+        imine_at_c3=ring.n4_class == "imine" and _double_bond(mol, ring.n4, ring.c3),
     )
+
+
+def _double_bond(mol: Chem.Mol, a: int, b: int) -> bool:
+    bond = mol.GetBondBetweenAtoms(a, b)
+    return bond is not None and bond.GetBondType() == Chem.BondType.DOUBLE
 
 
 def _scale(band: float, side: int) -> float:
@@ -384,6 +391,10 @@ class _Editable:
         self.locants = tuple((name, self.index[getattr(ring, name)]) for name in _LOCANTS)
         self.ring_atoms = frozenset(self.index[original] for original in ring.ring_atoms)
 
+    def double_bonded(self, a: int, b: int) -> bool:
+        """Whether atoms ``a`` and ``b`` (original indices) share a double bond in the kekulized copy."""
+        return _double_bond(self.mol, self.index[a], self.index[b])
+
     def _touch(self, index: int) -> None:
         """Let RDKit recompute the implicit hydrogens of an edited atom."""
         recount_hydrogens(self.mol.GetAtomWithIdx(index))
@@ -522,9 +533,30 @@ def _open_lactam(editable: _Editable, ring: RingSites) -> None:
     editable.add_oxygen(ring.c2, Chem.BondType.SINGLE)
 
 
-def _open_imine(editable: _Editable, ring: RingSites) -> None:
-    editable.remove_bond(ring.n4, ring.c5)
-    editable.add_oxygen(ring.c5, Chem.BondType.DOUBLE)
+def _open_imine(editable: _Editable, ring: RingSites) -> int:
+    """Hydrolyse the ring's imine: its carbon takes the oxygen and N4 becomes a primary amine. The imine is the
+    4,5-azomethine N4=C5, or C3=N4 when the ring is drawn so (a 3,4-imine); water adds, nothing is oxidized.
+    Returns the imine carbon (C5 or C3)."""
+    carbon = ring.c3 if editable.double_bonded(ring.n4, ring.c3) else ring.c5
+    editable.remove_bond(ring.n4, carbon)
+    editable.add_oxygen(carbon, Chem.BondType.DOUBLE)
+    return carbon
+
+
+def _c5_carbonyl_name(mol: Chem.Mol, ring: RingSites) -> str:
+    """What C5 becomes when a 4,5-azomethine is hydrolysed: a ketone (C5 carries a substituent, e.g. the
+    5-phenyl of diazepam) or an aldehyde (C5-H), on an aryl ring fused at C6-C7 (a benzodiazepinone's benzo ring,
+    whose amine is N1: ``2-aminoaryl``) or on a chain.
+
+    >>> from reactivity.molecule import mol_from_smiles
+    >>> from reactivity.perception import perceive
+    >>> [_c5_carbonyl_name(m, perceive(m)[0]) for m in map(mol_from_smiles, ("O=C1CN=C(c2ccccc2)c2ccccc2N1",
+    ...  "O=C1CN=Cc2ccccc2N1", "O=C1CN=C(C)CCN1"))]
+    ['2-aminoaryl ketone', '2-aminoaryl aldehyde', 'amino ketone']
+    """
+    carbonyl = "aldehyde" if mol.GetAtomWithIdx(ring.c5).GetTotalNumHs(includeNeighbors=True) else "ketone"
+    fused_aryl = mol.GetAtomWithIdx(ring.c6).GetIsAromatic() and mol.GetAtomWithIdx(ring.c7).GetIsAromatic()
+    return ("2-aminoaryl " if fused_aryl else "amino ") + carbonyl
 
 
 def _fragment_names(pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], names: dict[str, str]
@@ -564,24 +596,30 @@ def lactam_products(mol: Chem.Mol, ring: RingSites, state: RingState,
         why = ("the 3-hydroxy amino acid is a carbinolamine" if collapsed == "hydroxy"
                else "the 3-acyloxy amino acid is an N,O-acetal: it loses the carboxylic acid")
         return tuple(_fragment_names(pieces, {
-            "c5": "2-aminoaryl ketone (after amide and imine hydrolysis)" if state.has_imine
+            "c5": f"{_c5_carbonyl_name(mol, ring)} (after amide and imine hydrolysis)" if state.has_imine
             else "diamine (after amide hydrolysis; C3 left as glyoxylic acid)",
             "c2": f"glyoxylic acid ({why} and releases N4 as its amine)"}))
+    if state.has_imine and state.imine_at_c3:
+        # the C3=N4 imine hydrolysed: N4 stays on C5 as an amine, C3 becomes the ketone of a 2-oxo acid
+        return tuple(_fragment_names(pieces, {"c5": "diamine (N1 and N4; after amide and 3,4-imine hydrolysis)",
+                                              "c2": "2-oxo acid (C2-C3 unit)"}))
     if state.has_imine:
-        return tuple(_fragment_names(pieces, {"c5": "2-aminoaryl ketone (after amide and imine hydrolysis)",
+        return tuple(_fragment_names(pieces, {"c5": f"{_c5_carbonyl_name(mol, ring)} (after amide and imine hydrolysis)",
                                               "c2": "amino acid (C2-C3-N4 unit)"}))
     return tuple(_fragment_names(pieces, {"c2": "ring-opened amino acid"}))
 
 
 def imine_open_products(mol: Chem.Mol, ring: RingSites, source: _ProductSource | None = None) -> tuple[Degradant, ...]:
-    """The ring-opened amino-ketone of a 4,5-imine ring (reversible: recloses when its amine is deprotonated)."""
+    """The ring-opened amino-ketone of an imine ring (reversible: recloses when its amine is deprotonated); an
+    amino-aldehyde when the imine carbon carries an H."""
     try:
         editable = _Editable(mol, ring, source)
-        _open_imine(editable, ring)
+        carbon = _open_imine(editable, ring)
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    return _degradants("ring-opened amino-ketone (reversible)", pieces)
+    carbonyl = "aldehyde" if mol.GetAtomWithIdx(carbon).GetTotalNumHs(includeNeighbors=True) else "ketone"
+    return _degradants(f"ring-opened amino-{carbonyl} (reversible)", pieces)
 
 
 def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState,
@@ -779,7 +817,10 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
     pathways.append(Pathway(
         "lactam_hydrolysis", False, "C2-N1", (ring.c2, ring.n1), index, k_hydrolysis, False,
         f"Irreversible ring opening at C2-N1 to the amino acid; {term} term dominates at pH {ph + 0.0:g}."
-        + (" For a 4,5-imine ring the final products are the 2-aminoaryl ketone and the amino acid." if state.has_imine else ""),
+        + (" The 3,4-imine hydrolyses too: the final products are the diamine (N1, C5, N4) and the 2-oxo acid."
+           if state.imine_at_c3 else
+           f" For a 4,5-imine ring the final products are the {_c5_carbonyl_name(mol, ring)} and the amino acid."
+           if state.has_imine else ""),
         ("HF-056", "HF-057", "HF-058", "HF-001", "HF-012") if state.has_imine else ("HF-056", "HF-057", "HF-058"),
         band_factor=law.band_factor, degradants=lactam_products(mol, ring, state, source) if with_products else (),
     ))
@@ -797,16 +838,19 @@ def ring_pathways(mol: Chem.Mol, index: int, ring: RingSites, law: RateLaw, stat
         settings = model["imine_ring_opening"]
         fraction = kinetics.equilibrium_open_fraction
         assert fraction is not None
+        imine = ("C3=N4", (ring.c3, ring.n4), "3,4-imine") if state.imine_at_c3 else \
+            ("N4=C5", (ring.n4, ring.c5), "4,5-azomethine")
         pathways.append(Pathway(
-            "imine_ring_opening", True, "N4=C5", (ring.n4, ring.c5), index, kinetics.k_open, False,
-            f"Reversible hydrolysis of the 4,5-azomethine through the protonated imine (N4 pKaH {state.imine_pkah:.2f}): "
+            "imine_ring_opening", True, imine[0], imine[1], index, kinetics.k_open, False,
+            f"Reversible hydrolysis of the {imine[2]} through the protonated imine (N4 pKaH {state.imine_pkah:.2f}): "
             f"at pH {ph + 0.0:g} {fraction * 100:.3g} % of the ring is open at equilibrium, reached (95 %) in "
             f"{kinetics.time_to_equilibrium_h:.3g} h. The open amino-ketone is what an assay sees as loss; it recloses "
             "when its amine is deprotonated (neutralisation).",
             tuple(settings["facts"]),
             band_factor=_combined_band([float(settings["relaxation_band"]), float(settings["acid_open_ratio_band"])]),
             equilibrium_open_fraction=fraction, time_to_equilibrium_h=kinetics.time_to_equilibrium_h,
-            degradants=imine_open_products(mol, ring, source) if with_products else (), assumption=str(settings["assumption"]),
+            degradants=imine_open_products(mol, ring, source) if with_products else (),
+            assumption=str(settings["assumption"]) + (" " + str(settings["c3_imine_assumption"]) if state.imine_at_c3 else ""),
         ))
     if state.c3_oxygen is not None:
         settings = model["carbinolamide_ring_contraction"]
