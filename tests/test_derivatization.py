@@ -441,3 +441,19 @@ def test_unprotected_amino_acid_reagent_is_incompatible():
     assert any(w.code == "acylation.reagent_free_amine" for w in result.warnings)
     assert result.product_smiles == canon("NCC(=O)N1CC(=O)NCCC1")  # what the coupling at N4 would give
     assert plan("O=C1CNCCCN1", "acylation", "CC(C)(C)OC(=O)NCC(=O)O").outcome == "clean"  # Boc-glycine
+
+
+@pytest.mark.parametrize("reaction, reagent, expected", [
+    # 2-hydroxyethyl on N1, N4 an imine: the O-H is the only site. Products drawn by hand: the alcohol adds to the
+    # isocyanate (methyl carbamate, a urethane) or takes the carbamoyl group (dimethyl carbamate); a chloroformate
+    # or Boc2O gives a carbonate.
+    ("urea_formation", "CN=C=O", "CNC(=O)OCCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21"),
+    ("urea_formation", "CN(C)C(=O)Cl", "CN(C)C(=O)OCCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21"),
+    ("carbamate_formation", "COC(=O)Cl", "COC(=O)OCCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21"),
+    ("carbamate_formation", "CC(C)(C)OC(=O)OC(=O)OC(C)(C)C", "CC(C)(C)OC(=O)OCCN1C(=O)CN=C(c2ccccc2F)c2cc(Cl)ccc21"),
+])
+def test_an_alcohol_site_gets_its_carbamate_or_carbonate_drawn(reaction, reagent, expected):
+    plan = plan_derivatization(mol_from_smiles("O=C1CN=C(c2ccccc2F)c2cc(Cl)ccc2N1CCO"), reaction, reagent)
+    assert plan.reacting_atoms == (22,)  # the hydroxyl O, the last atom of the SMILES as written (0-based 22)
+    assert plan.product_smiles == Chem.MolToSmiles(Chem.MolFromSmiles(expected))
+    assert any(w.code.endswith(".warning") for w in plan.warnings)
