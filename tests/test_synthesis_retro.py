@@ -51,6 +51,21 @@ def test_3_methyl_benzodiazepinone_comes_from_alanine_with_its_configuration():
     assert any("C3 is a stereocentre" in w for w in result.warnings)
 
 
+
+def test_a_route_that_leaves_the_stereocentre_unset_does_not_count_as_giving_the_target():
+    # 2-bromopropionyl bromide is racemic: that route gives the 3-methyl ring as a racemate, so for the (3S) target
+    # it is a route to the racemate, ranked below the L-alanine ester route, which carries the configuration in
+    result = retro("C[C@@H]1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")
+    ids = [d.id for d in result.disconnections]
+    haloacetyl = next(d for d in result.disconnections if d.id == "sternbach_haloacetyl")
+    assert "stereocentres not set" in haloacetyl.forward_check
+    assert haloacetyl.forward_product == canon("CC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")
+    assert ids.index("sternbach_glycine_ester") < ids.index("sternbach_haloacetyl")
+    # the same route to the racemic target does give it
+    racemic = retro("CC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")
+    assert next(d for d in racemic.disconnections if d.id == "sternbach_haloacetyl").forward_check == \
+        "the forward route gives the target as the main product"
+
 def test_tetrahydro_benzo_target_gets_imine_reduction_and_diamine_routes():
     result = retro("O=C1CNC(c2ccccc2)c2cc(Cl)ccc2N1")
     assert result.target_class == "1,3,4,5-tetrahydro-1,4-benzodiazepin-2-one"

@@ -87,7 +87,7 @@ def plan_benzodiazepinone_route(
     if route.id == "glycine_ester":
         condensation = rules.reactions["sternbach_condensation"]
         ring = _one(condensation, (ketone, reagent),
-                    f"--reagent {reagent_smiles}: the amino ester's N must be a primary NH2 to become the imine N4"
+                    f"reagent {reagent_smiles}: the amino ester's N must be a primary NH2 to become the imine N4"
                     " (an N-substituted amino ester cannot form the neutral 4,5-azomethine)")
         steps = [f"{condensation.what}"]
         refs.extend(condensation.reference)
@@ -101,7 +101,7 @@ def plan_benzodiazepinone_route(
         acylation = rules.reactions["haloacetylation"]
         amination = rules.reactions["haloacetamide_amination"]
         closure = rules.reactions["glycinamide_cyclization"]
-        haloamide = _one(acylation, (ketone, reagent), f"--amine {ketone_smiles}: the aniline N could not be acylated")
+        haloamide = _one(acylation, (ketone, reagent), f"amine {ketone_smiles}: the aniline N could not be acylated")
         glycinamide = _one(amination, (haloamide,), "the haloacetamide has no displaceable halide")
         ring = _one(closure, (glycinamide,), "the glycinamide cannot close to the azomethine")
         steps = [acylation.what, amination.what, closure.what]
@@ -125,7 +125,7 @@ def plan_benzodiazepinone_route(
             )
     else:
         raise UnsupportedBuildingBlockError(
-            f"--reagent {reagent_smiles}: with a 2-aminoaryl ketone use an alpha-amino ester (condensation in pyridine)"
+            f"reagent {reagent_smiles}: with a 2-aminoaryl ketone use an alpha-amino ester (condensation in pyridine)"
             " or a haloacetyl halide (then ammonia); a haloacetate ester, acrylate or glyoxal does not give a"
             " benzodiazepin-2-one"
         )

@@ -162,9 +162,9 @@ def labelled(mol: Chem.Mol, label: int) -> Chem.Atom | None:
 def free_base(mol: Chem.Mol, what: str) -> tuple[Chem.Mol, str]:
     """The neutral organic component of a building block, and a note when a salt was given.
 
-    >>> base, note = free_base(Chem.MolFromSmiles("Cl.NCC(=O)OCC"), "--reagent")
+    >>> base, note = free_base(Chem.MolFromSmiles("Cl.NCC(=O)OCC"), "reagent")
     >>> Chem.MolToSmiles(base), note.split(":")[0]
-    ('CCOC(=O)CN', '--reagent given as a salt')
+    ('CCOC(=O)CN', 'reagent given as a salt')
     """
     with quiet_rdkit():
         mol = Chem.RemoveHs(mol)  # explicit H atoms drawn in the input change nothing
@@ -217,7 +217,7 @@ def classify_reagent(reagent: Chem.Mol) -> PatternRule:
     >>> classify_reagent(Chem.MolFromSmiles("CCO"))
     Traceback (most recent call last):
     ...
-    reactivity.synthesis.results.UnsupportedBuildingBlockError: --reagent CCO: not a supported C2/C3 unit (supported: acrylate_ester, haloacetate_ester, glycine_ester, glyoxal, haloacetyl_halide)
+    reactivity.synthesis.results.UnsupportedBuildingBlockError: reagent CCO: not a supported C2/C3 unit (supported: acrylate_ester, haloacetate_ester, glycine_ester, glyoxal, haloacetyl_halide)
     """
     classes = load_synthesis_rules().reagent_classes
     hits = [(rule, len(reagent.GetSubstructMatches(rule.pattern))) for rule in classes]
@@ -225,10 +225,10 @@ def classify_reagent(reagent: Chem.Mol) -> PatternRule:
     smiles = Chem.MolToSmiles(reagent)
     if not hits:
         supported = ", ".join(rule.id for rule in classes)
-        raise UnsupportedBuildingBlockError(f"--reagent {smiles}: not a supported C2/C3 unit (supported: {supported})")
+        raise UnsupportedBuildingBlockError(f"reagent {smiles}: not a supported C2/C3 unit (supported: {supported})")
     if len(hits) > 1 or hits[0][1] > 1:
         names = ", ".join(rule.id for rule, _ in hits)
-        raise UnsupportedBuildingBlockError(f"--reagent {smiles}: more than one reactive group ({names}); give a reagent with one")
+        raise UnsupportedBuildingBlockError(f"reagent {smiles}: more than one reactive group ({names}); give a reagent with one")
     return hits[0][0]
 
 

@@ -44,8 +44,8 @@ def plan_route(
     reagent = as_read(reagent, "plan_route()")
     if n1_alkylating_agent is not None:
         n1_alkylating_agent = as_read(n1_alkylating_agent, "plan_route()")
-    amine, amine_note = free_base(amine, "--amine")
-    reagent, reagent_note = free_base(reagent, "--reagent")
+    amine, amine_note = free_base(amine, "amine")
+    reagent, reagent_note = free_base(reagent, "reagent")
     notes = tuple(n for n in (amine_note, reagent_note) if n)
     component = amine_component(amine)
     if component is not None and component.id == "aminoaryl_ketone":
@@ -54,8 +54,8 @@ def plan_route(
         return plan_amino_acid_route(amine, reagent, notes)
     if n1_alkylating_agent is not None or reduce_imine:
         raise UnsupportedBuildingBlockError(
-            "--n1-alkylate and --reduce-imine are follow-up steps of the benzodiazepin-2-one route"
-            " (give a 2-aminoaryl ketone as --amine)"
+            "N1-alkylation and imine reduction are follow-up steps of the benzodiazepin-2-one route"
+            " (give a 2-aminoaryl ketone as the amine)"
         )
     return plan_diamine_route(amine, reagent, notes)
 

@@ -33,13 +33,13 @@ def plan_amino_acid_route(aldehyde: Chem.Mol, reagent: Chem.Mol, notes: tuple[st
     smiles = Chem.MolToSmiles(aldehyde)
     if route.id != "glycine_ester":
         raise UnsupportedBuildingBlockError(
-            f"--reagent {Chem.MolToSmiles(reagent)}: an N-protected aminoaldehyde takes an alpha-amino ester"
+            f"reagent {Chem.MolToSmiles(reagent)}: an N-protected aminoaldehyde takes an alpha-amino ester"
             " (reductive amination, deprotection, lactamization)"
         )
     protected = _protection(aldehyde, rules)
     if len(protected) != 1:
         raise UnsupportedBuildingBlockError(
-            f"--amine {smiles}: the aldehyde must carry exactly one protected nitrogen (Boc, Cbz, Fmoc, N,N-dibenzyl)"
+            f"amine {smiles}: the aldehyde must carry exactly one protected nitrogen (Boc, Cbz, Fmoc, N,N-dibenzyl)"
             f" to become N1; found {len(protected)}"
         )
     group, nitrogen = protected[0]
@@ -50,11 +50,11 @@ def plan_amino_acid_route(aldehyde: Chem.Mol, reagent: Chem.Mol, notes: tuple[st
     closure = rules.reactions["lactamization"]
     adducts = run(amination, (labelled, reagent))
     if not adducts:
-        raise UnsupportedBuildingBlockError(f"--amine {smiles} with --reagent {Chem.MolToSmiles(reagent)}: no reductive amination product")
+        raise UnsupportedBuildingBlockError(f"amine {smiles} with reagent {Chem.MolToSmiles(reagent)}: no reductive amination product")
     adduct = adducts[0]
     deprotected = _deprotect(adduct, group, rules)
     if deprotected is None:
-        raise UnsupportedBuildingBlockError(f"--amine {smiles}: the {group.name} group could not be removed")
+        raise UnsupportedBuildingBlockError(f"amine {smiles}: the {group.name} group could not be removed")
     ring = _ring_from_closure(closure, deprotected, _CLOSING)
     steps = [amination.what, f"{removal.what}: {group.removal_conditions}", closure.what + " (free-base, dilute)"]
     refs = [*amination.reference, *group.reference, *removal.reference, *closure.reference]

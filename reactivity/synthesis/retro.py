@@ -52,10 +52,26 @@ class _Proposal:
     references: tuple[str, ...] = ()
 
 
-def _key(mol: Chem.Mol) -> str:
+class _TargetKey(str):
+    """An InChIKey that also knows whether its molecule has stereocentres or double-bond geometry set."""
+
+    stereo_set: bool
+
+    def __new__(cls, key: str, stereo_set: bool) -> _TargetKey:
+        made = super().__new__(cls, key)
+        made.stereo_set = stereo_set
+        return made
+
+
+def _has_stereo(smiles: str) -> bool:
+    """Whether a canonical SMILES sets a stereocentre or a double-bond geometry (RDKit writes only valid ones)."""
+    return any(mark in smiles for mark in ("@", "/", "\\"))
+
+
+def _key(mol: Chem.Mol) -> _TargetKey:
     """The target's InChIKey: the forward check compares the connectivity block, and the stereo block when set."""
     with quiet_rdkit():
-        return Chem.MolToInchiKey(mol) or ""
+        return _TargetKey(Chem.MolToInchiKey(mol) or "", _has_stereo(Chem.MolToSmiles(mol)))
 
 
 def _smiles(mol: Chem.Mol) -> str:
@@ -128,6 +144,10 @@ def _forward(target_key: str, amine: Chem.Mol, reagent: Chem.Mol, **options: obj
     main = (route.product.inchikey or "")[:14]
     warnings: list[str] = []
     full = route.product.inchikey or ""
+    if main == target_key[:14] and getattr(target_key, "stereo_set", False) and not _has_stereo(route.product.smiles):
+        verdict = (f"the forward route gives {route.product.smiles}: the target's constitution with its stereocentres not "
+                   "set (a racemate or a mixture of stereoisomers); resolve it, or set them from a chiral building block")
+        return verdict, route.product.smiles, False, [verdict]
     if main == target_key[:14] and len(target_key) > 14 and full != target_key and full[15:25] != "UHFFFAOYSA":
         verdict = f"the forward route gives {route.product.smiles}: the target's constitution but another stereoisomer"
         return verdict, route.product.smiles, False, [verdict]
@@ -581,7 +601,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
     with quiet_rdkit():
         target = Chem.RemoveHs(target)
     if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
-        target, salt_note = free_base(target, "--target")
+        target, salt_note = free_base(target, "target")
     with quiet_rdkit():  # target is read (as_read) and at most free-based since: not read again
         rings = perceive_with_view(target, from_reader=True)[0]
         names = () if rings else related_scaffolds(target, from_reader=True)
@@ -589,7 +609,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
     inchikey = _key(target) or None
     if not rings:
         found = f" (it is {names[0]})" if names else ""
-        raise UnsupportedBuildingBlockError(f"--target {smiles}: not a 1,4-diazepan-2-one{found}")
+        raise UnsupportedBuildingBlockError(f"target {smiles}: not a 1,4-diazepan-2-one{found}")
     ring = rings[0]
     key = _key(target)
     warnings: list[str] = [salt_note] if salt_note else []

@@ -212,12 +212,12 @@ def plan_diamine_route(diamine: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, .
     if len(nitrogens) == 1 and len(protected) == 1:
         if route.first_step == "glyoxal_lactam":
             raise UnsupportedBuildingBlockError(
-                f"--amine {smiles}: the glyoxal route needs both nitrogens free (it condenses with both at once)"
+                f"amine {smiles}: the glyoxal route needs both nitrogens free (it condenses with both at once)"
             )
         return _protected_route(rules, route, diamine, reagent, nitrogens[0], protected[0], notes)
     names = ", ".join(g.name for g in rules.protecting_groups)
     raise UnsupportedBuildingBlockError(
-        f"--amine {smiles}: expected two N-H amine nitrogens, or one free amine and one protected nitrogen"
+        f"amine {smiles}: expected two N-H amine nitrogens, or one free amine and one protected nitrogen"
         f" ({names}); found {len(nitrogens)} N-H amine nitrogen(s) and {len(protected)} protected"
     )
 
@@ -268,7 +268,7 @@ def _free_diamine_route(
                     rings[label] = ring
     if not adducts and not rings:
         raise UnsupportedBuildingBlockError(
-            f"--amine {Chem.MolToSmiles(diamine)} with --reagent {Chem.MolToSmiles(reagent)}: the {route.id} route gives no product"
+            f"amine {Chem.MolToSmiles(diamine)} with reagent {Chem.MolToSmiles(reagent)}: the {route.id} route gives no product"
         )
 
     outcome = {label: key_of(r.mol) for label, r in rings.items()} or {label: key_of(m) for label, m in adducts.items()}
@@ -344,13 +344,13 @@ def _protected_route(
     adduct = adducts.get(_FREE)
     if adduct is None:
         raise UnsupportedBuildingBlockError(
-            f"--amine {Chem.MolToSmiles(diamine)} with --reagent {Chem.MolToSmiles(reagent)}: the {route.id} route gives no product"
+            f"amine {Chem.MolToSmiles(diamine)} with reagent {Chem.MolToSmiles(reagent)}: the {route.id} route gives no product"
         )
     steps = [f"{first.what} (at the free amine only; the {group.name} nitrogen does not react)",
              f"{removal.what}: {group.removal_conditions}"]
     deprotected = _deprotect(adduct, group, rules)
     if deprotected is None:
-        raise UnsupportedBuildingBlockError(f"--amine {Chem.MolToSmiles(diamine)}: the {group.name} group could not be removed")
+        raise UnsupportedBuildingBlockError(f"amine {Chem.MolToSmiles(diamine)}: the {group.name} group could not be removed")
     intermediates = [
         make_compound(adduct, "intermediate", f"first-step adduct ({group.name} still on)", "first step"),
         make_compound(deprotected, "intermediate", "amino ester after deprotection", "deprotection"),
