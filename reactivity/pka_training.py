@@ -16,6 +16,7 @@ import gzip
 import io
 import math
 import pathlib
+import re
 import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -62,6 +63,34 @@ MIN_TIER_GAP = 2
 MODEL_MARGIN = 1.5
 #: Rows tagged "acidic" above this are taken to be N-H / C-H acid values, not amine pKaH values.
 MAX_ACIDIC_TAG_VALUE = 12.0
+#: A base drawn already protonated at a nitrogen: the record is the step of a further site (the species that takes
+#: up the next proton), e.g. 4-(pyrrolidin-1-yl)pyridinium at -0.53, the dication step, not the pyridine's 9.6.
+_PROTONATED_NITROGEN = Chem.MolFromSmarts("[#7+;!H0]")
+#: A later basic step named by the source's own type field (b2, b3, ...), e.g. 4-(dimethylamino)pyridine's b2 -7.78.
+_LATER_BASIC_STEP = re.compile(r"^b[2-9]")
+#: X-H groups that can lose a proton below pH 12: when a molecule has one, a value the source tags "acidic" is
+#: believed (an X-H acid value, not a pKaH) and dropped. Amine and amide N-H cannot, so glycinamide's "acidic" 8.05
+#: (its amine's pKaH) is still used. Azole and azine N-H (acylpyrazoles 9-12, 1,2,4-triazoles about 10, nitro- and
+#: sulfonylimidazoles), boronic acid B-OH, hydrates (gem-diols), C-H between two carbonyls, thioamide and thiourea
+#: N-H, phosphoramide and sulfinamide N-H.
+_WEAK_ACID_SMARTS = (
+    "[nH]",
+    "[B][OX2H1]",
+    "[CX4]([OX2H1])[OX2H1]",
+    "[CX4;H1,H2]([CX3]=[OX1])[CX3]=[OX1]",
+    "[NX3;!H0]-[CX3]=[SX1]",
+    "[NX3;!H0]-[P,S]=[OX1]",
+)
+_WEAK_ACIDS = tuple(Chem.MolFromSmarts(smarts) for smarts in _WEAK_ACID_SMARTS)
+
+
+def has_weak_acid(mol: Chem.Mol) -> bool:
+    """Whether a molecule has an X-H group that can lose a proton below pH 12 (see ``_WEAK_ACID_SMARTS``).
+
+    >>> [has_weak_acid(Chem.MolFromSmiles(s)) for s in ("CC(=O)c1cc[nH]n1", "NCC(N)=O", "OB(O)c1ccccc1")]
+    [True, False, True]
+    """
+    return any(mol.HasSubstructMatch(pattern) for pattern in _WEAK_ACIDS)
 RANDOM_STATE = 20261121
 CV_FOLDS = 5
 #: Butina clustering distance (1 - Tanimoto, Morgan radius 2 of the whole molecule) for the cluster split.
@@ -325,9 +354,19 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
         if record.tag.startswith("acidic") and record.pka > MAX_ACIDIC_TAG_VALUE:
             drop("value: tagged acidic and above 12 (an N-H or C-H acid)")
             continue
+        step_type = record.tag.split(":")[1] if record.tag.count(":") >= 1 else ""
+        if _LATER_BASIC_STEP.match(step_type):
+            drop("value: typed by the source as a second or later basic step")
+            continue
+        if record.mol.HasSubstructMatch(_PROTONATED_NITROGEN):
+            drop("value: drawn as an N-protonated cation (the step of a further site)")
+            continue
         parent = neutral_parent(record.mol)
         if parent is None:
             drop("value: permanent charge or unreadable structure")
+            continue
+        if record.tag.startswith("acidic") and has_weak_acid(parent):
+            drop("value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)")
             continue
         groups.setdefault(Chem.MolToSmiles(parent), []).append(record)
     single: dict[str, dict[str, Any]] = {}

@@ -52,6 +52,31 @@ def test_slice_curation_known_values(curated_slice: pd.DataFrame) -> None:
         assert (curated_slice[column] != "").all(), column
 
 
+
+def _raw(smiles: str, pka: float, tag: str, record_id: str) -> pka_training.RawRecord:
+    return pka_training.RawRecord("DataWarrior", record_id, Chem.MolFromSmiles(smiles), pka, 25.0, tag, "ref", "MIT")
+
+
+def test_curation_drops_later_steps_cation_drawings_and_acid_values() -> None:
+    # values of the kinds found in the DataWarrior set (record ids there: 2881, 2907, 3836, 156, 3562, the tags as
+    # the source writes them); what each value is, is chemistry: DMAP's ring N takes the first proton (9.7), its b2
+    # value is the dication; a pyridinium drawn as the cation takes a second proton at its amino N (-0.53); an
+    # acylpyrazole's 11.85 and an aminophenylboronic acid's 10.0 are N-H and B-OH acidities, not pKaH values;
+    # glycinamide's "acidic" 8.05 is its amine's pKaH and stays
+    records = [
+        _raw("CN(C)c1ccncc1", 9.7, "basic:b1/apparent:mean from 7", "2881"),
+        _raw("CN(C)c1cc[nH+]cc1", -7.78, "basic:b2/apparent:spectrophotometric", "2907"),
+        _raw("c1cc(N2CCCC2)cc[nH+]1", -0.53, "basic:a1/apparent:spectrophotometric", "3836"),
+        _raw("CC(=O)c1cc[nH]n1", 11.85, "acidic:a/apparent:spectrophotometric", "156"),
+        _raw("Nc1ccc([N+](=O)[O-])c(B(O)O)c1", 10.0, "acidic:a/apparent:potentiometric", "3562"),
+        _raw("NCC(N)=O", 8.05, "acidic:a1/apparent:mean from 2", "g"),
+    ]
+    table, dropped = pka_training.curate_records(records)
+    assert dict(zip(table["smiles"], table["pka"])) == {"CN(C)c1ccncc1": 9.7, "NCC(N)=O": 8.05}
+    assert dropped["value: typed by the source as a second or later basic step"] == 1
+    assert dropped["value: drawn as an N-protonated cation (the step of a further site)"] == 1
+    assert dropped["value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)"] == 2
+
 def test_slice_curation_reproduces_the_packaged_table(curated_slice: pd.DataFrame) -> None:
     packaged = pka_training.packaged_training_table()
     merged = curated_slice.merge(packaged, on="smiles", suffixes=("", "_packaged"))
@@ -101,7 +126,8 @@ def test_shipped_validation_regression_guard() -> None:
     validation = load_pka_model()["validation"]
     assert "Butina" in validation["split"]
     # the target: MAE <= 0.6 on held-out aliphatic amines under the cluster split (the shipped figure is in
-    # models/MODEL.md; feature version 3 brought it from 0.61 to 0.56, version 4 gives 0.554).
+    # models/MODEL.md; feature version 3 brought it from 0.61 to 0.56, version 4 gives 0.554, 0.503 after the
+    # re-curation of the training table).
     assert validation["aliphatic_amine"]["mae"] <= 0.6
     assert validation["alpha_amino_amide"]["mae"] <= 0.6
 
