@@ -299,3 +299,24 @@ def test_c3_carbonyl_is_not_a_carbinolamide():
 def test_quaternary_n4_stays_in_water_even_in_base():
     result = assess_condition(mol_from_smiles("O=C1C[N+](C)(C)CCCN1"), "aqueous_base_workup")
     assert result.material_loss_risk == "high"
+
+
+def test_an_n_acyl_azole_lactam_is_at_risk_where_its_guidance_says_so():
+    """N1 a nitrogen of a pyrazole: C2 is an N-acyl azole, an acyl-transfer agent, which hydroxide, methanol and
+    water open (the guidance for C2 says to keep it from bases and silica with methanol); N1 in a pyrrole: cleaved by
+    hydroxide only; the plain lactam: low everywhere. Categorical rules (no rates for these rings)."""
+    from reactivity.stability import CONDITION_NAMES
+
+    def risks(smiles):
+        result = assess_stability(mol_from_smiles(smiles), ph=7.0, conditions=CONDITION_NAMES)
+        return {c.name: c.chemical_risk for c in result.conditions}, result
+
+    pyrazole, result = risks("O=C1CNCCc2ccnn21")
+    assert pyrazole["aqueous_base_workup"] == "high" and pyrazole["reflux_methanol"] == "high"
+    assert pyrazole["silica_methanol"] == "moderate" and pyrazole["bicarbonate_workup"] == "moderate"
+    assert any(r.startswith("acyl_azole:") for c in result.conditions for r in c.reasons)
+    pyrrole, _ = risks("O=C1CNCCc2cccn21")
+    assert pyrrole["aqueous_base_workup"] == "high"
+    assert pyrrole["bicarbonate_workup"] == "low" and pyrrole["silica_methanol"] == "low"
+    parent, _ = risks("O=C1CNCCCN1")
+    assert set(parent.values()) == {"low"}

@@ -60,13 +60,26 @@ def _stage_log_ah(stage: dict[str, Any]) -> float:
     return -pkw_at(float(stage["temperature_c"])) - math.log10(float(stage["base_molar"]))
 
 
-def _molecule_flags(rings: Sequence[RingSites], facts: Sequence[RingFacts]) -> set[str]:
+def _acyl_azole_flag(mol: Chem.Mol, ring: RingSites) -> str:
+    """``acyl_azole`` when N1's aromatic five-membered ring holds another nitrogen (an N-acyl imidazole, pyrazole or
+    triazole: the azole anion is a good leaving group), ``acyl_pyrrole`` when it does not (N-acyl pyrrole or indole:
+    cleaved by hydroxide and alkoxide, otherwise far more robust)."""
+    rings = mol.GetRingInfo().AtomRings()
+    azole = next((r for r in rings if len(r) == 5 and ring.n1 in r
+                  and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in r)), ())
+    others = sum(1 for a in azole if a != ring.n1 and mol.GetAtomWithIdx(a).GetAtomicNum() == 7)
+    return "acyl_azole" if others else "acyl_pyrrole"
+
+
+def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites], facts: Sequence[RingFacts]) -> set[str]:
     """Flags of the categorical rules, from the rings and their :func:`ring_facts`."""
     flags: set[str] = set()
     for ring, fact in zip(rings, facts):
         features, hits = fact.features, fact.hits
         if "imide" in features or "n_sulfonyl" in features:
             flags.add("activated_acyl")
+        if "n_acyl_azole" in ring.c2_activation:
+            flags.add(_acyl_azole_flag(mol, ring))
         if ring.n4_class == "imine":
             flags.add("imine")
         if "c3_oxygen" in hits:  # a 3-hydroxy/3-acyloxy carbinolamide
@@ -185,7 +198,7 @@ def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str
         if open_fraction >= 0.1:
             chemical = _worse(chemical, "moderate")
     advice: list[str] = []
-    flags = _molecule_flags(rings, facts)
+    flags = _molecule_flags(mol, rings, facts)
     for rule in preset.get("categorical", []):
         if rule["when"] in flags:
             chemical = _worse(chemical, rule["risk"])
