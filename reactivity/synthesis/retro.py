@@ -606,12 +606,12 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         rings = perceive_with_view(target, from_reader=True)[0]
         names = () if rings else related_scaffolds(target, from_reader=True)
     smiles = _smiles(target)
-    inchikey = _key(target) or None
     if not rings:
         found = f" (it is {names[0]})" if names else ""
         raise UnsupportedBuildingBlockError(f"target {smiles}: not a 1,4-diazepan-2-one{found}")
     ring = rings[0]
     key = _key(target)
+    inchikey = str(key) or None
     warnings: list[str] = [salt_note] if salt_note else []
     if len(rings) > 1:
         warnings.append(f"{len(rings)} diazepan-2-one rings found; only the first is disconnected.")
