@@ -232,6 +232,10 @@ def _normalized(mol: Chem.Mol) -> Chem.Mol:
 def _ring_flag(ring: RingSites, flag: str) -> bool:
     if flag == "c3_epimerizable":
         return bool(ring.c3_epimerizable)
+    if flag in ("c3_configuration_set", "c3_configuration_unset"):
+        # an epimerizable C3 drawn with its configuration (R or S) or without it (a racemate, or not stated)
+        label = next((centre.label for centre in ring.stereocentres if centre.position == "C3"), "undefined")
+        return bool(ring.c3_epimerizable) and ((label in ("R", "S")) == (flag == "c3_configuration_set"))
     if flag == "c3_two_h":
         return ring.c3_enolizable_h >= 2
     if flag == "c3_has_h":

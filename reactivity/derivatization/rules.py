@@ -27,7 +27,8 @@ Position = Literal["N1", "N4", "C3", ""]
 Severity = Literal["incompatible", "warning", "info"]
 SEVERITIES = ("incompatible", "warning", "info")
 POSITIONS = ("N1", "N4", "C3")
-RING_FLAGS = ("c3_epimerizable", "c3_two_h", "c3_has_h", "salt_form", "n1_anilide_h")
+RING_FLAGS = ("c3_epimerizable", "c3_configuration_set", "c3_configuration_unset", "c3_two_h", "c3_has_h", "salt_form",
+              "n1_anilide_h")
 RING_FLAG_PREFIXES = ("c2_activation:", "n4_feature:", "c3_feature:")
 
 
