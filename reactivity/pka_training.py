@@ -354,8 +354,8 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
         if record.tag.startswith("acidic") and record.pka > MAX_ACIDIC_TAG_VALUE:
             drop("value: tagged acidic and above 12 (an N-H or C-H acid)")
             continue
-        step_type = record.tag.split(":")[1] if record.tag.count(":") >= 1 else ""
-        if _LATER_BASIC_STEP.match(step_type):
+        # the DataWarrior tag is "basicOrAcidic:type:method" (the other source has no step type)
+        if record.source == "DataWarrior" and _LATER_BASIC_STEP.match(record.tag.split(":")[1]):
             drop("value: typed by the source as a second or later basic step")
             continue
         if record.mol.HasSubstructMatch(_PROTONATED_NITROGEN):

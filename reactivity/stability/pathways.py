@@ -137,7 +137,7 @@ class RingState:
     n4_aminal: tuple[int, ...] | None
     reaching_amines: tuple[int, ...]
     n1_nh_aromatic: bool
-    imine_at_c3: bool = False  # the imine is drawn as C3=N4 (a 3,4-imine), not as the 4,5-azomethine N4=C5
+    imine_at_c3: bool  # the imine is drawn as C3=N4 (a 3,4-imine), not as the 4,5-azomethine N4=C5
 
     @property
     def contracts(self) -> bool:
@@ -554,9 +554,14 @@ def _c5_carbonyl_name(mol: Chem.Mol, ring: RingSites) -> str:
     ...  "O=C1CN=Cc2ccccc2N1", "O=C1CN=C(C)CCN1"))]
     ['2-aminoaryl ketone', '2-aminoaryl aldehyde', 'amino ketone']
     """
-    carbonyl = "aldehyde" if mol.GetAtomWithIdx(ring.c5).GetTotalNumHs(includeNeighbors=True) else "ketone"
     fused_aryl = mol.GetAtomWithIdx(ring.c6).GetIsAromatic() and mol.GetAtomWithIdx(ring.c7).GetIsAromatic()
-    return ("2-aminoaryl " if fused_aryl else "amino ") + carbonyl
+    return ("2-aminoaryl " if fused_aryl else "amino ") + _carbonyl_kind(mol, ring.c5)
+
+
+def _carbonyl_kind(mol: Chem.Mol, carbon: int) -> str:
+    """What an imine carbon becomes when the imine is hydrolysed: an ``aldehyde`` when it carries an H (D, T
+    counted), else a ``ketone``."""
+    return "aldehyde" if mol.GetAtomWithIdx(carbon).GetTotalNumHs(includeNeighbors=True) else "ketone"
 
 
 def _fragment_names(pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], names: dict[str, str]
@@ -618,8 +623,7 @@ def imine_open_products(mol: Chem.Mol, ring: RingSites, source: _ProductSource |
         pieces = editable.pieces()
     except Exception:  # noqa: BLE001
         return ()
-    carbonyl = "aldehyde" if mol.GetAtomWithIdx(carbon).GetTotalNumHs(includeNeighbors=True) else "ketone"
-    return _degradants(f"ring-opened amino-{carbonyl} (reversible)", pieces)
+    return _degradants(f"ring-opened amino-{_carbonyl_kind(mol, carbon)} (reversible)", pieces)
 
 
 def contraction_products(mol: Chem.Mol, ring: RingSites, state: RingState,

@@ -88,7 +88,7 @@ def _float(row: dict[str, str], key: str) -> float | None:
 
 
 def _class_state(imine_pkah: float) -> RingState:
-    return RingState(True, imine_pkah, None, None, None, (), False)
+    return RingState(True, imine_pkah, None, None, None, (), False, False)
 
 
 def _first_law(smiles: str, temperature_c: float) -> Any:
