@@ -22,9 +22,12 @@ reversibly opened):
   glycinamide unit (glycinamide pKaH about 8), basic enough to bind acidic silanols (streaking, material lost on the
   column): material loss ``moderate`` (``high`` is kept for a second basic amine in the molecule, there is none).
   A saturated lactam is untouched by methanol on silica at room temperature: chemical ``low``.
-* diazepam, ``silica_methanol``: the other way round. The imine N4 (pKaH about 3) is far too weak a base to bind
-  silanols like an amine (material loss ``low``), while the 4,5-imine itself may open or add methanol on the weakly
-  acidic silica surface (a categorical caution of the preset rules): chemical ``moderate``.
+* diazepam, ``silica_methanol``: nothing to fear. The imine N4 (pKaH about 3) is far too weak a base to bind
+  silanols like an amine (material loss ``low``); its 4,5-imine opens only in aqueous acid, reversibly: at the silanol
+  pH 4.5 with pKaH 3.4 about 1/(1 + 10**1.1) = 7 % of it is protonated, the opened fraction of that is small and
+  recloses on elution, and the lactam at pH 4.5 for 1 h loses far under 1 %: chemical ``low``. (A 3-hydroxy ring,
+  oxazepam, exchanges its 3-OH for methoxy in acidic methanol and stays ``moderate``: tested in
+  ``test_stability_pathways.py``.)
 """
 
 from __future__ import annotations
@@ -91,11 +94,12 @@ def test_parent_ring_on_silica_loses_material_from_the_free_basic_n4():
     assert "N4" in reasons and "silanol" in reasons
 
 
-def test_diazepam_on_silica_is_chemical_not_material_loss():
+def test_diazepam_survives_a_silica_column_with_methanol():
     tags = _annotate(DIAZEPAM, ("silica_methanol",))
-    assert tags["RX_RISK_SILICA_METHANOL_CHEMICAL"] == "moderate"
+    assert tags["RX_RISK_SILICA_METHANOL_CHEMICAL"] == "low"
     assert tags["RX_RISK_SILICA_METHANOL_MATERIAL_LOSS"] == "low"
-    assert tags["RX_RISK_SILICA_METHANOL"] == "moderate"
+    assert tags["RX_RISK_SILICA_METHANOL"] == "low"
+    assert "shorten the exposure" not in tags["RX_JSON"]
 
 
 @pytest.mark.parametrize("smiles", [DIAZEPAM, PARENT])
