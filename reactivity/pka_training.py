@@ -72,9 +72,12 @@ _LATER_BASIC_STEP = re.compile(r"^b[2-9]")
 #: believed (an X-H acid value, not a pKaH) and dropped. Amine and amide N-H cannot, so glycinamide's "acidic" 8.05
 #: (its amine's pKaH) is still used. Azole and azine N-H (acylpyrazoles 9-12, 1,2,4-triazoles about 10, nitro- and
 #: sulfonylimidazoles), boronic acid B-OH, hydrates (gem-diols), C-H between two carbonyls, thioamide and thiourea
-#: N-H, phosphoramide and sulfinamide N-H.
+#: N-H, phosphoramide and sulfinamide N-H, and the N-H of an N-amino azole or azine (4-amino-1,2,4-triazole: the
+#: source has its pKaH 2.53 typed basic and an "acidic" 11.75; its 3,5-dialkyl analogues only "acidic" 9.8, which no
+#: triazole ring N reaches as a base).
 _WEAK_ACID_SMARTS = (
     "[nH]",
+    "[NX3;!H0]-[n]",
     "[B][OX2H1]",
     "[CX4]([OX2H1])[OX2H1]",
     "[CX4;H1,H2]([CX3]=[OX1])[CX3]=[OX1]",
@@ -87,10 +90,34 @@ _WEAK_ACIDS = tuple(Chem.MolFromSmarts(smarts) for smarts in _WEAK_ACID_SMARTS)
 def has_weak_acid(mol: Chem.Mol) -> bool:
     """Whether a molecule has an X-H group that can lose a proton below pH 12 (see ``_WEAK_ACID_SMARTS``).
 
-    >>> [has_weak_acid(Chem.MolFromSmiles(s)) for s in ("CC(=O)c1cc[nH]n1", "NCC(N)=O", "OB(O)c1ccccc1")]
-    [True, False, True]
+    >>> [has_weak_acid(Chem.MolFromSmiles(s)) for s in ("CC(=O)c1cc[nH]n1", "NCC(N)=O", "OB(O)c1ccccc1", "Nn1cnnc1")]
+    [True, False, True, True]
     """
     return any(mol.HasSubstructMatch(pattern) for pattern in _WEAK_ACIDS)
+
+
+def _is_acidic_tag(record: RawRecord) -> bool:
+    return record.tag.startswith("acidic")
+
+
+def acid_steps_beside_basic_values(group: list[RawRecord]) -> list[RawRecord]:
+    """The records of one molecule whose values are tagged "acidic" and lie more than ``MAX_SPREAD`` from every value
+    tagged "basic": where the source measured and typed both kinds for one molecule, such a value is the molecule's acid
+    step, not its pKaH (an adenine N-oxide: basic 2.4 and acidic 11.0). An "acidic" value next to a "basic" one stays:
+    it is the same step typed twice (glycinamide).
+
+    >>> from rdkit import Chem
+    >>> def rec(value, tag):
+    ...     return RawRecord("DataWarrior", "1", Chem.MolFromSmiles("N"), value, 25.0, tag, "", "")
+    >>> [r.pka for r in acid_steps_beside_basic_values([rec(2.4, "basic:b1:"), rec(11.0, "acidic:a1:")])]
+    [11.0]
+    >>> acid_steps_beside_basic_values([rec(7.95, "basic:b1:"), rec(8.05, "acidic:a1:")])
+    []
+    """
+    basic = [r.pka for r in group if r.tag.startswith("basic")]
+    if not basic:
+        return []
+    return [r for r in group if _is_acidic_tag(r) and min(abs(r.pka - b) for b in basic) > MAX_SPREAD]
 RANDOM_STATE = 20261121
 CV_FOLDS = 5
 #: Butina clustering distance (1 - Tanimoto, Morgan radius 2 of the whole molecule) for the cluster split.
@@ -369,6 +396,11 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
             drop("value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)")
             continue
         groups.setdefault(Chem.MolToSmiles(parent), []).append(record)
+    for smiles in sorted(groups):
+        acid_steps = acid_steps_beside_basic_values(groups[smiles])
+        for _ in acid_steps:
+            drop("value: tagged acidic, far from the same molecule's values tagged basic (its acid step)")
+        groups[smiles] = [r for r in groups[smiles] if not any(r is step for step in acid_steps)]
     single: dict[str, dict[str, Any]] = {}
     pending: list[tuple[str, Chem.Mol, tuple[int, str, float, list[float], str] | None]] = []
     for smiles in sorted(groups):

@@ -148,7 +148,7 @@ def test_ring_and_alpha_features_by_hand(smiles: str, atom: int, expected: list[
 # Columns of _atom_categories, worked out by hand from the atom indices of each SMILES.
 _CATEGORY_COLUMNS = (
     "carbonyl_c", "nitrile_c", "sulfonyl", "fluorine", "heavy_halogen", "ether_or_hydroxyl_o", "nitrogen",
-    "aromatic", "c_double_c_or_n", "cf2_cf3_carbon", "thioether_s", "alkyne_c", "cationic",
+    "aromatic", "c_double_c_or_n", "cf2_cf3_carbon", "thioether_s", "alkyne_c", "cationic", "sp3_amine",
 )
 
 
@@ -168,6 +168,13 @@ _CATEGORY_COLUMNS = (
             "CS(=O)(=O)c1ccc([N+](=O)[O-])cc1",
             {"sulfonyl": {1}, "nitrogen": {8}, "aromatic": {4, 5, 6, 7, 11, 12}, "cationic": {8},
              "ether_or_hydroxyl_o": {10}},
+        ),
+        # 0 C-1 N(-2 C)-3 C-4 C-5 N-6 c:7 c:8 c:9 c:10 c:11 c-12 C(=13 O)-14 N-15 C-16 C-17 N: the dimethylamino N1 and
+        # the primary amine N17 have only sp3 neighbours (sp3 amines); the aniline N5 (on an aromatic C) and the amide
+        # N14 (on the C=O carbon) have a conjugated lone pair and stay "nitrogen"
+        (
+            "CN(C)CCNc1ccccc1C(=O)NCCN",
+            {"sp3_amine": {1, 17}, "nitrogen": {5, 14}, "carbonyl_c": {12}, "aromatic": {6, 7, 8, 9, 10, 11}},
         ),
     ],
 )

@@ -77,6 +77,37 @@ def test_curation_drops_later_steps_cation_drawings_and_acid_values() -> None:
     assert dropped["value: drawn as an N-protonated cation (the step of a further site)"] == 1
     assert dropped["value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)"] == 2
 
+
+def test_curation_drops_acid_steps_of_triazoles_purines_and_xanthines() -> None:
+    # DataWarrior records 7277/7278, 59, 3288, 5579/5580 with their tags. 4-amino-1,2,4-triazole: basic 2.53 is its
+    # pKaH, the "acidic" 11.75 an acid step (a triazole ring N is a base of pKaH 2-3, never 11); the 3,5-dimethyl
+    # analogue has only an "acidic" 9.85, an N-amino azole's acid value; theophylline's 8.64, typed basic, is its N7-H
+    # acid (a xanthine ring N is protonated below pH 1); the adenine N-oxide's "acidic" 11.0 is its acid step beside
+    # the basic 2.4, which stays
+    records = [
+        _raw("Nn1cnnc1", 2.53, "basic:a1/apparent:potentiometric", "7277"),
+        _raw("Nn1cnnc1", 11.75, "acidic:a1:", "7278"),
+        _raw("Cc1nnc(C)n1N", 9.85, "acidic:apparent:", "59"),
+        _raw("Cn1c(=O)c2[nH]cnc2n(C)c1=O", 8.64, "basic:a/apparent:mean from 5", "3288"),
+        _raw("Nc1c2c(ncn2Cc2ccccc2)nc[n+]1[O-]", 11.0, "acidic:a1/apparent:spectrophotometric", "5579"),
+        _raw("Nc1c2c(ncn2Cc2ccccc2)nc[n+]1[O-]", 2.4, "basic:b1/apparent:spectrophotometric", "5580"),
+    ]
+    # ten one-site amines (pKaH of the usual tables) so that the check model of the multi-site step can be fitted
+    amines = ["CN", "CNC", "CN(C)C", "CCN", "CCNCC", "CCN(CC)CC", "CCCN", "CCCCN", "C1CCNC1", "C1CCNCC1"]
+    values = [10.62, 10.64, 9.76, 10.63, 10.98, 10.75, 10.57, 10.6, 11.27, 11.12]
+    records += [_raw(smiles, value, "basic:a1:", f"amine{k}") for k, (smiles, value) in enumerate(zip(amines, values))]
+    table, dropped = pka_training.curate_records(records)
+    values = dict(zip(table["smiles"], table["pka"]))
+    assert values.get("Nn1cnnc1") == 2.53
+    values = {smiles: value for smiles, value in values.items() if smiles not in amines}
+    assert not any(value > 5 for value in values.values())
+    assert "Cc1nnc(C)n1N" not in values and "Cn1c(=O)c2[nH]cnc2n(C)c1=O" not in values
+    # both triazole acid values go as N-amino azole N-H acids (the first rule to see them), the N-oxide's as the acid
+    # step beside its basic value
+    assert dropped["value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)"] == 2
+    assert dropped["value: tagged acidic, far from the same molecule's values tagged basic (its acid step)"] == 1
+    assert dropped["molecule: ionizable acidic group (zwitterion or acid)"] == 1
+
 def test_slice_curation_reproduces_the_packaged_table(curated_slice: pd.DataFrame) -> None:
     packaged = pka_training.packaged_training_table()
     merged = curated_slice.merge(packaged, on="smiles", suffixes=("", "_packaged"))

@@ -131,6 +131,32 @@ def test_bromazepam_pyridine_is_no_longer_too_basic() -> None:
     assert abs(first_base_step - 2.83) <= 1.0  # Pfendt et al. 2002: 2.83 (2.99 potentiometric)
 
 
+@pytest.mark.parametrize("smiles", [
+    "CN1CCC[C@H]1c1cccnc1",  # nicotine
+    "CN(C)Cc1cccnc1",  # 3-(dimethylaminomethyl)pyridine
+    "CCN(CC)CCc1ccccn1",  # 2-(2-diethylaminoethyl)pyridine
+    "O=C1CN(Cc2cccnc2)CCCN1",  # a ring whose N4 carries a 3-pyridylmethyl group
+])
+def test_a_pyridine_beside_an_alkylamine_is_a_weak_base(smiles: str) -> None:
+    """The pyridine N of a pyridine-amine is a pyridine: 3-alkylpyridines have pKaH 5.6-5.8 (3-picoline 5.68,
+    3-ethylpyridine 5.7) and a remote neutral amine only lowers that a little (nicotine's pyridine step is 3.1, measured
+    with the pyrrolidine protonated). Its micro value must stay far below a 4-aminopyridine's 9.17, whose amino N sits
+    as many bonds from the ring N but is conjugated with it."""
+    result = predict_basicity(mol_from_smiles(smiles))
+    pyridine = next(s for s in result.sites if s.site_class == "pyridine_like")
+    assert pyridine.pka < 7.0
+    four_aminopyridine = predict_basicity(mol_from_smiles("Nc1ccncc1")).sites[0]
+    assert four_aminopyridine.pka > 8.5
+
+
+@pytest.mark.parametrize("smiles", ["c1nc[nH]n1", "Cn1cncn1"])
+def test_a_1_2_4_triazole_is_a_weak_base(smiles: str) -> None:
+    # 1,2,4-triazole pKaH 2.2-2.5, 1-methyl-1,2,4-triazole 3.2 (Perrin's compilation); a triazole ring N never
+    # reaches an amine's basicity
+    result = predict_basicity(mol_from_smiles(smiles))
+    assert max(s.pka for s in result.sites if s.kind == "base") < 5.0
+
+
 # ----------------------------------------------------------------------------- acids
 
 

@@ -1,4 +1,4 @@
-"""Site features of the pKaH model (feature version ``pka-site-features/4``) and the applicability similarity."""
+"""Site features of the pKaH model (feature version ``pka-site-features/5``) and the applicability similarity."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from ..molecule import quiet_rdkit
 from .distances import DistanceRows
 from .sites import find_basic_sites, site_classes
 
-FEATURE_VERSION = "pka-site-features/4"
+FEATURE_VERSION = "pka-site-features/5"
 #: Morgan environment used as model features (radius 1 counts, 128 bins).
 FEATURE_MORGAN_RADIUS = 1
 FEATURE_MORGAN_SIZE = 128
 _DISTANCES = (1, 2, 3, 4)
 #: Molecules up to this many atoms get RDKit's full distance matrix (fastest for drug-sized molecules).
 FULL_MATRIX_ATOMS = 200
-N_CATEGORIES = 13
+N_CATEGORIES = 14
 #: Attenuation per bond of the decayed category sums (the classic ~0.4 fall-off of inductive effects).
 INDUCTIVE_DECAY = 0.4
 #: The last N_ELECTRONIC columns of the core block (charges can be negative) are left out of the similarity.
@@ -79,6 +79,11 @@ def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return (bonds & table[z_table][None, :]).any(axis=1)
 
     carbon, no_double = z == 6, ~double.any(axis=1)
+    # an sp3 amine N: no multiple bond and no aromatic, sp2 or sp neighbour (its lone pair is not conjugated). Kept
+    # apart from the other N so that a remote amine is not read as the conjugated amino group of a
+    # 4-aminopyridine, whose N lies as many bonds from the ring N as nicotine's pyrrolidine N does
+    pi_atom = aromatic | double.any(axis=1) | triple.any(axis=1)
+    sp3_amine = (z == 7) & ~pi_atom & ~((orders > 0) & pi_atom[None, :]).any(axis=1)
     flags = np.empty((n, N_CATEGORIES), dtype=np.float32)
     flags[:, 0] = carbon & partner(double, _CARBONYL_PARTNER)  # carbonyl / thiocarbonyl C
     flags[:, 1] = carbon & (triple & (z == 7)[None, :]).any(axis=1)  # nitrile C
@@ -86,13 +91,14 @@ def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flags[:, 3] = z == 9
     flags[:, 4] = _HALOGEN_HEAVY[z_table]
     flags[:, 5] = (z == 8) & ~aromatic & no_double  # ether / hydroxyl O
-    flags[:, 6] = z == 7
+    flags[:, 6] = (z == 7) & ~sp3_amine  # N of an amide, aniline, azine, azole, nitrile, imine, ...
     flags[:, 7] = aromatic
     flags[:, 8] = carbon & ~aromatic & partner(double, _C_OR_N)  # C=C, C=N
     flags[:, 9] = carbon & (((orders > 0) & (z == 9)[None, :]).sum(axis=1) >= 2)  # CF2 / CF3 carbon
     flags[:, 10] = (z == 16) & no_double  # thioether / thiol S
     flags[:, 11] = carbon & (triple & carbon[None, :]).any(axis=1)  # alkyne C
     flags[:, 12] = cationic  # nitro N, N-oxide N, other cationic centre
+    flags[:, 13] = sp3_amine  # amine N whose lone pair is not conjugated (alkyl amines, N-N and N-O single bonds)
     return flags, z, aromatic
 
 
@@ -200,10 +206,10 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
 
     Columns: the Morgan count environment (radius 1, 128 bins) rooted at the
     nitrogen; one-hot site class; H count, heavy degree, ring count, smallest
-    ring size, aromatic neighbours; counts of 13 electron-withdrawing or polar
-    atom categories at topological distances 1-4 and their sums attenuated by
+    ring size, aromatic neighbours; counts of 14 electron-withdrawing or polar
+    atom categories (sp3 amine N apart from the other N) at topological distances 1-4 and their sums attenuated by
     0.4 per bond; the distance (capped at 8) to the nearest carbonyl carbon,
-    fluorine and other nitrogen; the Gasteiger charge of the N and the summed
+    fluorine and nitrogen other than an sp3 amine N; the Gasteiger charge of the N and the summed
     charges one and two bonds out; H count and degree sum of the alpha atoms;
     heavy-atom counts one, two and three bonds out; the N's own ring and
     alpha/beta block of :func:`_ring_and_alpha_features`; the highest and
@@ -211,7 +217,7 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
 
     >>> mol = Chem.MolFromSmiles("NCC(N)=O")
     >>> site_features(mol, find_basic_sites(mol)).shape
-    (1, 228)
+    (1, 233)
     """
     classes = site_classes()
     n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC + N_RING_ALPHA + N_ALPHA_CHARGES
@@ -302,7 +308,7 @@ def similarity_view(features: np.ndarray) -> np.ndarray:
 
     >>> mol = Chem.MolFromSmiles("NCC(N)=O")
     >>> similarity_view(site_features(mol, find_basic_sites(mol))).shape
-    (1, 218)
+    (1, 223)
     """
     core = core_feature_width(features)
     return np.hstack([features[:, : core - N_ELECTRONIC], features[:, core : core + N_RING_ALPHA]])
