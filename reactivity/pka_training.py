@@ -96,8 +96,9 @@ def has_weak_acid(mol: Chem.Mol) -> bool:
     return any(mol.HasSubstructMatch(pattern) for pattern in _WEAK_ACIDS)
 
 
-def _is_acidic_tag(record: RawRecord) -> bool:
-    return record.tag.startswith("acidic")
+def _tagged(record: RawRecord, kind: str) -> bool:
+    """Whether the source tags the record's value ``kind`` ("acidic" or "basic"; the tag's first field)."""
+    return record.tag.startswith(kind)
 
 
 def acid_steps_beside_basic_values(group: list[RawRecord]) -> list[RawRecord]:
@@ -114,10 +115,10 @@ def acid_steps_beside_basic_values(group: list[RawRecord]) -> list[RawRecord]:
     >>> acid_steps_beside_basic_values([rec(7.95, "basic:b1:"), rec(8.05, "acidic:a1:")])
     []
     """
-    basic = [r.pka for r in group if r.tag.startswith("basic")]
+    basic = [r.pka for r in group if _tagged(r, "basic")]
     if not basic:
         return []
-    return [r for r in group if _is_acidic_tag(r) and min(abs(r.pka - b) for b in basic) > MAX_SPREAD]
+    return [r for r in group if _tagged(r, "acidic") and min(abs(r.pka - b) for b in basic) > MAX_SPREAD]
 RANDOM_STATE = 20261121
 CV_FOLDS = 5
 #: Butina clustering distance (1 - Tanimoto, Morgan radius 2 of the whole molecule) for the cluster split.
@@ -378,7 +379,7 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
         if not _temperature_ok(record.temp_c):
             drop("value: temperature outside 20-30 C")
             continue
-        if record.tag.startswith("acidic") and record.pka > MAX_ACIDIC_TAG_VALUE:
+        if _tagged(record, "acidic") and record.pka > MAX_ACIDIC_TAG_VALUE:
             drop("value: tagged acidic and above 12 (an N-H or C-H acid)")
             continue
         # the DataWarrior tag is "basicOrAcidic:type:method" (the other source has no step type)
@@ -392,7 +393,7 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
         if parent is None:
             drop("value: permanent charge or unreadable structure")
             continue
-        if record.tag.startswith("acidic") and has_weak_acid(parent):
+        if _tagged(record, "acidic") and has_weak_acid(parent):
             drop("value: tagged acidic in a molecule with an X-H acid (azole N-H, B-OH, ...)")
             continue
         groups.setdefault(Chem.MolToSmiles(parent), []).append(record)
