@@ -51,12 +51,42 @@ def test_acid_rule_examples(rule: basicity.AcidRule) -> None:
         assert not Chem.MolFromSmiles(smiles).HasSubstructMatch(rule.pattern), (rule.id, smiles)
 
 
+@pytest.mark.parametrize("rule", basicity.uncovered_base_rules(), ids=lambda r: r.id)
+def test_uncovered_base_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
+    for smiles in rule.must_match:
+        assert any(labels == rule.labels for labels, _ in basicity.uncovered_bases(Chem.MolFromSmiles(smiles))), smiles
+    for smiles in rule.must_not_match:
+        assert all(labels != rule.labels for labels, _ in basicity.uncovered_bases(Chem.MolFromSmiles(smiles))), smiles
+
+
+def test_a_basic_group_without_a_value_is_named() -> None:
+    # 2-methyl-1-pyrroline (pKaH 7.9 measured) and a hydrazine on a side chain: neither the site model nor a class rule
+    # gives them a value, so the result must say so, naming their atoms; the ring's own N4 is spoken for by its note
+    pyrroline = predict_basicity(Chem.MolFromSmiles("O=C1CNCCCN1CC1=NCCC1"))
+    assert [s.atom for s in pyrroline.sites] == [3]
+    assert any("imine C=N nitrogen" in a and "atom(s) 10" in a for a in pyrroline.assumptions)
+    hydrazine = predict_basicity(Chem.MolFromSmiles("O=C1CN(N)CCCN1"))
+    named = [a for a in hydrazine.assumptions if "hydrazine nitrogen" in a]
+    assert len(named) == 1 and "atom(s) 4:" in named[0]  # the NH2; N4 (atom 3) has its own note
+    assert any("N4 (atom 3)" in a for a in hydrazine.assumptions)
+
+
+def test_the_benzodiazepine_imine_class_value_is_not_given_to_an_unconjugated_ring_imine() -> None:
+    # diazepam's 3.4 belongs to an azomethine conjugated with the fused arene and the 5-aryl group; a non-fused ring
+    # with a 5-methyl ketimine is an aliphatic imine (2-methyl-1-pyrroline 7.9), for which no value is known
+    diazepam = predict_basicity(Chem.MolFromSmiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"))
+    assert diazepam.n4_pka == pytest.approx(3.4)
+    for smiles in ("O=C1CN=C(C)CCN1", "CN1C(=O)CN=C(C)c2cc(Cl)ccc21"):
+        result = predict_basicity(Chem.MolFromSmiles(smiles))
+        assert result.n4_pka is None and any("no pKaH predicted" in a for a in result.assumptions), smiles
+
+
 def test_rule_file_has_the_documented_fields_and_no_explicit_hydrogen_atoms() -> None:
     text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
     import tomllib
 
     data = tomllib.loads(text)
-    for entry in data["site"] + data["acid_group"]:
+    for entry in data["site"] + data["acid_group"] + data["uncovered_base"]:
         for key in ("id", "smarts", "labels", "rationale", "reference", "must_match", "must_not_match"):
             assert key in entry, (entry.get("id"), key)
         assert "[H]" not in entry["smarts"] and "[#1]" not in entry["smarts"], entry["id"]

@@ -51,6 +51,7 @@ from .sites import (
     ClassMatch,
     ClassSite,
     SiteRule,
+    UncoveredBaseRule,
     acid_groups,
     acid_rules,
     class_rules,
@@ -61,6 +62,8 @@ from .sites import (
     site_classes,
     site_rules,
     site_tiers,
+    uncovered_base_rules,
+    uncovered_bases,
 )
 from .titration import (
     LOGD_PH_GRID,
@@ -79,11 +82,12 @@ from .titration import (
 __all__ = [
     "BASIC_N4_CLASSES", "FEATURE_VERSION", "LOGD_PH_GRID", "LOW_APPLICABILITY", "MODEL_ARTEFACT",
     "AcidRule", "Adjustment", "BasicSite", "BasicityResult", "ClassMatch", "ClassSite", "MacroStep",
-    "PermanentCharge", "SiteRule", "TitratableSite", "Titration", "TrainingAnalogue",
+    "PermanentCharge", "SiteRule", "TitratableSite", "Titration", "TrainingAnalogue", "UncoveredBaseRule",
     "acid_groups", "acid_rules", "band_halfwidth", "class_rules", "core_feature_width", "core_features",
     "find_basic_sites", "find_class_sites", "free_base_ph", "interaction_pka_units", "load_pka_model",
     "logd_curve", "minmax_similarity", "nearest_training", "neutral_fraction", "parse_class_rules",
     "parse_site_rules", "predict_basicity", "predict_basicity_many", "protonated_fraction", "shortest_path_counts",
     "similarity_view",
-    "site_classes", "site_features", "site_rules", "site_tiers", "temperature_shift",
+    "site_classes", "site_features", "site_rules", "site_tiers", "temperature_shift", "uncovered_base_rules",
+    "uncovered_bases",
 ]

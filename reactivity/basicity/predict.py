@@ -19,7 +19,7 @@ from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
-from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group
+from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
 from .distances import DistanceRows
 from .titration import (
     ION_LOGP_DROP,
@@ -117,6 +117,7 @@ class _Job:
     n4_roles: dict[int, str]  # working index -> n4_class, for ring N4 atoms
     first_n4: tuple[int, str] | None  # (working index or -1, n4_class) of the first ring
     notes: tuple[str, ...]
+    n4_atoms: frozenset[int] = frozenset()  # working indices of every ring's N4 (the notes speak of them)
 
 
 def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
@@ -148,9 +149,12 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
     first: tuple[int, str] | None = None
     notes: list[str] = list(notes_pre)
     site_atoms = {atom for atom, _ in sites}
+    n4_atoms: set[int] = set()
     for ring in rings:
         index = prepared.working_index(ring.n4)
         work_index = -1 if index is None else index
+        if index is not None:
+            n4_atoms.add(index)
         if first is None:
             first = (work_index, ring.n4_class)
         if ring.n4_class in BASIC_N4_CLASSES and index is not None:
@@ -169,7 +173,8 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: not a basic amine, no pKa", (ring.n4,)))
         elif ring.n4_class not in BASIC_N4_CLASSES:
             notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: no pKaH predicted for this class", (ring.n4,)))
-    return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes))
+    return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes),
+                frozenset(n4_atoms))
 
 
 def _check_condition(ph: float, temperature_c: float) -> None:
@@ -372,6 +377,12 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
                            "titrated together, the others independently")
     if not any(s.site_class == "hydroxamic_acid" for s in sites) and has_acid_group(job.work, "oxime_or_hydroxamic"):
         assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
+    spoken_for = set(atoms) | job.n4_atoms  # sites with a value, and ring N4 atoms (a note above covers them)
+    for labels, found in uncovered_bases(job.work):
+        left = [original[a] for a in found if a not in spoken_for]
+        if left:
+            assumptions.append(compose(labels + " at atom(s) {}: a basic group that neither the site model nor a class "
+                                       "rule covers; no pKaH is predicted for it", atom_list(left)))
     if any(s.source == "model" and s.applicability < LOW_APPLICABILITY for s in sites):
         assumptions.append(
             f"at least one site is far from the training data (applicability < {LOW_APPLICABILITY}): its band is wide"

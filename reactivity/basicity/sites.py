@@ -173,6 +173,57 @@ def _acid_rules_by_id() -> dict[str, tuple[AcidRule, ...]]:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class UncoveredBaseRule:
+    """A basic nitrogen group that neither the site model nor a class rule predicts (the first SMARTS atom is the
+    nitrogen); ``labels`` names it in the assumption that says so."""
+
+    id: str
+    labels: str
+    smarts: str
+    pattern: Chem.Mol
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+    screen: Chem.Mol | None = None
+
+
+def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
+    """The ``[[uncovered_base]]`` rules of a basic-site rule file's TOML text (RuleDataError when one is malformed)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleDataError(f"basic_sites.toml: {exc}") from None
+    return tuple(
+        UncoveredBaseRule(labels=str(entry["labels"]), **fields,
+                          screen=compile_screen(fields["smarts"], f"basic_sites.toml {fields['id']}"))
+        for entry in data.get("uncovered_base", [])
+        for fields in (_common_rule_fields(entry),)
+    )
+
+
+@lru_cache(maxsize=1)
+def uncovered_base_rules() -> tuple[UncoveredBaseRule, ...]:
+    """The packaged ``[[uncovered_base]]`` rules."""
+    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+    return parse_uncovered_base_rules(text)
+
+
+def uncovered_bases(mol: Chem.Mol) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(labels, nitrogen atoms) of every basic group of ``mol`` that no site rule or class rule predicts.
+
+    >>> uncovered_bases(Chem.MolFromSmiles("CC1=NCCC1"))[0][1]
+    (2,)
+    >>> uncovered_bases(Chem.MolFromSmiles("CC(=N)N"))
+    ()
+    """
+    found = []
+    for rule in uncovered_base_rules():
+        atoms = tuple(sorted({match[0] for match in rule_matches(mol, rule)}))
+        if atoms:
+            found.append((rule.labels, atoms))
+    return tuple(found)
+
+
 
 # ----------------------------------------------------------------------------- class rules (no model)
 

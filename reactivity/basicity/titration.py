@@ -17,7 +17,7 @@ uncharged fraction and the logD.
 
 >>> t = Titration.build([TitratableSite(0, "base", 10.0), TitratableSite(3, "base", 10.0)], [[0, 3], [3, 0]])
 >>> [round(step.pka, 2) for step in t.macro_steps()]
-[6.97, 10.3]
+[6.98, 10.3]
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ LOGD_PH_GRID = tuple(float(x) for x in range(0, 15))
 #: Electrostatic interaction of two charges ``d`` bonds apart, in pKa units: A * exp(-(d - 2) / L), d >= 2.
 #: Fitted on measured stepwise pKa values of aliphatic diamines by reactivity.pka_training.fit_stepwise_interaction
 #: (datasets/pka_stepwise.csv; models/MODEL.md, "Macro pKa").
-INTERACTION_A = 4.3
-INTERACTION_DECAY = 2.2
+INTERACTION_A = 4.2
+INTERACTION_DECAY = 2.3
 #: Extra interaction per additional shortest path (the two N-C-C-N paths of a piperazine).
 INTERACTION_PATH_FACTOR = 0.5
 #: Scale of the interaction when a charged acid site is involved (charge spread over the carboxylate /
@@ -57,7 +57,7 @@ def interaction_pka_units(distance: float, paths: int = 1) -> float:
     paths (0 beyond the cut-off).
 
     >>> round(interaction_pka_units(3), 2), round(interaction_pka_units(3, paths=2), 2), round(interaction_pka_units(7), 2)
-    (2.73, 4.09, 0.44)
+    (2.72, 4.08, 0.48)
     """
     if distance <= 0 or distance > INTERACTION_MAX_DISTANCE:
         return 0.0
