@@ -119,6 +119,8 @@ def acid_steps_beside_basic_values(group: list[RawRecord]) -> list[RawRecord]:
     if not basic:
         return []
     return [r for r in group if _tagged(r, "acidic") and min(abs(r.pka - b) for b in basic) > MAX_SPREAD]
+
+
 RANDOM_STATE = 20261121
 CV_FOLDS = 5
 #: Butina clustering distance (1 - Tanimoto, Morgan radius 2 of the whole molecule) for the cluster split.

@@ -91,10 +91,13 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
     return tuple(sites), tuple(acids)
 
 
+def _rule_file_text() -> str:
+    return resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[SiteRule, ...], tuple[AcidRule, ...]]:
-    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
-    return parse_site_rules(text)
+    return parse_site_rules(_rule_file_text())
 
 
 def site_rules() -> tuple[SiteRule, ...]:
@@ -174,16 +177,11 @@ def _acid_rules_by_id() -> dict[str, tuple[AcidRule, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
-class UncoveredBaseRule:
+class UncoveredBaseRule(AcidRule):
     """A basic nitrogen group that neither the site model nor a class rule predicts (the first SMARTS atom is the
-    nitrogen); ``labels`` names it in the assumption that says so."""
+    nitrogen; the fields of :class:`AcidRule`); ``labels`` names it in the assumption that says so."""
 
-    id: str
-    labels: str
-    smarts: str
-    pattern: Chem.Mol
-    must_match: tuple[str, ...]
-    must_not_match: tuple[str, ...]
+    labels: str = ""
     screen: Chem.Mol | None = None
 
 
@@ -204,8 +202,7 @@ def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
 @lru_cache(maxsize=1)
 def uncovered_base_rules() -> tuple[UncoveredBaseRule, ...]:
     """The packaged ``[[uncovered_base]]`` rules."""
-    text = resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
-    return parse_uncovered_base_rules(text)
+    return parse_uncovered_base_rules(_rule_file_text())
 
 
 def uncovered_bases(mol: Chem.Mol) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -222,7 +219,6 @@ def uncovered_bases(mol: Chem.Mol) -> tuple[tuple[str, tuple[int, ...]], ...]:
         if atoms:
             found.append((rule.labels, atoms))
     return tuple(found)
-
 
 
 # ----------------------------------------------------------------------------- class rules (no model)
