@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import random
 from importlib import resources
 
 import numpy as np
@@ -160,6 +161,42 @@ def test_acid_workup_keeps_a_basic_n4_in_water():
     assert assess_condition(mol_from_smiles(PARENT), "aqueous_acid_workup").material_loss_risk == "high"
     assert assess_condition(mol_from_smiles(PARENT), "bicarbonate_workup").material_loss_risk == "moderate"
     assert assess_condition(mol_from_smiles(BOC_N4), "aqueous_acid_workup").material_loss_risk == "low"
+
+
+PYRIDYL_N1 = "CC(=O)N1CCCN(Cc2ccncc2)C(=O)C1"  # N4 acetylated (no base), a 4-pyridylmethyl group on N1
+ACID_N1 = "CC(=O)N1CCCN(CC(=O)O)C(=O)C1"  # N4 acetylated, a carboxymethyl group on N1
+
+
+def test_a_wash_loses_a_compound_charged_by_a_group_other_than_n4():
+    """Acid-base extraction: a 4-alkylpyridine (pKaH about 6) is fully protonated in 1 M HCl, so the compound stays in
+    the acidic water layer although its N4 is an amide; a carboxylic acid (pKa about 3-4) is ionized at pH 8.3 and in
+    1 M NaOH, so the compound stays in the basic water layer; the N1-H anilide of nordazepam (pKa 10.5-11.7) is ionized
+    in 1 M NaOH, diazepam (N1-methyl) has nothing to ionize there."""
+    pyridine = assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_acid_workup")
+    assert pyridine.material_loss_risk == "high"
+    assert any("pyridine" in reason and "atom 12 " in reason for reason in pyridine.reasons)
+    assert any("basify the aqueous layer" in line for line in pyridine.advice)
+    assert assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_base_workup").material_loss_risk == "low"
+    for preset in ("bicarbonate_workup", "aqueous_base_workup"):
+        acid = assess_condition(mol_from_smiles(ACID_N1), preset)
+        assert acid.material_loss_risk == "high", preset
+        assert any("acidify" in line for line in acid.advice), preset
+    assert assess_condition(mol_from_smiles(ACID_N1), "aqueous_acid_workup").material_loss_risk == "low"
+    assert assess_condition(mol_from_smiles(NORDAZEPAM), "aqueous_base_workup").material_loss_risk == "high"
+    assert assess_condition(mol_from_smiles(DIAZEPAM), "aqueous_base_workup").material_loss_risk == "low"
+
+
+def test_the_charged_group_is_named_whatever_the_atom_order():
+    from rdkit import Chem
+
+    mol = mol_from_smiles(PYRIDYL_N1)
+    order = list(range(mol.GetNumAtoms()))
+    random.Random(3).shuffle(order)
+    renumbered = Chem.RenumberAtoms(mol, order)
+    pyridine_n = order.index(12)  # the pyridine N's index in the renumbered molecule
+    result = assess_condition(renumbered, "aqueous_acid_workup")
+    assert result.material_loss_risk == "high"
+    assert any(f"atom {pyridine_n} " in reason for reason in result.reasons)
 
 
 def test_imide_is_flagged_in_base_and_by_methanol_reflux():

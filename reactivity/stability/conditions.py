@@ -9,6 +9,7 @@ from typing import Any
 
 from rdkit import Chem
 
+from ..atomtext import atom_list, compose
 from ..errors import ReactivityError, RuleDataError, UnknownConditionError
 from ..molecule import as_read
 from ..sites import RingSites
@@ -114,9 +115,71 @@ def _partition_base(mol: Chem.Mol, rings: Sequence[RingSites], n4_pka: float | N
     return best
 
 
+def _partition_level(fraction: float) -> RiskLevel:
+    """Material loss to a water layer from the fraction of the compound that is charged at its pH."""
+    return "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
+
+
+def _charged_elsewhere(mol: Chem.Mol, rings: Sequence[RingSites], preset: dict[str, Any]
+                       ) -> tuple[float, list[tuple[str, str, int, float]]] | None:
+    """At the pH of the preset's first stage: the fraction of the compound that carries a charge (every ionizable site
+    titrated together by ``reactivity.basicity``) and the sites other than a ring N4 that are charged in at least 10 %
+    of it, as (kind, site class, atom, fraction charged); None when the basicity model is not available."""
+    stage = preset["stage"][0]
+    try:
+        from ..basicity import predict_basicity_many
+
+        result = predict_basicity_many([mol], -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"]),
+                                       from_reader=True, workup=False)[0]
+    except (ImportError, TypeError, ValueError, ReactivityError):
+        return None
+    if result.uncharged_fraction is None:
+        return None
+    n4_atoms = {ring.n4 for ring in rings}
+    sites = []
+    for site in result.sites:
+        charged = site.protonated_fraction if site.kind == "base" else 1.0 - site.protonated_fraction
+        if site.atom not in n4_atoms and charged >= 0.1:
+            sites.append((site.kind, site.site_class, site.atom, charged))
+    return 1.0 - float(result.uncharged_fraction), sites
+
+
+def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
+                         rings: Sequence[RingSites], mol: Chem.Mol) -> tuple[RiskLevel, list[str], list[str]]:
+    """The material loss of an aqueous wash raised by groups other than N4 that are charged at the wash's pH: a
+    protonated amine, pyridine or amidine elsewhere in acid, an ionized acid (carboxylic acid, phenol, sulfonamide
+    or anilide N-H) in base keeps the compound in the water layer as much as a protonated N4 does."""
+    found = _charged_elsewhere(mol, rings, preset)
+    if found is None:
+        return level, reasons, advice
+    charged, sites = found
+    whole = _partition_level(charged)
+    if not sites or _worse(level, whole) == level:
+        return level, reasons, advice
+    ph = -_stage_log_ah(preset["stage"][0])
+    named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
+                     atom_list((atom,)), f"{fraction * 100:.3g}")
+             for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
+    reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}: "
+                     + ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer",
+                     f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named))
+    extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
+             if preset.get(key) and any(site[0] == kind for site in sites)]
+    return whole, [*reasons, reason], [*advice, *extra]
+
+
 def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
                    n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
-    """Material-loss risk, reasons and advice of a preset (a basic N4 in water or on silica)."""
+    """Material-loss risk, reasons and advice of a preset (a charged compound in water, a basic N4 on silica)."""
+    level, reasons, advice = _n4_material_loss(mechanism, preset, rings, mol, n4_pka)
+    if mechanism == "aqueous_partition":
+        return _partition_elsewhere(level, reasons, advice, preset, rings, mol)
+    return level, reasons, advice
+
+
+def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
+                      n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
+    """Material-loss risk, reasons and advice from the ring N4 alone (a basic N4 in water or on silica)."""
     basic = [ring for ring in rings if ring.n4_class in _BASIC_N4]
     if mechanism == "aqueous_partition" and not basic:
         base = _partition_base(mol, rings, n4_pka)
@@ -124,7 +187,7 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
             ring, pka, source, _ = base
             ph = -_stage_log_ah(preset["stage"][0])
             fraction = 1.0 / (1.0 + 10.0 ** (ph - pka))
-            level: RiskLevel = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
+            level = _partition_level(fraction)
             reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                       f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} "
                       "the water layer")
@@ -143,7 +206,7 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
         stage = preset["stage"][0]
         ph = -_stage_log_ah(stage)
         fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else 1.0 / (1.0 + 10.0 ** (ph - pka))
-        level = "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
+        level = _partition_level(fraction)
         reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                   f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} the water layer")
         return level, [reason], advice if level != "low" else []
