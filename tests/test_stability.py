@@ -186,6 +186,13 @@ def test_a_wash_loses_a_compound_charged_by_a_group_other_than_n4():
     assert assess_condition(mol_from_smiles(DIAZEPAM), "aqueous_base_workup").material_loss_risk == "low"
 
 
+def test_a_basic_amine_elsewhere_is_isolated_as_a_salt_after_tfa():
+    # N4 acetylated; the pyrrolidine N (pKaH about 10) of the side chain is what takes up TFA
+    tfa = assess_condition(mol_from_smiles("CC(=O)N1CCCN(CCN2CCCC2)C(=O)C1"), "rp_hplc_tfa")
+    assert tfa.material_loss_risk == "low"
+    assert any("salt" in reason for reason in tfa.reasons) and any("TFA salt" in line for line in tfa.advice)
+
+
 def test_the_charged_group_is_named_whatever_the_atom_order():
     from rdkit import Chem
 

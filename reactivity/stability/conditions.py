@@ -199,6 +199,8 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
     if mechanism == "none" or not basic:
         if mechanism == "silica_silanol" and other_bases:
             return "moderate", ["a basic amine elsewhere in the molecule binds to silanols"], advice
+        if mechanism == "salt_isolation" and other_bases:
+            return "low", ["a basic amine elsewhere in the molecule is isolated as a salt of the acid"], advice
         return "low", ([] if basic or mechanism == "none" else ["N4 is not a basic amine"]), []
     pka, source = _n4_pka_for(basic[0], n4_pka)
     assert pka is not None
