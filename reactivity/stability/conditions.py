@@ -121,48 +121,59 @@ def _partition_level(fraction: float) -> RiskLevel:
 
 
 def _charged_elsewhere(mol: Chem.Mol, rings: Sequence[RingSites], preset: dict[str, Any]
-                       ) -> tuple[float, list[tuple[str, str, int, float]]] | None:
-    """At the pH of the preset's first stage: the fraction of the compound that carries a charge (every ionizable site
-    titrated together by ``reactivity.basicity``) and the sites other than a ring N4 that are charged in at least 10 %
-    of it, as (kind, site class, atom, fraction charged); None when the basicity model is not available."""
+                       ) -> tuple[float, float | None, list[tuple[str, str, int, float]]] | None:
+    """At the pH of the preset's first stage (every ionizable site titrated together by ``reactivity.basicity``): the
+    fraction of the compound that carries a charge, its estimated logD (Crippen logP, charged species
+    ``ION_LOGP_DROP`` less lipophilic; None without a logP), and the sites other than a ring N4 that are charged in at
+    least 10 % of it, as (kind, site class, atom, fraction charged). None when the basicity model is not available."""
     stage = preset["stage"][0]
     try:
         from ..basicity import predict_basicity_many
+        from ..basicity.titration import ION_LOGP_DROP
 
         result = predict_basicity_many([mol], -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"]),
-                                       from_reader=True, workup=False)[0]
+                                       from_reader=True)[0]
     except (ImportError, TypeError, ValueError, ReactivityError):
         return None
     if result.uncharged_fraction is None:
         return None
+    neutral = float(result.uncharged_fraction)
+    logd = None if result.logp_crippen is None else (
+        result.logp_crippen + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP)))
     n4_atoms = {ring.n4 for ring in rings}
     sites = []
     for site in result.sites:
         charged = site.protonated_fraction if site.kind == "base" else 1.0 - site.protonated_fraction
         if site.atom not in n4_atoms and charged >= 0.1:
             sites.append((site.kind, site.site_class, site.atom, charged))
-    return 1.0 - float(result.uncharged_fraction), sites
+    return 1.0 - neutral, logd, sites
 
 
 def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
                          rings: Sequence[RingSites], mol: Chem.Mol) -> tuple[RiskLevel, list[str], list[str]]:
-    """The material loss of an aqueous wash raised by groups other than N4 that are charged at the wash's pH: a
-    protonated amine, pyridine or amidine elsewhere in acid, an ionized acid (carboxylic acid, phenol, sulfonamide
-    or anilide N-H) in base keeps the compound in the water layer as much as a protonated N4 does."""
+    """The material loss of an aqueous wash raised by groups other than N4 that are charged at the wash's pH (a
+    protonated amine, pyridine or amidine elsewhere in acid, an ionized acid in base), judged by the share of the
+    compound an equal volume of water holds at the compound's estimated logD there: 1 / (1 + 10**logD) >= 90 %
+    high, 10-90 % moderate (an assumption: equal volumes, Crippen logP, ions 3.5 log units less lipophilic). A
+    lipophilic compound with a weakly basic pyridine stays in the organic layer; a polar one does not."""
     found = _charged_elsewhere(mol, rings, preset)
     if found is None:
         return level, reasons, advice
-    charged, sites = found
-    whole = _partition_level(charged)
-    if not sites or _worse(level, whole) == level:
+    charged, logd, sites = found
+    if not sites:
+        return level, reasons, advice
+    in_water = charged if logd is None else 1.0 / (1.0 + 10.0 ** logd)
+    whole = _partition_level(in_water)
+    if _worse(level, whole) == level:
         return level, reasons, advice
     ph = -_stage_log_ah(preset["stage"][0])
     named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
                      atom_list((atom,)), f"{fraction * 100:.3g}")
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
-    reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}: "
-                     + ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer",
-                     f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named))
+    where = ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer"
+    share = "" if logd is None else f" (estimated logD {logd:.2g}: about {in_water * 100:.3g} % in an equal volume of water)"
+    reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: " + where,
+                     f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named), share)
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
              if preset.get(key) and any(site[0] == kind for site in sites)]
     return whole, [*reasons, reason], [*advice, *extra]
