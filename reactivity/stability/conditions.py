@@ -159,6 +159,8 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
     found = _charged_elsewhere(mol, rings, preset)
     if found is None:
         return level, reasons, advice
+    from ..basicity.titration import ION_LOGP_DROP
+
     charged, logd, sites = found
     if not sites:
         return level, reasons, advice
@@ -171,7 +173,9 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
                      atom_list((atom,)), f"{fraction * 100:.3g}")
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
     where = ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer"
-    share = "" if logd is None else f" (estimated logD {logd:.2g}: about {in_water * 100:.3g} % in an equal volume of water)"
+    share = "" if logd is None else (f" (estimated logD {logd:.2g}, assuming Crippen logP and charged species "
+                                     f"{ION_LOGP_DROP:g} log units less lipophilic: about {in_water * 100:.3g} % in an "
+                                     "equal volume of water)")
     reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: " + where,
                      f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named), share)
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
