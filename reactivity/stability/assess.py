@@ -20,7 +20,7 @@ from ._base import (
     resolve_references,
     risk_level,
 )
-from .conditions import _assess_condition_rings, _not_applicable_condition, _perceive
+from .conditions import IonizableSites, _assess_condition_rings, _not_applicable_condition, _perceive
 from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
 from .pathways import (
     _ProductSource,
@@ -205,7 +205,8 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         assumptions.append(model["applicability"]["rationale"])
     window, assay_window, best_ph = _windows_of(tuple((rm.law, rm.state) for rm in ring_models), float(temperature_c))
     assumptions = _general_assumptions() + assumptions
-    condition_results = tuple(_assess_condition_rings(mol, rings, name, n4_pka, facts) for name in conditions)
+    ionizable = IonizableSites(mol)  # predicted once, if a preset needs them
+    condition_results = tuple(_assess_condition_rings(mol, rings, name, n4_pka, facts, ionizable) for name in conditions)
     return StabilityResult(
         ph=ph, temperature_c=temperature_c, hours=hours, ring_count=len(rings), risk=risk,
         risk_reasons=tuple(reasons), k_obs_per_s=k_obs, k_band_per_s=(k_low, k_high),

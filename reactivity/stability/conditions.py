@@ -120,43 +120,64 @@ def _partition_level(fraction: float) -> RiskLevel:
     return "high" if fraction >= 0.9 else "moderate" if fraction >= 0.1 else "low"
 
 
-def _charged_elsewhere(mol: Chem.Mol, rings: Sequence[RingSites], preset: dict[str, Any]
+class IonizableSites:
+    """The ionizable sites of one molecule from ``reactivity.basicity`` (kind, site class, atom, pKa at 25 C) and its
+    Crippen logP, predicted once, when a preset first needs them, and shared by every preset of the molecule."""
+
+    def __init__(self, mol: Chem.Mol) -> None:
+        self._mol = mol
+        self._found: tuple[tuple[tuple[str, str, int, float], ...], float | None] | None = None
+        self._tried = False
+
+    def get(self) -> tuple[tuple[tuple[str, str, int, float], ...], float | None] | None:
+        """(sites, logP), or None when the basicity model is not available."""
+        if not self._tried:
+            self._tried = True
+            try:
+                from ..basicity import predict_basicity_many
+
+                result = predict_basicity_many([self._mol], 7.0, from_reader=True)[0]
+            except (ImportError, TypeError, ValueError, ReactivityError):
+                return None
+            sites = tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites)
+            self._found = (sites, result.logp_crippen)
+        return self._found
+
+
+def _charged_elsewhere(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: IonizableSites
                        ) -> tuple[float, float | None, list[tuple[str, str, int, float]]] | None:
-    """At the pH of the preset's first stage (every ionizable site titrated together by ``reactivity.basicity``): the
-    fraction of the compound that carries a charge, its estimated logD (Crippen logP, charged species
+    """At the pH of the preset's first stage: the fraction of the compound that carries a charge (each site by its
+    pKa at 25 C, taken as independent of the others: an assumption), its estimated logD (Crippen logP, charged species
     ``ION_LOGP_DROP`` less lipophilic; None without a logP), and the sites other than a ring N4 that are charged in at
     least 10 % of it, as (kind, site class, atom, fraction charged). None when the basicity model is not available."""
-    stage = preset["stage"][0]
-    try:
-        from ..basicity import predict_basicity_many
-        from ..basicity.titration import ION_LOGP_DROP
+    from ..basicity.titration import ION_LOGP_DROP
 
-        result = predict_basicity_many([mol], -_stage_log_ah(stage), temperature_c=float(stage["temperature_c"]),
-                                       from_reader=True)[0]
-    except (ImportError, TypeError, ValueError, ReactivityError):
+    found = ionizable.get()
+    if found is None:
         return None
-    if result.uncharged_fraction is None:
-        return None
-    neutral = float(result.uncharged_fraction)
-    logd = None if result.logp_crippen is None else (
-        result.logp_crippen + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP)))
+    sites, logp = found
+    ph = -_stage_log_ah(preset["stage"][0])
     n4_atoms = {ring.n4 for ring in rings}
-    sites = []
-    for site in result.sites:
-        charged = site.protonated_fraction if site.kind == "base" else 1.0 - site.protonated_fraction
-        if site.atom not in n4_atoms and charged >= 0.1:
-            sites.append((site.kind, site.site_class, site.atom, charged))
-    return 1.0 - neutral, logd, sites
+    neutral = 1.0
+    charged_sites = []
+    for kind, site_class, atom, pka in sites:
+        charged = 1.0 / (1.0 + 10.0 ** ((ph - pka) if kind == "base" else (pka - ph)))
+        neutral *= 1.0 - charged
+        if atom not in n4_atoms and charged >= 0.1:
+            charged_sites.append((kind, site_class, atom, charged))
+    logd = None if logp is None else logp + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP))
+    return 1.0 - neutral, logd, charged_sites
 
 
 def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
-                         rings: Sequence[RingSites], mol: Chem.Mol) -> tuple[RiskLevel, list[str], list[str]]:
+                         rings: Sequence[RingSites], ionizable: IonizableSites) -> tuple[RiskLevel, list[str], list[str]]:
     """The material loss of an aqueous wash raised by groups other than N4 that are charged at the wash's pH (a
     protonated amine, pyridine or amidine elsewhere in acid, an ionized acid in base), judged by the share of the
     compound an equal volume of water holds at the compound's estimated logD there: 1 / (1 + 10**logD) >= 90 %
-    high, 10-90 % moderate (an assumption: equal volumes, Crippen logP, ions 3.5 log units less lipophilic). A
-    lipophilic compound with a weakly basic pyridine stays in the organic layer; a polar one does not."""
-    found = _charged_elsewhere(mol, rings, preset)
+    high, 10-90 % moderate (assumptions: equal volumes, sites ionized independently by their pKa at 25 C, Crippen
+    logP, ions 3.5 log units less lipophilic). A lipophilic compound with a weakly basic pyridine stays in the organic
+    layer; a polar one does not."""
+    found = _charged_elsewhere(rings, preset, ionizable)
     if found is None:
         return level, reasons, advice
     from ..basicity.titration import ION_LOGP_DROP
@@ -173,9 +194,9 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
                      atom_list((atom,)), f"{fraction * 100:.3g}")
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
     where = ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer"
-    share = "" if logd is None else (f" (estimated logD {logd:.2g}, assuming Crippen logP and charged species "
-                                     f"{ION_LOGP_DROP:g} log units less lipophilic: about {in_water * 100:.3g} % in an "
-                                     "equal volume of water)")
+    share = "" if logd is None else (f" (estimated logD {logd:.2g}, assuming independent sites, Crippen logP and "
+                                     f"charged species {ION_LOGP_DROP:g} log units less lipophilic: about "
+                                     f"{in_water * 100:.3g} % in an equal volume of water)")
     reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: " + where,
                      f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named), share)
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
@@ -184,11 +205,12 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
 
 
 def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
-                   n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
-    """Material-loss risk, reasons and advice of a preset (a charged compound in water, a basic N4 on silica)."""
+                   n4_pka: float | None, ionizable: IonizableSites | None = None) -> tuple[RiskLevel, list[str], list[str]]:
+    """Material-loss risk, reasons and advice of a preset (a charged compound in water, a basic N4 on silica);
+    ``ionizable``: the molecule's sites when another preset has predicted them already."""
     level, reasons, advice = _n4_material_loss(mechanism, preset, rings, mol, n4_pka)
     if mechanism == "aqueous_partition":
-        return _partition_elsewhere(level, reasons, advice, preset, rings, mol)
+        return _partition_elsewhere(level, reasons, advice, preset, rings, ionizable or IonizableSites(mol))
     return level, reasons, advice
 
 
@@ -239,9 +261,10 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
 
 
 def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str,
-                            n4_pka: float | None = None, facts: Sequence[RingFacts] | None = None) -> ConditionResult:
+                            n4_pka: float | None = None, facts: Sequence[RingFacts] | None = None,
+                            ionizable: IonizableSites | None = None) -> ConditionResult:
     """One preset for rings already perceived (``facts``: their :func:`ring_facts` for the same ``n4_pka`` when
-    already found)."""
+    already found; ``ionizable``: the molecule's ionizable sites, shared by the presets of one molecule)."""
     preset = _preset(name)
     if not rings:
         return _not_applicable_condition(name)
@@ -284,7 +307,8 @@ def _assess_condition_rings(mol: Chem.Mol, rings: Sequence[RingSites], name: str
             chemical = _worse(chemical, rule["risk"])
             reasons.append(f"{rule['when']}: {rule['reason']}")
             reference_ids.extend(rule.get("facts", []))
-    material, material_reasons, material_advice = _material_loss(str(preset["material_loss"]), preset, rings, mol, n4_pka)
+    material, material_reasons, material_advice = _material_loss(str(preset["material_loss"]), preset, rings, mol, n4_pka,
+                                                                 ionizable)
     reasons.extend(material_reasons)
     advice.extend(material_advice)
     if chemical != "low":
