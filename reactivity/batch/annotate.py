@@ -389,6 +389,7 @@ class _Work:
     view: FreeBaseView | None = None  # perception's free-base view, reused by basicity
     related: tuple[str, ...] = ()
     n4_pka: float | None = None
+    basicity: Any = None  # the record's basicity result, reused by the stability presets
     sections: list[T.Section] = field(default_factory=list)
 
 
@@ -470,11 +471,12 @@ def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
     from .. import basicity
 
     results = basicity.predict_basicity_many(
-        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=False, views=[w.view for w in hits],
-        temperature_c=settings.temperature_c, from_reader=True,
-    )
+        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=bool(settings.conditions),
+        views=[w.view for w in hits], temperature_c=settings.temperature_c, from_reader=True,
+    )  # logP (workup) only when a handling preset may need it
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
+        work.basicity = result
         work.sections.append(T.basicity_tags(result, _number_function(work.numbers)))
 
 
@@ -493,6 +495,7 @@ def _add_stability(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
             result = stability.assess_rings(
                 work.mol, work.rings, settings.ph, settings.temperature_c, settings.hours,
                 n4_pka=work.n4_pka, conditions=presets, with_references=False,
+                ionizable=None if work.basicity is None else stability.IonizableSites.from_basicity(work.mol, work.basicity),
             )
         except Exception as exc:  # noqa: BLE001 - one molecule's failure must not drop the others' scores
             work.sections.append(T.warning_tags(f"stability not scored: {type(exc).__name__}: {exc}"))

@@ -41,7 +41,7 @@ _LAZY: dict[str, str] = {
     "Reference": "_base", "RiskLevel": "_base", "pkw_at": "_base", "resolve_references": "_base", "risk_level": "_base",
     "assess_rings": "assess", "assess_stability": "assess", "ph_rate_profile": "assess", "stable_window": "assess",
     "window_threshold_per_s": "assess",
-    "assess_condition": "conditions", "condition_label": "conditions",
+    "IonizableSites": "conditions", "assess_condition": "conditions", "condition_label": "conditions",
     "RingKinetics": "pathways", "integrate_ring": "pathways", "open_ratio": "pathways", "ring_kinetics": "pathways",
     "AmideRateLaw": "rate_laws", "RateLaw": "rate_laws", "amide_rate_laws": "rate_laws",
     "baseline_rate_law": "rate_laws", "build_rate_law": "rate_laws",

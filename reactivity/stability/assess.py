@@ -110,8 +110,10 @@ def _apparent_k(fraction: float, seconds: float) -> float:
 
 def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, temperature_c: float = 25.0,
                  hours: float = 24.0, n4_pka: float | None = None, conditions: Sequence[str] = (),
-                 with_references: bool = True, with_products: bool = True) -> StabilityResult:
-    """:func:`assess_stability` for rings already perceived (batch callers perceive once and pass them in)."""
+                 with_references: bool = True, with_products: bool = True,
+                 ionizable: IonizableSites | None = None) -> StabilityResult:
+    """:func:`assess_stability` for rings already perceived (batch callers perceive once and pass them in, and the
+    molecule's ionizable sites when they have its basicity result: :meth:`IonizableSites.from_basicity`)."""
     check_conditions(ph, temperature_c, hours)
     mol = with_ring_info(mol)  # a molecule built in code may lack ring information (same atoms either way)
     model = _model()
@@ -205,7 +207,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         assumptions.append(model["applicability"]["rationale"])
     window, assay_window, best_ph = _windows_of(tuple((rm.law, rm.state) for rm in ring_models), float(temperature_c))
     assumptions = _general_assumptions() + assumptions
-    ionizable = IonizableSites(mol)  # predicted once, if a preset needs them
+    ionizable = ionizable or IonizableSites(mol)  # predicted once, if a preset needs them
     condition_results = tuple(_assess_condition_rings(mol, rings, name, n4_pka, facts, ionizable) for name in conditions)
     return StabilityResult(
         ph=ph, temperature_c=temperature_c, hours=hours, ring_count=len(rings), risk=risk,

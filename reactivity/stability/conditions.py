@@ -129,6 +129,16 @@ class IonizableSites:
         self._found: tuple[tuple[tuple[str, str, int, float], ...], float | None] | None = None
         self._tried = False
 
+    @classmethod
+    def from_basicity(cls, mol: Chem.Mol, result: Any) -> "IonizableSites":
+        """The sites of a ``reactivity.basicity`` result the caller already has (its logP: None unless it was asked
+        for with ``workup=True``)."""
+        known = cls(mol)
+        known._tried = True
+        known._found = (tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites),
+                        result.logp_crippen)
+        return known
+
     def get(self) -> tuple[tuple[tuple[str, str, int, float], ...], float | None] | None:
         """(sites, logP), or None when the basicity model is not available."""
         if not self._tried:
