@@ -205,6 +205,24 @@ def test_a_lipophilic_compound_with_a_charged_weak_base_stays_in_the_organic_lay
     assert assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_acid_workup").material_loss_risk == "high"
 
 
+def test_presets_give_the_same_answer_with_the_callers_basicity_result():
+    # annotate hands the record's basicity result (its sites' 25 C values and logP) to the presets instead of a new
+    # prediction: the answers must not change
+    from reactivity import predict_basicity
+    from reactivity.stability import IonizableSites, assess_rings
+    from reactivity.stability.conditions import _perceive
+
+    presets = ("aqueous_acid_workup", "aqueous_base_workup", "bicarbonate_workup")
+    for smiles in (PYRIDYL_N1, ACID_N1, NORDAZEPAM, PARENT):
+        mol = mol_from_smiles(smiles)
+        rings = _perceive(mol)
+        fresh = assess_rings(mol, rings, conditions=presets, with_references=False)
+        given = IonizableSites.from_basicity(mol, predict_basicity(mol, 9.0, temperature_c=37.0))
+        reused = assess_rings(mol, rings, conditions=presets, with_references=False, ionizable=given)
+        assert [(c.material_loss_risk, c.reasons, c.advice) for c in fresh.conditions] == \
+            [(c.material_loss_risk, c.reasons, c.advice) for c in reused.conditions], smiles
+
+
 def test_the_charged_group_is_named_whatever_the_atom_order():
     from rdkit import Chem
 
