@@ -374,7 +374,10 @@ def _condition_verdict(mol: Chem.Mol, key: str, preset: str) -> tuple[str, str] 
     try:
         result = assess_condition(mol, preset)
         severity = {"high": "incompatible", "moderate": "warning"}.get(result.chemical_risk)
-        why = "; ".join(result.reasons) or "lactam loss predicted by the stability model"
+        # the verdict is cached by canonical SMILES, so no reason that names atoms of this drawing goes into it (those
+        # are the material-loss reasons, which a chemical-risk verdict does not need)
+        why = "; ".join(r for r in result.reasons if not isinstance(r, AtomText)) or \
+            "lactam loss predicted by the stability model"
         verdict = None if severity is None else (severity, f"{result.label}: chemical risk {result.chemical_risk} ({why})")
     except ReactivityError as exc:  # the model refused the molecule: say so, do not guess
         verdict = ("info", f"stability under {preset} not assessed: {exc}")
