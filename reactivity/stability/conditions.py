@@ -135,9 +135,12 @@ class IonizableSites:
         for with ``workup=True``)."""
         known = cls(mol)
         known._tried = True
-        known._found = (tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites),
-                        result.logp_crippen)
+        known._found = cls._read(result)
         return known
+
+    @staticmethod
+    def _read(result: Any) -> tuple[tuple[tuple[str, str, int, float], ...], float | None]:
+        return tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites), result.logp_crippen
 
     def get(self) -> tuple[tuple[tuple[str, str, int, float], ...], float | None] | None:
         """(sites, logP), or None when the basicity model is not available."""
@@ -149,8 +152,7 @@ class IonizableSites:
                 result = predict_basicity_many([self._mol], 7.0, from_reader=True)[0]
             except (ImportError, TypeError, ValueError, ReactivityError):
                 return None
-            sites = tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites)
-            self._found = (sites, result.logp_crippen)
+            self._found = self._read(result)
         return self._found
 
 
