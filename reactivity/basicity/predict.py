@@ -379,7 +379,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
     spoken_for = set(atoms) | job.n4_atoms  # sites with a value, and ring N4 atoms (a note above covers them)
     for labels, found in uncovered_bases(job.work):
-        left = [original[a] for a in found if a not in spoken_for]
+        left = sorted(original[a] for a in found if a not in spoken_for)
         if left:
             assumptions.append(compose(labels + " at atom(s) {}: a basic group that neither the site model nor a class "
                                        "rule covers; no pKaH is predicted for it", atom_list(left)))
