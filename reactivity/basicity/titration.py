@@ -301,8 +301,7 @@ class Titration:
         >>> round(t.logd(1.0, 8.0), 3), round(t.logd(1.0, 1.0), 2)
         (0.699, -2.5)
         """
-        neutral = self.uncharged_fraction(ph)
-        return logp + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP))
+        return logd_from_uncharged(logp, self.uncharged_fraction(ph))
 
     def macro_steps(self) -> tuple[MacroStep, ...]:
         """Stepwise (macro) pKa values, lowest first (the order a titration with base meets them); each step is
@@ -489,6 +488,16 @@ def protonated_fraction(pka: float, ph: float) -> float:
     0.9975
     """
     return 1.0 / (1.0 + 10.0 ** (ph - pka))
+
+
+def logd_from_uncharged(logp: float, uncharged: float) -> float:
+    """logD from the logP of the uncharged form and its fraction: every charged species (ions and zwitterions alike)
+    partitions ``ION_LOGP_DROP`` log units below it.
+
+    >>> round(logd_from_uncharged(1.0, 0.5), 3), round(logd_from_uncharged(1.0, 0.0), 2)
+    (0.699, -2.5)
+    """
+    return logp + math.log10(uncharged + (1.0 - uncharged) * 10.0 ** (-ION_LOGP_DROP))
 
 
 def neutral_fraction(pkas: Iterable[float], ph: float) -> float:

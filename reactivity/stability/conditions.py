@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from rdkit import Chem
@@ -122,63 +123,63 @@ def _partition_level(fraction: float) -> RiskLevel:
 
 class IonizableSites:
     """The ionizable sites of one molecule from ``reactivity.basicity`` (kind, site class, atom, pKa at 25 C) and its
-    Crippen logP, predicted once, when a preset first needs them, and shared by every preset of the molecule."""
+    Crippen logP: predicted once, when a preset first needs them, and shared by every preset of the molecule; or
+    taken from a basicity result the caller already has (its logP is None unless it was asked for with
+    ``workup=True``)."""
 
-    def __init__(self, mol: Chem.Mol) -> None:
+    def __init__(self, mol: Chem.Mol, result: Any = None) -> None:
         self._mol = mol
-        self._found: tuple[tuple[tuple[str, str, int, float], ...], float | None] | None = None
-        self._tried = False
+        if result is not None:
+            self.__dict__["found"] = self._read(result)
 
     @classmethod
     def from_basicity(cls, mol: Chem.Mol, result: Any) -> "IonizableSites":
-        """The sites of a ``reactivity.basicity`` result the caller already has (its logP: None unless it was asked
-        for with ``workup=True``)."""
-        known = cls(mol)
-        known._tried = True
-        known._found = cls._read(result)
-        return known
+        """The sites of a ``reactivity.basicity`` result of ``mol``."""
+        return cls(mol, result)
 
     @staticmethod
     def _read(result: Any) -> tuple[tuple[tuple[str, str, int, float], ...], float | None]:
         return tuple((site.kind, site.site_class, site.atom, site.pka_25c) for site in result.sites), result.logp_crippen
 
-    def get(self) -> tuple[tuple[tuple[str, str, int, float], ...], float | None] | None:
+    @cached_property
+    def found(self) -> tuple[tuple[tuple[str, str, int, float], ...], float | None] | None:
         """(sites, logP), or None when the basicity model is not available."""
-        if not self._tried:
-            self._tried = True
-            try:
-                from ..basicity import predict_basicity_many
+        try:
+            from ..basicity import predict_basicity_many
 
-                result = predict_basicity_many([self._mol], 7.0, from_reader=True)[0]
-            except (ImportError, TypeError, ValueError, ReactivityError):
-                return None
-            self._found = self._read(result)
-        return self._found
+            return self._read(predict_basicity_many([self._mol], 7.0, from_reader=True)[0])
+        except (ImportError, TypeError, ValueError, ReactivityError):
+            return None
+
+
+def _partition_words(level: RiskLevel) -> str:
+    """What a compound does with the water layer of a wash at a material-loss level."""
+    return {"high": "stays in", "moderate": "partly partitions into"}.get(level, "mostly leaves")
 
 
 def _charged_elsewhere(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: IonizableSites
                        ) -> tuple[float, float | None, list[tuple[str, str, int, float]]] | None:
     """At the pH of the preset's first stage: the fraction of the compound that carries a charge (each site by its
-    pKa at 25 C, taken as independent of the others: an assumption), its estimated logD (Crippen logP, charged species
-    ``ION_LOGP_DROP`` less lipophilic; None without a logP), and the sites other than a ring N4 that are charged in at
-    least 10 % of it, as (kind, site class, atom, fraction charged). None when the basicity model is not available."""
-    from ..basicity.titration import ION_LOGP_DROP
+    pKa at 25 C, taken as independent of the others: an assumption), its estimated logD (``logd_from_uncharged``:
+    Crippen logP, charged species less lipophilic; None without a logP), and the sites other than a ring N4 that are
+    charged in at least 10 % of it, as (kind, site class, atom, fraction charged). None when the basicity model is not
+    available."""
+    from ..basicity.titration import logd_from_uncharged, protonated_fraction
 
-    found = ionizable.get()
-    if found is None:
+    if ionizable.found is None:
         return None
-    sites, logp = found
+    sites, logp = ionizable.found
     ph = -_stage_log_ah(preset["stage"][0])
     n4_atoms = {ring.n4 for ring in rings}
     neutral = 1.0
     charged_sites = []
     for kind, site_class, atom, pka in sites:
-        charged = 1.0 / (1.0 + 10.0 ** ((ph - pka) if kind == "base" else (pka - ph)))
+        protonated = protonated_fraction(pka, ph)
+        charged = protonated if kind == "base" else 1.0 - protonated
         neutral *= 1.0 - charged
         if atom not in n4_atoms and charged >= 0.1:
             charged_sites.append((kind, site_class, atom, charged))
-    logd = None if logp is None else logp + math.log10(neutral + (1.0 - neutral) * 10.0 ** (-ION_LOGP_DROP))
-    return 1.0 - neutral, logd, charged_sites
+    return 1.0 - neutral, None if logp is None else logd_from_uncharged(logp, neutral), charged_sites
 
 
 def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
@@ -189,14 +190,12 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
     high, 10-90 % moderate (assumptions: equal volumes, sites ionized independently by their pKa at 25 C, Crippen
     logP, ions 3.5 log units less lipophilic). A lipophilic compound with a weakly basic pyridine stays in the organic
     layer; a polar one does not."""
-    found = _charged_elsewhere(rings, preset, ionizable)
-    if found is None:
-        return level, reasons, advice
     from ..basicity.titration import ION_LOGP_DROP
 
-    charged, logd, sites = found
-    if not sites:
+    found = _charged_elsewhere(rings, preset, ionizable)
+    if found is None or not found[2]:
         return level, reasons, advice
+    charged, logd, sites = found
     in_water = charged if logd is None else 1.0 / (1.0 + 10.0 ** logd)
     whole = _partition_level(in_water)
     if _worse(level, whole) == level:
@@ -205,11 +204,11 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
     named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
                      atom_list((atom,)), f"{fraction * 100:.3g}")
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
-    where = ("it stays in" if whole == "high" else "it partly partitions into") + " the water layer"
     share = "" if logd is None else (f" (estimated logD {logd:.2g}, assuming independent sites, Crippen logP and "
                                      f"charged species {ION_LOGP_DROP:g} log units less lipophilic: about "
                                      f"{in_water * 100:.3g} % in an equal volume of water)")
-    reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: " + where,
+    reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: it "
+                     + _partition_words(whole) + " the water layer",
                      f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named), share)
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
              if preset.get(key) and any(site[0] == kind for site in sites)]
@@ -238,8 +237,7 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
             fraction = 1.0 / (1.0 + 10.0 ** (ph - pka))
             level = _partition_level(fraction)
             reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
-                      f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} "
-                      "the water layer")
+                      f"{_partition_words(level)} the water layer")
             advice_imine = [str(preset["advice_imine"])] if preset.get("advice_imine") and level != "low" else []
             return level, [reason], advice_imine
     other_bases = {site.key_atom for ring in rings for site in ring.competing_sites
@@ -259,7 +257,7 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
         fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else 1.0 / (1.0 + 10.0 ** (ph - pka))
         level = _partition_level(fraction)
         reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
-                  f"{'stays in' if level == 'high' else 'partly partitions into' if level == 'moderate' else 'mostly leaves'} the water layer")
+                  f"{_partition_words(level)} the water layer")
         return level, [reason], advice if level != "low" else []
     if mechanism == "silica_silanol":
         level = "high" if other_bases else "moderate"
