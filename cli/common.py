@@ -54,9 +54,15 @@ def input_file_problem(name: str) -> str | None:
 def usage_error(message: str, command: str = "", code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``reactivity: <message>`` (``reactivity COMMAND: <message>`` with ``command``) as one line on
     standard error and return the exit to raise with ``code`` (``raise usage_error(...)``)."""
+    warn(message, command)
+    return typer.Exit(code)
+
+
+def warn(message: str, command: str = "") -> None:
+    """Print ``reactivity: <message>`` (``reactivity COMMAND: <message>`` with ``command``) as one line on
+    standard error, without stopping."""
     first_line = " ".join(str(message).split())
     typer.echo(f"reactivity{' ' + command if command else ''}: {first_line}", err=True)
-    return typer.Exit(code)
 
 
 def fail(message: str, code: int = EXIT_USAGE, command: str = "") -> NoReturn:
@@ -128,12 +134,65 @@ def _record_title(block: str) -> str:
 
 class InputMolecule(NamedTuple):
     """One molecule of a command's argument: its name, the parsed molecule, its 1-based record number in the
-    input and whether it came from a file (then JSON results carry ``record`` and ``name``)."""
+    input and whether it came from a file (then JSON results carry ``record`` and ``name``). A record of a file
+    that cannot be read has no molecule and says why in ``error``."""
 
     name: str
-    mol: Chem.Mol
+    mol: Chem.Mol | None
     number: int = 1
     from_file: bool = False
+    error: str | None = None
+
+
+class RecordFailure(NamedTuple):
+    """Why one record of an input file has no result: shown in the record's place in the output."""
+
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"error": self.message}
+
+
+def record_label(source: str, record: InputMolecule) -> str:
+    """How messages name a record of the input: ``FILE: record N (NAME)``.
+
+    >>> record_label("lib.smi", InputMolecule("aspirin", None, 3, True))
+    'lib.smi: record 3 (aspirin)'
+    >>> record_label("-", InputMolecule("x", None, 1, True))
+    'standard input: record 1 (x)'
+    """
+    where = "standard input" if source == "-" else source
+    return f"{where}: record {record.number} ({record.name})"
+
+
+def assess_records(records: list[InputMolecule], assess: Callable[[InputMolecule], Any], source: str, *,
+                   command: str = "", smiles_error: str = "bad molecule") -> list[tuple[InputMolecule, Any]]:
+    """``assess(record)`` for every record, in input order. A record of a file that could not be read, or whose
+    assessment raises a :class:`~reactivity.errors.ReactivityError`, gets a :class:`RecordFailure` in its place
+    and one line on standard error (``reactivity: FILE: record N (NAME): reason``); the others are still
+    answered. A molecule given as a SMILES argument that fails stops the command with exit code 2."""
+    from reactivity.errors import MoleculeParseError, ReactivityError
+
+    results: list[tuple[InputMolecule, Any]] = []
+    for record in records:
+        reason = record.error
+        if reason is None:
+            try:
+                results.append((record, assess(record)))
+                continue
+            except ReactivityError as exc:
+                if not record.from_file:
+                    fail(f"{smiles_error}: {exc}" if isinstance(exc, MoleculeParseError) else str(exc), command=command)
+                reason = str(exc)
+        warn(f"{record_label(source, record)}: {reason}", command)
+        results.append((record, RecordFailure(reason)))
+    return results
+
+
+def exit_if_failures(results: list[tuple[InputMolecule, Any]]) -> None:
+    """Exit with code 1 after the output when a record had no result (each was reported on standard error)."""
+    if any(isinstance(result, RecordFailure) for _, result in results):
+        raise typer.Exit(EXIT_RECORD_ERRORS)
 
 
 def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad molecule") -> list[InputMolecule]:
@@ -146,11 +205,11 @@ def read_molecules(source: str, *, command: str = "", smiles_error: str = "bad m
     UTF-16 refused, SD records split at ``$$$$``, table columns detected); the format comes from the file name or,
     for standard input and unknown endings, is sniffed from the first bytes as ``reactivity annotate`` does (a
     molfile or SD text, a CSV/TSV table, else SMILES lines). Every record is read with :mod:`reactivity.molecule`'s
-    quiet parsing before any result is printed; a bad record stops the command with a one-line
-    ``reactivity: FILE: record N (NAME): reason`` and exit code 2 (a bad SMILES argument:
-    ``reactivity: <smiles_error>: reason``; ``command`` goes after ``reactivity`` for commands that name
-    themselves in their messages). A SMILES is named by itself; a record by its title line (or ``record N`` when
-    it has none).
+    quiet parsing; a record that cannot be read keeps its place with the reason in ``error`` (the commands report it
+    with :func:`assess_records` and go on with the others). A bad SMILES argument stops the command with
+    ``reactivity: <smiles_error>: reason`` and exit code 2 (``command`` goes after ``reactivity`` for commands that
+    name themselves in their messages). A SMILES is named by itself; a record by its title line (or ``record N``
+    when it has none).
 
     >>> [(record.name, record.mol.GetNumAtoms(), record.from_file) for record in read_molecules("O=C1CNCCCN1")]
     [('O=C1CNCCCN1', 8, False)]
@@ -230,11 +289,13 @@ def _read_file(source: str, shown: str, command: str) -> list[InputMolecule]:
             name = cells[layout.name_index].strip() if layout.name_index is not None and layout.name_index < len(cells) else ""
             name = name or text or f"record {number}"
         if isinstance(raw, OversizedRecord):
-            fail(f"{where}: record {number} ({name}): {raw.reason}", command=command)
+            molecules.append(InputMolecule(name, None, number, True, raw.reason))
+            continue
         try:
             mol = mol_from_molblock(text) if fmt == "sdf" else mol_from_smiles(text)
         except MoleculeParseError as exc:
-            fail(f"{where}: record {number} ({name}): {exc}", command=command)
+            molecules.append(InputMolecule(name, None, number, True, str(exc)))
+            continue
         molecules.append(InputMolecule(name, mol, number, True))
     return molecules
 
@@ -270,14 +331,19 @@ def echo_json(payloads: list[dict[str, Any]]) -> None:
 
 def show_results(results: list[tuple[InputMolecule, Any]], as_json: bool, print_human: Callable[[Any], None]) -> None:
     """Every record's result: JSON (``to_dict()``, labelled by :func:`record_payload`), or the human text of each,
-    under :func:`record_header` lines when there are several records."""
+    under :func:`record_header` lines when there are several records. A :class:`RecordFailure` is shown as
+    ``{"error": reason}`` (JSON) or ``error: reason`` in the record's place; then the command exits with code 1."""
     if as_json:
         echo_json([record_payload(record, result.to_dict()) for record, result in results])
-        return
-    for record, result in results:
-        if len(results) > 1:
-            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
-        print_human(result)
+    else:
+        for record, result in results:
+            if len(results) > 1:
+                echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(results)))
+            if isinstance(result, RecordFailure):
+                echo_wrapped(f"error: {result.message}")
+            else:
+                print_human(result)
+    exit_if_failures(results)
 
 
 def refuse_several(records: list[InputMolecule], option: str, source: str) -> None:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from reactivity import MoleculeParseError, ReactivityError, perceive, related_scaffolds
+from reactivity import ReactivityError, perceive, related_scaffolds
 from reactivity.basicity import BasicityResult, predict_basicity
 from reactivity.rules import load_references, load_site_rules
 
 from .app import app
 from .common import (
     TERMINAL_WIDTH,
+    InputMolecule,
+    RecordFailure,
+    assess_records,
     echo_json,
     echo_wrapped,
+    exit_if_failures,
     fail,
     read_molecules,
     record_header,
@@ -134,28 +138,29 @@ def explain(
     records = read_molecules(molecule)
     if svg is not None or png is not None:
         refuse_several(records, "--svg/--png", molecule)
-    reports = []
-    for record in records:
-        try:
-            rings = perceive(record.mol)
-            related = related_scaffolds(record.mol) if not rings else ()
-            basicity = predict_basicity(record.mol, ph)
-        except MoleculeParseError as exc:
-            fail(f"bad molecule: {exc}" if not record.from_file else f"{molecule}: record {record.number} ({record.name}): {exc}")
-        except ReactivityError as exc:
-            fail(str(exc))
-        reports.append((record, rings, related, basicity, _derivatization_plans(record.mol, reactions)))
-    if svg is not None or png is not None:
-        _write_depictions(records[0].mol, reports[0][1], svg, png)
+
+    def assess(record: InputMolecule) -> tuple[Any, ...]:
+        rings = perceive(record.mol)
+        related = related_scaffolds(record.mol) if not rings else ()
+        return rings, related, predict_basicity(record.mol, ph), _derivatization_plans(record.mol, reactions)
+
+    reports = assess_records(records, assess, molecule)
+    if (svg is not None or png is not None) and not isinstance(reports[0][1], RecordFailure):
+        _write_depictions(records[0].mol, reports[0][1][0], svg, png)
     refs = load_references()
     if as_json:
-        echo_json([record_payload(record, _json_report(molecule, rings, related, basicity, plans, refs))
-                   for record, rings, related, basicity, plans in reports])
-        return
-    for record, rings, related, basicity, plans in reports:
-        if len(reports) > 1:
-            echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(reports)))
-        _print_report(rings, related, basicity, plans, refs)
+        echo_json([record_payload(record, report.to_dict() if isinstance(report, RecordFailure)
+                                  else _json_report(molecule, *report, refs))
+                   for record, report in reports])
+    else:
+        for record, report in reports:
+            if len(reports) > 1:
+                echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(reports)))
+            if isinstance(report, RecordFailure):
+                echo_wrapped(f"error: {report.message}")
+            else:
+                _print_report(*report, refs)
+    exit_if_failures(reports)
 
 
 def _used_references(rings: tuple[RingSites, ...], plans: list) -> list[str]:

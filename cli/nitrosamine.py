@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from reactivity.errors import MoleculeParseError, ReactivityError
-
 from .app import app
-from .common import echo_wrapped, fail, read_molecules, show_results
+from .common import assess_records, echo_wrapped, read_molecules, show_results
 
 if TYPE_CHECKING:  # the chemistry is imported inside the command (faster start for the other commands)
     from reactivity.nitrosamine import NitrosamineRisk, NitrosoProduct
@@ -55,14 +53,7 @@ def nitrosamine(
     from reactivity.nitrosamine import nitrosamine_risk
 
     records = read_molecules(smiles, smiles_error="bad SMILES")
-    results = []
-    for record in records:
-        try:
-            results.append((record, nitrosamine_risk(record.mol)))
-        except MoleculeParseError as exc:
-            fail(f"bad SMILES: {exc}" if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
-        except ReactivityError as exc:
-            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
+    results = assess_records(records, lambda record: nitrosamine_risk(record.mol), smiles, smiles_error="bad SMILES")
     show_results(results, as_json, _print_human)
 
 

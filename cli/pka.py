@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from reactivity.errors import ReactivityError
-
 from .app import app
-from .common import echo_wrapped, fail, read_molecules, show_results
+from .common import assess_records, echo_wrapped, fail, read_molecules, show_results
 
 if TYPE_CHECKING:  # the model is imported inside the command (faster start for the other commands)
     from reactivity.basicity import BasicityResult
@@ -38,12 +36,7 @@ def pka(
     from reactivity.basicity import predict_basicity
 
     records = read_molecules(smiles)
-    results = []
-    for record in records:
-        try:
-            results.append((record, predict_basicity(record.mol, ph=ph, temperature_c=temperature)))
-        except ReactivityError as exc:
-            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
+    results = assess_records(records, lambda record: predict_basicity(record.mol, ph=ph, temperature_c=temperature), smiles)
     show_results(results, as_json, _print_human)
 
 

@@ -18,7 +18,7 @@ from reactivity.stability import (
 from reactivity.stability.presets import preset_names
 
 from .app import app
-from .common import echo_wrapped, fail, read_molecules, refuse_several, show_results
+from .common import InputMolecule, assess_records, echo_wrapped, fail, read_molecules, refuse_several, show_results
 
 
 def _n4_pka(mol, ph: float, temperature_c: float) -> float | None:
@@ -115,25 +115,23 @@ def stability(
     records = read_molecules(smiles)
     if plot is not None:
         refuse_several(records, "--plot", smiles)
-    results = []
-    for record in records:
-        mol = record.mol
-        try:
-            n4_pka = _n4_pka(mol, ph, temperature)
-            result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
-            if plot is not None:
-                if result.ring_count == 0:
-                    fail("no 1,4-diazepan-2-one ring in the molecule: nothing to plot")
-                from reactivity.plotting import plot_ph_rate_profile
 
-                grid, k = ph_rate_profile(mol, temperature, n4_pka)
-                title = f"{record.name}  ({temperature:g} C)" if len(record.name) <= 60 else f"pH-rate profile ({temperature:g} C)"
-                try:
-                    plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
-                                         window_threshold_per_s(), title, plot)
-                except OSError as exc:
-                    fail(f"cannot write {plot}: {exc.strerror or exc}")
-        except ReactivityError as exc:
-            fail(str(exc) if not record.from_file else f"{smiles}: record {record.number} ({record.name}): {exc}")
-        results.append((record, result))
-    show_results(results, as_json, _print_human)
+    def assess(record: InputMolecule) -> StabilityResult:
+        mol = record.mol
+        n4_pka = _n4_pka(mol, ph, temperature)
+        result = assess_stability(mol, ph=ph, temperature_c=temperature, hours=hours, n4_pka=n4_pka, conditions=names)
+        if plot is not None:
+            if result.ring_count == 0:
+                fail("no 1,4-diazepan-2-one ring in the molecule: nothing to plot")
+            from reactivity.plotting import plot_ph_rate_profile
+
+            grid, k = ph_rate_profile(mol, temperature, n4_pka)
+            title = f"{record.name}  ({temperature:g} C)" if len(record.name) <= 60 else f"pH-rate profile ({temperature:g} C)"
+            try:
+                plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
+                                     window_threshold_per_s(), title, plot)
+            except OSError as exc:
+                fail(f"cannot write {plot}: {exc.strerror or exc}")
+        return result
+
+    show_results(assess_records(records, assess, smiles), as_json, _print_human)

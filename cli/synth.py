@@ -19,7 +19,17 @@ if TYPE_CHECKING:  # the synthesis package is imported by the commands that use 
     from reactivity.synthesis import Compound, RetroResult, RouteResult, TroubleshootingAnswer
 
 from .app import app
-from .common import echo_json, read_molecules, record_header, record_payload, usage_error, wrap_text
+from .common import (
+    RecordFailure,
+    assess_records,
+    echo_json,
+    exit_if_failures,
+    read_molecules,
+    record_header,
+    record_payload,
+    usage_error,
+    wrap_text,
+)
 
 
 def _mass_line(c: Compound) -> str:
@@ -137,22 +147,20 @@ def synth(
             from reactivity.synthesis import propose_disconnections
 
             records = read_molecules(target, command="synth", smiles_error="bad --target")
-            answers = []
-            for record in records:
-                try:
-                    answers.append((record, propose_disconnections(record.mol)))
-                except ReactivityError as exc:
-                    if record.from_file:
-                        raise usage_error(f"{'standard input' if target == '-' else target}: record {record.number} ({record.name}): {exc}", "synth") from None
-                    raise
+            answers = assess_records(records, lambda record: propose_disconnections(record.mol), target,
+                                     command="synth", smiles_error="bad --target")
             if as_json:
                 echo_json([record_payload(record, retro.to_dict()) for record, retro in answers])
-                return
-            for record, retro in answers:
-                if len(answers) > 1:
-                    typer.echo(wrap_text(("\n" if record.number > 1 else "")
-                                         + record_header(record.name, record.number, len(answers))))
-                _emit(retro.to_dict(), _retro_text(retro), False)
+            else:
+                for record, retro in answers:
+                    if len(answers) > 1:
+                        typer.echo(wrap_text(("\n" if record.number > 1 else "")
+                                             + record_header(record.name, record.number, len(answers))))
+                    if isinstance(retro, RecordFailure):
+                        typer.echo(wrap_text(f"error: {retro.message}"))
+                    else:
+                        _emit(retro.to_dict(), _retro_text(retro), False)
+            exit_if_failures(answers)
             return
         if amine is None or reagent is None:
             raise usage_error("give --amine (or --diamine) and --reagent (forward), or --target (retro)", "synth")

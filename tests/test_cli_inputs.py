@@ -127,18 +127,31 @@ def test_text_output_has_a_header_per_record(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["explain"], ["stability"], ["pka"], ["nitrosamine"], ["synth", "--target"]])
-def test_a_bad_record_is_one_line_naming_it_and_exit_2(tmp_path, command):
+def test_a_bad_record_is_reported_in_its_place_and_the_others_are_answered(tmp_path, command):
     good = Chem.MolToMolBlock(Chem.MolFromSmiles(PARENT))
     # a carbon with five bonds: read as a molfile, refused when sanitized
     bad = Chem.MolToMolBlock(Chem.MolFromSmiles("CC(C)(C)(C)C", sanitize=False))
     bad = "broken one" + bad[bad.index("\n"):]  # title line of the second record
     path = tmp_path / "bad.sdf"
-    path.write_text(f"{good}$$$$\n{bad}$$$$\n", encoding="utf-8")
+    path.write_text(f"{good}$$$$\n{bad}$$$$\n{good}$$$$\n", encoding="utf-8")
     result = runner.invoke(app, [*command, str(path), "--json"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # some records have no result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "record 2 (broken one)" in lines[0] and "valence" in lines[0]
-    assert result.stdout == ""  # nothing printed for the good record before the refusal
+    payloads = json.loads(result.stdout)
+    assert [p["record"] for p in payloads] == [1, 2, 3]
+    assert "valence" in payloads[1]["error"] and set(payloads[1]) == {"record", "name", "error"}
+    assert "error" not in payloads[0] and "error" not in payloads[2] and len(payloads[0]) > 3
+    text = runner.invoke(app, [*command, str(path)])
+    assert text.exit_code == 1
+    block = text.stdout.split("record 2 of 3: broken one ==")[1].split("== record 3 of 3")[0]
+    assert block.strip().startswith("error:") and "valence" in block
+
+
+def test_a_bad_smiles_argument_is_still_a_usage_error():
+    for command in (["explain"], ["stability"], ["pka"], ["nitrosamine"], ["synth", "--target"]):
+        result = runner.invoke(app, [*command, "C1CC"])
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, command
 
 
 @pytest.mark.parametrize("command", [["explain"], ["stability"], ["pka"], ["nitrosamine"], ["synth", "--target"]])
