@@ -92,6 +92,16 @@ def test_a_basicity_prediction_moves_the_opening():
     assert assess_stability(mol, ph=3.0, n4_pka=4.3).rings[0].imine_pkah_source.startswith("predicted")
 
 
+@pytest.mark.parametrize("smiles", ["O=C1CN=C(C)CCN1", "CC1=NCC(=O)Nc2ccccc21", "O=C1CN=C(C2CCCCC2)c2cc(Cl)ccc2N1"])
+def test_an_imine_outside_the_measured_class_says_its_pkah_is_a_stand_in(smiles):
+    # the imine pKaH values measured are all of 5-aryl / 5-alkenyl benzodiazepin-2-ones (conjugated C5=N4); a
+    # 5-alkyl or non-fused imine has none, and the result must not present the class value as if it applied
+    ring = assess_stability(mol_from_smiles(smiles), ph=2.0).rings[0]
+    assert ring.imine_pkah_source.startswith("assumed (no measured value for this imine")
+    diazepam = assess_stability(mol_from_smiles(DIAZEPAM), ph=2.0).rings[0]
+    assert diazepam.imine_pkah_source.startswith("assumed (benzodiazepine imine class value")
+
+
 def test_carbinolamide_ring_contraction_of_lorazepam_in_0_1_m_hcl():
     result = assess_stability(mol_from_smiles(LORAZEPAM), ph=1.0, temperature_c=37.0, hours=24.0)
     contraction = _pathway(result, "carbinolamide_ring_contraction")

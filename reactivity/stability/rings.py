@@ -288,4 +288,17 @@ def imine_pkah_for(mol: Chem.Mol, ring: RingSites, given: float | None,
         low, high = settings["carbinolamide_band"]
         return float(settings["carbinolamide_pkah"]), f"assumed (3-hydroxy ring class value, band {low:g}-{high:g})"
     low, high = settings["plain_band"]
+    if not _is_benzodiazepine_imine(mol, ring.n4):
+        return float(settings["plain_pkah"]), (
+            f"assumed (no measured value for this imine: N4=C5 without the 5-aryl or 5-alkenyl benzodiazepine "
+            f"conjugation; the benzodiazepine imine class value {float(settings['plain_pkah']):g} stands in, and a less "
+            f"conjugated imine is likely more basic, so the true value may lie above the class band {low:g}-{high:g})")
     return float(settings["plain_pkah"]), f"assumed (benzodiazepine imine class value, band {low:g}-{high:g})"
+
+
+def _is_benzodiazepine_imine(mol: Chem.Mol, n4: int) -> bool:
+    """Whether the imine N4 is of the measured class: C5 on the fused arene and bonded to an aryl or alkenyl group
+    (the ``bzd_imine_n4`` class rule of the pKa model)."""
+    from ..basicity.sites import find_class_sites
+
+    return any(match.rule.id == "bzd_imine_n4" for match in find_class_sites(mol, frozenset((n4,))))
