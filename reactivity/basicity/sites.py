@@ -69,10 +69,7 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
     ...
     reactivity.errors.RuleDataError: rule basic_sites.toml x: SMARTS does not parse: '[N'
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleDataError(f"basic_sites.toml: {exc}") from None
+    data = _rule_file_data(text)
     sites = [
         SiteRule(
             site_class=str(_field(entry, "site_class", str(entry.get("id", "?")))),
@@ -93,6 +90,16 @@ def parse_site_rules(text: str) -> tuple[tuple[SiteRule, ...], tuple[AcidRule, .
 
 def _rule_file_text() -> str:
     return resources.files("reactivity").joinpath("data/basic_sites.toml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def _rule_file_data(text: str) -> dict[str, Any]:
+    """The parsed TOML of a basic-site rule file (parsed once for the site, acid and uncovered-base rules; callers
+    only read it)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleDataError(f"basic_sites.toml: {exc}") from None
 
 
 @lru_cache(maxsize=1)
@@ -187,10 +194,7 @@ class UncoveredBaseRule(AcidRule):
 
 def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
     """The ``[[uncovered_base]]`` rules of a basic-site rule file's TOML text (RuleDataError when one is malformed)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleDataError(f"basic_sites.toml: {exc}") from None
+    data = _rule_file_data(text)
     return tuple(
         UncoveredBaseRule(labels=str(entry["labels"]), **fields,
                           screen=compile_screen(fields["smarts"], f"basic_sites.toml {fields['id']}"))
