@@ -61,3 +61,13 @@ def answer_summary(mol: Chem.Mol) -> tuple:
         sorted((p.site, p.category, p.species.inchikey) for p in nitroso.products + nitroso.dealkylation_products),
         (plan.outcome, plan.product_smiles),
     )
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a command started to be interrupted: Ctrl-C (SIGINT) back to its default action.
+
+    A shell starts a background job (``pytest ... &``) with SIGINT ignored, and a child inherits that: Python then
+    never turns SIGINT into KeyboardInterrupt, and a test that sends it would measure the shell, not the command."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

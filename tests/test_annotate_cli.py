@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reactivity.batch.records import iter_sd_records
+from conftest import default_sigint
 from reactivity.cli import app
 
 runner = CliRunner()
@@ -172,7 +173,7 @@ def test_interrupted_run_leaves_no_file_under_the_target_name(tmp_path, signum, 
     if previous is not None:
         target.write_bytes(previous)
     process = subprocess.Popen([*CLI, "annotate", str(big), "-o", str(target), "--no-progress", "--no-basicity"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
         assert process.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"

@@ -19,7 +19,7 @@ from rdkit import Chem
 from reactivity.batch.records import iter_sd_records
 from reactivity.batch.writers import AtomicFile, OutputError, same_target, target_kind
 from reactivity.molecule import is_banner_line
-from conftest import v3000_with_offset
+from conftest import default_sigint, v3000_with_offset
 
 CLI = [sys.executable, "-P", "-c", "from reactivity.cli import main; main()"]
 FAST = ["--no-basicity", "--no-stability", "--no-progress"]
@@ -182,7 +182,8 @@ def test_concurrent_writers_leave_one_complete_output(tmp_path):
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_while_writing_to_standard_output_counts_the_records(tmp_path, signum):
     library = _library(tmp_path / "lib.sdf", 6000)
-    process = subprocess.Popen([*CLI, "annotate", str(library), *FAST], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([*CLI, "annotate", str(library), *FAST], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=default_sigint)
     first = process.stdout.read(4096)  # records are flowing
     assert first
     time.sleep(0.5)

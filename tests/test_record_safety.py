@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from rdkit import Chem
 
+from conftest import default_sigint
 from reactivity.batch.annotate import AnnotateSettings, annotate_chunk, check_counts, parse_sd_record
 from reactivity.batch.records import (
     InputError,
@@ -331,7 +332,7 @@ def test_signals_act_within_about_a_second_inside_a_heavy_record(tmp_path, signu
     out = tmp_path / "out.sdf"
     process = subprocess.Popen([*CLI, "annotate", str(source), "-o", str(out), *FAST],
                                env={**os.environ, TEST_HOOK_ENV: "hang:HANG"},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     deadline = time.monotonic() + 60
     # the run has begun (its signal handling is in place) once the temporary output exists beside the input
     while (not _descendants(process.pid) or len(list(tmp_path.iterdir())) < 2) and time.monotonic() < deadline:
