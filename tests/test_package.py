@@ -46,6 +46,8 @@ def test_wheel_carries_rules_cli_models_and_datasets(wheel):
         "reactivity/data/site_rules.toml",
         "reactivity/data/guidance.toml",
         "reactivity/data/references.toml",
+        "reactivity/basicity/class_sites.toml",
+        "reactivity/basicity/substituent_increments.toml",
         "reactivity/cli/__init__.py",
         "reactivity/cli/explain.py",
         "reactivity/models/artefact_hashes.json",

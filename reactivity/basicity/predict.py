@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from ..errors import ReactivityError
 from ..molecule import FreeBaseView, as_read, free_base_view, quiet_rdkit
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
+from .increments import SiteIncrement, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
 from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
@@ -118,6 +119,7 @@ class _Job:
     first_n4: tuple[int, str] | None  # (working index or -1, n4_class) of the first ring
     notes: tuple[str, ...]
     n4_atoms: frozenset[int] = frozenset()  # working indices of every ring's N4 (the notes speak of them)
+    increments: dict[int, SiteIncrement] = field(default_factory=dict)  # model sites predicted through an analog
 
 
 def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
@@ -173,8 +175,20 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: not a basic amine, no pKa", (ring.n4,)))
         elif ring.n4_class not in BASIC_N4_CLASSES:
             notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: no pKaH predicted for this class", (ring.n4,)))
-    return _Job(prepared, work, parent, counter_ions, tuple(sorted(sites)), class_sites, n4_roles, first, tuple(notes),
-                frozenset(n4_atoms))
+    sites = sorted(sites)
+    return _Job(prepared, work, parent, counter_ions, tuple(sites), class_sites, n4_roles, first, tuple(notes),
+                frozenset(n4_atoms), site_increments(work, sites))
+
+
+def _site_rows(job: _Job) -> np.ndarray:
+    """The model's feature rows of a molecule's sites; a site with a substituent increment gets the row of its atom in
+    the analog (the group replaced by its alkyl counterpart)."""
+    block = site_features(job.work, job.sites)
+    for row, (atom, site_class) in enumerate(job.sites):
+        increment = job.increments.get(atom)
+        if increment is not None:
+            block[row] = site_features(increment.analog, [(increment.analog_atom, site_class)])[0]
+    return block
 
 
 def _check_condition(ph: float, temperature_c: float) -> None:
@@ -229,7 +243,7 @@ def predict_basicity_many(
         _plan(mol, None if rings is None else rings[i], None if views is None else views[i])
         for i, mol in enumerate(mols)
     ]
-    blocks = [site_features(job.work, job.sites) for job in jobs]
+    blocks = [_site_rows(job) for job in jobs]
     all_features = np.vstack(blocks) if blocks else np.zeros((0, 1))
     if all_features.shape[0]:
         predictions = model["model"].predict(all_features)
@@ -242,13 +256,15 @@ def predict_basicity_many(
     for mol, job in zip(mols, jobs):
         drafts: list[dict[str, Any]] = []
         for atom, site_class in job.sites:
-            pka25 = round(float(predictions[row]), 2)
+            increment = job.increments.get(atom)
+            pka25 = round(float(predictions[row]) + (increment.delta if increment else 0.0), 2)
             sims = similarity[row]
             applicability = round(float(sims.max()), 3) if sims.size else 0.0
-            drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25,
-                               half=band_halfwidth(model, site_class, applicability), applicability=applicability,
+            half = band_halfwidth(model, site_class, applicability) + (increment.band if increment else 0.0)
+            drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25, half=half,
+                               applicability=applicability,
                                nearest=Deferred(lambda sims=sims: nearest_training(model, sims)), source="model",
-                               rule="", adjustments=()))
+                               rule="", adjustments=increment.rule_ids if increment else ()))
             row += 1
         for match in job.class_sites:
             if match.rule.kind == "permanent_cation":
@@ -357,6 +373,15 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     free_base = titration.base_free_ph(0.99)
     assumptions = list(_ASSUMPTIONS_BASE)
     assumptions.extend(job.notes)
+    incremented = [s for s in sites if s.source == "model" and s.adjustments]
+    if incremented:
+        assumptions.append(compose(
+            "substituent increments at atom(s) {} (" + ", ".join(sorted({a for s in incremented for a in s.adjustments}))
+            + "): the site model's value for the analog with the group replaced by its alkyl counterpart (the model "
+            "cannot add up a strong electron-withdrawing group and the amine's other neighbours), plus the measured "
+            "difference between the two groups (reactivity/basicity/substituent_increments.toml); that the difference "
+            "measured on one amine applies to the others is an assumption; band widened by the increment's band",
+            atom_list(s.atom for s in incremented)))
     class_used = [s for s in sites if s.source == "class_rule"]
     if class_used:
         assumptions.append(
