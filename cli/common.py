@@ -329,12 +329,15 @@ def echo_json(payloads: list[dict[str, Any]]) -> None:
     typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
 
 
-def show_results(results: list[tuple[InputMolecule, Any]], as_json: bool, print_human: Callable[[Any], None]) -> None:
-    """Every record's result: JSON (``to_dict()``, labelled by :func:`record_payload`), or the human text of each,
-    under :func:`record_header` lines when there are several records. A :class:`RecordFailure` is shown as
-    ``{"error": reason}`` (JSON) or ``error: reason`` in the record's place; then the command exits with code 1."""
+def show_results(results: list[tuple[InputMolecule, Any]], as_json: bool, print_human: Callable[[Any], None],
+                 to_json: Callable[[Any], dict[str, Any]] | None = None) -> None:
+    """Every record's result: JSON (``to_json(result)``, by default ``result.to_dict()``, labelled by
+    :func:`record_payload`), or the human text of each, under :func:`record_header` lines when there are several
+    records. A :class:`RecordFailure` is shown as ``{"error": reason}`` (JSON) or ``error: reason`` in the record's
+    place; then the command exits with code 1."""
     if as_json:
-        echo_json([record_payload(record, result.to_dict()) for record, result in results])
+        echo_json([record_payload(record, result.to_dict() if to_json is None or isinstance(result, RecordFailure)
+                                  else to_json(result)) for record, result in results])
     else:
         for record, result in results:
             if len(results) > 1:

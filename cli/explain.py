@@ -17,14 +17,11 @@ from .common import (
     InputMolecule,
     RecordFailure,
     assess_records,
-    echo_json,
     echo_wrapped,
-    exit_if_failures,
     fail,
     read_molecules,
-    record_header,
-    record_payload,
     refuse_several,
+    show_results,
 )
 
 if TYPE_CHECKING:  # rich is imported by the text output only (faster start for the other commands)
@@ -148,19 +145,8 @@ def explain(
     if (svg is not None or png is not None) and not isinstance(reports[0][1], RecordFailure):
         _write_depictions(records[0].mol, reports[0][1][0], svg, png)
     refs = load_references()
-    if as_json:
-        echo_json([record_payload(record, report.to_dict() if isinstance(report, RecordFailure)
-                                  else _json_report(molecule, *report, refs))
-                   for record, report in reports])
-    else:
-        for record, report in reports:
-            if len(reports) > 1:
-                echo_wrapped(("\n" if record.number > 1 else "") + record_header(record.name, record.number, len(reports)))
-            if isinstance(report, RecordFailure):
-                echo_wrapped(f"error: {report.message}")
-            else:
-                _print_report(*report, refs)
-    exit_if_failures(reports)
+    show_results(reports, as_json, lambda report: _print_report(*report, refs),
+                 to_json=lambda report: _json_report(molecule, *report, refs))
 
 
 def _used_references(rings: tuple[RingSites, ...], plans: list) -> list[str]:

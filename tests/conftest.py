@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -71,3 +72,15 @@ def default_sigint() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def check_drawing_independence(smiles: str, rng: random.Random, renumberings: int = 1) -> None:
+    """Assert that :func:`answer_summary` of ``smiles`` is the same in ``renumberings`` random atom orders and with
+    its hydrogens drawn explicitly."""
+    plain = Chem.MolFromSmiles(smiles)
+    expected = answer_summary(plain)
+    for _ in range(renumberings):
+        order = list(range(plain.GetNumAtoms()))
+        rng.shuffle(order)
+        assert answer_summary(Chem.RenumberAtoms(Chem.MolFromSmiles(smiles), order)) == expected, (smiles, "renumbered")
+    assert answer_summary(Chem.AddHs(Chem.MolFromSmiles(smiles))) == expected, (smiles, "explicit H")
