@@ -249,11 +249,12 @@ def test_free_base_ph_is_pka_plus_two_for_one_site() -> None:
 
 
 def test_logd_formula_single_base() -> None:
-    # logD = logP - log10(1 + 10^(pKa - pH)); logP 2, pKa 9, pH 7: 2 - log10(101) = -0.004321...
-    assert logd_curve(2.0, [9.0], grid=(7.0,)) == ((7.0, round(2 - math.log10(101), 3)),)
-    # very basic site at pH 0 stays finite (no -inf in JSON)
+    # logD = logP + log10(f + (1 - f) 10^-3.5), f = 1 / (1 + 10^(pKa - pH)) the neutral fraction and the ion 3.5 log
+    # units less lipophilic; logP 2, pKa 9, pH 7: f = 1/101, 2 + log10(0.00990099 + 0.00031310) = 0.00919
+    assert logd_curve(2.0, [9.0], grid=(7.0,)) == ((7.0, 0.009),)
+    # a very basic site at pH 0 stays finite (no -inf in JSON): the ion's own logP - 3.5
     ((_, value),) = logd_curve(0.0, [14.0], grid=(0.0,))
-    assert value == pytest.approx(-14.0)
+    assert value == pytest.approx(-3.5)
 
 
 # ----------------------------------------------------------------------------- the model

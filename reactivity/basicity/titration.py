@@ -537,15 +537,11 @@ def free_base_ph(pkas: Sequence[float], target: float = 0.99) -> float | None:
 
 
 def logd_curve(logp: float, pkas: Sequence[float], grid: Sequence[float] = LOGD_PH_GRID) -> tuple[tuple[float, float], ...]:
-    """Estimated logD at each pH: logP + log10(neutral fraction) (only the neutral form partitions).
+    """Estimated logD at each pH of a base with independent sites of pKaH ``pkas``, by the model of the basicity
+    results (:func:`logd_from_uncharged`: charged species ``ION_LOGP_DROP`` log units below the neutral form).
 
-    >>> logd_curve(1.0, [8.0], grid=(8.0,))
-    ((8.0, 0.699),)
+    >>> logd_curve(1.0, [8.0], grid=(8.0, 0.0))
+    ((8.0, 0.699), (0.0, -2.5))
     """
-    curve = []
-    for ph in grid:
-        # log10 of the neutral fraction, summed in log space so that it never underflows to -inf
-        log_neutral = -sum(math.log10(1.0 + 10.0 ** min(pka - ph, 300.0)) for pka in pkas)
-        curve.append((float(ph), round(logp + log_neutral, 3) + 0.0))  # + 0.0 turns -0.0 into 0.0
-    return tuple(curve)
+    return tuple((float(ph), round(logd_from_uncharged(logp, neutral_fraction(pkas, ph)), 3) + 0.0) for ph in grid)
 
