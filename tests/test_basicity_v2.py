@@ -218,6 +218,21 @@ def test_aromatic_imide_and_xanthine_nh_are_reported_as_acids(smiles: str, measu
     assert any(s.band[0] <= measured <= s.band[1] for s in result.acidic_sites), result.acidic_sites
 
 
+@pytest.mark.parametrize(("pyridone", "hydroxypyridine", "base_measured"), [
+    ("O=c1cccc[nH]1", "Oc1ccccn1", 0.75),  # 2-pyridone (DataWarrior set)
+    ("O=c1cc[nH]cc1", "Oc1ccncc1", 4.04),  # 4-pyridone; its N-H acid 11.12
+])
+def test_a_pyridone_gives_the_same_answer_in_both_drawings(pyridone: str, hydroxypyridine: str, base_measured: float) -> None:
+    """A hydroxypyridine drawing is the same compound as the pyridone (the lactam form dominates in water): same sites,
+    same values, the measured basic value inside the band and an N-H acid near 11 (4-pyridone 11.12)."""
+    drawn = [predict_basicity(mol_from_smiles(smiles)) for smiles in (pyridone, hydroxypyridine)]
+    summaries = [sorted((s.kind, s.site_class, s.pka) for s in result.sites) for result in drawn]
+    assert summaries[0] == summaries[1]
+    (base,) = [s for s in drawn[0].sites if s.kind == "base"]
+    (acid,) = [s for s in drawn[0].sites if s.kind == "acid"]
+    assert base.band[0] <= base_measured <= base.band[1] and acid.band[0] <= 11.12 <= acid.band[1]
+
+
 def test_a_2_aminobenzimidazole_keeps_its_own_value() -> None:
     # 2-aminobenzimidazole 7.5 (DataWarrior set): fused, outside the single-ring 2-aminoimidazole class
     (site,) = predict_basicity(mol_from_smiles("Nc1nc2ccccc2[nH]1")).sites
