@@ -19,6 +19,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import RuleDataError
+from ..molecule import quiet_rdkit
 from ..rules import checked_references, compile_screen, compile_smarts, read_packaged_toml, require, rule_matches
 
 INCREMENT_FILE = "substituent_increments.toml"
@@ -154,6 +155,10 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
     for site, edits in found.items():
         if len(edits) == 1:
             (rule, match), = edits
-            analog, atom = _analog(mol, site, rule, match)
+            try:
+                with quiet_rdkit():
+                    analog, atom = _analog(mol, site, rule, match)
+            except (ValueError, RuntimeError):  # an analog RDKit refuses (odd valences nearby): keep the model's value
+                continue
             out[site] = SiteIncrement(analog, atom, rule.delta, rule.band, (rule.id,))
     return out
