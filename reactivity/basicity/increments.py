@@ -37,6 +37,7 @@ class IncrementRule:
     smarts: str
     pattern: Chem.Mol
     delete: tuple[int, ...]
+    delete_branch: tuple[int, ...]
     to_carbon: tuple[int, ...]
     break_bond: tuple[tuple[int, int], ...]
     delta: float
@@ -92,13 +93,14 @@ def parse_increment_rules(data: dict[str, Any]) -> tuple[IncrementRule, ...]:
             raise RuleDataError(f"{where}: break_bond names atoms of the SMARTS that are not bonded")
         rule = IncrementRule(
             id=rule_id, smarts=smarts, pattern=pattern, delete=_positions(entry, "delete", size, where),
+            delete_branch=_positions(entry, "delete_branch", size, where),
             to_carbon=_positions(entry, "to_carbon", size, where), break_bond=pairs, delta=float(entry["delta"]),
             band=float(entry["band"]), labels=str(entry["labels"]),
             references=checked_references(entry["references"], where), must_match=tuple(entry["must_match"]),
             must_not_match=tuple(entry["must_not_match"]), screen=compile_screen(smarts, where),
         )
-        if not (rule.delete or rule.to_carbon or rule.break_bond):
-            raise RuleDataError(f"{where}: no edit (delete, to_carbon or break_bond) makes the analog")
+        if not (rule.delete or rule.delete_branch or rule.to_carbon or rule.break_bond):
+            raise RuleDataError(f"{where}: no edit (delete, delete_branch, to_carbon or break_bond) makes the analog")
         rules.append(rule)
     return tuple(rules)
 
@@ -122,6 +124,20 @@ def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...
     for a, b in rule.break_bond:
         editable.RemoveBond(match[a], match[b])
     deleted = {match[position] for position in rule.delete}
+    if rule.delete_branch:
+        distance = Chem.GetDistanceMatrix(mol)
+    for position in rule.delete_branch:  # the atom and everything hanging on it, away from the amine
+        root = match[position]
+        parent = min((n.GetIdx() for n in mol.GetAtomWithIdx(root).GetNeighbors()), key=lambda i: distance[site][i])
+        stack = [root]
+        while stack:
+            index = stack.pop()
+            if index in deleted:
+                continue
+            if index == site:
+                raise ValueError("the branch reaches the amine itself")
+            deleted.add(index)
+            stack.extend(n.GetIdx() for n in mol.GetAtomWithIdx(index).GetNeighbors() if n.GetIdx() != parent)
     for index in deleted:  # neighbours of removed atoms take hydrogens instead
         for neighbour in editable.GetAtomWithIdx(index).GetNeighbors():
             if neighbour.GetIdx() not in deleted:
