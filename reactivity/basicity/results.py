@@ -83,7 +83,10 @@ class BasicSite:
     training site (model sites; 0.0 for class-rule sites); ``role`` is ``n4``,
     ``competing`` (another base) or ``acid``; ``kind`` ``base`` or ``acid``;
     ``source`` ``model`` (site-level regressor) or ``class_rule`` (``rule``: its
-    id in ``class_sites.toml``, ``adjustments``: the corrections applied).
+    id in ``class_sites.toml``, ``adjustments``: the corrections applied); a
+    model site with ``adjustments`` was predicted through a substituent
+    increment (``substituent_increments.toml``: the alkyl analog's value plus
+    the measured group difference; ``applicability`` is then the analog's).
     """
 
     atom: int
