@@ -86,7 +86,8 @@ class BasicSite:
     id in ``class_sites.toml``, ``adjustments``: the corrections applied); a
     model site with ``adjustments`` was predicted through a substituent
     increment (``substituent_increments.toml``: the alkyl analog's value plus
-    the measured group difference; ``applicability`` is then the analog's).
+    the measured group difference; ``applicability`` and ``nearest_training``
+    are then the analog's).
     """
 
     atom: int
