@@ -34,10 +34,10 @@ def _n4(substituent: str) -> float:
 def test_increment_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
     for smiles in rule.must_match:
         mol = Chem.MolFromSmiles(smiles)
-        assert any(rule.id in inc.rule_ids for inc in site_increments(mol, find_basic_sites(mol)).values()), smiles
+        assert any(rule.id == inc.rule.id for inc in site_increments(mol, find_basic_sites(mol)).values()), smiles
     for smiles in rule.must_not_match:
         mol = Chem.MolFromSmiles(smiles)
-        assert not any(rule.id in inc.rule_ids for inc in site_increments(mol, find_basic_sites(mol)).values()), smiles
+        assert not any(rule.id == inc.rule.id for inc in site_increments(mol, find_basic_sites(mol)).values()), smiles
 
 
 def test_a_rule_without_an_edit_fails_at_load() -> None:

@@ -5,8 +5,8 @@ model's value for the analog with the plain alkyl group in its place, plus the m
 >>> from rdkit import Chem
 >>> mol = Chem.MolFromSmiles("CN(C)CC(F)(F)F")
 >>> edit = site_increments(mol, ((1, "aliphatic_amine"),))[1]
->>> Chem.MolToSmiles(edit.analog), edit.analog_atom, edit.delta, edit.rule_ids
-('CCN(C)C', 1, -5.2, ('trifluoroethyl',))
+>>> Chem.MolToSmiles(edit.analog), edit.analog_atom, edit.rule.id, edit.rule.delta
+('CCN(C)C', 1, 'trifluoroethyl', -5.2)
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ class IncrementRule:
     smarts: str
     pattern: Chem.Mol
     delete: tuple[int, ...]
-    delete_branch: tuple[int, ...]
     to_carbon: tuple[int, ...]
     break_bond: tuple[tuple[int, int], ...]
     delta: float
@@ -51,13 +50,11 @@ class IncrementRule:
 
 @dataclass(frozen=True, slots=True)
 class SiteIncrement:
-    """The analog of one site (a new molecule), the site's atom in it, the summed increment and the rules used."""
+    """The analog of one site (a new molecule), the site's atom in it and the increment rule that made it."""
 
     analog: Chem.Mol
     analog_atom: int
-    delta: float
-    band: float
-    rule_ids: tuple[str, ...]
+    rule: IncrementRule
 
 
 def _positions(entry: dict[str, Any], key: str, size: int, where: str) -> tuple[int, ...]:
@@ -93,14 +90,13 @@ def parse_increment_rules(data: dict[str, Any]) -> tuple[IncrementRule, ...]:
             raise RuleDataError(f"{where}: break_bond names atoms of the SMARTS that are not bonded")
         rule = IncrementRule(
             id=rule_id, smarts=smarts, pattern=pattern, delete=_positions(entry, "delete", size, where),
-            delete_branch=_positions(entry, "delete_branch", size, where),
             to_carbon=_positions(entry, "to_carbon", size, where), break_bond=pairs, delta=float(entry["delta"]),
             band=float(entry["band"]), labels=str(entry["labels"]),
             references=checked_references(entry["references"], where), must_match=tuple(entry["must_match"]),
             must_not_match=tuple(entry["must_not_match"]), screen=compile_screen(smarts, where),
         )
-        if not (rule.delete or rule.delete_branch or rule.to_carbon or rule.break_bond):
-            raise RuleDataError(f"{where}: no edit (delete, delete_branch, to_carbon or break_bond) makes the analog")
+        if not (rule.delete or rule.to_carbon or rule.break_bond):
+            raise RuleDataError(f"{where}: no edit (delete, to_carbon or break_bond) makes the analog")
         rules.append(rule)
     return tuple(rules)
 
@@ -123,12 +119,13 @@ def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...
         atom.SetIsAromatic(False)
     for a, b in rule.break_bond:
         editable.RemoveBond(match[a], match[b])
-    deleted = {match[position] for position in rule.delete}
-    if rule.delete_branch:
-        distance = Chem.GetDistanceMatrix(mol)
-    for position in rule.delete_branch:  # the atom and everything hanging on it, away from the amine
+    deleted: set[int] = set()
+    order = {atom: position for position, atom in enumerate(match)}
+    for position in rule.delete:  # the atom and everything hanging on it, away from the amine
         root = match[position]
-        parent = min((n.GetIdx() for n in mol.GetAtomWithIdx(root).GetNeighbors()), key=lambda i: distance[site][i])
+        # the matched atom it hangs from: its neighbour matched earliest (the SMARTS runs outwards from the amine N)
+        parent = min((n.GetIdx() for n in mol.GetAtomWithIdx(root).GetNeighbors() if n.GetIdx() in order),
+                     key=order.__getitem__)
         stack = [root]
         while stack:
             index = stack.pop()
@@ -176,5 +173,5 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
                     analog, atom = _analog(mol, site, rule, match)
             except (ValueError, RuntimeError):  # an analog RDKit refuses (odd valences nearby): keep the model's value
                 continue
-            out[site] = SiteIncrement(analog, atom, rule.delta, rule.band, (rule.id,))
+            out[site] = SiteIncrement(analog, atom, rule)
     return out

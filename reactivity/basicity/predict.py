@@ -257,14 +257,14 @@ def predict_basicity_many(
         drafts: list[dict[str, Any]] = []
         for atom, site_class in job.sites:
             increment = job.increments.get(atom)
-            pka25 = round(float(predictions[row]) + (increment.delta if increment else 0.0), 2)
+            pka25 = round(float(predictions[row]) + (increment.rule.delta if increment else 0.0), 2)
             sims = similarity[row]
             applicability = round(float(sims.max()), 3) if sims.size else 0.0
-            half = band_halfwidth(model, site_class, applicability) + (increment.band if increment else 0.0)
+            half = band_halfwidth(model, site_class, applicability) + (increment.rule.band if increment else 0.0)
             drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25, half=half,
                                applicability=applicability,
                                nearest=Deferred(lambda sims=sims: nearest_training(model, sims)), source="model",
-                               rule="", adjustments=increment.rule_ids if increment else ()))
+                               rule="", adjustments=(increment.rule.id,) if increment else ()))
             row += 1
         for match in job.class_sites:
             if match.rule.kind == "permanent_cation":
