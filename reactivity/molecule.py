@@ -191,6 +191,111 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     return current
 
 
+# O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for
+# azine_lactam_form (the ring position is checked in code).
+_AZINE_LACTIM_SCREEN = Chem.MolFromSmarts("[OX2H1;+0]-[c;r6]")
+_PYRIDINE_N = Chem.MolFromSmarts("[nX2;H0;+0;r6]")
+
+
+def _azine_lactim_candidates(mol: Chem.Mol) -> list[tuple[int, int, list[int], list[int]]]:
+    """(O, C, ortho pyridine-type N, para pyridine-type N) for each O-H on an aromatic carbon of a six-membered
+    aromatic ring that holds such a nitrogen."""
+    rings = [ring for ring in mol.GetRingInfo().AtomRings()
+             if len(ring) == 6 and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
+    pyridine_n = {m[0] for m in mol.GetSubstructMatches(_PYRIDINE_N)}
+    found = []
+    for oxygen, carbon in mol.GetSubstructMatches(_AZINE_LACTIM_SCREEN):
+        ortho: list[int] = []
+        para: list[int] = []
+        for ring in rings:
+            if carbon not in ring:
+                continue
+            at = ring.index(carbon)
+            ortho += [ring[(at + step) % 6] for step in (1, 5) if ring[(at + step) % 6] in pyridine_n]
+            para += [ring[(at + 3) % 6]] if ring[(at + 3) % 6] in pyridine_n else []
+        if ortho or para:
+            found.append((oxygen, carbon, ortho, para))
+    return found
+
+
+def _move_lactim_hydrogen(work: Chem.RWMol, oxygen: int, carbon: int, nitrogen: int) -> None:
+    """O-H on ``carbon`` becomes C=O, the hydrogen goes to ``nitrogen`` (an explicit H atom moves, same index)."""
+    work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
+    work.GetBondBetweenAtoms(carbon, oxygen).SetIsAromatic(False)
+    hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors() if nb.GetAtomicNum() == 1), None)
+    n_atom = work.GetAtomWithIdx(nitrogen)
+    if hydrogen is not None:
+        work.RemoveBond(oxygen, hydrogen)
+        work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
+        n_atom.SetNumExplicitHs(0)
+    else:
+        n_atom.SetNumExplicitHs(1)
+    n_atom.SetNoImplicit(True)  # an aromatic N gets no implicit H: its one H is stated
+    recount_hydrogens(work.GetAtomWithIdx(oxygen))
+
+
+def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which each hydroxy group on a ring carbon next to (2-) or opposite (4-) a
+    pyridine-type nitrogen of the same six-membered aromatic ring is drawn as the ring's lactam: 2-hydroxypyridine
+    as 2-pyridone, 2,4-dihydroxypyrimidine as uracil, 4-hydroxyquinazoline as quinazolin-4(3H)-one. In water these
+    oxo tautomers dominate (2-pyridone over 2-hydroxypyridine by about 10^3), and both drawings give the same cation
+    and the same anion, so a pKa must not depend on which one was drawn. Only bonds and hydrogens change; atom
+    numbers keep their meaning.
+
+    The nitrogen next to the carbon is preferred to the one opposite it (a 4-hydroxy-2-pyridone, not a
+    2-hydroxy-4-pyridone); between two neighbouring nitrogens, the one whose other ring neighbour carries no amino or
+    oxygen group (cytosine's N1-H), then the canonical atom order. A hydroxy group whose nitrogen is taken, or whose
+    lactam cannot be drawn (4,6-dihydroxypyrimidine has room for one), stays. Hydroxy groups on five-membered rings
+    (pyrazolones, hydroxyimidazoles: their tautomers depend on the substituents), thiols and charged rings are left
+    as drawn.
+
+    >>> Chem.MolToSmiles(azine_lactam_form(Chem.MolFromSmiles("Oc1ccnc(O)n1")))  # uracil
+    'O=c1cc[nH]c(=O)[nH]1'
+    >>> Chem.MolToSmiles(azine_lactam_form(Chem.MolFromSmiles("Nc1ccnc(O)n1")))  # cytosine
+    'Nc1cc[nH]c(=O)n1'
+    >>> Chem.MolToSmiles(azine_lactam_form(Chem.MolFromSmiles("Oc1cc(O)ncc1")))  # 4-hydroxy-2-pyridone
+    'O=c1cc(O)cc[nH]1'
+    >>> mol = Chem.MolFromSmiles("Oc1cccnc1")  # 3-hydroxypyridine: no lactam to draw
+    >>> azine_lactam_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_AZINE_LACTIM_SCREEN) or not mol.HasSubstructMatch(_PYRIDINE_N):
+        return mol
+    candidates = _azine_lactim_candidates(mol)
+    if not candidates:
+        return mol
+    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+
+    def crowded(nitrogen: int, carbon: int) -> bool:  # the N's other ring neighbour carries an N or O group
+        return any(nb.GetIdx() != carbon and nb.GetIsAromatic() and any(
+            x.GetAtomicNum() in (7, 8) and not x.GetIsAromatic() for x in nb.GetNeighbors())
+            for nb in mol.GetAtomWithIdx(nitrogen).GetNeighbors())
+
+    current = mol
+    while candidates:  # one edit at a time, the preferred first; one that cannot be kekulized is passed over
+        options = sorted(
+            ((position, crowded(nitrogen, carbon), ranks[oxygen], ranks[nitrogen], oxygen, nitrogen), carbon)
+            for oxygen, carbon, ortho, para in candidates
+            for position, nitrogens in ((2, ortho), (4, para))
+            for nitrogen in nitrogens
+        )
+        for (*_, oxygen, nitrogen), carbon in options:
+            work = Chem.RWMol(current)
+            _move_lactim_hydrogen(work, oxygen, carbon, nitrogen)
+            edited = work.GetMol()
+            try:
+                with quiet_rdkit():
+                    Chem.SanitizeMol(edited)
+            except Exception:  # noqa: BLE001 - no lactam drawing for this pair beside the others: try the next
+                continue
+            current = edited
+            candidates = _azine_lactim_candidates(current)
+            break
+        else:
+            break
+    return current
+
+
 def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` (in place) with its double-bond (E/Z) and tetrahedral stereo perceived from its drawing, as RDKit's
     default readers do: the project's readers parse without sanitizing, so this step is theirs to take. Without it an

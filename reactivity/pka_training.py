@@ -44,7 +44,7 @@ from .basicity import (
 from .basicity.model import pka_model_bytes
 from .errors import ReactivityError
 from .forest import TreeEnsemble
-from .molecule import quiet_rdkit
+from .molecule import azine_lactam_form, quiet_rdkit
 
 DATAWARRIOR_FILES = ("baltruschat_datawarrior.sdf.gz", "baltruschat_datawarrior.sdf")
 FLUORICLOGPPKA_FILE = "fluoriclogppka_pKa_starting_data_2024.01.25.csv"
@@ -739,7 +739,8 @@ def curate_check_sets(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, pd.Da
         parent = neutral_parent(record.mol)
         if parent is None:
             continue
-        grouped.setdefault(Chem.MolToSmiles(parent), []).append(record)
+        # a hydroxypyridine-type drawing is read as its lactam, as the predictions read it (one compound, one group)
+        grouped.setdefault(Chem.MolToSmiles(azine_lactam_form(parent)), []).append(record)
     stepwise, acids = [], []
     for smiles in sorted(grouped):
         group = grouped[smiles]

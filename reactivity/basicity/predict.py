@@ -14,7 +14,7 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, as_read, free_base_view, quiet_rdkit
+from ..molecule import FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, site_increments
@@ -131,13 +131,21 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
 
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
     prepared = view if view is not None else free_base_view(mol)
-    work = _reprotonated(prepared.mol)
+    drawn = _reprotonated(prepared.mol)
+    work = azine_lactam_form(drawn)
+    notes_pre: list[str] = []
+    if work is not drawn:
+        oxygens = [prepared.input_index(a.GetIdx()) for a in drawn.GetAtoms()
+                   if a.GetAtomicNum() == 8 and a.GetTotalNumHs() and not work.GetAtomWithIdx(a.GetIdx()).GetTotalNumHs()]
+        notes_pre.append(compose(
+            "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
+            "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
+            atom_list(oxygens)))
     parent, counter_ions = _parent_fragment(work)
     class_sites = find_class_sites(work, parent)
     overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
     class_atoms = {m.atom for m in class_sites}
     sites = [(a, c) for a, c in find_basic_sites(work) if a in parent and a not in overridden]
-    notes_pre: list[str] = []
     acid_rings = _rings_of_aromatic_acids(work, class_sites)
     if acid_rings:
         dropped = [a for a, _ in sites if a in acid_rings]
