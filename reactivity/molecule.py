@@ -139,6 +139,17 @@ _RING_LACTIMS = (
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
 
 
+def _move_hydrogen_atom(work: Chem.RWMol, oxygen: int, nitrogen: int) -> bool:
+    """Move an explicit H atom of ``oxygen`` to ``nitrogen`` (same atom, same index); False when the oxygen's
+    hydrogen is an implicit count (the caller then sets the nitrogen's count)."""
+    hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors() if nb.GetAtomicNum() == 1), None)
+    if hydrogen is None:
+        return False
+    work.RemoveBond(oxygen, hydrogen)
+    work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
+    return True
+
+
 def recount_hydrogens(atom: Chem.Atom) -> None:
     """Let RDKit count an edited atom's hydrogens again from its new bonds (no explicit count, implicit H allowed)."""
     atom.SetNumExplicitHs(0)
@@ -171,11 +182,7 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
                 continue
             work.GetBondBetweenAtoms(nitrogen, carbon).SetBondType(Chem.BondType.SINGLE)
             work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
-            hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors()
-                             if nb.GetAtomicNum() == 1), None)
-            if hydrogen is not None:  # an explicit H atom: it moves to the nitrogen (same atom, same index)
-                work.RemoveBond(oxygen, hydrogen)
-                work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
+            _move_hydrogen_atom(work, oxygen, nitrogen)
             for index in (nitrogen, oxygen):
                 recount_hydrogens(work.GetAtomWithIdx(index))
             redrawn.append(nitrogen)
@@ -222,14 +229,8 @@ def _move_lactim_hydrogen(work: Chem.RWMol, oxygen: int, carbon: int, nitrogen: 
     """O-H on ``carbon`` becomes C=O, the hydrogen goes to ``nitrogen`` (an explicit H atom moves, same index)."""
     work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
     work.GetBondBetweenAtoms(carbon, oxygen).SetIsAromatic(False)
-    hydrogen = next((nb.GetIdx() for nb in work.GetAtomWithIdx(oxygen).GetNeighbors() if nb.GetAtomicNum() == 1), None)
     n_atom = work.GetAtomWithIdx(nitrogen)
-    if hydrogen is not None:
-        work.RemoveBond(oxygen, hydrogen)
-        work.AddBond(nitrogen, hydrogen, Chem.BondType.SINGLE)
-        n_atom.SetNumExplicitHs(0)
-    else:
-        n_atom.SetNumExplicitHs(1)
+    n_atom.SetNumExplicitHs(0 if _move_hydrogen_atom(work, oxygen, nitrogen) else 1)
     n_atom.SetNoImplicit(True)  # an aromatic N gets no implicit H: its one H is stated
     recount_hydrogens(work.GetAtomWithIdx(oxygen))
 
