@@ -95,3 +95,13 @@ def test_pyridazinone_is_not_taken_up_by_an_acid_wash() -> None:
     # essentially neutral there.
     result = predict_basicity(mol_from_smiles("O=c1cccn[nH]1"), ph=2.0)
     assert max(s.pka for s in result.sites if s.kind == "base") < 0.5
+
+
+def test_no_training_molecule_is_drawn_as_a_hydroxy_azine() -> None:
+    # the site model's training sites are featurized as the table draws them: none may change under the redraw,
+    # or training and prediction would read one compound two ways
+    from reactivity import pka_training
+
+    table = pka_training.packaged_training_table()
+    mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
+    assert [Chem.MolToSmiles(m) for m in mols if azine_lactam_form(m) is not m] == []

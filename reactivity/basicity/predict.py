@@ -22,6 +22,7 @@ from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
 from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
 from .distances import DistanceRows
+from .drawing import model_amidine_drawing
 from .titration import (
     ION_LOGP_DROP,
     LOGD_PH_GRID,
@@ -142,6 +143,12 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
             atom_list(oxygens)))
     parent, counter_ions = _parent_fragment(work)
+    work, amidine_imines = model_amidine_drawing(work)
+    if amidine_imines:
+        notes_pre.append(compose(
+            "amidine or guanidine read with its C=N on atom(s) {}, as the site model's training data draw such units "
+            "(the C=N on the nitrogen with the fewest heavy neighbours, then on an aryl nitrogen); both drawings give "
+            "the same cation, the model would not give them the same value", atom_list(prepared.input_index(a) for a in amidine_imines)))
     class_sites = find_class_sites(work, parent)
     overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
     class_atoms = {m.atom for m in class_sites}

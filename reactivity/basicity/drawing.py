@@ -1,0 +1,123 @@
+"""The drawing of an amidine or guanidine that the site model reads.
+
+An acyclic amidine (N=C-N) or guanidine with a hydrogen on a single-bonded nitrogen can be drawn with its C=N on
+either nitrogen: N-phenylguanidine as ``N=C(N)Nc1ccccc1`` or ``NC(N)=Nc1ccccc1``. Both drawings are one compound
+and protonate to one amidinium ion, but the site model, which describes the site by the atoms around the C=N
+nitrogen, reads them as different sites: 10.8 and 8.3 for phenylguanidine (measured 10.79). So before any site is
+looked for, each such unit is drawn the way the model's training data draw it: the C=N on the nitrogen with the
+fewest heavy-atom neighbours (``HN=C``, as the open data draw guanidines and isothioureas), between equals the
+nitrogen bonded to an aromatic ring (``C=N-Ar``, as they draw N-alkyl-N'-aryl formamidines), and between equals
+still the nitrogen first in a canonical order that does not see where the hydrogens are. Every training molecule is
+already drawn so (checked in the tests); that this convention, and not the compound's own tautomer preference, is the
+right input for the model is an assumption the result states.
+
+Amidines in rings (imidazolines, tetrahydropyrimidines, 2-iminoindolines, chlordiazepoxide: the open data draw
+them both ways) and units with a nitrogen bonded to an acyl, sulfonyl or other heteroatom group (N-sulfamoyl amidines,
+amidoximes) are left as drawn. The class rules (``class_sites.toml``) see the molecule after this step, so a rule on
+an acyclic amidine is written for this drawing.
+"""
+
+from __future__ import annotations
+
+from rdkit import Chem
+
+from ..molecule import quiet_rdkit, recount_hydrogens
+from ..rules import compile_smarts
+
+# C=N of an acyclic amidine carbon (not aromatic, not a carbonyl carbon)
+_AMIDINE_IMINE = compile_smarts("[NX2;+0;!a]=[CX3;!a;!R]", "basicity.amidine_imine")
+
+
+def _plain(atom: Chem.Atom, carbon: int) -> bool:
+    """An uncharged, non-aromatic N whose other neighbours are carbon or hydrogen and carry no C=N, C=O or C=S (so
+    not an acyl, sulfonyl, N-N or N-O nitrogen, nor part of a second amidine)."""
+    if atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
+        return False
+    for neighbour in atom.GetNeighbors():
+        if neighbour.GetIdx() == carbon:
+            continue
+        if neighbour.GetAtomicNum() not in (1, 6):
+            return False
+        if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (7, 8, 16)
+               for bond in neighbour.GetBonds()):
+            return False
+    return True
+
+
+def _heavy_degree(atom: Chem.Atom) -> int:
+    return sum(1 for neighbour in atom.GetNeighbors() if neighbour.GetAtomicNum() > 1)
+
+
+def _on_aromatic(atom: Chem.Atom) -> bool:
+    return any(neighbour.GetIsAromatic() for neighbour in atom.GetNeighbors())
+
+
+def _skeleton_ranks(mol: Chem.Mol) -> list[int]:
+    """Canonical ranks of the heavy-atom graph with every bond single and no hydrogens: the same for every tautomer
+    drawing of the molecule."""
+    skeleton = Chem.RWMol(mol)
+    for bond in skeleton.GetBonds():
+        bond.SetBondType(Chem.BondType.SINGLE)
+        bond.SetIsAromatic(False)
+    for atom in skeleton.GetAtoms():
+        atom.SetIsAromatic(False)
+        atom.SetNumExplicitHs(0)
+        atom.SetNoImplicit(True)
+    skeleton.UpdatePropertyCache(strict=False)
+    Chem.FastFindRings(skeleton)
+    return list(Chem.CanonicalRankAtoms(skeleton, breakTies=False, includeChirality=False))
+
+
+def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
+    """``mol`` with each acyclic amidine or guanidine unit drawn as the site model reads it, and the nitrogens that
+    took the C=N; ``mol`` itself and ``()`` when nothing changes. Atom numbers keep their meaning.
+
+    >>> from rdkit import Chem
+    >>> redrawn, moved = model_amidine_drawing(Chem.MolFromSmiles("NC(N)=Nc1ccccc1"))  # phenylguanidine
+    >>> Chem.MolToSmiles(redrawn), moved
+    ('N=C(N)Nc1ccccc1', (0,))
+    >>> model_amidine_drawing(Chem.MolFromSmiles("CN(C)C=Nc1ccccc1"))[1]  # no hydrogen to move
+    ()
+    """
+    if not mol.HasSubstructMatch(_AMIDINE_IMINE):
+        return mol, ()
+    current = mol
+    moved: list[int] = []
+    ranks: list[int] | None = None
+    for imine, carbon in mol.GetSubstructMatches(_AMIDINE_IMINE):
+        work_atom = current.GetAtomWithIdx(carbon)
+        units = [imine] + [
+            neighbour.GetIdx() for neighbour in work_atom.GetNeighbors()
+            if neighbour.GetIdx() != imine and neighbour.GetAtomicNum() == 7
+            and current.GetBondBetweenAtoms(carbon, neighbour.GetIdx()).GetBondType() == Chem.BondType.SINGLE
+        ]
+        if len(units) < 2:
+            continue
+        if not all(_plain(current.GetAtomWithIdx(index), carbon) for index in units):
+            continue
+        # where the C=N may go: the drawn imine N, or a single-bonded N with a hydrogen to give up
+        places = [imine] + [index for index in units[1:] if current.GetAtomWithIdx(index).GetTotalNumHs() > 0]
+        if len(places) < 2:
+            continue
+        if ranks is None:
+            ranks = _skeleton_ranks(mol)
+        order = {index: (_heavy_degree(current.GetAtomWithIdx(index)),
+                         not _on_aromatic(current.GetAtomWithIdx(index)), ranks[index]) for index in places}
+        best = min(places, key=lambda index: order[index])
+        if best == imine or order[best] == order[imine]:
+            continue
+        work = Chem.RWMol(current)
+        work.GetBondBetweenAtoms(imine, carbon).SetBondType(Chem.BondType.SINGLE)
+        work.GetBondBetweenAtoms(imine, carbon).SetStereo(Chem.BondStereo.STEREONONE)
+        work.GetBondBetweenAtoms(best, carbon).SetBondType(Chem.BondType.DOUBLE)
+        for index in (imine, best):
+            recount_hydrogens(work.GetAtomWithIdx(index))
+        edited = work.GetMol()
+        try:
+            with quiet_rdkit():
+                Chem.SanitizeMol(edited)
+        except Exception:  # noqa: BLE001 - a drawing RDKit will not take: the unit stays as drawn
+            continue
+        current = edited
+        moved.append(best)
+    return (current, tuple(moved)) if moved else (mol, ())
