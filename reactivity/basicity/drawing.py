@@ -121,3 +121,73 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
         current = edited
         moved.append(best)
     return (current, tuple(moved)) if moved else (mol, ())
+
+
+def _fused_neighbours(atom: Chem.Atom, ring_info: Chem.RingInfo) -> int:
+    return sum(1 for neighbour in atom.GetNeighbors() if ring_info.NumAtomRings(neighbour.GetIdx()) > 1)
+
+
+def azole_tautomer_partner(mol: Chem.Mol, atom: int) -> int | None:
+    """For the pyridine-type N ``atom`` of an imidazole, pyrazole or benzimidazole whose other ring N carries the
+    hydrogen, that other N (the basic site of the other tautomer drawing); None for any other site. Both drawings
+    protonate to the same cation (the open training data draw such azoles both ways). Rings whose two N differ in the
+    number of fused neighbours (indazoles: a benzenoid and a quinoid drawing) and azoles with three or more ring N are
+    left out.
+
+    >>> from rdkit import Chem
+    >>> azole_tautomer_partner(Chem.MolFromSmiles("Cc1c[nH]cn1"), 5)  # 4-methylimidazole: N3 -> N1
+    3
+    """
+    site = mol.GetAtomWithIdx(atom)
+    if site.GetAtomicNum() != 7 or not site.GetIsAromatic() or site.GetFormalCharge() or site.GetTotalNumHs() \
+            or site.GetDegree() != 2:
+        return None
+    ring_info = mol.GetRingInfo()
+    for ring in ring_info.AtomRings():
+        if len(ring) != 5 or atom not in ring or not all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring):
+            continue
+        nitrogens = [a for a in ring if mol.GetAtomWithIdx(a).GetAtomicNum() == 7]
+        if len(nitrogens) != 2 or any(mol.GetAtomWithIdx(a).GetAtomicNum() not in (6, 7) for a in ring):
+            continue
+        (other,) = [a for a in nitrogens if a != atom]
+        holder = mol.GetAtomWithIdx(other)
+        if holder.GetFormalCharge() or holder.GetTotalNumHs() != 1 or holder.GetDegree() != 2:
+            continue
+        if _fused_neighbours(site, ring_info) == _fused_neighbours(holder, ring_info):
+            return other
+    return None
+
+
+#: At most this many prototropic azole rings are drawn both ways (2**n drawings of the molecule).
+MAX_AZOLE_FLIPS = 3
+
+
+def azole_tautomer_drawings(mol: Chem.Mol, sites: dict[int, int]) -> list[tuple[Chem.Mol, dict[int, int]]]:
+    """The other tautomer drawings of ``mol`` for the azole sites ``sites`` (site N -> its partner N, from
+    :func:`azole_tautomer_partner`): every combination of moving the hydrogens, each with the map from a site to its
+    atom in that drawing. Empty when there is none or more than ``MAX_AZOLE_FLIPS`` rings (the value then depends on
+    the drawing, as before; the caller says so).
+
+    >>> from rdkit import Chem
+    >>> [(Chem.MolToSmiles(m), moved) for m, moved in azole_tautomer_drawings(Chem.MolFromSmiles("Cc1c[nH]cn1"), {5: 3})]
+    [('Cc1cnc[nH]1', {5: 3})]
+    """
+    flips = sorted(sites.items())
+    if not flips or len(flips) > MAX_AZOLE_FLIPS:
+        return []
+    drawings = []
+    for mask in range(1, 2 ** len(flips)):
+        chosen = [flip for bit, flip in enumerate(flips) if mask >> bit & 1]
+        work = Chem.RWMol(mol)
+        for site, holder in chosen:
+            for index, hydrogens in ((site, 1), (holder, 0)):
+                work.GetAtomWithIdx(index).SetNumExplicitHs(hydrogens)
+                work.GetAtomWithIdx(index).SetNoImplicit(True)
+        drawn = work.GetMol()
+        try:
+            with quiet_rdkit():
+                Chem.SanitizeMol(drawn)
+        except Exception:  # noqa: BLE001 - no such drawing RDKit will take: averaged over the others
+            continue
+        drawings.append((drawn, dict(chosen)))
+    return drawings

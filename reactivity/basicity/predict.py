@@ -22,7 +22,7 @@ from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
 from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
 from .distances import DistanceRows
-from .drawing import model_amidine_drawing
+from .drawing import azole_tautomer_drawings, azole_tautomer_partner, model_amidine_drawing
 from .titration import (
     ION_LOGP_DROP,
     LOGD_PH_GRID,
@@ -57,6 +57,8 @@ _ASSUMPTIONS_BASE = (
     f"(ion-pair partitioning, Avdeef 2012)",
 )
 
+#: Model site classes of ring N that :func:`azole_tautomer_partner` may pair with their other tautomer drawing.
+_PROTOTROPIC_AZOLE_CLASSES = frozenset({"imidazole_like", "azole_weak"})
 _NEGATIVE_ACID_SMARTS = "[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]"
 _NEGATIVE_ACID_ATOM = compile_smarts(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
 #: Its recursion-free screen (:func:`reactivity.rules.compile_screen`): most molecules have no anion, and this
@@ -121,6 +123,11 @@ class _Job:
     notes: tuple[str, ...]
     n4_atoms: frozenset[int] = frozenset()  # working indices of every ring's N4 (the notes speak of them)
     increments: dict[int, SiteIncrement] = field(default_factory=dict)  # model sites predicted through an analog
+    # azole sites whose N-H can sit on either ring N: site -> the other ring N (distances are the mean of the two)
+    partners: dict[int, int] = field(default_factory=dict)
+    # the other tautomer drawings of those azoles, each with the map site -> its atom there: every model site's value
+    # is the mean over all drawings
+    drawings: tuple[tuple[Chem.Mol, dict[int, int]], ...] = ()
 
 
 def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
@@ -191,8 +198,17 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
         elif ring.n4_class not in BASIC_N4_CLASSES:
             notes.append(AtomText(f"N4 (atom {{0}}) is {ring.n4_class}: no pKaH predicted for this class", (ring.n4,)))
     sites = sorted(sites)
+    partners = {atom: found for atom, site_class in sites if site_class in _PROTOTROPIC_AZOLE_CLASSES
+                and (found := azole_tautomer_partner(work, atom)) is not None}
+    drawings = tuple(azole_tautomer_drawings(work, partners))
+    if partners:
+        notes.append(compose(
+            "azole N at atom(s) {}: its N-H can sit on either ring N (one cation for every drawing); each site's value "
+            "is the mean of the site model's values over the drawings" if drawings else
+            "azole N at atom(s) {}: its N-H can sit on either ring N; too many such rings to average over the "
+            "drawings, so the values are those of the drawing given", atom_list(prepared.input_index(a) for a in partners)))
     return _Job(prepared, work, parent, counter_ions, tuple(sites), class_sites, n4_roles, first, tuple(notes),
-                frozenset(n4_atoms), site_increments(work, sites))
+                frozenset(n4_atoms), site_increments(work, sites), partners if drawings else {}, drawings)
 
 
 def _site_rows(job: _Job) -> np.ndarray:
@@ -203,7 +219,9 @@ def _site_rows(job: _Job) -> np.ndarray:
         increment = job.increments.get(atom)
         if increment is not None:
             block[row] = site_features(increment.analog, [(increment.analog_atom, site_class)])[0]
-    return block
+    extra = [site_features(drawn, [(moved.get(atom, atom), site_class) for atom, site_class in job.sites])
+             for drawn, moved in job.drawings]
+    return np.vstack([block, *extra]) if extra else block
 
 
 def _check_condition(ph: float, temperature_c: float) -> None:
@@ -270,9 +288,13 @@ def predict_basicity_many(
     row = 0
     for mol, job in zip(mols, jobs):
         drafts: list[dict[str, Any]] = []
-        for atom, site_class in job.sites:
+        n_sites = len(job.sites)
+        for k, (atom, site_class) in enumerate(job.sites):
             increment = job.increments.get(atom)
-            pka25 = round(float(predictions[row]) + (increment.rule.delta if increment else 0.0), 2)
+            value = float(predictions[row])
+            if job.drawings and increment is None:  # the other drawings' rows follow, one block per drawing
+                value = float(np.mean(predictions[row - k + np.arange(len(job.drawings) + 1) * n_sites + k]))
+            pka25 = round(value + (increment.rule.delta if increment else 0.0), 2)
             sims = similarity[row]
             applicability = round(float(sims.max()), 3) if sims.size else 0.0
             half = band_halfwidth(model, site_class, applicability) + (increment.rule.band if increment else 0.0)
@@ -281,6 +303,7 @@ def predict_basicity_many(
                                nearest=Deferred(lambda sims=sims: nearest_training(model, sims)), source="model",
                                rule="", adjustments=(increment.rule.id,) if increment else ()))
             row += 1
+        row += len(job.drawings) * n_sites
         for match in job.class_sites:
             if match.rule.kind == "permanent_cation":
                 continue
@@ -332,6 +355,31 @@ def _neighbour_lookup(mol: Chem.Mol) -> Callable[[int], list[int]]:
     return neighbours
 
 
+def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms: list[int], dist: np.ndarray,
+                         fixed_dist: np.ndarray | None, paths: np.ndarray | None
+                         ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Distances and shortest-path counts between sites when an azole site's charge sits on both of its ring N: each
+    pair's value is the mean over the ring N the two sites may be drawn on, so neither drawing is preferred."""
+    places = [[atom, job.partners[atom]] if atom in job.partners else [atom] for atom in atoms]
+    dist = dist.astype(float)
+    needs_paths = paths is not None
+    path_mean = paths.astype(float) if needs_paths else None
+    neighbours = _neighbour_lookup(job.work)
+    for i, here in enumerate(places):
+        for j, there in enumerate(places):
+            if i == j or (len(here) == 1 and len(there) == 1):
+                continue
+            pairs = [(a, b) for a in here for b in there]
+            dist[i, j] = float(np.mean([distance[np.ix_([a], [b])][0, 0] for a, b in pairs]))
+            if path_mean is not None:
+                path_mean[i, j] = float(np.mean([site_path_counts(distance, neighbours, [a, b])[0, 1]
+                                                 for a, b in pairs]))
+        if fixed_dist is not None and len(here) > 1:
+            fixed_dist = fixed_dist.astype(float)
+            fixed_dist[i] = np.mean([distance[np.ix_([a], fixed_atoms)][0] for a in here], axis=0)
+    return dist, fixed_dist, path_mean
+
+
 def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, temperature_c: float) -> BasicityResult:
     drafts.sort(key=lambda d: d["atom"])
     original = job.prepared.original_index
@@ -355,6 +403,8 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         fixed_dist = distance[np.ix_(atoms, fixed_atoms)] if fixed_atoms else None
         if len(atoms) > 1:
             paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms)
+        if job.partners:
+            dist, fixed_dist, paths = _azole_mean_geometry(job, distance, atoms, fixed_atoms, dist, fixed_dist, paths)
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
     titration = Titration.build(
