@@ -29,8 +29,8 @@ _AMIDINE_IMINE = compile_smarts("[NX2;+0;!a]=[CX3;!a;!R]", "basicity.amidine_imi
 
 
 def _plain(atom: Chem.Atom, carbon: int) -> bool:
-    """An uncharged, non-aromatic N whose other neighbours are carbon or hydrogen and carry no C=N, C=O or C=S (so
-    not an acyl, sulfonyl, N-N or N-O nitrogen, nor part of a second amidine)."""
+    """An uncharged, non-aromatic N whose other neighbours are carbon or hydrogen and carry no C=N, C=O, C=S or C#N
+    (so not an acyl, sulfonyl, cyano, N-N or N-O nitrogen, nor part of a second amidine)."""
     if atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
         return False
     for neighbour in atom.GetNeighbors():
@@ -38,8 +38,8 @@ def _plain(atom: Chem.Atom, carbon: int) -> bool:
             continue
         if neighbour.GetAtomicNum() not in (1, 6):
             return False
-        if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (7, 8, 16)
-               for bond in neighbour.GetBonds()):
+        if any(bond.GetBondType() in (Chem.BondType.DOUBLE, Chem.BondType.TRIPLE)
+               and bond.GetOtherAtom(neighbour).GetAtomicNum() in (7, 8, 16) for bond in neighbour.GetBonds()):
             return False
     return True
 
