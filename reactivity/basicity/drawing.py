@@ -1,4 +1,5 @@
-"""The drawing of an amidine or guanidine that the site model reads.
+"""Tautomer drawings the site model reads: one drawing of an amidine or guanidine, and both drawings of an azole
+whose N-H can sit on either ring N.
 
 An acyclic amidine (N=C-N) or guanidine with a hydrogen on a single-bonded nitrogen can be drawn with its C=N on
 either nitrogen: N-phenylguanidine as ``N=C(N)Nc1ccccc1`` or ``NC(N)=Nc1ccccc1``. Both drawings are one compound
@@ -10,6 +11,10 @@ nitrogen bonded to an aromatic ring (``C=N-Ar``, as they draw N-alkyl-N'-aryl fo
 still the nitrogen first in a canonical order that does not see where the hydrogens are. Every training molecule is
 already drawn so (checked in the tests); that this convention, and not the compound's own tautomer preference, is the
 right input for the model is an assumption the result states.
+
+Imidazoles, pyrazoles and benzimidazoles are drawn both ways by the same data, so no single convention reproduces
+them: :func:`azole_tautomer_drawings` gives the other drawings, the caller predicts every model site in each and takes
+the mean (held-out comparison in ``models/MODEL.md``).
 
 Amidines in rings (imidazolines, tetrahydropyrimidines, 2-iminoindolines, chlordiazepoxide: the open data draw
 them both ways) and units with a nitrogen bonded to an acyl, sulfonyl or other heteroatom group (N-sulfamoyl amidines,

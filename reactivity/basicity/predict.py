@@ -213,7 +213,8 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
 
 def _site_rows(job: _Job) -> np.ndarray:
     """The model's feature rows of a molecule's sites; a site with a substituent increment gets the row of its atom in
-    the analog (the group replaced by its alkyl counterpart)."""
+    the analog (the group replaced by its alkyl counterpart). When an azole's N-H can sit on either ring N, one more
+    block of rows per other drawing follows (the same sites, each at its atom in that drawing)."""
     block = site_features(job.work, job.sites)
     for row, (atom, site_class) in enumerate(job.sites):
         increment = job.increments.get(atom)
@@ -362,8 +363,7 @@ def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms
     pair's value is the mean over the ring N the two sites may be drawn on, so neither drawing is preferred."""
     places = [[atom, job.partners[atom]] if atom in job.partners else [atom] for atom in atoms]
     dist = dist.astype(float)
-    needs_paths = paths is not None
-    path_mean = paths.astype(float) if needs_paths else None
+    path_mean = None if paths is None else paths.astype(float)
     neighbours = _neighbour_lookup(job.work)
     for i, here in enumerate(places):
         for j, there in enumerate(places):
