@@ -137,6 +137,9 @@ _RING_LACTIMS = (
 #: Molecule property set by :func:`lactam_form` on a molecule it redrew: the nitrogens (0-based, comma-separated)
 #: that took the hydrogen (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
+#: Molecule property set by :func:`azine_lactam_form` on a molecule it redrew: the oxygens (0-based, comma-separated)
+#: that became C=O (the pKa result says so among its assumptions).
+AZINE_LACTIM_REDRAWN = "_rx_azine_lactim_redrawn"
 
 
 def _move_hydrogen_atom(work: Chem.RWMol, oxygen: int, nitrogen: int) -> bool:
@@ -273,6 +276,7 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
             for nb in mol.GetAtomWithIdx(nitrogen).GetNeighbors())
 
     current = mol
+    redrawn: list[int] = []
     while candidates:  # one edit at a time, the preferred first; one that cannot be kekulized is passed over
         options = sorted(
             ((position, crowded(nitrogen, carbon), ranks[oxygen], ranks[nitrogen], oxygen, nitrogen), carbon)
@@ -290,10 +294,14 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
             except Exception:  # noqa: BLE001 - no lactam drawing for this pair beside the others: try the next
                 continue
             current = edited
+            redrawn.append(oxygen)
             candidates = _azine_lactim_candidates(current)
             break
         else:
             break
+    if redrawn:
+        earlier = current.GetProp(AZINE_LACTIM_REDRAWN).split(",") if current.HasProp(AZINE_LACTIM_REDRAWN) else []
+        current.SetProp(AZINE_LACTIM_REDRAWN, ",".join(sorted(set(earlier) | {str(o) for o in redrawn}, key=int)))
     return current
 
 
@@ -316,9 +324,10 @@ def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
 
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
-    ions (:func:`ionic_salt_form`) and a lactim drawing of the ring as the lactam (:func:`lactam_form`); the same
-    atoms in the same order."""
-    return lactam_form(ionic_salt_form(mol))
+    ions (:func:`ionic_salt_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`) and a
+    hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone); the same atoms in
+    the same order."""
+    return azine_lactam_form(lactam_form(ionic_salt_form(mol)))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

@@ -13,6 +13,7 @@ import random
 import pytest
 from rdkit import Chem
 
+from conftest import answer_summary
 from reactivity.basicity import predict_basicity
 from reactivity.molecule import azine_lactam_form, mol_from_smiles
 
@@ -105,3 +106,17 @@ def test_no_training_molecule_is_drawn_as_a_hydroxy_azine() -> None:
     table = pka_training.packaged_training_table()
     mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
     assert [Chem.MolToSmiles(m) for m in mols if azine_lactam_form(m) is not m] == []
+
+
+@pytest.mark.parametrize("hydroxy, lactam", [
+    ("O=C1CN(Cc2ccnc(O)c2)CCCN1", "O=C1CN(Cc2cc[nH]c(=O)c2)CCCN1"),  # an N4-(2-pyridon-4-ylmethyl) ring
+    ("O=C1CN=C(c2ccccc2)c2cc(Cl)ccc2N1CCc1ccnc(O)n1", "O=C1CN=C(c2ccccc2)c2cc(Cl)ccc2N1CCc1cc[nH]c(=O)n1"),
+])
+def test_every_capability_reads_a_hydroxy_azine_as_its_lactam(hydroxy: str, lactam: str) -> None:
+    # perception, stability with its degradants, pKa, nitrosamine products and an acylation plan: one answer for the
+    # two drawings, and the pyridone N-H is a competing site (it had none drawn as the lactam, a phenol drawn as OH)
+    import reactivity as rx
+
+    assert answer_summary(Chem.MolFromSmiles(hydroxy)) == answer_summary(Chem.MolFromSmiles(lactam))
+    kinds = [site.kind for site in rx.perceive(mol_from_smiles(hydroxy))[0].competing_sites]
+    assert "azinone_nh" in kinds and "phenol" not in kinds

@@ -14,7 +14,7 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit
+from ..molecule import AZINE_LACTIM_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, site_increments
@@ -140,15 +140,17 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
     prepared = view if view is not None else free_base_view(mol)
     drawn = _reprotonated(prepared.mol)
-    work = azine_lactam_form(drawn)
+    work = azine_lactam_form(drawn)  # the readers have done it (read_form); a view built elsewhere may not have
     notes_pre: list[str] = []
+    oxygens = {int(o) for o in mol.GetProp(AZINE_LACTIM_REDRAWN).split(",")} if mol.HasProp(AZINE_LACTIM_REDRAWN) else set()
     if work is not drawn:
-        oxygens = [prepared.input_index(a.GetIdx()) for a in drawn.GetAtoms()
-                   if a.GetAtomicNum() == 8 and a.GetTotalNumHs() and not work.GetAtomWithIdx(a.GetIdx()).GetTotalNumHs()]
+        oxygens |= {prepared.input_index(a.GetIdx()) for a in drawn.GetAtoms() if a.GetAtomicNum() == 8
+                    and a.GetTotalNumHs() and not work.GetAtomWithIdx(a.GetIdx()).GetTotalNumHs()}
+    if oxygens:
         notes_pre.append(compose(
             "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
             "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
-            atom_list(oxygens)))
+            atom_list(sorted(oxygens))))
     parent, counter_ions = _parent_fragment(work)
     work, amidine_imines = model_amidine_drawing(work)
     if amidine_imines:
