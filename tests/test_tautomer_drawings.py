@@ -95,3 +95,14 @@ def test_histamine_steps() -> None:
     for smiles in ("NCCc1c[nH]cn1", "NCCc1cnc[nH]1"):
         low, high = sorted(step.pka for step in predict_basicity(mol_from_smiles(smiles)).macro_pkas)
         assert abs(low - 6.18) < 0.5 and abs(high - 9.64) < 0.5
+
+
+@pytest.mark.parametrize("smiles", [
+    "O=C1CN(CCc2c[nH]cn2)CCCN1",  # an imidazole averaged over both drawings
+    "O=C1CN(Cc2ncc(-c3cnc[nH]3)[nH]2)CCCN1",  # two of them: four drawings
+    "O=C1CN(CCNC(N)=Nc2ccccc2)CCCN1",  # an aryl guanidine redrawn
+])
+def test_redrawn_molecules_still_ignore_atom_order_and_explicit_hydrogens(smiles: str) -> None:
+    from conftest import check_drawing_independence
+
+    check_drawing_independence(smiles, random.Random(5), renumberings=3)
