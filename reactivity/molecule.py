@@ -356,7 +356,8 @@ def as_read(mol: Chem.Mol, caller: str) -> Chem.Mol:
     """A molecule handed to a public function (``caller``, named in the error), in the form the project's readers
     give (:func:`read_form`), with ring information and perceived stereo (:func:`assign_stereo`, on a copy, when
     RDKit has not done it): a molecule built in code gets the answers of the same structure read from a file,
-    whether its salt is drawn with covalent metal bonds or its ring as the lactim. The same atoms in the same order,
+    whether its salt is drawn with covalent metal bonds, its ring as the lactim or a pyridone as its hydroxypyridine.
+    The same atoms in the same order,
     so indices into the result are indices into ``mol``; ``mol`` itself is not changed. Raises
     :class:`MoleculeParseError` for anything that is not an RDKit molecule.
 
