@@ -102,9 +102,11 @@ def _parent_fragment(mol: Chem.Mol) -> tuple[frozenset[int], tuple[str, ...]]:
 
 
 def _rings_of_aromatic_acids(mol: Chem.Mol, class_sites: Sequence[ClassMatch]) -> frozenset[int]:
-    """Atoms of the aromatic rings that hold an acidic N-H site (tetrazole, triazole ...)."""
+    """Atoms of the aromatic rings that hold an acidic N-H site whose ring N are no separate bases (tetrazoles, imides).
+    The weak N-H acids of triazoles and benzotriazoles (class ``azole_nh``, pKa 8-10) are left out: their ring N
+    are bases of their own (1,2,4-triazole 2.5), given by class rules or the site model."""
     acid_atoms = [m.atom for m in class_sites
-                  if m.rule.kind == "acid" and mol.GetAtomWithIdx(m.atom).GetIsAromatic()]
+                  if m.rule.kind == "acid" and m.rule.site_class != "azole_nh" and mol.GetAtomWithIdx(m.atom).GetIsAromatic()]
     if not acid_atoms:
         return frozenset()
     return frozenset(a for ring in mol.GetRingInfo().AtomRings() if any(x in ring for x in acid_atoms) for a in ring)
