@@ -228,13 +228,15 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
 def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
                       n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
     """Material-loss risk, reasons and advice from the ring N4 alone (a basic N4 in water or on silica)."""
+    from ..basicity.titration import protonated_fraction
+
     basic = [ring for ring in rings if ring.n4_class in _BASIC_N4]
     if mechanism == "aqueous_partition" and not basic:
         base = _partition_base(mol, rings, n4_pka)
         if base is not None:
             ring, pka, source, _ = base
             ph = -_stage_log_ah(preset["stage"][0])
-            fraction = 1.0 / (1.0 + 10.0 ** (ph - pka))
+            fraction = protonated_fraction(pka, ph)
             level = _partition_level(fraction)
             reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                       f"{_partition_words(level)} the water layer")
@@ -254,7 +256,7 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
     if mechanism == "aqueous_partition":
         stage = preset["stage"][0]
         ph = -_stage_log_ah(stage)
-        fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else 1.0 / (1.0 + 10.0 ** (ph - pka))
+        fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else protonated_fraction(pka, ph)
         level = _partition_level(fraction)
         reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
                   f"{_partition_words(level)} the water layer")
