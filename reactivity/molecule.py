@@ -137,8 +137,8 @@ _RING_LACTIMS = (
 #: Molecule property set by :func:`lactam_form` on a molecule it redrew: the nitrogens (0-based, comma-separated)
 #: that took the hydrogen (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
-#: Molecule property set by :func:`azine_lactam_form` on a molecule it redrew: the oxygens (0-based, comma-separated)
-#: that became C=O (the pKa result says so among its assumptions).
+#: Atom property set by :func:`azine_lactam_form` on each oxygen it turned from O-H into C=O (an atom property, so it
+#: follows the atom through copies that drop hydrogen atoms; the pKa result lists these oxygens among its assumptions).
 AZINE_LACTIM_REDRAWN = "_rx_azine_lactim_redrawn"
 
 
@@ -276,7 +276,6 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
             for nb in mol.GetAtomWithIdx(nitrogen).GetNeighbors())
 
     current = mol
-    redrawn: list[int] = []
     while candidates:  # one edit at a time, the preferred first; one that cannot be kekulized is passed over
         options = sorted(
             ((position, crowded(nitrogen, carbon), ranks[oxygen], ranks[nitrogen], oxygen, nitrogen), carbon)
@@ -294,14 +293,11 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
             except Exception:  # noqa: BLE001 - no lactam drawing for this pair beside the others: try the next
                 continue
             current = edited
-            redrawn.append(oxygen)
+            current.GetAtomWithIdx(oxygen).SetBoolProp(AZINE_LACTIM_REDRAWN, True)
             candidates = _azine_lactim_candidates(current)
             break
         else:
             break
-    if redrawn:
-        earlier = current.GetProp(AZINE_LACTIM_REDRAWN).split(",") if current.HasProp(AZINE_LACTIM_REDRAWN) else []
-        current.SetProp(AZINE_LACTIM_REDRAWN, ",".join(sorted(set(earlier) | {str(o) for o in redrawn}, key=int)))
     return current
 
 
@@ -488,7 +484,8 @@ def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
 
 
 def free_base_view(mol: Chem.Mol) -> FreeBaseView:
-    """Copy ``mol``, drop explicit H atoms and neutralize protonated nitrogens (salts become free bases).
+    """Copy ``mol``, drop explicit H atoms and neutralize protonated nitrogens (salts become free bases; a
+    hydroxypyridinium-type cation becomes the lactam, :func:`azine_lactam_form`, as the readers draw the free base).
 
     Atom indices map back to the caller's molecule; the input is never modified. Permanent cations
     (quaternary ammonium, N-oxides, nitro groups) keep their charges.
@@ -520,4 +517,6 @@ def free_base_view(mol: Chem.Mol) -> FreeBaseView:
         except Exception as exc:  # RDKit raises several unrelated exception classes here
             raise MoleculeParseError(f"free-base view: {str(exc).strip().splitlines()[0]}") from None
     original = tuple(atom.GetIntProp(_ORIGINAL_INDEX) for atom in work.GetAtoms())
-    return FreeBaseView(work.GetMol(), original, bool(protonated))
+    # a protonated hydroxypyridine (the cation of a pyridone salt) is, once neutral, the pyridone: read it so
+    view = azine_lactam_form(work.GetMol()) if protonated else work.GetMol()
+    return FreeBaseView(view, original, bool(protonated))

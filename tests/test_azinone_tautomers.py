@@ -120,3 +120,14 @@ def test_every_capability_reads_a_hydroxy_azine_as_its_lactam(hydroxy: str, lact
     assert answer_summary(Chem.MolFromSmiles(hydroxy)) == answer_summary(Chem.MolFromSmiles(lactam))
     kinds = [site.kind for site in rx.perceive(mol_from_smiles(hydroxy))[0].competing_sites]
     assert "azinone_nh" in kinds and "phenol" not in kinds
+
+
+def test_a_hydroxypyridinium_salt_is_read_as_the_pyridone() -> None:
+    # the cation of a pyridone salt is drawn as the O-H / N-H+ ring; once the free-base view neutralizes it, it is the
+    # pyridone, for perception as for the pKa
+    import reactivity as rx
+
+    free, salt = "O=C1CN(Cc2ccnc(O)c2)CCCN1", "O=C1CN(Cc2cc[nH+]c(O)c2)CCCN1.[Cl-]"
+    kinds = [[site.kind for site in rx.perceive(mol_from_smiles(s))[0].competing_sites] for s in (free, salt)]
+    assert kinds[0] == kinds[1] == ["azinone_nh"]
+    assert _answer(free) == _answer(salt)

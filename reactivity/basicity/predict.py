@@ -141,18 +141,16 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
 
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
     prepared = view if view is not None else free_base_view(mol)
-    drawn = _reprotonated(prepared.mol)
-    work = azine_lactam_form(drawn)  # the readers have done it (read_form); a view built elsewhere may not have
+    # the readers and the free-base view read hydroxy-azines as lactams already; an anion (a pyridinolate salt) is
+    # a hydroxy-azine only once reprotonated here
+    work = azine_lactam_form(_reprotonated(prepared.mol))
     notes_pre: list[str] = []
-    oxygens = {int(o) for o in mol.GetProp(AZINE_LACTIM_REDRAWN).split(",")} if mol.HasProp(AZINE_LACTIM_REDRAWN) else set()
-    if work is not drawn:
-        oxygens |= {prepared.input_index(a.GetIdx()) for a in drawn.GetAtoms() if a.GetAtomicNum() == 8
-                    and a.GetTotalNumHs() and not work.GetAtomWithIdx(a.GetIdx()).GetTotalNumHs()}
+    oxygens = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(AZINE_LACTIM_REDRAWN)]
     if oxygens:
         notes_pre.append(compose(
             "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
             "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
-            atom_list(sorted(oxygens))))
+            atom_list(oxygens)))
     parent, counter_ions = _parent_fragment(work)
     work, amidine_imines = model_amidine_drawing(work)
     if amidine_imines:
