@@ -137,8 +137,9 @@ _RING_LACTIMS = (
 #: Molecule property set by :func:`lactam_form` on a molecule it redrew: the nitrogens (0-based, comma-separated)
 #: that took the hydrogen (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
-#: Atom property set by :func:`azine_lactam_form` on each oxygen it turned from O-H into C=O (an atom property, so it
-#: follows the atom through copies that drop hydrogen atoms; the pKa result lists these oxygens among its assumptions).
+#: Property set by :func:`azine_lactam_form` on each oxygen it turned from O-H into C=O (an atom property, so it
+#: follows the atom through copies that drop hydrogen atoms; the pKa result lists these oxygens among its
+#: assumptions), and on the molecule it redrew.
 AZINE_LACTIM_REDRAWN = "_rx_azine_lactim_redrawn"
 
 
@@ -294,6 +295,7 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
                 continue
             current = edited
             current.GetAtomWithIdx(oxygen).SetBoolProp(AZINE_LACTIM_REDRAWN, True)
+            current.SetBoolProp(AZINE_LACTIM_REDRAWN, True)  # and on the molecule: a check without visiting atoms
             candidates = _azine_lactim_candidates(current)
             break
         else:

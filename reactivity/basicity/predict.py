@@ -145,7 +145,8 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
     # a hydroxy-azine only once reprotonated here
     work = azine_lactam_form(_reprotonated(prepared.mol))
     notes_pre: list[str] = []
-    oxygens = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(AZINE_LACTIM_REDRAWN)]
+    oxygens = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(AZINE_LACTIM_REDRAWN)] \
+        if work.HasProp(AZINE_LACTIM_REDRAWN) else []
     if oxygens:
         notes_pre.append(compose(
             "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
