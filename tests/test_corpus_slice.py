@@ -36,7 +36,7 @@ CATEGORY_NAMES = {
     },
     "oxa_thia_azepan3one_14": {"1,4-oxazepan-3-one", "1,4-thiazepan-3-one"},
     "diazepan2one_13_cyclic_urea": {"1,3-diazepan-2-one (cyclic urea)"},
-    "piperazin2one": {"piperazin-2-one"},
+    "piperazin2one": {"piperazin-2-one", "pyrazin-2(1H)-one (aromatic six-membered ring)"},  # the corpus puts both here
     "azepan2one_caprolactam_like": {"azepan-2-one (caprolactam-type)"},
 }
 

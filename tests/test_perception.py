@@ -294,8 +294,22 @@ def test_seven_cycle_screen_flags_exactly_the_seven_membered_near_miss_rules():
     flagged = {rule.id for rule in load_site_rules().related if needs_n_seven_cycle(rule)}
     all_ids = {rule.id for rule in load_site_rules().related}
     # read off site_rules.toml: every near-miss SMARTS is a seven-membered ring starting at [#7;...] except the
-    # six-membered piperazin-2-one
-    assert all_ids - flagged == {"near.piperazin_2_one"}
+    # six-membered piperazin-2-one and aromatic pyrazin-2(1H)-one
+    assert all_ids - flagged == {"near.piperazin_2_one", "near.pyrazin_2_one"}
+
+
+@pytest.mark.parametrize(
+    ("smiles", "name"),
+    [
+        ("O=c1cncc[nH]1", "pyrazin-2(1H)-one (aromatic six-membered ring)"),
+        ("Oc1cnccn1", "pyrazin-2(1H)-one (aromatic six-membered ring)"),  # 2-hydroxypyrazine: its lactam
+        ("O=c1cnc2ccccc2[nH]1", "pyrazin-2(1H)-one (aromatic six-membered ring)"),  # quinoxalin-2(1H)-one
+        ("O=C1CNc2ccccc2N1", "piperazin-2-one"),  # 3,4-dihydroquinoxalin-2(1H)-one: sp3 C3, as in the 7-ring
+        ("CC1NC(=O)C(C)NC1=O", "piperazin-2-one"),  # a diketopiperazine
+    ],
+)
+def test_aromatic_pyrazinones_are_not_called_piperazinones(smiles, name):
+    assert related_scaffolds(Chem.MolFromSmiles(smiles)) == (name,)
 
 
 def test_seven_cycle_screen_sees_a_chordless_cycle_that_is_not_a_smallest_ring():
