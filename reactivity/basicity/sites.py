@@ -249,9 +249,19 @@ class ClassSite:
     screen: Chem.Mol | None = None  # recursion-free superset of ``pattern`` (:func:`reactivity.rules.screen_smarts`)
 
 
+RING_POSITIONS = ("ortho", "meta", "para")
+
+
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """A correction added to the class value of a site when ``pattern`` (first atom = the site) matches."""
+    """A correction added to the class value of a site.
+
+    Without a ``position``: added once when ``pattern`` (first atom = the site) matches. With a ``position``
+    (ortho, meta or para): a ring substituent, added once for every group ``pattern`` finds at that position of the
+    six-membered aromatic ring that carries the site's neighbour (first atom = the ring atom, second = the group's
+    atom bonded to it, outside that ring; a group may belong to a fused ring: the CH2 groups of a tetralin, the
+    carbonyl of an indanone); each group takes the first such correction in file order.
+    """
 
     id: str
     applies_to: tuple[str, ...]
@@ -261,6 +271,7 @@ class Adjustment:
     references: tuple[str, ...]
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    position: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,17 +325,30 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
         )
     ids = {site.id for site in sites}
     adjustments = []
+    ring_groups: dict[str, Chem.Mol] = {}
     for entry in data.get("adjustment", []):
         rule_id = str(get(entry, "id"))
         applies = tuple(str(x) for x in get(entry, "applies_to"))
         if not set(applies) <= ids:
             raise RuleDataError(f"{CLASS_SITE_FILE} adjustment {rule_id!r}: unknown classes {sorted(set(applies) - ids)}")
+        position = str(entry.get("position", ""))
+        if position and position not in RING_POSITIONS:
+            raise RuleDataError(f"{CLASS_SITE_FILE} adjustment {rule_id!r}: position must be one of {RING_POSITIONS}, got {position!r}")
+        smarts = str(get(entry, "smarts"))
+        if position and smarts in ring_groups:  # one query per group: its ortho, meta and para corrections share it
+            pattern = ring_groups[smarts]
+        else:
+            pattern = compile_smarts(smarts, f"{CLASS_SITE_FILE} {rule_id}")
+            if position:
+                ring_groups[smarts] = pattern
+        if position and pattern.GetNumAtoms() < 2:
+            raise RuleDataError(f"{CLASS_SITE_FILE} adjustment {rule_id!r}: a ring substituent needs the ring atom and the group's first atom")
         adjustments.append(
             Adjustment(
-                id=rule_id, applies_to=applies,
-                pattern=compile_smarts(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
+                id=rule_id, applies_to=applies, pattern=pattern,
                 delta=float(get(entry, "delta")), rationale=str(get(entry, "rationale")), references=refs(entry),
                 must_match=tuple(get(entry, "must_match")), must_not_match=tuple(get(entry, "must_not_match")),
+                position=position,
             )
         )
     return tuple(sites), tuple(adjustments)
@@ -361,8 +385,54 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
         rule = found[atom]
         used = tuple(
             adj for adj in adjustments
-            if rule.id in adj.applies_to
+            if rule.id in adj.applies_to and not adj.position
             and any(m[0] == atom for m in mol.GetSubstructMatches(adj.pattern, uniquify=False))
         )
+        ring_groups = tuple(adj for adj in adjustments if rule.id in adj.applies_to and adj.position)
+        if ring_groups:
+            used += ring_substituents(mol, atom, ring_groups)
         out.append(ClassMatch(atom, rule, round(rule.pka + sum(a.delta for a in used), 2) + 0.0, used))
     return tuple(out)
+
+
+def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
+    """The atoms of the six-membered aromatic ring that carries the site's neighbour (a phenol O's ring carbon, the
+    ipso atom) and their positions, by atom index; empty when the site has no such neighbour.
+
+    >>> ring_positions(Chem.MolFromSmiles("Oc1ccccc1"), 0)
+    {1: 'ipso', 2: 'ortho', 3: 'meta', 4: 'para', 5: 'meta', 6: 'ortho'}
+    """
+    rings = mol.GetRingInfo().AtomRings()
+    for neighbour in mol.GetAtomWithIdx(site).GetNeighbors():
+        anchor = neighbour.GetIdx()
+        ring = next((r for r in rings if len(r) == 6 and anchor in r
+                     and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in r)), None)
+        if ring is None:
+            continue
+        start = ring.index(anchor)
+        names = ("ipso", "ortho", "meta", "para", "meta", "ortho")
+        return {ring[(start + k) % 6]: names[k] for k in range(6)}
+    return {}
+
+
+def ring_substituents(mol: Chem.Mol, site: int, groups: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
+    """The ring-substituent corrections of a site: one per group found (see :class:`Adjustment`), in ring order.
+
+    >>> dichloro = [a for a in class_rules()[1] if a.id.endswith("chloro")]
+    >>> [a.id for a in ring_substituents(Chem.MolFromSmiles("Oc1c(Cl)cccc1Cl"), 0, tuple(dichloro))]
+    ['phenol_ortho_chloro', 'phenol_ortho_chloro']
+    """
+    positions = ring_positions(mol, site)
+    if not positions:
+        return ()
+    taken: dict[int, Adjustment] = {}  # group atom -> its correction
+    found: dict[int, tuple[tuple[int, ...], ...]] = {}  # the corrections of one group share its query
+    for adj in groups:
+        key = id(adj.pattern)
+        if key not in found:
+            found[key] = mol.GetSubstructMatches(adj.pattern, uniquify=False)
+        for match in found[key]:
+            ring_atom, group_atom = match[0], match[1]
+            if positions.get(ring_atom) == adj.position and group_atom not in positions and group_atom not in taken:
+                taken[group_atom] = adj
+    return tuple(sorted(taken.values(), key=lambda adj: (RING_POSITIONS.index(adj.position), adj.id)))
