@@ -258,7 +258,7 @@ class Adjustment:
 
     Without a ``position``: added once when ``pattern`` (first atom = the site) matches. With a ``position``
     (ortho, meta or para): a ring substituent, added once for every group ``pattern`` finds at that position of the
-    six-membered aromatic ring that carries the site's neighbour (first atom = the ring atom, second = the group's
+    six-membered aromatic ring of :func:`ring_positions` (first atom = the ring atom, second = the group's
     atom bonded to it, outside that ring; a group may belong to a fused ring: the CH2 groups of a tetralin, the
     carbonyl of an indanone); each group takes the first such correction in file order.
     """
@@ -397,21 +397,27 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
 
 def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
     """The atoms of the six-membered aromatic ring that carries the site's neighbour (a phenol O's ring carbon, the
-    ipso atom) and their positions, by atom index; empty when the site has no such neighbour.
+    ipso atom) and their positions, by atom index; when that neighbour is in no ring, the ring bonded to it (a benzoic
+    acid's carboxyl carbon). Empty when there is no such ring.
 
     >>> ring_positions(Chem.MolFromSmiles("Oc1ccccc1"), 0)
     {1: 'ipso', 2: 'ortho', 3: 'meta', 4: 'para', 5: 'meta', 6: 'ortho'}
+    >>> ring_positions(Chem.MolFromSmiles("OC(=O)c1ccccc1"), 0)[6]
+    'para'
     """
     rings = mol.GetRingInfo().AtomRings()
     for neighbour in mol.GetAtomWithIdx(site).GetNeighbors():
-        anchor = neighbour.GetIdx()
-        ring = next((r for r in rings if len(r) == 6 and anchor in r
-                     and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in r)), None)
-        if ring is None:
-            continue
-        start = ring.index(anchor)
-        names = ("ipso", "ortho", "meta", "para", "meta", "ortho")
-        return {ring[(start + k) % 6]: names[k] for k in range(6)}
+        if neighbour.IsInRing():
+            candidates = [neighbour.GetIdx()]
+        else:
+            candidates = [a.GetIdx() for a in neighbour.GetNeighbors() if a.GetIdx() != site]
+        for anchor in candidates:
+            ring = next((r for r in rings if len(r) == 6 and anchor in r
+                         and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in r)), None)
+            if ring is not None:
+                start = ring.index(anchor)
+                names = ("ipso", "ortho", "meta", "para", "meta", "ortho")
+                return {ring[(start + k) % 6]: names[k] for k in range(6)}
     return {}
 
 
