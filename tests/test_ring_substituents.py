@@ -107,6 +107,9 @@ def test_benzoic_acid_ring_corrections_add_up() -> None:
         pytest.approx(2.22, abs=0.005), ["carboxyl_aryl", "aryl_carboxyl_ortho_chloro", "aryl_carboxyl_para_nitro"])
     # 3,5-dinitrobenzoic acid: 4.2 - 0.71 - 0.71 (3-nitrobenzoic acid 3.47) = 2.78
     assert _acid("O=C(O)c1cc([N+](=O)[O-])cc([N+](=O)[O-])c1")[0] == pytest.approx(2.78, abs=0.005)
+    # salicylic acid: 4.2 - 1.19 (its own carboxyl step, 2.99, record 1470, minus benzoic acid's 4.18): the hydroxy
+    # group is a correction, the phenol O-H a second site
+    assert _acid("OC(=O)c1ccccc1O") == (pytest.approx(3.01, abs=0.005), ["carboxyl_aryl", "aryl_carboxyl_ortho_hydroxy"])
     # the carboxylate drawing gets the same corrections
     assert _acid("[O-]C(=O)c1ccccc1Cl") == _acid("OC(=O)c1ccccc1Cl")
 
