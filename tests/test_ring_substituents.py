@@ -28,7 +28,8 @@ def test_every_ring_correction_names_its_position_and_a_two_atom_query() -> None
     ring = [a for a in class_rules()[1] if a.position]
     assert len(ring) >= 40
     for adj in ring:
-        prefix = {("phenol",): "phenol", ("carboxylic_acid",): "aryl_carboxyl"}[adj.applies_to]
+        prefix = {("phenol",): "phenol", ("carboxylic_acid",): "aryl_carboxyl", ("arenesulfonamide_nh",): "arenesulfonamide",
+                  ("sulfonanilide_nh", "aryl_sulfonamide_nh"): "sulfonanilide"}[adj.applies_to]
         assert adj.id.startswith(f"{prefix}_{adj.position}_")
         assert adj.pattern.GetNumAtoms() >= 2 and "record" in adj.rationale
 
@@ -117,3 +118,35 @@ def test_benzoic_acid_ring_corrections_add_up() -> None:
 def test_a_ring_two_carbons_away_is_not_corrected() -> None:
     # 4-chlorophenylacetic acid: the ring is not bonded to the carboxyl carbon
     assert _acid("O=C(O)Cc1ccc(Cl)cc1") == (4.6, [])
+
+
+def _acid_site(smiles: str) -> tuple[str, float, tuple[str, ...]]:
+    (site,) = [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.kind == "acid"]
+    return site.rule, site.pka, site.adjustments
+
+
+def test_sulfonamides() -> None:
+    # nimesulide: a sulfonanilide (8.2, N-phenylbenzenesulfonamide 8.22) with a para-nitro N-aryl ring (-1.59,
+    # 4-nitro analogue 6.63): 6.61; the ortho phenoxy group has no correction
+    assert _acid_site("CS(=O)(=O)Nc1ccc([N+](=O)[O-])cc1Oc1ccccc1") == ("sulfonanilide_nh", 6.61, ("sulfonanilide_para_nitro",))
+    # sulfamerazine: 7.5 - 1.08 (sulfadiazine 6.42) + 0.26 (meta-methyl of the sulfonanilides) = 6.68; measured 6.59
+    # (record 5690)
+    rule, value, used = _acid_site("Cc1ccnc(NS(=O)(=O)c2ccc(N)cc2)n1")
+    assert (rule, value) == ("aryl_sulfonamide_nh", 6.68) and set(used) == {"sulfonamide_n_pyrimidin_2_yl", "sulfonanilide_meta_alkyl"}
+    # N-methyltrifluoromethanesulfonamide: 10.3 - 4.26 = 6.04; measured 7.56 (record 2684), inside the band of 2.0
+    rule, value, used = _acid_site("CNS(=O)(=O)C(F)(F)F")
+    assert (rule, value, used) == ("sulfonamide_nh", 6.04, ("sulfonamide_perfluoroalkyl",))
+    # a primary benzenesulfonamide with a meta-chloro group: 9.7 - 0.66 (3-chlorobenzenesulfonamide 9.04)
+    assert _acid_site("NS(=O)(=O)c1cccc(Cl)c1") == ("arenesulfonamide_nh", 9.04, ("arenesulfonamide_meta_chloro",))
+
+
+def test_the_ring_on_the_site_comes_before_the_ring_one_atom_further() -> None:
+    # 4-methyl-N-(4-nitrophenyl)benzenesulfonamide: the N-aryl ring's nitro counts, the S-aryl ring's methyl does not,
+    # whatever the atom order
+    mol = Chem.MolFromSmiles("Cc1ccc(S(=O)(=O)Nc2ccc([N+](=O)[O-])cc2)cc1")
+    rng = random.Random(5)
+    for _ in range(6):
+        order = list(range(mol.GetNumAtoms()))
+        rng.shuffle(order)
+        (match,) = find_class_sites(Chem.RenumberAtoms(mol, order))
+        assert [a.id for a in match.adjustments] == ["sulfonanilide_para_nitro"]

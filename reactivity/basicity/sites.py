@@ -397,8 +397,8 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
 
 def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
     """The atoms of the six-membered aromatic ring that carries the site's neighbour (a phenol O's ring carbon, the
-    ipso atom) and their positions, by atom index; when that neighbour is in no ring, the ring bonded to it (a benzoic
-    acid's carboxyl carbon). Empty when there is no such ring.
+    ipso atom) and their positions, by atom index; when no neighbour is in a ring, the ring bonded to a neighbour (a
+    benzoic acid's carboxyl carbon, a benzenesulfonamide's sulfur). Empty when there is no such ring.
 
     >>> ring_positions(Chem.MolFromSmiles("Oc1ccccc1"), 0)
     {1: 'ipso', 2: 'ortho', 3: 'meta', 4: 'para', 5: 'meta', 6: 'ortho'}
@@ -406,19 +406,18 @@ def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
     'para'
     """
     rings = mol.GetRingInfo().AtomRings()
-    for neighbour in mol.GetAtomWithIdx(site).GetNeighbors():
-        if neighbour.IsInRing():
-            candidates = [neighbour.GetIdx()]
-        else:
-            candidates = [a.GetIdx() for a in neighbour.GetNeighbors() if a.GetIdx() != site]
-        for anchor in candidates:
-            ring = next((r for r in rings if len(r) == 6 and anchor in r
-                         and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in r)), None)
-            if ring is not None:
-                start = ring.index(anchor)
-                names = ("ipso", "ortho", "meta", "para", "meta", "ortho")
-                return {ring[(start + k) % 6]: names[k] for k in range(6)}
-    return {}
+    neighbours = mol.GetAtomWithIdx(site).GetNeighbors()
+    # a ring on the site's own neighbour comes first (the N-aryl ring of a sulfonanilide, not its S-aryl ring)
+    candidates = [a.GetIdx() for a in neighbours if a.IsInRing()] or [
+        b.GetIdx() for a in neighbours if not a.IsInRing() for b in a.GetNeighbors() if b.GetIdx() != site]
+    found = [(anchor, ring) for anchor in candidates for ring in rings
+             if len(ring) == 6 and anchor in ring and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
+    if len({anchor for anchor, _ in found}) != 1:  # none, or two rings to choose from: no positions (drawing-blind)
+        return {}
+    anchor, ring = found[0]
+    start = ring.index(anchor)
+    names = ("ipso", "ortho", "meta", "para", "meta", "ortho")
+    return {ring[(start + k) % 6]: names[k] for k in range(6)}
 
 
 def ring_substituents(mol: Chem.Mol, site: int, groups: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
