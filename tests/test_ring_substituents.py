@@ -29,7 +29,7 @@ def test_every_ring_correction_names_its_position_and_a_two_atom_query() -> None
     assert len(ring) >= 40
     for adj in ring:
         prefix = {("phenol",): "phenol", ("carboxylic_acid",): "aryl_carboxyl", ("arenesulfonamide_nh",): "arenesulfonamide",
-                  ("sulfonanilide_nh", "aryl_sulfonamide_nh"): "sulfonanilide"}[adj.applies_to]
+                  ("sulfonanilide_nh", "aryl_sulfonamide_nh"): "sulfonanilide", ("thiol",): "thiophenol"}[adj.applies_to]
         assert adj.id.startswith(f"{prefix}_{adj.position}_")
         assert adj.pattern.GetNumAtoms() >= 2 and "record" in adj.rationale
 
@@ -150,3 +150,13 @@ def test_the_ring_on_the_site_comes_before_the_ring_one_atom_further() -> None:
         rng.shuffle(order)
         (match,) = find_class_sites(Chem.RenumberAtoms(mol, order))
         assert [a.id for a in match.adjustments] == ["sulfonanilide_para_nitro"]
+
+
+def test_thiols() -> None:
+    # 3,4-dichlorothiophenol: 10.2 - 3.6 (thiophenol) - 0.61 (3-chloro, 5.76) - 0.55 (4-chloro, 5.82) = 5.44;
+    # measured 5.48 (record 2752)
+    rule, value, used = _acid_site("Sc1ccc(Cl)c(Cl)c1")
+    assert (rule, value) == ("thiol", 5.44) and sorted(used) == ["thiol_aryl", "thiophenol_meta_chloro", "thiophenol_para_chloro"]
+    # N-acetylcysteamine keeps the class value; a mercaptoacetamide is 2.18 lower
+    assert _acid_site("CC(=O)NCCS") == ("thiol", 10.2, ())
+    assert _acid_site("CNC(=O)CS") == ("thiol", 8.02, ("thiol_alpha_carbonyl",))
