@@ -74,13 +74,21 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def random_renumberings(mol: Chem.Mol, rng: random.Random, count: int) -> list[Chem.Mol]:
+    """``count`` copies of ``mol`` with its atoms in random orders (new atom i is old atom order[i])."""
+    copies = []
+    for _ in range(count):
+        order = list(range(mol.GetNumAtoms()))
+        rng.shuffle(order)
+        copies.append(Chem.RenumberAtoms(mol, order))
+    return copies
+
+
 def check_drawing_independence(smiles: str, rng: random.Random, renumberings: int = 1) -> None:
     """Assert that :func:`answer_summary` of ``smiles`` is the same in ``renumberings`` random atom orders and with
     its hydrogens drawn explicitly."""
     plain = Chem.MolFromSmiles(smiles)
     expected = answer_summary(plain)
-    for _ in range(renumberings):
-        order = list(range(plain.GetNumAtoms()))
-        rng.shuffle(order)
-        assert answer_summary(Chem.RenumberAtoms(Chem.MolFromSmiles(smiles), order)) == expected, (smiles, "renumbered")
+    for shuffled in random_renumberings(plain, rng, renumberings):
+        assert answer_summary(shuffled) == expected, (smiles, "renumbered")
     assert answer_summary(Chem.AddHs(Chem.MolFromSmiles(smiles))) == expected, (smiles, "explicit H")

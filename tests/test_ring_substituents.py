@@ -18,6 +18,8 @@ from reactivity.basicity import class_rules, find_class_sites, predict_basicity
 from reactivity.basicity.sites import ring_positions
 from reactivity.molecule import mol_from_smiles
 
+from conftest import random_renumberings
+
 
 def _phenol(smiles: str) -> tuple[float, list[str]]:
     (match,) = [m for m in find_class_sites(Chem.MolFromSmiles(smiles)) if m.rule.id == "phenol"]
@@ -80,11 +82,7 @@ def test_answer_does_not_depend_on_atom_order() -> None:
     smiles = "O=Cc1cc([N+](=O)[O-])cc(Br)c1O"  # 3-bromo-5-nitrosalicylaldehyde
     mol = Chem.MolFromSmiles(smiles)
     expected = _phenol(smiles)
-    rng = random.Random(11)
-    for _ in range(8):
-        order = list(range(mol.GetNumAtoms()))
-        rng.shuffle(order)
-        shuffled = Chem.RenumberAtoms(mol, order)
+    for shuffled in random_renumberings(mol, random.Random(11), 8):
         (match,) = [m for m in find_class_sites(shuffled) if m.rule.id == "phenol"]
         assert (match.pka_25, [a.id for a in match.adjustments]) == expected
 
@@ -144,11 +142,8 @@ def test_the_ring_on_the_site_comes_before_the_ring_one_atom_further() -> None:
     # 4-methyl-N-(4-nitrophenyl)benzenesulfonamide: the N-aryl ring's nitro counts, the S-aryl ring's methyl does not,
     # whatever the atom order
     mol = Chem.MolFromSmiles("Cc1ccc(S(=O)(=O)Nc2ccc([N+](=O)[O-])cc2)cc1")
-    rng = random.Random(5)
-    for _ in range(6):
-        order = list(range(mol.GetNumAtoms()))
-        rng.shuffle(order)
-        (match,) = find_class_sites(Chem.RenumberAtoms(mol, order))
+    for shuffled in random_renumberings(mol, random.Random(5), 6):
+        (match,) = find_class_sites(shuffled)
         assert [a.id for a in match.adjustments] == ["sulfonanilide_para_nitro"]
 
 
