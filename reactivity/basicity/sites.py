@@ -421,11 +421,12 @@ def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
 
 
 def ring_substituents(mol: Chem.Mol, site: int, groups: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
-    """The ring-substituent corrections of a site: one per group found (see :class:`Adjustment`), in ring order.
+    """The ring-substituent corrections of a site: one per group found (see :class:`Adjustment`), ortho before meta
+    before para, by id within a position (so the list does not depend on the atom order).
 
-    >>> dichloro = [a for a in class_rules()[1] if a.id.endswith("chloro")]
-    >>> [a.id for a in ring_substituents(Chem.MolFromSmiles("Oc1c(Cl)cccc1Cl"), 0, tuple(dichloro))]
-    ['phenol_ortho_chloro', 'phenol_ortho_chloro']
+    >>> phenol = tuple(a for a in class_rules()[1] if a.applies_to == ("phenol",) and a.position)
+    >>> [a.id for a in ring_substituents(Chem.MolFromSmiles("Oc1c(Cl)cc(C)cc1Cl"), 0, phenol)]
+    ['phenol_ortho_chloro', 'phenol_ortho_chloro', 'phenol_para_alkyl']
     """
     positions = ring_positions(mol, site)
     if not positions:
