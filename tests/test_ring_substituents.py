@@ -114,8 +114,9 @@ def test_benzoic_acid_ring_corrections_add_up() -> None:
 
 
 def test_a_ring_two_carbons_away_is_not_corrected() -> None:
-    # 4-chlorophenylacetic acid: the ring is not bonded to the carboxyl carbon
-    assert _acid("O=C(O)Cc1ccc(Cl)cc1") == (4.6, [])
+    # 4-chlorophenylacetic acid: the ring is not bonded to the carboxyl carbon, so no ring corrections; only the
+    # alpha-aryl correction (4.6 - 0.56)
+    assert _acid("O=C(O)Cc1ccc(Cl)cc1") == (4.04, ["carboxyl_alpha_aryl"])
 
 
 def _acid_site(smiles: str) -> tuple[str, float, tuple[str, ...]]:
