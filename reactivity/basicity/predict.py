@@ -367,6 +367,7 @@ def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms
     places = [[atom, job.partners[atom]] if atom in job.partners else [atom] for atom in atoms]
     dist = dist.astype(float)
     path_mean = None if paths is None else paths.astype(float)
+    fixed_dist = None if fixed_dist is None else fixed_dist.astype(float)
     neighbours = _neighbour_lookup(job.work)
     for i, here in enumerate(places):
         for j, there in enumerate(places):
@@ -378,7 +379,6 @@ def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms
                 path_mean[i, j] = float(np.mean([site_path_counts(distance, neighbours, [a, b])[0, 1]
                                                  for a, b in pairs]))
         if fixed_dist is not None and len(here) > 1:
-            fixed_dist = fixed_dist.astype(float)
             fixed_dist[i] = np.mean([distance[np.ix_([a], fixed_atoms)][0] for a in here], axis=0)
     return dist, fixed_dist, path_mean
 

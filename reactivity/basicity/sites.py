@@ -367,6 +367,18 @@ def class_rules() -> tuple[tuple[ClassSite, ...], tuple[Adjustment, ...]]:
     return parse_class_rules(text, frozenset(load_references()))
 
 
+@lru_cache(maxsize=1)
+def _corrections_by_rule() -> dict[str, tuple[tuple[Adjustment, ...], tuple[Adjustment, ...]]]:
+    """For each class rule id: its plain corrections and its ring-substituent corrections, in file order (looked up
+    once, not searched for among all corrections at every site)."""
+    plain: dict[str, list[Adjustment]] = {}
+    ring: dict[str, list[Adjustment]] = {}
+    for adj in class_rules()[1]:
+        for rule_id in adj.applies_to:
+            (ring if adj.position else plain).setdefault(rule_id, []).append(adj)
+    return {rule_id: (tuple(plain.get(rule_id, ())), tuple(ring.get(rule_id, ()))) for rule_id in {*plain, *ring}}
+
+
 def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tuple[ClassMatch, ...]:
     """Class-rule sites of a prepared molecule (first matching rule per atom), atoms in increasing order;
     ``atoms`` limits the search to those atoms (the parent fragment of a salt).
@@ -374,7 +386,8 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
     >>> [(m.atom, m.rule.site_class, m.pka_25) for m in find_class_sites(Chem.MolFromSmiles("OC(=O)c1ccccc1"))]
     [(0, 'carboxylic_acid', 4.2)]
     """
-    rules, adjustments = class_rules()
+    rules = class_rules()[0]
+    corrections = _corrections_by_rule()
     found: dict[int, ClassSite] = {}
     for rule in rules:
         for match in rule_matches(mol, rule):
@@ -383,12 +396,9 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
     out = []
     for atom in sorted(found):
         rule = found[atom]
-        used = tuple(
-            adj for adj in adjustments
-            if rule.id in adj.applies_to and not adj.position
-            and any(m[0] == atom for m in mol.GetSubstructMatches(adj.pattern, uniquify=False))
-        )
-        ring_groups = tuple(adj for adj in adjustments if rule.id in adj.applies_to and adj.position)
+        plain, ring_groups = corrections.get(rule.id, ((), ()))
+        used = tuple(adj for adj in plain
+                     if any(m[0] == atom for m in mol.GetSubstructMatches(adj.pattern, uniquify=False)))
         if ring_groups:
             used += ring_substituents(mol, atom, ring_groups)
         out.append(ClassMatch(atom, rule, round(rule.pka + sum(a.delta for a in used), 2) + 0.0, used))
