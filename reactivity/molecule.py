@@ -106,6 +106,22 @@ def _sanitize_or_raise(mol: Chem.Mol) -> Chem.Mol:
     return mol
 
 
+def redrawn_or_none(work: Chem.RWMol) -> Chem.Mol | None:
+    """The edited molecule ``work`` sanitized (RDKit's messages kept quiet), or None when RDKit refuses the drawing
+    (a tautomer edit that leaves no Kekule structure): the callers then keep the drawing they had.
+
+    >>> redrawn_or_none(Chem.RWMol(Chem.MolFromSmiles("c1ccccc1"))) is not None
+    True
+    """
+    edited = work.GetMol()
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(edited)
+    except Exception:  # noqa: BLE001 - RDKit raises several unrelated exception classes here
+        return None
+    return edited
+
+
 # An alkali or alkaline-earth metal drawn bonded to N, O or S: a salt drawn with covalent bonds (C(=O)O[Na]).
 _METAL_ON_HETEROATOM = Chem.MolFromSmarts("[Li,Na,K,Rb,Cs,Be,Mg,Ca,Sr,Ba]~[#7,#8,#16]")
 
@@ -190,10 +206,8 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
             for index in (nitrogen, oxygen):
                 recount_hydrogens(work.GetAtomWithIdx(index))
             redrawn.append(nitrogen)
-        lactam = work.GetMol()
-        try:
-            Chem.SanitizeMol(lactam)
-        except Exception:  # noqa: BLE001 - an unusual drawing the edit cannot carry: kept as drawn (named)
+        lactam = redrawn_or_none(work)
+        if lactam is None:  # an unusual drawing the edit cannot carry: kept as drawn (named)
             return mol
         current = lactam
     if current is mol:
@@ -287,11 +301,8 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
         for (*_, oxygen, nitrogen), carbon in options:
             work = Chem.RWMol(current)
             _move_lactim_hydrogen(work, oxygen, carbon, nitrogen)
-            edited = work.GetMol()
-            try:
-                with quiet_rdkit():
-                    Chem.SanitizeMol(edited)
-            except Exception:  # noqa: BLE001 - no lactam drawing for this pair beside the others: try the next
+            edited = redrawn_or_none(work)
+            if edited is None:  # no lactam drawing for this pair beside the others: try the next
                 continue
             current = edited
             current.GetAtomWithIdx(oxygen).SetBoolProp(AZINE_LACTIM_REDRAWN, True)

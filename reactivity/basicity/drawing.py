@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ..molecule import quiet_rdkit, recount_hydrogens
+from ..molecule import recount_hydrogens, redrawn_or_none
 from ..rules import compile_smarts
 
 # C=N of an acyclic amidine carbon (not aromatic, not a carbonyl carbon)
@@ -117,11 +117,8 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
         work.GetBondBetweenAtoms(best, carbon).SetBondType(Chem.BondType.DOUBLE)
         for index in (imine, best):
             recount_hydrogens(work.GetAtomWithIdx(index))
-        edited = work.GetMol()
-        try:
-            with quiet_rdkit():
-                Chem.SanitizeMol(edited)
-        except Exception:  # noqa: BLE001 - a drawing RDKit will not take: the unit stays as drawn
+        edited = redrawn_or_none(work)
+        if edited is None:  # a drawing RDKit will not take: the unit stays as drawn
             continue
         current = edited
         moved.append(best)
@@ -188,11 +185,8 @@ def azole_tautomer_drawings(mol: Chem.Mol, sites: dict[int, int]) -> list[tuple[
             for index, hydrogens in ((site, 1), (holder, 0)):
                 work.GetAtomWithIdx(index).SetNumExplicitHs(hydrogens)
                 work.GetAtomWithIdx(index).SetNoImplicit(True)
-        drawn = work.GetMol()
-        try:
-            with quiet_rdkit():
-                Chem.SanitizeMol(drawn)
-        except Exception:  # noqa: BLE001 - no such drawing RDKit will take: averaged over the others
+        drawn = redrawn_or_none(work)
+        if drawn is None:  # no such drawing RDKit will take: averaged over the others
             continue
         drawings.append((drawn, dict(chosen)))
     return drawings
