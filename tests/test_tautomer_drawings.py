@@ -169,3 +169,26 @@ def test_nh_triazole_values(smiles: str, base: float | None, acid: float | None)
     if acid is not None:
         (site,) = result.acidic_sites
         assert site.band[0] <= acid <= site.band[1]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("N=C(N)NC(=O)Cc1c(Cl)cccc1Cl", "NC(N)=NC(=O)Cc1c(Cl)cccc1Cl"),  # guanfacine
+    ("N=C(N)NC(=O)c1nc(Cl)c(N)nc1N", "NC(N)=NC(=O)c1nc(Cl)c(N)nc1N"),  # amiloride
+])
+def test_acylguanidine_is_one_weak_base_in_either_drawing(first: str, second: str) -> None:
+    # an acyl group takes about six units from a guanidine: N-acetyl-tetramethylguanidine 7.5 against 13.6 for
+    # tetramethylguanidine (DataWarrior records 4144 and 500); before, one drawing was read as a plain guanidine
+    # (about 10-11) and the other had no base at all
+    one, other = (predict_basicity(mol_from_smiles(s)) for s in (first, second))
+    assert _values(first) == _values(second)
+    strongest = max((s for s in one.sites if s.kind == "base"), key=lambda s: s.pka)
+    assert strongest.site_class == "acylguanidine" and strongest.band[0] <= 7.5 <= strongest.band[1]
+    assert strongest.pka < 9.0  # not a plain guanidine
+    assert [step.pka for step in one.macro_pkas] == [step.pka for step in other.macro_pkas]
+
+
+@pytest.mark.parametrize("smiles", ["CN1CC(=O)N=C1N", "CN1CC(=O)NC1=N"])  # creatinine, drawn both ways
+def test_ring_acyl_amidine_gets_no_value_and_says_so(smiles: str) -> None:
+    result = predict_basicity(mol_from_smiles(smiles))
+    assert [s for s in result.sites if s.kind == "base"] == []
+    assert any("acylated nitrogen of an N-acyl amidine" in line and "atom(s) 5" in line for line in result.assumptions)

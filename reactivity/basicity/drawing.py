@@ -25,8 +25,12 @@ nitrogen, then to the nitrogen first in the hydrogen-blind canonical order (ever
 is drawn so: the tests check it). Again this is the model's convention, not a claim about the preferred tautomer
 (clonidine's crystal and solution form is the arylimino one).
 
-Units with a nitrogen bonded to an acyl, sulfonyl or other heteroatom group (N-sulfamoyl amidines, amidoximes) are left
-as drawn. The class rules (``class_sites.toml``) see the molecule after this step, so a rule on an amidine is written
+An acyclic amidine or guanidine with one acylated nitrogen (amiloride, guanfacine) takes its C=N on that nitrogen,
+the through-conjugated tautomer that dominates for acylguanidines (Greenhill, Ismail, Edwards & Taylor, J. Chem.
+Soc., Perkin Trans. 2 1985, 1255-1264) and the way such units are usually drawn. Ring ones (creatinine, the
+pyrimidin-4(3H)-ones, whose N-H sits on the acylated nitrogen) and units with two acylated nitrogens or a nitrogen
+bonded to a sulfonyl or other heteroatom group (N-sulfamoyl amidines, amidoximes) are left as drawn: the site rules
+give none of them a value, so only the features of other sites can feel their drawing. The class rules (``class_sites.toml``) see the molecule after this step, so a rule on an amidine is written
 for this drawing.
 """
 
@@ -55,6 +59,23 @@ def _plain(atom: Chem.Atom, carbon: int) -> bool:
                and bond.GetOtherAtom(neighbour).GetAtomicNum() in (7, 8, 16) for bond in neighbour.GetBonds()):
             return False
     return True
+
+
+def _acylated(atom: Chem.Atom, carbon: int) -> bool:
+    """An uncharged, non-aromatic N bonded, besides the amidine carbon, to one acyl or thioacyl carbon (C=O, C=S)
+    and otherwise to carbon or hydrogen only."""
+    if atom.GetAtomicNum() != 7 or atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
+        return False
+    acyl = 0
+    for neighbour in atom.GetNeighbors():
+        if neighbour.GetIdx() == carbon:
+            continue
+        if neighbour.GetAtomicNum() != 6:
+            return False
+        if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (8, 16)
+               for bond in neighbour.GetBonds()):
+            acyl += 1
+    return acyl == 1
 
 
 def _heavy_degree(atom: Chem.Atom) -> int:
@@ -102,6 +123,8 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
     ()
     >>> Chem.MolToSmiles(model_amidine_drawing(Chem.MolFromSmiles("Clc1cccc(Cl)c1N=C1NCCN1"))[0])  # clonidine
     'Clc1cccc(Cl)c1NC1=NCCN1'
+    >>> Chem.MolToSmiles(model_amidine_drawing(Chem.MolFromSmiles("N=C(N)NC(=O)Cc1c(Cl)cccc1Cl"))[0])  # guanfacine
+    'NC(N)=NC(=O)Cc1c(Cl)cccc1Cl'
     """
     if not mol.HasSubstructMatch(_AMIDINE_IMINE):
         return mol, ()
@@ -117,19 +140,27 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
         ]
         if len(units) < 2:
             continue
-        if not all(_plain(current.GetAtomWithIdx(index), carbon) for index in units):
+        acylated = [index for index in units if _acylated(current.GetAtomWithIdx(index), carbon)]
+        if not all(_plain(current.GetAtomWithIdx(index), carbon) for index in units if index not in acylated):
             continue
-        # where the C=N may go: the drawn imine N, or a single-bonded N with a hydrogen to give up
-        places = [imine] + [index for index in units[1:] if current.GetAtomWithIdx(index).GetTotalNumHs() > 0]
-        if len(places) < 2:
-            continue
-        if ranks is None:
-            ranks = _skeleton_ranks(mol)
-        order = {index: _place_order(current.GetAtomWithIdx(index), work_atom.IsInRing(), ranks[index])
-                 for index in places}
-        best = min(places, key=lambda index: order[index])
-        if best == imine or order[best] == order[imine]:
-            continue
+        if acylated:
+            # an acyclic N-acyl amidine or guanidine: the C=N on the acylated nitrogen (the through-conjugated tautomer)
+            if len(acylated) > 1 or acylated[0] == imine or work_atom.IsInRing() \
+                    or not current.GetAtomWithIdx(acylated[0]).GetTotalNumHs():
+                continue
+            best = acylated[0]
+        else:
+            # where the C=N may go: the drawn imine N, or a single-bonded N with a hydrogen to give up
+            places = [imine] + [index for index in units[1:] if current.GetAtomWithIdx(index).GetTotalNumHs() > 0]
+            if len(places) < 2:
+                continue
+            if ranks is None:
+                ranks = _skeleton_ranks(mol)
+            order = {index: _place_order(current.GetAtomWithIdx(index), work_atom.IsInRing(), ranks[index])
+                     for index in places}
+            best = min(places, key=lambda index: order[index])
+            if best == imine or order[best] == order[imine]:
+                continue
         work = Chem.RWMol(current)
         work.GetBondBetweenAtoms(imine, carbon).SetBondType(Chem.BondType.SINGLE)
         work.GetBondBetweenAtoms(imine, carbon).SetStereo(Chem.BondStereo.STEREONONE)
