@@ -314,6 +314,87 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
     return current
 
 
+#: Property set by :func:`amino_azine_form` on each exocyclic nitrogen it turned from C=N into C-N, and on the
+#: molecule it redrew.
+IMINO_AZINE_REDRAWN = "_rx_imino_azine_redrawn"
+# an exocyclic C=N on an aromatic ring carbon (pyridin-2(1H)-imine, thiazol-2(3H)-imine, 6-imino-1H-purine)
+_IMINO_AZINE_SCREEN = Chem.MolFromSmarts("[N;+0;!R]=[c]")
+_RING_NH = Chem.MolFromSmarts("[n;H1;+0]")
+
+
+def _imino_azine_candidates(mol: Chem.Mol) -> list[tuple[int, int, list[int]]]:
+    """(exocyclic N, ring C, N-H ring nitrogens of a ring holding C) for each exocyclic imine on an aromatic carbon
+    whose nitrogen carries only hydrogen or carbon that is not an acyl, imidoyl or sulfonyl carbon."""
+    ring_nh = {m[0] for m in mol.GetSubstructMatches(_RING_NH)}
+    if not ring_nh:
+        return []
+    rings = mol.GetRingInfo().AtomRings()
+    found = []
+    for nitrogen, carbon in mol.GetSubstructMatches(_IMINO_AZINE_SCREEN):
+        other = [nb for nb in mol.GetAtomWithIdx(nitrogen).GetNeighbors()
+                 if nb.GetIdx() != carbon and nb.GetAtomicNum() != 1]
+        if any(nb.GetAtomicNum() != 6 or (not nb.GetIsAromatic() and any(
+                b.GetBondType() == Chem.BondType.DOUBLE for b in nb.GetBonds())) for nb in other):
+            continue
+        holders = sorted({a for ring in rings if carbon in ring for a in ring if a in ring_nh})
+        if holders:
+            found.append((nitrogen, carbon, holders))
+    return found
+
+
+def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which each exocyclic imine on a carbon of an aromatic ring that holds an N-H is
+    drawn as the amino-heteroaromatic tautomer: pyridin-2(1H)-imine as 2-aminopyridine, thiazol-2(3H)-imine as
+    2-aminothiazole, 1,3-dihydro-2H-benzimidazol-2-imine as 2-aminobenzimidazole, 6-imino-1H-purine as adenine. The
+    amino tautomers dominate (2-aminopyridine over its imine by about 10^5 and more), and both drawings are one
+    compound with one cation, so no answer may depend on the drawing. The ring N-H first in the canonical order gives
+    its hydrogen; only bonds and hydrogens change, atom numbers keep their meaning. Imines whose nitrogen carries an
+    acyl, sulfonyl or other heteroatom group (N-sulfonyl pyridinimines are real imide tautomers), imines on rings with
+    no N-H (an N-alkyl ring: another compound) and charged rings are left as drawn.
+
+    >>> Chem.MolToSmiles(amino_azine_form(Chem.MolFromSmiles("N=c1cccc[nH]1")))
+    'Nc1ccccn1'
+    >>> Chem.MolToSmiles(amino_azine_form(Chem.MolFromSmiles("Cc1csc(=N)[nH]1")))
+    'Cc1csc(N)n1'
+    >>> mol = Chem.MolFromSmiles("CN=c1ccccn1C")  # an N-methylpyridinimine: no hydrogen to move
+    >>> amino_azine_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_IMINO_AZINE_SCREEN):
+        return mol
+    candidates = _imino_azine_candidates(mol)
+    if not candidates:
+        return mol
+    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    current = mol
+    while candidates:  # one edit at a time; one that cannot be kekulized is passed over
+        options = sorted((ranks[holder], ranks[nitrogen], nitrogen, carbon, holder)
+                         for nitrogen, carbon, holders in candidates for holder in holders)
+        for *_, nitrogen, carbon, holder in options:
+            work = Chem.RWMol(current)
+            bond = work.GetBondBetweenAtoms(nitrogen, carbon)
+            bond.SetBondType(Chem.BondType.SINGLE)
+            bond.SetIsAromatic(False)
+            bond.SetStereo(Chem.BondStereo.STEREONONE)
+            moved_atom = _move_hydrogen_atom(work, holder, nitrogen)
+            ring_n = work.GetAtomWithIdx(holder)
+            ring_n.SetNumExplicitHs(0)
+            ring_n.SetNoImplicit(True)
+            if not moved_atom:
+                recount_hydrogens(work.GetAtomWithIdx(nitrogen))
+            edited = redrawn_or_none(work)
+            if edited is None:
+                continue
+            current = edited
+            current.GetAtomWithIdx(nitrogen).SetBoolProp(IMINO_AZINE_REDRAWN, True)
+            current.SetBoolProp(IMINO_AZINE_REDRAWN, True)
+            candidates = _imino_azine_candidates(current)
+            break
+        else:
+            break
+    return current
+
+
 def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` (in place) with its double-bond (E/Z) and tetrahedral stereo perceived from its drawing, as RDKit's
     default readers do: the project's readers parse without sanitizing, so this step is theirs to take. Without it an
@@ -334,9 +415,10 @@ def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
     ions (:func:`ionic_salt_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`) and a
-    hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone); the same atoms in
-    the same order."""
-    return azine_lactam_form(lactam_form(ionic_salt_form(mol)))
+    hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an imino-azine
+    as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in the same
+    order."""
+    return amino_azine_form(azine_lactam_form(lactam_form(ionic_salt_form(mol))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

@@ -131,3 +131,38 @@ def test_a_hydroxypyridinium_salt_is_read_as_the_pyridone() -> None:
     kinds = [[site.kind for site in rx.perceive(mol_from_smiles(s))[0].competing_sites] for s in (free, salt)]
     assert kinds[0] == kinds[1] == ["azinone_nh"]
     assert _answer(free) == _answer(salt)
+
+
+# (amino drawing, imino drawing): one compound; the amino-heteroaromatic tautomer dominates in water
+AMINO_IMINO_PAIRS = [
+    ("O=C1CN(Cc2ccc(N)nc2)CCCN1", "O=C1CN(Cc2ccc(=N)[nH]c2)CCCN1"),  # 2-aminopyridine / pyridin-2(1H)-imine
+    ("O=C1CN(Cc2csc(N)n2)CCCN1", "O=C1CN(Cc2csc(=N)[nH]2)CCCN1"),  # 2-aminothiazole / thiazol-2(3H)-imine
+    ("O=C1CN(CCNc2nc3ccccc3[nH]2)CCCN1", "O=C1CN(CCN=c2[nH]c3ccccc3[nH]2)CCCN1"),  # 2-aminobenzimidazole
+    ("Nc1ncnc2c1ncn2CCN1CCCNC(=O)C1", "N=c1[nH]cnc2c1ncn2CCN1CCCNC(=O)C1"),  # an adenine drawn as 6-imino-1H-purine
+]
+
+
+@pytest.mark.parametrize("amino, imino", AMINO_IMINO_PAIRS)
+def test_an_imino_azine_gets_the_answers_of_its_amine(amino: str, imino: str) -> None:
+    # every capability: sites, stability and degradants, pKa, nitrosamine products, an acylation plan
+    assert answer_summary(mol_from_smiles(imino)) == answer_summary(mol_from_smiles(amino))
+
+
+@pytest.mark.parametrize("imino", [imino for _, imino in AMINO_IMINO_PAIRS[:2]])
+def test_the_amine_reading_ignores_atom_order_and_explicit_hydrogens(imino: str) -> None:
+    from conftest import check_drawing_independence
+
+    check_drawing_independence(imino, random.Random(23), renumberings=2)
+
+
+@pytest.mark.parametrize("smiles", [
+    "CN=c1ccccn1C",  # N-methyl ring: a fixed imine, another compound
+    "CS(=O)(=O)N=c1cccc[nH]1",  # N-sulfonyl pyridinimine: the imide tautomer is real
+    "CC(=O)N=c1cccc[nH]1",  # N-acyl: left as drawn
+    "O=c1cccc[nH]1",  # 2-pyridone: no imine
+])
+def test_imines_that_are_other_compounds_stay_as_drawn(smiles: str) -> None:
+    from reactivity.molecule import amino_azine_form
+
+    mol = Chem.MolFromSmiles(smiles)
+    assert amino_azine_form(mol) is mol

@@ -14,7 +14,8 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import AZINE_LACTIM_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit
+from ..molecule import (AZINE_LACTIM_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form,
+                        free_base_view, quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, site_increments
@@ -152,6 +153,13 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
             "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
             atom_list(oxygens)))
+    imines = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(IMINO_AZINE_REDRAWN)] \
+        if work.HasProp(IMINO_AZINE_REDRAWN) else []
+    if imines:
+        notes_pre.append(compose(
+            "exocyclic imine(s) at atom(s) {} on an aromatic ring with an N-H read as the amino tautomer "
+            "(2-aminopyridine, not pyridin-2(1H)-imine), which dominates in water (both drawings share the cation)",
+            atom_list(imines)))
     parent, counter_ions = _parent_fragment(work)
     work, amidine_imines = model_amidine_drawing(work)
     if amidine_imines:
