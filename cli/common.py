@@ -40,7 +40,11 @@ def input_file_problem(name: str) -> str | None:
     '/: a folder, not a molecule file'
     >>> input_file_problem("/no/such/lib.sdf")
     '/no/such/lib.sdf: no such file'
+    >>> input_file_problem("  ")
+    'empty input name: give a file, - for standard input, or (where the command takes one) a SMILES'
     """
+    if not name.strip():
+        return "empty input name: give a file, - for standard input, or (where the command takes one) a SMILES"
     path = Path(name)
     if path.is_dir():
         return f"{name}: a folder, not a molecule file"

@@ -161,6 +161,17 @@ def test_a_folder_or_a_missing_file_is_a_usage_error(tmp_path, command):
         assert result.exit_code == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", [["explain"], ["stability"], ["pka"], ["nitrosamine"], ["synth", "--target"],
+                                     ["annotate"], ["report"]])
+def test_an_empty_input_name_is_a_usage_error_that_says_so(tmp_path, command):
+    # before, "" was read as the current folder ("': a folder, not a molecule file")
+    extra = ["-o", str(tmp_path / "out.sdf")] if command == ["annotate"] else (
+        ["-o", str(tmp_path / "out.html")] if command == ["report"] else [])
+    result = runner.invoke(app, [*command, "", *extra])
+    assert result.exit_code == 2 and "empty input name" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_svg_and_plot_refuse_several_records(three_records, tmp_path):
     result = runner.invoke(app, ["explain", str(three_records), "--svg", str(tmp_path / "x.svg")])
     assert result.exit_code == 2 and "3 records" in result.stderr and not (tmp_path / "x.svg").exists()
