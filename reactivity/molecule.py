@@ -323,8 +323,10 @@ _RING_NH = Chem.MolFromSmarts("[n;H1;+0]")
 
 
 def _imino_azine_candidates(mol: Chem.Mol) -> list[tuple[int, int, list[int]]]:
-    """(exocyclic N, ring C, N-H ring nitrogens of a ring holding C) for each exocyclic imine on an aromatic carbon
-    whose nitrogen carries only hydrogen or carbon that is not an acyl, imidoyl or sulfonyl carbon."""
+    """(exocyclic N, ring C, N-H ring nitrogens of a five- or six-membered ring holding C) for each exocyclic imine on
+    an aromatic carbon whose nitrogen carries only hydrogen or carbon that is not an acyl, imidoyl or sulfonyl carbon.
+    Seven-membered rings are left out: RDKit calls some diazepinones aromatic (a 5-imino-1,4-benzodiazepin-2-one
+    drawn with aromatic bonds), and their N1-H is a lactam N-H, not an azine's."""
     ring_nh = {m[0] for m in mol.GetSubstructMatches(_RING_NH)}
     if not ring_nh:
         return []
@@ -336,7 +338,7 @@ def _imino_azine_candidates(mol: Chem.Mol) -> list[tuple[int, int, list[int]]]:
         if any(nb.GetAtomicNum() != 6 or (not nb.GetIsAromatic() and any(
                 b.GetBondType() == Chem.BondType.DOUBLE for b in nb.GetBonds())) for nb in other):
             continue
-        holders = sorted({a for ring in rings if carbon in ring for a in ring if a in ring_nh})
+        holders = sorted({a for ring in rings if carbon in ring and len(ring) in (5, 6) for a in ring if a in ring_nh})
         if holders:
             found.append((nitrogen, carbon, holders))
     return found
@@ -347,8 +349,9 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     drawn as the amino-heteroaromatic tautomer: pyridin-2(1H)-imine as 2-aminopyridine, thiazol-2(3H)-imine as
     2-aminothiazole, 1,3-dihydro-2H-benzimidazol-2-imine as 2-aminobenzimidazole, 6-imino-1H-purine as adenine. The
     amino tautomers dominate (2-aminopyridine over its imine by about 10^5 and more), and both drawings are one
-    compound with one cation, so no answer may depend on the drawing. The ring N-H first in the canonical order gives
-    its hydrogen; only bonds and hydrogens change, atom numbers keep their meaning. Imines whose nitrogen carries an
+    compound with one cation, so no answer may depend on the drawing. A ring N-H next to the imine's carbon gives its
+    hydrogen before one further away (cytosine's 4-imino drawing becomes cytosine, not its 3H tautomer), then the one
+    first in the canonical order; only bonds and hydrogens change, atom numbers keep their meaning. Imines whose nitrogen carries an
     acyl, sulfonyl or other heteroatom group (N-sulfonyl pyridinimines are real imide tautomers), imines on rings with
     no N-H (an N-alkyl ring: another compound) and charged rings are left as drawn.
 
@@ -356,6 +359,8 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     'Nc1ccccn1'
     >>> Chem.MolToSmiles(amino_azine_form(Chem.MolFromSmiles("Cc1csc(=N)[nH]1")))
     'Cc1csc(N)n1'
+    >>> Chem.MolToSmiles(amino_azine_form(Chem.MolFromSmiles("N=c1cc[nH]c(=O)[nH]1")))  # cytosine
+    'Nc1cc[nH]c(=O)n1'
     >>> mol = Chem.MolFromSmiles("CN=c1ccccn1C")  # an N-methylpyridinimine: no hydrogen to move
     >>> amino_azine_form(mol) is mol
     True
@@ -368,7 +373,8 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
     current = mol
     while candidates:  # one edit at a time; one that cannot be kekulized is passed over
-        options = sorted((ranks[holder], ranks[nitrogen], nitrogen, carbon, holder)
+        options = sorted((current.GetBondBetweenAtoms(carbon, holder) is None, ranks[holder], ranks[nitrogen],
+                          nitrogen, carbon, holder)
                          for nitrogen, carbon, holders in candidates for holder in holders)
         for *_, nitrogen, carbon, holder in options:
             work = Chem.RWMol(current)

@@ -160,6 +160,7 @@ def test_the_amine_reading_ignores_atom_order_and_explicit_hydrogens(imino: str)
     "CS(=O)(=O)N=c1cccc[nH]1",  # N-sulfonyl pyridinimine: the imide tautomer is real
     "CC(=O)N=c1cccc[nH]1",  # N-acyl: left as drawn
     "O=c1cccc[nH]1",  # 2-pyridone: no imine
+    "COc1ccc(N=c2ncc(=O)[nH]c3ccccc23)cc1",  # a 5-arylimino-1,4-benzodiazepin-2-one RDKit calls aromatic: N1-H is a lactam's
 ])
 def test_imines_that_are_other_compounds_stay_as_drawn(smiles: str) -> None:
     from reactivity.molecule import amino_azine_form

@@ -96,3 +96,22 @@ def test_a_protonated_n4_drawn_with_explicit_hydrogens_is_not_quaternary():
     quaternary = "C[N+]1(C)CC(=O)NCCC1.[Cl-]"  # a real quaternary N4 keeps its permanent charge either way
     a, b = assess_stability(Chem.MolFromSmiles(quaternary)), assess_stability(Chem.AddHs(Chem.MolFromSmiles(quaternary)))
     assert a.stable_ph_window == b.stable_ph_window and a.fraction_lost == b.fraction_lost
+
+
+@pytest.mark.parametrize("salt", [
+    "O=C1C[NH+](C)CCCN1.O=C([O-])C(F)(F)F",  # a TFA salt, as preparative HPLC gives it
+    "O=C1CN(C)CCCN1.OC(=O)/C=C\\C(=O)O",  # a maleate drawn as the neutral acid beside the base
+    "O=C1CN(C)CCCN1.OCC(O)C(O)C(O)C(O)CNC",  # a meglumine fragment beside it (a salt partner, not the molecule)
+])
+def test_counter_ions_bring_no_competing_sites(salt):
+    # the acid's carboxylate, the maleate's Michael acceptor and the meglumine's amine and alcohols belong to the salt
+    # partner: the ring's molecule (N4-methyl 1,4-diazepan-2-one) has no group beside its ring
+    (ring,) = perceive(mol_from_smiles(salt))
+    assert ring.competing_sites == ()
+
+
+def test_each_ring_of_a_mixture_lists_the_groups_of_its_own_molecule():
+    # two ring compounds in one record: an aminoethyl group on the first, a hydroxyethyl group on the second
+    first, second = sorted(perceive(mol_from_smiles("O=C1CN(CCN)CCCN1.O=C1CN(CCO)CCCN1")), key=lambda r: r.n1)
+    assert [site.kind for site in first.competing_sites] == ["primary_amine"]
+    assert [site.kind for site in second.competing_sites] == ["alcohol"]

@@ -184,17 +184,29 @@ class _Found:
     atoms: tuple[int, ...]  # work indices, key atom first
 
 
-def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing]) -> list[_Found]:
+def _ring_fragments(fragments: tuple[tuple[int, ...], ...], rings: list[LactamRing]) -> frozenset[int] | None:
+    """The atoms of the fragments that hold a ring (a salt's counter-ions and a solvate's solvent are not part of
+    the molecule whose sites are reported); None when the record is one fragment."""
+    if len(fragments) == 1:
+        return None
+    ring_n1 = {r.match[0] for r in rings}
+    return frozenset(a for frag in fragments if ring_n1.intersection(frag) for a in frag)
+
+
+def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing],
+                    fragments: tuple[tuple[int, ...], ...]) -> list[_Found]:
+    """Competing sites of the fragments that hold a ring (``fragments``: the work molecule's fragments)."""
     mol = work.mol
     ring_nitrogens = {r.match[0] for r in rings} | {r.match[4] for r in rings}
     ring_core = {atom for r in rings for atom in r.match}
+    inside = _ring_fragments(fragments, rings)
     taken: set[int] = set()
     found: list[_Found] = []
     for rule in rules.competing:
         groups: set[frozenset[int]] = set()  # H2N-NH-R matches from either end: one group
         for match in rule_matches(mol, rule, uniquify=True):
             key = match[0]
-            if key in taken or key in ring_core or frozenset(match) in groups:
+            if key in taken or key in ring_core or frozenset(match) in groups or (inside is not None and key not in inside):
                 continue
             if rule.category == "labile_acyl" and ring_nitrogens.intersection(match):
                 continue
@@ -263,14 +275,13 @@ def _fragment_of(fragments: tuple[tuple[int, ...], ...], atom: int) -> tuple[int
 
 
 def _salt_protons(mol: Chem.Mol, work: _Work, rings: list[LactamRing], found: list[_Found],
-                  n4_classes: dict[int, str]) -> tuple[bool, frozenset[int]]:
+                  n4_classes: dict[int, str], fragments: tuple[tuple[int, ...], ...]) -> tuple[bool, frozenset[int]]:
     """(is an acid-addition salt, work indices of the nitrogens carrying the acid's protons).
 
     A nitrogen drawn protonated counts when its own fragment is a cation (the counter-ion is elsewhere); in an
     inner salt (zwitterion) the anion is in the same fragment, and that is no acid-addition salt. An acid drawn
     as a separate neutral fragment (HCl, a carboxylic acid) protonates the most basic nitrogen(s) of the base.
     """
-    fragments = Chem.GetMolFrags(work.mol, asMols=False, sanitizeFrags=False)
     if not work.protonated and len(fragments) == 1 and rings:
         return False, frozenset()  # one fragment holding the ring: no acid beside it, no proton drawn
     input_fragments = Chem.GetMolFrags(mol, asMols=False, sanitizeFrags=False)
@@ -461,7 +472,8 @@ def perceive_with_view(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[tup
     rings = lactam_rings(wmol, rules.core.pattern)
     if not rings:
         return (), None
-    found = _find_competing(work, rules, rings)
+    fragments = Chem.GetMolFrags(wmol, asMols=False, sanitizeFrags=False)
+    found = _find_competing(work, rules, rings, fragments)
     n1_rules = rules.site_rules_for("n1_class")
     n4_rules = rules.site_rules_for("n4_class")
     n4_feature_rules = rules.site_rules_for("n4_features")
@@ -474,7 +486,8 @@ def perceive_with_view(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[tup
         ring_atoms = frozenset((n1, c2, c3, n4, c5, c6, c7))
         classes.append((lactam, ring_atoms, _first_class(n1_rules, wmol, n1, ring_atoms, cache),
                         _first_class(n4_rules, wmol, n4, ring_atoms, cache)))
-    salt_form, protons = _salt_protons(mol, work, rings, found, {lac.match[4]: n4c for lac, _r, _n1c, n4c in classes})
+    salt_form, protons = _salt_protons(mol, work, rings, found, {lac.match[4]: n4c for lac, _r, _n1c, n4c in classes},
+                                       fragments)
     results: list[RingSites] = []
     for lactam, ring_atoms, n1_class, n4_class in classes:
         n1, c2, o2, c3, n4, c5, c6, c7 = lactam.match
@@ -531,7 +544,8 @@ def perceive_with_view(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[tup
                 n4_features=n4_features,
                 c3_features=c3_features,
                 protonated_atoms=tuple(sorted(work.input_index(a) for a in protons)),
-                competing_sites=_competing_sites(work, found, n4_class, n4_h),
+                competing_sites=_competing_sites(work, found if len(fragments) == 1 else [
+                    item for item in found if item.atoms[0] in _fragment_of(fragments, n1)], n4_class, n4_h),
                 guidance=_guidance(facts),
                 notes=_notes(wmol, lactam, variant, n1_class, n4_class, elsewhere if not n4_protonated else ())
                 + _lactim_notes(mol, work.input_index(n1), work.input_index(n4)),
