@@ -401,6 +401,19 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     return current
 
 
+def fragments_holding(fragments: tuple[tuple[int, ...], ...], anchors: set[int] | frozenset[int]) -> frozenset[int] | None:
+    """The atoms of the fragments (``Chem.GetMolFrags`` indices) that hold any of ``anchors``: the molecule a
+    record is about, without its counter-ions or solvent; None for a one-fragment record or when no anchor is given.
+
+    >>> mol = Chem.MolFromSmiles("O=C1CNCCCN1.CCO")
+    >>> sorted(fragments_holding(Chem.GetMolFrags(mol), {7}))
+    [0, 1, 2, 3, 4, 5, 6, 7]
+    """
+    if len(fragments) == 1 or not anchors:
+        return None
+    return frozenset(a for frag in fragments if not anchors.isdisjoint(frag) for a in frag)
+
+
 def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` (in place) with its double-bond (E/Z) and tetrahedral stereo perceived from its drawing, as RDKit's
     default readers do: the project's readers parse without sanitizing, so this step is theirs to take. Without it an

@@ -467,3 +467,13 @@ def test_an_alcohol_site_gets_its_carbamate_or_carbonate_drawn(reaction, reagent
     assert plan.reacting_atoms == (22,)  # the hydroxyl O, the last atom of the SMILES as written (0-based 22)
     assert plan.product_smiles == Chem.MolToSmiles(Chem.MolFromSmiles(expected))
     assert any(w.code.endswith(".warning") for w in plan.warnings)
+
+
+@pytest.mark.parametrize("record", [
+    "O=C1CNCCCN1.OCC(O)C(O)C(O)C(O)CNC",  # a meglumine fragment in the record: its N-methylamine is no competitor
+    "O=C1CNCCCN1.CCO",  # an ethanol solvate: its O-H is no competitor
+])
+def test_other_fragments_of_the_record_do_not_compete(record):
+    # the free N4 of 1,4-diazepan-2-one is the one amine of the ring's molecule: acetyl chloride acylates it cleanly
+    plan = plan_derivatization(mol_from_smiles(record), "acylation", "CC(=O)Cl")
+    assert (plan.outcome, plan.product_smiles) == ("clean", "CC(=O)N1CCCNC(=O)C1")

@@ -24,7 +24,7 @@ from rdkit import Chem
 
 from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
-from ..molecule import FreeBaseView, as_read, free_base_view, mol_from_smiles, quiet_rdkit
+from ..molecule import FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit
 from ..sites import RingSites
 from ..species import Species, describe_species
 from .rules import (
@@ -280,6 +280,8 @@ def _analyse(mol: Chem.Mol, reaction: ReactionClass) -> _Analysis:
     work = _normalized(view.mol)
     working = {atom: view.working_index(atom) for ring in rings for atom in (ring.n1, ring.c2, ring.o2, ring.c3, ring.n4)}
     lactam_units = {w for w in working.values() if w is not None}
+    # the ring's molecule, without a salt's counter-ion or a solvent: other fragments neither compete nor interfere
+    ring_molecules = fragments_holding(Chem.GetMolFrags(work, asMols=False, sanitizeFrags=False), lactam_units)
     ranks = list(Chem.CanonicalRankAtoms(work, breakTies=True))
     claimed: set[int] = set()
     candidates: list[_Candidate] = []
@@ -298,7 +300,7 @@ def _analyse(mol: Chem.Mol, reaction: ReactionClass) -> _Analysis:
         else:
             for match in work.GetSubstructMatches(rule.pattern):
                 atom = match[0]
-                if atom in lactam_units or atom in claimed:
+                if atom in lactam_units or atom in claimed or (ring_molecules is not None and atom not in ring_molecules):
                     continue
                 claimed.add(atom)
                 candidates.append(_candidate(rule, atom, view, "", None, ranks[atom]))
@@ -318,7 +320,8 @@ def _analyse(mol: Chem.Mol, reaction: ReactionClass) -> _Analysis:
                 anchors = {working.get(_position_atom(ring, rule.position)) for ring in rings}
                 hits = [m[0] for m in work.GetSubstructMatches(rule.pattern, uniquify=False) if m[0] in anchors]
             else:
-                hits = [m[0] for m in work.GetSubstructMatches(rule.pattern)]
+                hits = [m[0] for m in work.GetSubstructMatches(rule.pattern)
+                        if ring_molecules is None or m[0] in ring_molecules]
             if not hits:
                 continue
             if not rule.ring_flag:

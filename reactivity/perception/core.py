@@ -22,7 +22,8 @@ from rdkit import Chem
 
 from ..atomtext import atom_list, compose
 from ..errors import MoleculeParseError
-from ..molecule import LACTIM_REDRAWN, FreeBaseView, as_read, free_base_view, mol_from_smiles, quiet_rdkit, with_ring_info
+from ..molecule import (LACTIM_REDRAWN, FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles,
+                        quiet_rdkit, with_ring_info)
 from ..rules import SmartsRule, SiteRuleSet, load_guidance, load_site_rules, rule_matches
 from .rings import LactamRing, canonical_ranks, lactam_rings
 from .sites import CompetingSite, Guidance, RingSites, Stereocentre
@@ -184,22 +185,14 @@ class _Found:
     atoms: tuple[int, ...]  # work indices, key atom first
 
 
-def _ring_fragments(fragments: tuple[tuple[int, ...], ...], rings: list[LactamRing]) -> frozenset[int] | None:
-    """The atoms of the fragments that hold a ring (a salt's counter-ions and a solvate's solvent are not part of
-    the molecule whose sites are reported); None when the record is one fragment."""
-    if len(fragments) == 1:
-        return None
-    ring_n1 = {r.match[0] for r in rings}
-    return frozenset(a for frag in fragments if ring_n1.intersection(frag) for a in frag)
-
-
 def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing],
                     fragments: tuple[tuple[int, ...], ...]) -> list[_Found]:
     """Competing sites of the fragments that hold a ring (``fragments``: the work molecule's fragments)."""
     mol = work.mol
     ring_nitrogens = {r.match[0] for r in rings} | {r.match[4] for r in rings}
     ring_core = {atom for r in rings for atom in r.match}
-    inside = _ring_fragments(fragments, rings)
+    # a salt's counter-ions and a solvate's solvent are not part of the molecule whose sites are reported
+    inside = fragments_holding(fragments, {r.match[0] for r in rings})
     taken: set[int] = set()
     found: list[_Found] = []
     for rule in rules.competing:
