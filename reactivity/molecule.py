@@ -216,6 +216,50 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     return current
 
 
+#: Property set by :func:`amide_form` on each oxygen it turned from an imidic acid's O-H into C=O, and on the molecule.
+IMIDIC_ACID_REDRAWN = "_rx_imidic_acid_redrawn"
+# the O-H of an imidic acid (HO-C=N, not aromatic): an amide, urea or hydroxamic acid drawn as its minor tautomer
+_IMIDIC_ACID = Chem.MolFromSmarts("[OX2H1;+0]-[CX3;!a]=[NX2;+0;!a]")
+
+
+def amide_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which each imidic acid (HO-C=N outside aromatic rings) is drawn as the amide it
+    is in the vial: ``CN=C(C)O`` as N-methylacetamide, ``CC(O)=NO`` as acetohydroxamic acid, a lactim of any
+    non-aromatic ring as its lactam (the 1,4-diazepan-2-one's own lactims are redrawn first, with a note, by
+    :func:`lactam_form`). Amides are the dominant tautomers by many orders of magnitude, and both drawings are one
+    compound (one InChIKey). Only the C-O and C-N bonds and the hydrogen change; atom numbers keep their meaning.
+    Imidates (RO-C=N), charged units and hydroxy groups on aromatic rings (:func:`azine_lactam_form`) are left alone.
+
+    >>> Chem.MolToSmiles(amide_form(Chem.MolFromSmiles("CN=C(C)O")))
+    'CNC(C)=O'
+    >>> mol = Chem.MolFromSmiles("COC(C)=NC")  # an imidate: another compound
+    >>> amide_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_IMIDIC_ACID):
+        return mol
+    work = Chem.RWMol(mol)
+    oxygens = []
+    for oxygen, carbon, nitrogen in sorted(mol.GetSubstructMatches(_IMIDIC_ACID)):
+        if work.GetBondBetweenAtoms(carbon, nitrogen).GetBondType() != Chem.BondType.DOUBLE:
+            continue  # this carbon's C=N was moved by an earlier unit (a HO-C(=N)-N=C-OH chain)
+        bond = work.GetBondBetweenAtoms(carbon, nitrogen)
+        bond.SetBondType(Chem.BondType.SINGLE)
+        bond.SetStereo(Chem.BondStereo.STEREONONE)
+        work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
+        _move_hydrogen_atom(work, oxygen, nitrogen)
+        for index in (nitrogen, oxygen):
+            recount_hydrogens(work.GetAtomWithIdx(index))
+        oxygens.append(oxygen)
+    edited = redrawn_or_none(work)
+    if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn
+        return mol
+    for oxygen in oxygens:
+        edited.GetAtomWithIdx(oxygen).SetBoolProp(IMIDIC_ACID_REDRAWN, True)
+    edited.SetBoolProp(IMIDIC_ACID_REDRAWN, True)
+    return edited
+
+
 # O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for
 # azine_lactam_form (the ring position is checked in code).
 _AZINE_LACTIM_SCREEN = Chem.MolFromSmarts("[OX2H1;+0]-[c;r6]")
@@ -433,11 +477,11 @@ def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
 
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
-    ions (:func:`ionic_salt_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`) and a
-    hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an imino-azine
-    as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in the same
-    order."""
-    return amino_azine_form(azine_lactam_form(lactam_form(ionic_salt_form(mol))))
+    ions (:func:`ionic_salt_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
+    imidic acid as its amide (:func:`amide_form`), a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`:
+    2-hydroxypyridine as 2-pyridone) and an imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine
+    as 2-aminopyridine); the same atoms in the same order."""
+    return amino_azine_form(azine_lactam_form(amide_form(lactam_form(ionic_salt_form(mol)))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

@@ -167,3 +167,30 @@ def test_imines_that_are_other_compounds_stay_as_drawn(smiles: str) -> None:
 
     mol = Chem.MolFromSmiles(smiles)
     assert amino_azine_form(mol) is mol
+
+
+# (amide drawing, imidic acid drawing): one compound; the amide tautomer dominates by many orders of magnitude
+AMIDE_IMIDIC_PAIRS = [
+    ("O=C1CN(CCNC(C)=O)CCCN1", "O=C1CN(CCN=C(C)O)CCCN1"),  # an acetamide on the side chain
+    ("O=C1CN(CC(=O)NO)CCCN1", "O=C1CN(CC(O)=NO)CCCN1"),  # a hydroxamic acid
+    ("O=C1CN(CC2CCC(=O)N2)CCCN1", "O=C1CN(CC2CCC(O)=N2)CCCN1"),  # a pyrrolidin-2-one drawn as its lactim
+    ("O=C1CN(C(N)=O)CCCN1", "O=C1CN(C(=N)O)CCCN1"),  # an N4-carboxamide (a urea) drawn as its imidic acid
+]
+
+
+@pytest.mark.parametrize("amide, imidic", AMIDE_IMIDIC_PAIRS)
+def test_an_imidic_acid_gets_the_answers_of_its_amide(amide: str, imidic: str) -> None:
+    assert answer_summary(mol_from_smiles(imidic)) == answer_summary(mol_from_smiles(amide))
+
+
+def test_the_amide_reading_ignores_atom_order_and_explicit_hydrogens() -> None:
+    from conftest import check_drawing_independence
+
+    check_drawing_independence(AMIDE_IMIDIC_PAIRS[0][1], random.Random(29), renumberings=2)
+
+
+def test_an_imidate_is_another_compound_and_stays() -> None:
+    from reactivity.molecule import amide_form
+
+    mol = Chem.MolFromSmiles("O=C1CN(CCN=C(C)OC)CCCN1")  # an O-methyl imidate: no hydrogen to move
+    assert amide_form(mol) is mol

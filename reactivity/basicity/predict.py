@@ -14,8 +14,8 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import (AZINE_LACTIM_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form,
-                        free_base_view, quiet_rdkit)
+from ..molecule import (AZINE_LACTIM_REDRAWN, IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read,
+                        azine_lactam_form, free_base_view, quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, site_increments
@@ -153,6 +153,12 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
             "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
             atom_list(oxygens)))
+    imidic = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(IMIDIC_ACID_REDRAWN)] \
+        if work.HasProp(IMIDIC_ACID_REDRAWN) else []
+    if imidic:
+        notes_pre.append(compose(
+            "imidic acid O-H at atom(s) {} read as the amide (HO-C=N as O=C-NH), the tautomer present in water",
+            atom_list(imidic)))
     imines = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(IMINO_AZINE_REDRAWN)] \
         if work.HasProp(IMINO_AZINE_REDRAWN) else []
     if imines:
