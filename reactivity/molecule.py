@@ -176,6 +176,18 @@ def recount_hydrogens(atom: Chem.Atom) -> None:
     atom.SetNoImplicit(False)
 
 
+def _imidic_acid_to_amide(work: Chem.RWMol, oxygen: int, carbon: int, nitrogen: int) -> None:
+    """HO-C=N becomes O=C-NH in place (an explicit H atom on the oxygen moves to the nitrogen, same index); the
+    caller sanitizes."""
+    bond = work.GetBondBetweenAtoms(carbon, nitrogen)
+    bond.SetBondType(Chem.BondType.SINGLE)
+    bond.SetStereo(Chem.BondStereo.STEREONONE)
+    work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
+    _move_hydrogen_atom(work, oxygen, nitrogen)
+    for index in (nitrogen, oxygen):
+        recount_hydrogens(work.GetAtomWithIdx(index))
+
+
 def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` itself, or, when a 1,4-diazepan-2-one ring is drawn as its lactim tautomer (N1=C2-OH), a copy with
     that ring drawn as the lactam (N1H-C2=O): the compound in the vial, as InChI also says (both drawings give one
@@ -200,11 +212,7 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
         for nitrogen, carbon, oxygen in sorted({(m[n_at], m[c_at], m[o_at]) for m in current.GetSubstructMatches(pattern)}):
             if nitrogen in redrawn or work.GetBondBetweenAtoms(carbon, oxygen).GetBondType() == Chem.BondType.DOUBLE:
                 continue
-            work.GetBondBetweenAtoms(nitrogen, carbon).SetBondType(Chem.BondType.SINGLE)
-            work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
-            _move_hydrogen_atom(work, oxygen, nitrogen)
-            for index in (nitrogen, oxygen):
-                recount_hydrogens(work.GetAtomWithIdx(index))
+            _imidic_acid_to_amide(work, oxygen, carbon, nitrogen)
             redrawn.append(nitrogen)
         lactam = redrawn_or_none(work)
         if lactam is None:  # an unusual drawing the edit cannot carry: kept as drawn (named)
@@ -243,13 +251,7 @@ def amide_form(mol: Chem.Mol) -> Chem.Mol:
     for oxygen, carbon, nitrogen in sorted(mol.GetSubstructMatches(_IMIDIC_ACID)):
         if work.GetBondBetweenAtoms(carbon, nitrogen).GetBondType() != Chem.BondType.DOUBLE:
             continue  # this carbon's C=N was moved by an earlier unit (a HO-C(=N)-N=C-OH chain)
-        bond = work.GetBondBetweenAtoms(carbon, nitrogen)
-        bond.SetBondType(Chem.BondType.SINGLE)
-        bond.SetStereo(Chem.BondStereo.STEREONONE)
-        work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
-        _move_hydrogen_atom(work, oxygen, nitrogen)
-        for index in (nitrogen, oxygen):
-            recount_hydrogens(work.GetAtomWithIdx(index))
+        _imidic_acid_to_amide(work, oxygen, carbon, nitrogen)
         oxygens.append(oxygen)
     edited = redrawn_or_none(work)
     if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn

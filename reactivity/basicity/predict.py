@@ -133,6 +133,19 @@ class _Job:
     drawings: tuple[tuple[Chem.Mol, dict[int, int]], ...] = ()
 
 
+#: The readers' tautomer redraws the result names: (flag on the molecule and its atoms, note).
+_REDRAW_NOTES = (
+    (AZINE_LACTIM_REDRAWN, "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the "
+                           "ring's lactam (oxo) tautomer, which dominates in water (both drawings share the cation and "
+                           "the anion)"),
+    (IMIDIC_ACID_REDRAWN, "imidic acid O-H at atom(s) {} read as the amide (HO-C=N as O=C-NH), the tautomer present "
+                          "in water"),
+    (IMINO_AZINE_REDRAWN, "exocyclic imine(s) at atom(s) {} on an aromatic ring with an N-H read as the amino "
+                          "tautomer (2-aminopyridine, not pyridin-2(1H)-imine), which dominates in water (both "
+                          "drawings share the cation)"),
+)
+
+
 def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
     """The rings of a molecule already read (:func:`predict_basicity_many` reads its molecules first)."""
     from ..perception import perceive_with_view  # lazy: perception imports nothing from this package
@@ -146,33 +159,19 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
     # a hydroxy-azine only once reprotonated here
     work = azine_lactam_form(_reprotonated(prepared.mol))
     notes_pre: list[str] = []
-    oxygens = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(AZINE_LACTIM_REDRAWN)] \
-        if work.HasProp(AZINE_LACTIM_REDRAWN) else []
-    if oxygens:
-        notes_pre.append(compose(
-            "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the ring's lactam "
-            "(oxo) tautomer, which dominates in water (both drawings share the cation and the anion)",
-            atom_list(oxygens)))
-    imidic = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(IMIDIC_ACID_REDRAWN)] \
-        if work.HasProp(IMIDIC_ACID_REDRAWN) else []
-    if imidic:
-        notes_pre.append(compose(
-            "imidic acid O-H at atom(s) {} read as the amide (HO-C=N as O=C-NH), the tautomer present in water",
-            atom_list(imidic)))
-    imines = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(IMINO_AZINE_REDRAWN)] \
-        if work.HasProp(IMINO_AZINE_REDRAWN) else []
-    if imines:
-        notes_pre.append(compose(
-            "exocyclic imine(s) at atom(s) {} on an aromatic ring with an N-H read as the amino tautomer "
-            "(2-aminopyridine, not pyridin-2(1H)-imine), which dominates in water (both drawings share the cation)",
-            atom_list(imines)))
+    for flag, text in _REDRAW_NOTES:  # what the readers redrew (a flag on the molecule and on the atoms)
+        atoms = [prepared.input_index(a.GetIdx()) for a in work.GetAtoms() if a.HasProp(flag)] \
+            if work.HasProp(flag) else []
+        if atoms:
+            notes_pre.append(compose(text, atom_list(atoms)))
     parent, counter_ions = _parent_fragment(work)
     work, amidine_imines = model_amidine_drawing(work)
     if amidine_imines:
         notes_pre.append(compose(
             "amidine or guanidine read with its C=N on atom(s) {}, as the site model's training data draw such units "
-            "(the C=N on the nitrogen with the fewest heavy neighbours, then on an aryl nitrogen); both drawings give "
-            "the same cation, the model would not give them the same value", atom_list(prepared.input_index(a) for a in amidine_imines)))
+            "(acyclic: the C=N on the nitrogen with the fewest heavy neighbours, then on an aryl nitrogen; carbon in a "
+            "ring: on a nitrogen without an aromatic neighbour, then the ring nitrogen; acylated: on the acylated "
+            "nitrogen); both drawings give the same cation, the model would not give them the same value", atom_list(prepared.input_index(a) for a in amidine_imines)))
     class_sites = find_class_sites(work, parent)
     overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
     class_atoms = {m.atom for m in class_sites}
