@@ -80,6 +80,8 @@ def _print_human(result: StabilityResult) -> None:
         echo(f"nearest references: {near}; applicability {result.applicability_level}")
     for condition in result.conditions:
         echo(f"[{condition.name}] chemical {condition.chemical_risk}, material loss {condition.material_loss_risk}")
+        for line in condition.reasons:  # what the advice's "see reasons" points to
+            echo(f"    reason: {line}")
         for line in condition.advice:
             echo(f"    advice: {line}")
     for warning in result.warnings:

@@ -67,3 +67,14 @@ def test_non_finite_conditions_give_one_line_and_exit_2(option, value):
     assert result.exit_code == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("reactivity: ") and "Warning" not in result.stderr
+
+
+def test_text_output_gives_the_reasons_each_preset_advice_points_to():
+    # lormetazepam in 1 M NaOH: the 3-hydroxy carbinolamide racemizes (categorical), which makes the chemical risk
+    # moderate; the advice says "see reasons", so the reasons are printed under the preset
+    result = runner.invoke(app, ["stability", "CN1C(=O)C(O)N=C(c2ccccc2Cl)c2cc(Cl)ccc21",
+                                 "--conditions", "aqueous_base_workup"])
+    assert result.exit_code == 0
+    block = result.stdout.split("[aqueous_base_workup]")[1]
+    assert "reason: carbinolamide" in block and "see reasons" in block
+    assert block.index("reason:") < block.index("advice:")
