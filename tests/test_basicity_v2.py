@@ -622,3 +622,20 @@ def test_saccharin_is_a_much_stronger_acid_than_an_open_chain_acyl_sulfonamide()
     (open_chain,) = [s for s in predict_basicity(mol_from_smiles("CC(=O)NS(=O)(=O)c1ccc(C)cc1")).sites if s.kind == "acid"]
     assert cyclic.band[0] <= 1.76 <= cyclic.band[1] and "acyl_sulfonamide_saccharin" in cyclic.adjustments
     assert open_chain.band[0] <= 4.80 <= open_chain.band[1] and cyclic.pka < open_chain.pka - 2.0
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("CC(=O)CC(C)=O", 8.85),  # acetylacetone, DataWarrior record 7611 (not one of the nine that set the class value)
+    ("CC(O)=CC(C)=O", 8.85),  # the same compound drawn as its enol
+    ("CCOC(=O)CC(C)=O", 10.66),  # ethyl acetoacetate, record 2595 (sets the ester correction: in-sample)
+    ("CCOC(=O)C(CC)C(C)=O", 12.74),  # ethyl 2-ethylacetoacetate, record 4071 (two corrections added: out of sample)
+    ("CC(=O)CC(=O)C(F)(F)F", 6.09),  # 1,1,1-trifluoropentane-2,4-dione, record 1845 (in-sample)
+])
+def test_open_chain_1_3_dicarbonyls_are_c_h_acids(smiles: str, measured: float) -> None:
+    (site,) = [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.kind == "acid"]
+    assert site.site_class == "dicarbonyl_ch" and site.band[0] <= measured <= site.band[1]
+
+
+@pytest.mark.parametrize("smiles", ["CC(=O)CC(N)=O", "CC(=O)CC(=O)O", "CCOC(=O)CC(=O)OCC"])
+def test_keto_amides_keto_acids_and_malonates_are_not_read_as_diketones(smiles: str) -> None:
+    assert not [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.site_class == "dicarbonyl_ch"]
