@@ -191,11 +191,13 @@ def test_presets_see_imine_and_decarboxylation():
     assert hplc.chemical_risk == "high" and hplc.fraction_lost > 0.5
 
 
-def test_protonated_imine_stays_in_the_acid_layer():
-    # diazepam's imine N4 (pKaH about 3.5) is protonated in 1 M HCl, free base in bicarbonate
+def test_protonated_imine_keeps_part_of_diazepam_in_the_acid_layer():
+    # diazepam's imine N4 (pKaH 3.4) is 99.96 % protonated in 1 M HCl, but with Crippen logP 3.15 its logD there is
+    # 3.15 + log10(4.0e-4 + 0.9996 * 10**-3.5) = 0.0 (the neutral form and the ion pair, 3.5 log units below it):
+    # about half of it in an equal volume of water, so "moderate", not "stays in the water"; free base in bicarbonate
     diazepam = mol_from_smiles(DIAZEPAM)
     acid = assess_condition(diazepam, "aqueous_acid_workup")
-    assert acid.material_loss_risk == "high" and any("imine N4" in r for r in acid.reasons)
+    assert acid.material_loss_risk == "moderate" and any("imine N4" in r and "logD" in r for r in acid.reasons)
     assert assess_condition(diazepam, "bicarbonate_workup").material_loss_risk == "low"
 
 

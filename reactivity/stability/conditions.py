@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -100,7 +101,7 @@ def _molecule_flags(mol: Chem.Mol, rings: Sequence[RingSites], facts: Sequence[R
 
 def _partition_base(mol: Chem.Mol, rings: Sequence[RingSites], n4_pka: float | None) -> tuple[RingSites, float, str, str] | None:
     """The most basic N4 that can be protonated in an acidic water layer: a basic amine, or an imine N4 (pKaH about
-    1.5-4.5: protonated in 1 M HCl, so it too stays in the acid layer)."""
+    1.5-4.5: protonated in 1 M HCl, so it too pulls the compound into the acid layer)."""
     best: tuple[RingSites, float, str, str] | None = None
     for ring in rings:
         if ring.n4_class in _BASIC_N4:
@@ -157,59 +158,85 @@ def _partition_words(level: RiskLevel) -> str:
     return {"high": "stays in", "moderate": "partly partitions into"}.get(level, "mostly leaves")
 
 
-def _charged_elsewhere(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: IonizableSites
-                       ) -> tuple[float, float | None, list[tuple[str, str, int, float]]] | None:
-    """At the pH of the preset's first stage: the fraction of the compound that carries a charge (each site by its
-    pKa at 25 C, taken as independent of the others: an assumption), its estimated logD (``logd_from_uncharged``:
-    Crippen logP, charged species less lipophilic; None without a logP), and the sites other than a ring N4 that are
-    charged in at least 10 % of it, as (kind, site class, atom, fraction charged). None when the basicity model is not
-    available."""
-    from ..basicity.titration import logd_from_uncharged, protonated_fraction
+@dataclass(frozen=True)
+class _Charges:
+    """The ionization of a molecule at the pH of a preset's first stage (each site by its pKa at 25 C, taken as
+    independent of the others: an assumption)."""
+
+    neutral_besides_n4: float  # fraction with no charged site other than a ring N4
+    neutral_n4: float  # fraction whose ring N4 sites (as the basicity model lists them) are uncharged
+    logp: float | None  # Crippen logP of the neutral parent
+    charged_sites: list[tuple[str, str, int, float]]  # sites other than N4 charged in >= 10 %: (kind, class, atom, fraction)
+
+    def water_share(self, neutral: float) -> tuple[float, float | None]:
+        """(share of the compound an equal volume of water holds, estimated logD) for a compound ``neutral``
+        (fraction) uncharged: ``logd_from_uncharged`` (charged species ``ION_LOGP_DROP`` log units less lipophilic);
+        without a logP, the charged fraction and None."""
+        from ..basicity.titration import logd_from_uncharged
+
+        if self.logp is None:
+            return 1.0 - neutral, None
+        logd = logd_from_uncharged(self.logp, neutral)
+        return 1.0 / (1.0 + 10.0 ** logd), logd
+
+
+def _charges(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: IonizableSites) -> _Charges | None:
+    """:class:`_Charges` at the pH of the preset's first stage; None when the basicity model is not available."""
+    from ..basicity.titration import protonated_fraction
 
     if ionizable.found is None:
         return None
     sites, logp = ionizable.found
     ph = -_stage_log_ah(preset["stage"][0])
     n4_atoms = {ring.n4 for ring in rings}
-    neutral = 1.0
+    neutral_others, neutral_n4 = 1.0, 1.0
     charged_sites = []
     for kind, site_class, atom, pka in sites:
         protonated = protonated_fraction(pka, ph)
         charged = protonated if kind == "base" else 1.0 - protonated
-        neutral *= 1.0 - charged
-        if atom not in n4_atoms and charged >= 0.1:
+        if atom in n4_atoms:
+            neutral_n4 *= 1.0 - charged
+            continue
+        neutral_others *= 1.0 - charged
+        if charged >= 0.1:
             charged_sites.append((kind, site_class, atom, charged))
-    return 1.0 - neutral, None if logp is None else logd_from_uncharged(logp, neutral), charged_sites
+    return _Charges(neutral_others, neutral_n4, logp, charged_sites)
+
+
+def _share_words(share: float, logd: float | None) -> str:
+    """The logD clause of a partition reason (empty without a logD)."""
+    from ..basicity.titration import ION_LOGP_DROP
+
+    if logd is None:
+        return ""
+    return (f" (estimated logD {logd:.2g}, assuming independent sites, Crippen logP and charged species "
+            f"{ION_LOGP_DROP:g} log units less lipophilic: about {share * 100:.3g} % in an equal volume of water)")
 
 
 def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
-                         rings: Sequence[RingSites], ionizable: IonizableSites) -> tuple[RiskLevel, list[str], list[str]]:
+                         charges: _Charges | None) -> tuple[RiskLevel, list[str], list[str]]:
     """The material loss of an aqueous wash raised by groups other than N4 that are charged at the wash's pH (a
     protonated amine, pyridine or amidine elsewhere in acid, an ionized acid in base), judged by the share of the
     compound an equal volume of water holds at the compound's estimated logD there: 1 / (1 + 10**logD) >= 90 %
     high, 10-90 % moderate (assumptions: equal volumes, sites ionized independently by their pKa at 25 C, Crippen
     logP, ions 3.5 log units less lipophilic). A lipophilic compound with a weakly basic pyridine stays in the organic
     layer; a polar one does not."""
-    from ..basicity.titration import ION_LOGP_DROP
-
-    found = _charged_elsewhere(rings, preset, ionizable)
-    if found is None or not found[2]:
+    if charges is None or not charges.charged_sites:
         return level, reasons, advice
-    charged, logd, sites = found
-    in_water = charged if logd is None else 1.0 / (1.0 + 10.0 ** logd)
+    neutral = charges.neutral_besides_n4 * charges.neutral_n4
+    in_water, logd = charges.water_share(neutral)
     whole = _partition_level(in_water)
     if _worse(level, whole) == level:
         return level, reasons, advice
     ph = -_stage_log_ah(preset["stage"][0])
+    sites = charges.charged_sites
     named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
                      atom_list((atom,)), f"{fraction * 100:.3g}")
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
-    share = "" if logd is None else (f" (estimated logD {logd:.2g}, assuming independent sites, Crippen logP and "
-                                     f"charged species {ION_LOGP_DROP:g} log units less lipophilic: about "
-                                     f"{in_water * 100:.3g} % in an equal volume of water)")
     reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: it "
                      + _partition_words(whole) + " the water layer",
-                     f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named), share)
+                     f"{ph + 0.0:.2g}", f"{(1.0 - neutral) * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named),
+                     _share_words(in_water, logd))
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
              if preset.get(key) and any(site[0] == kind for site in sites)]
     return whole, [*reasons, reason], [*advice, *extra]
@@ -219,15 +246,27 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
                    n4_pka: float | None, ionizable: IonizableSites | None = None) -> tuple[RiskLevel, list[str], list[str]]:
     """Material-loss risk, reasons and advice of a preset (a charged compound in water, a basic N4 on silica);
     ``ionizable``: the molecule's sites when another preset has predicted them already."""
-    level, reasons, advice = _n4_material_loss(mechanism, preset, rings, mol, n4_pka)
-    if mechanism == "aqueous_partition":
-        return _partition_elsewhere(level, reasons, advice, preset, rings, ionizable or IonizableSites(mol))
-    return level, reasons, advice
+    if mechanism != "aqueous_partition":
+        return _n4_material_loss(mechanism, preset, rings, mol, n4_pka, None)
+    charges = _charges(rings, preset, ionizable or IonizableSites(mol))
+    level, reasons, advice = _n4_material_loss(mechanism, preset, rings, mol, n4_pka, charges)
+    return _partition_elsewhere(level, reasons, advice, preset, charges)
+
+
+def _n4_water_share(fraction: float, charges: _Charges | None) -> tuple[float, float | None]:
+    """(share of the compound in an equal volume of water, estimated logD) when a ring N4 is ``fraction`` protonated
+    at a wash's pH: the whole molecule's logD (N4 by the pKa the reason quotes, the other sites as the basicity model
+    has them), so that a lipophilic compound or a weak base whose neutral form still partitions is not said to stay in
+    the water; the protonated fraction itself without a logP."""
+    if charges is None:
+        return fraction, None
+    return charges.water_share(charges.neutral_besides_n4 * (1.0 - fraction))
 
 
 def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingSites], mol: Chem.Mol,
-                      n4_pka: float | None) -> tuple[RiskLevel, list[str], list[str]]:
-    """Material-loss risk, reasons and advice from the ring N4 alone (a basic N4 in water or on silica)."""
+                      n4_pka: float | None, charges: _Charges | None) -> tuple[RiskLevel, list[str], list[str]]:
+    """Material-loss risk, reasons and advice from the ring N4 alone (a basic N4 in water or on silica); ``charges``:
+    the molecule's ionization at an aqueous wash's pH (None elsewhere or without the basicity model)."""
     from ..basicity.titration import protonated_fraction
 
     basic = [ring for ring in rings if ring.n4_class in _BASIC_N4]
@@ -237,9 +276,10 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
             ring, pka, source, _ = base
             ph = -_stage_log_ah(preset["stage"][0])
             fraction = protonated_fraction(pka, ph)
-            level = _partition_level(fraction)
-            reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
-                      f"{_partition_words(level)} the water layer")
+            share, logd = _n4_water_share(fraction, charges)
+            level = _partition_level(share)
+            reason = (f"imine N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}"
+                      f"{_share_words(share, logd)}: {_partition_words(level)} the water layer")
             advice_imine = [str(preset["advice_imine"])] if preset.get("advice_imine") and level != "low" else []
             return level, [reason], advice_imine
     other_bases = {site.key_atom for ring in rings for site in ring.competing_sites
@@ -256,10 +296,12 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
     if mechanism == "aqueous_partition":
         stage = preset["stage"][0]
         ph = -_stage_log_ah(stage)
-        fraction = 1.0 if _n4_is_quaternary(mol, basic[0]) else protonated_fraction(pka, ph)
-        level = _partition_level(fraction)
-        reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}: "
-                  f"{_partition_words(level)} the water layer")
+        quaternary = _n4_is_quaternary(mol, basic[0])
+        fraction = 1.0 if quaternary else protonated_fraction(pka, ph)
+        share, logd = (fraction, None) if quaternary else _n4_water_share(fraction, charges)
+        level = _partition_level(share)
+        reason = (f"N4 (pKaH {pka:.2f}, {source}) is {fraction * 100:.3g} % protonated at pH {ph + 0.0:.2g}"
+                  f"{_share_words(share, logd)}: {_partition_words(level)} the water layer")
         return level, [reason], advice if level != "low" else []
     if mechanism == "silica_silanol":
         level = "high" if other_bases else "moderate"
