@@ -639,3 +639,15 @@ def test_open_chain_1_3_dicarbonyls_are_c_h_acids(smiles: str, measured: float) 
 @pytest.mark.parametrize("smiles", ["CC(=O)CC(N)=O", "CC(=O)CC(=O)O", "CCOC(=O)CC(=O)OCC"])
 def test_keto_amides_keto_acids_and_malonates_are_not_read_as_diketones(smiles: str) -> None:
     assert not [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.site_class == "dicarbonyl_ch"]
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("Cc1ccc(C(=O)O)s1", 3.76),  # 5-methylthiophene-2-carboxylic acid, DataWarrior record 2798 (out of sample)
+    ("O=C(O)c1ccc(I)o1", 2.94),  # 5-iodofuran-2-carboxylic acid, record 2851 (out of sample)
+])
+def test_furan_and_thiophene_2_carboxylic_acids_are_stronger_than_benzoic_acid(smiles: str, measured: float) -> None:
+    (site,) = [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.kind == "acid"]
+    assert site.band[0] <= measured <= site.band[1] and abs(site.pka - measured) < 0.5
+    # a carboxyl on C3 keeps the class value (furan-3-carboxylic acid 3.94, record 52)
+    (c3,) = [s for s in predict_basicity(mol_from_smiles("OC(=O)c1ccoc1")).sites if s.kind == "acid"]
+    assert not c3.adjustments
