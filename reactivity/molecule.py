@@ -397,9 +397,9 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     amino tautomers dominate (2-aminopyridine over its imine by about 10^5 and more), and both drawings are one
     compound with one cation, so no answer may depend on the drawing. A ring N-H next to the imine's carbon gives its
     hydrogen before one further away (cytosine's 4-imino drawing becomes cytosine, not its 3H tautomer), then the one
-    first in the canonical order; only bonds and hydrogens change, atom numbers keep their meaning. Imines whose nitrogen carries an
-    acyl, sulfonyl or other heteroatom group (N-sulfonyl pyridinimines are real imide tautomers), imines on rings with
-    no N-H (an N-alkyl ring: another compound) and charged rings are left as drawn.
+    first in the canonical order; only bonds and hydrogens change, atom numbers keep their meaning. Imines whose
+    nitrogen carries an acyl, sulfonyl or other heteroatom group (N-sulfonyl pyridinimines are real imide tautomers),
+    imines on rings with no N-H (an N-alkyl ring: another compound) and charged rings are left as drawn.
 
     >>> Chem.MolToSmiles(amino_azine_form(Chem.MolFromSmiles("N=c1cccc[nH]1")))
     'Nc1ccccn1'
