@@ -41,8 +41,8 @@ from rdkit import Chem
 from ..molecule import recount_hydrogens, redrawn_or_none
 from ..rules import compile_smarts
 
-# C=N of an amidine carbon (not aromatic, not a carbonyl carbon), in a ring or not
-_AMIDINE_IMINE = compile_smarts("[NX2;+0;!a]=[CX3;!a]", "basicity.amidine_imine")
+# C=N of an amidine carbon (not aromatic, not a carbonyl carbon, with a single-bonded N), in a ring or not
+_AMIDINE_IMINE = compile_smarts("[NX2;+0;!a]=[CX3;!a]-[#7]", "basicity.amidine_imine")
 
 
 def _plain(atom: Chem.Atom, carbon: int) -> bool:
@@ -131,7 +131,7 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
     current = mol
     moved: list[int] = []
     ranks: list[int] | None = None
-    for imine, carbon in mol.GetSubstructMatches(_AMIDINE_IMINE):
+    for imine, carbon in dict.fromkeys(match[:2] for match in mol.GetSubstructMatches(_AMIDINE_IMINE)):
         work_atom = current.GetAtomWithIdx(carbon)
         units = [imine] + [
             neighbour.GetIdx() for neighbour in work_atom.GetNeighbors()
