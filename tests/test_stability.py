@@ -166,7 +166,13 @@ def test_acid_workup_keeps_a_basic_n4_in_water():
     assert bicarbonate.material_loss_risk in ("moderate", "high")
     logd = float(re.search(r"estimated logD (-?[0-9.]+)", " ".join(bicarbonate.reasons)).group(1))
     assert -1.5 < logd < -0.5
-    assert assess_condition(mol_from_smiles(BOC_N4), "aqueous_acid_workup").material_loss_risk == "low"
+    # N4-Boc: nothing protonated in 1 M HCl; what it loses to the water is its polarity, not a charge (Crippen logP
+    # 0.74: 1 / (1 + 10**0.74) = 15 % in an equal volume of water, moderate)
+    boc = assess_condition(mol_from_smiles(BOC_N4), "aqueous_acid_workup")
+    assert boc.material_loss_risk == "moderate"
+    assert not any(reason.startswith("N4 (pKaH") for reason in boc.reasons)
+    assert any(reason.startswith("a polar compound") for reason in boc.reasons)
+    assert any("CHCl3/iPrOH" in line for line in boc.advice) and not any("basify" in line for line in boc.advice)
 
 
 def test_a_lipophilic_basic_n4_leaves_the_acid_layer_as_its_ion_pair():
@@ -188,17 +194,25 @@ def test_a_wash_loses_a_compound_charged_by_a_group_other_than_n4():
     carboxylic acid (pKa about 3-4) is ionized at pH 8.3 and in 1 M NaOH, so the compound stays in the basic water
     layer; the N1-H anilide of nordazepam (pKa 10.5-11.7) is 99.7 % ionized in 1 M NaOH, and with logP about 3 its logD
     there is about 0.7: a sixth of it in an equal volume of water, at least moderate; diazepam (N1-methyl) has nothing
-    to ionize there."""
+    to ionize there. A polar compound loses part of itself to the water even uncharged: that is said separately."""
     pyridine = assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_acid_workup")
     assert pyridine.material_loss_risk == "high"
     assert any("pyridine" in reason and "atom 12 " in reason for reason in pyridine.reasons)
     assert any("basify the aqueous layer" in line for line in pyridine.advice)
-    assert assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_base_workup").material_loss_risk == "low"
+    # in 1 M NaOH nothing is charged; the compound's polarity alone (Crippen logP 0.66: 18 % in an equal volume of
+    # water) is a moderate loss, said as such, with no advice to move the pH
+    base = assess_condition(mol_from_smiles(PYRIDYL_N1), "aqueous_base_workup")
+    assert base.material_loss_risk == "moderate" and any(r.startswith("a polar compound") for r in base.reasons)
+    assert not any("pyridine" in reason for reason in base.reasons)
     for preset in ("bicarbonate_workup", "aqueous_base_workup"):
         acid = assess_condition(mol_from_smiles(ACID_N1), preset)
         assert acid.material_loss_risk == "high", preset
         assert any("acidify" in line for line in acid.advice), preset
-    assert assess_condition(mol_from_smiles(ACID_N1), "aqueous_acid_workup").material_loss_risk == "low"
+    # in 1 M HCl the acid is neutral, but the compound is small and polar (Crippen logP -0.85: 88 % in an equal volume
+    # of water): moderate, for its polarity, not for a charge
+    in_acid = assess_condition(mol_from_smiles(ACID_N1), "aqueous_acid_workup")
+    assert in_acid.material_loss_risk == "moderate" and any(r.startswith("a polar compound") for r in in_acid.reasons)
+    assert not any("acidify" in line for line in in_acid.advice)
     assert assess_condition(mol_from_smiles(NORDAZEPAM), "aqueous_base_workup").material_loss_risk == "moderate"
     assert assess_condition(mol_from_smiles(DIAZEPAM), "aqueous_base_workup").material_loss_risk == "low"
 

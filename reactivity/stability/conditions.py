@@ -250,7 +250,24 @@ def _material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[RingS
         return _n4_material_loss(mechanism, preset, rings, mol, n4_pka, None)
     charges = _charges(rings, preset, ionizable or IonizableSites(mol))
     level, reasons, advice = _n4_material_loss(mechanism, preset, rings, mol, n4_pka, charges)
-    return _partition_elsewhere(level, reasons, advice, preset, charges)
+    return _partition_polar(*_partition_elsewhere(level, reasons, advice, preset, charges), preset, charges)
+
+
+def _partition_polar(level: RiskLevel, reasons: list[str], advice: list[str], preset: dict[str, Any],
+                     charges: _Charges | None) -> tuple[RiskLevel, list[str], list[str]]:
+    """The material loss of an aqueous wash of a compound that is polar whatever its charge: the share an equal
+    volume of water holds at its estimated logD (all sites ionized by their pKa at the wash's pH), when that is a worse
+    loss than the charged groups have given (a neutral ring with logP below about 1 partitions into water too)."""
+    if charges is None or charges.logp is None:
+        return level, reasons, advice
+    share, logd = charges.water_share(charges.neutral_besides_n4 * charges.neutral_n4)
+    whole = _partition_level(share)
+    if _worse(level, whole) == level:
+        return level, reasons, advice
+    ph = -_stage_log_ah(preset["stage"][0])
+    reason = (f"a polar compound: at pH {ph + 0.0:.2g}{_share_words(share, logd)} it {_partition_words(whole)} the "
+              "water layer")
+    return whole, [*reasons, reason], [*advice, *([str(preset["advice_polar"])] if preset.get("advice_polar") else [])]
 
 
 def _n4_water_share(fraction: float, charges: _Charges | None) -> tuple[float, float | None]:
