@@ -188,6 +188,45 @@ def _imidic_acid_to_amide(work: Chem.RWMol, oxygen: int, carbon: int, nitrogen: 
         recount_hydrogens(work.GetAtomWithIdx(index))
 
 
+# a charge-separated S-O, P-O or Se-O bond: [S+]-[O-] of a sulfoxide, [S+2]([O-])[O-] of a sulfone, [P+]-[O-]
+_SEPARATED_OXIDE = Chem.MolFromSmarts("[S,P,Se;+1,+2]-[OX1-]")
+
+
+def oxide_bond_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which sulfoxides, sulfones, phosphine oxides and selenoxides drawn with separated
+    charges (``C[S+](C)[O-]``, as some databases store them) are drawn with their S=O, P=O or Se=O bonds: one compound
+    (one InChIKey) in two drawings, which the site rules and the pKa model would otherwise read as two (a sulfoxide
+    two bonds from an amine gave it 6.44 against 7.09). Only an atom whose positive charge equals its number of
+    single-bonded O- neighbours is redrawn, so the result is neutral there; nitro groups and N-oxides (nitrogen has no
+    such bond) stay as drawn. Atom numbers keep their meaning.
+
+    >>> Chem.MolToSmiles(oxide_bond_form(Chem.MolFromSmiles("C[S+](C)[O-]")))
+    'CS(C)=O'
+    >>> Chem.MolToSmiles(oxide_bond_form(Chem.MolFromSmiles("C[S+2]([O-])([O-])C")))
+    'CS(C)(=O)=O'
+    >>> mol = Chem.MolFromSmiles("C[N+](C)(C)[O-]")  # an N-oxide: left as drawn
+    >>> oxide_bond_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_SEPARATED_OXIDE):
+        return mol
+    work = Chem.RWMol(mol)
+    for centre in sorted({match[0] for match in mol.GetSubstructMatches(_SEPARATED_OXIDE)}):
+        atom = work.GetAtomWithIdx(centre)
+        oxides = [nb.GetIdx() for nb in atom.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetFormalCharge() == -1
+                  and nb.GetDegree() == 1 and work.GetBondBetweenAtoms(centre, nb.GetIdx()).GetBondType()
+                  == Chem.BondType.SINGLE]
+        if len(oxides) != atom.GetFormalCharge():
+            continue
+        atom.SetFormalCharge(0)
+        for oxygen in oxides:
+            work.GetBondBetweenAtoms(centre, oxygen).SetBondType(Chem.BondType.DOUBLE)
+            work.GetAtomWithIdx(oxygen).SetFormalCharge(0)
+            recount_hydrogens(work.GetAtomWithIdx(oxygen))
+    edited = redrawn_or_none(work)
+    return mol if edited is None else edited
+
+
 def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` itself, or, when a 1,4-diazepan-2-one ring is drawn as its lactim tautomer (N1=C2-OH), a copy with
     that ring drawn as the lactam (N1H-C2=O): the compound in the vial, as InChI also says (both drawings give one
@@ -479,11 +518,12 @@ def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
 
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
-    ions (:func:`ionic_salt_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
+    ions (:func:`ionic_salt_form`), a charge-separated sulfoxide, sulfone or phosphine oxide with its S=O or P=O
+    (:func:`oxide_bond_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
     imidic acid as its amide (:func:`amide_form`), a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`:
     2-hydroxypyridine as 2-pyridone) and an imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine
     as 2-aminopyridine); the same atoms in the same order."""
-    return amino_azine_form(azine_lactam_form(amide_form(lactam_form(ionic_salt_form(mol)))))
+    return amino_azine_form(azine_lactam_form(amide_form(lactam_form(oxide_bond_form(ionic_salt_form(mol))))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

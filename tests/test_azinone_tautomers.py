@@ -194,3 +194,22 @@ def test_an_imidate_is_another_compound_and_stays() -> None:
 
     mol = Chem.MolFromSmiles("O=C1CN(CCN=C(C)OC)CCCN1")  # an O-methyl imidate: no hydrogen to move
     assert amide_form(mol) is mol
+
+
+@pytest.mark.parametrize("separated, bonded", [
+    ("O=C1CN(CC[S+](C)[O-])CCCN1", "O=C1CN(CCS(C)=O)CCCN1"),  # a sulfoxide two bonds from N4
+    ("O=C1CN(CC[S+2]([O-])([O-])C)CCCN1", "O=C1CN(CCS(C)(=O)=O)CCCN1"),  # a sulfone
+    ("O=C1CN(C[P+](C)(C)[O-])CCCN1", "O=C1CN(CP(C)(C)=O)CCCN1"),  # a phosphine oxide
+])
+def test_a_charge_separated_oxide_gets_the_answers_of_its_double_bond_drawing(separated: str, bonded: str) -> None:
+    # one compound (one InChIKey); the charge-separated sulfoxide gave N4 6.44 against 7.09 before it was redrawn
+    assert Chem.MolToInchiKey(Chem.MolFromSmiles(separated)) == Chem.MolToInchiKey(Chem.MolFromSmiles(bonded))
+    assert answer_summary(mol_from_smiles(separated)) == answer_summary(mol_from_smiles(bonded))
+
+
+def test_n_oxides_and_nitro_groups_keep_their_charges() -> None:
+    from reactivity.molecule import oxide_bond_form
+
+    for smiles in ("C[N+](C)(C)[O-]", "O=[N+]([O-])c1ccccc1", "[O-][n+]1ccccc1"):
+        mol = Chem.MolFromSmiles(smiles)
+        assert oxide_bond_form(mol) is mol, smiles
