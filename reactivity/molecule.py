@@ -176,15 +176,22 @@ def recount_hydrogens(atom: Chem.Atom) -> None:
     atom.SetNoImplicit(False)
 
 
-def _imidic_acid_to_amide(work: Chem.RWMol, oxygen: int, carbon: int, nitrogen: int) -> None:
-    """HO-C=N becomes O=C-NH in place (an explicit H atom on the oxygen moves to the nitrogen, same index); the
-    caller sanitizes."""
-    bond = work.GetBondBetweenAtoms(carbon, nitrogen)
+def shift_double_bond(work: Chem.RWMol, carbon: int, from_atom: int, to_atom: int) -> None:
+    """A 1,3-proton shift in place: ``from_atom``=C becomes a single bond and C-``to_atom`` a double bond, the
+    hydrogen going the other way (an explicit H atom on ``to_atom`` moves to ``from_atom``, same index; implicit ones
+    are counted again). HO-C=N to O=C-NH, or an amidine's C=N from one nitrogen to the other; the caller sanitizes.
+
+    >>> work = Chem.RWMol(Chem.MolFromSmiles("CN=C(C)O"))
+    >>> shift_double_bond(work, 2, 1, 4)
+    >>> Chem.MolToSmiles(redrawn_or_none(work))
+    'CNC(C)=O'
+    """
+    bond = work.GetBondBetweenAtoms(carbon, from_atom)
     bond.SetBondType(Chem.BondType.SINGLE)
     bond.SetStereo(Chem.BondStereo.STEREONONE)
-    work.GetBondBetweenAtoms(carbon, oxygen).SetBondType(Chem.BondType.DOUBLE)
-    _move_hydrogen_atom(work, oxygen, nitrogen)
-    for index in (nitrogen, oxygen):
+    work.GetBondBetweenAtoms(carbon, to_atom).SetBondType(Chem.BondType.DOUBLE)
+    _move_hydrogen_atom(work, to_atom, from_atom)
+    for index in (from_atom, to_atom):
         recount_hydrogens(work.GetAtomWithIdx(index))
 
 
@@ -251,7 +258,7 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
         for nitrogen, carbon, oxygen in sorted({(m[n_at], m[c_at], m[o_at]) for m in current.GetSubstructMatches(pattern)}):
             if nitrogen in redrawn or work.GetBondBetweenAtoms(carbon, oxygen).GetBondType() == Chem.BondType.DOUBLE:
                 continue
-            _imidic_acid_to_amide(work, oxygen, carbon, nitrogen)
+            shift_double_bond(work, carbon, nitrogen, oxygen)
             redrawn.append(nitrogen)
         lactam = redrawn_or_none(work)
         if lactam is None:  # an unusual drawing the edit cannot carry: kept as drawn (named)
@@ -290,7 +297,7 @@ def amide_form(mol: Chem.Mol) -> Chem.Mol:
     for oxygen, carbon, nitrogen in sorted(mol.GetSubstructMatches(_IMIDIC_ACID)):
         if work.GetBondBetweenAtoms(carbon, nitrogen).GetBondType() != Chem.BondType.DOUBLE:
             continue  # this carbon's C=N was moved by an earlier unit (a HO-C(=N)-N=C-OH chain)
-        _imidic_acid_to_amide(work, oxygen, carbon, nitrogen)
+        shift_double_bond(work, carbon, nitrogen, oxygen)
         oxygens.append(oxygen)
     edited = redrawn_or_none(work)
     if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn

@@ -30,15 +30,15 @@ the through-conjugated tautomer that dominates for acylguanidines (Greenhill, Is
 Soc., Perkin Trans. 2 1985, 1255-1264) and the way such units are usually drawn. Ring ones (creatinine, the
 pyrimidin-4(3H)-ones, whose N-H sits on the acylated nitrogen) and units with two acylated nitrogens or a nitrogen
 bonded to a sulfonyl or other heteroatom group (N-sulfamoyl amidines, amidoximes) are left as drawn: the site rules
-give none of them a value, so only the features of other sites can feel their drawing. The class rules (``class_sites.toml``) see the molecule after this step, so a rule on an amidine is written
-for this drawing.
+give none of them a value, so only the features of other sites can feel their drawing. The class rules
+(``class_sites.toml``) see the molecule after this step, so a rule on an amidine is written for this drawing.
 """
 
 from __future__ import annotations
 
 from rdkit import Chem
 
-from ..molecule import recount_hydrogens, redrawn_or_none
+from ..molecule import redrawn_or_none, shift_double_bond
 from ..rules import compile_smarts
 
 # C=N of an amidine carbon (not aromatic, not a carbonyl carbon, with a single-bonded N), in a ring or not
@@ -162,11 +162,7 @@ def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
             if best == imine or order[best] == order[imine]:
                 continue
         work = Chem.RWMol(current)
-        work.GetBondBetweenAtoms(imine, carbon).SetBondType(Chem.BondType.SINGLE)
-        work.GetBondBetweenAtoms(imine, carbon).SetStereo(Chem.BondStereo.STEREONONE)
-        work.GetBondBetweenAtoms(best, carbon).SetBondType(Chem.BondType.DOUBLE)
-        for index in (imine, best):
-            recount_hydrogens(work.GetAtomWithIdx(index))
+        shift_double_bond(work, carbon, imine, best)
         edited = redrawn_or_none(work)
         if edited is None:  # a drawing RDKit will not take: the unit stays as drawn
             continue

@@ -171,7 +171,8 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "amidine or guanidine read with its C=N on atom(s) {}, as the site model's training data draw such units "
             "(acyclic: the C=N on the nitrogen with the fewest heavy neighbours, then on an aryl nitrogen; carbon in a "
             "ring: on a nitrogen without an aromatic neighbour, then the ring nitrogen; acylated: on the acylated "
-            "nitrogen); both drawings give the same cation, the model would not give them the same value", atom_list(prepared.input_index(a) for a in amidine_imines)))
+            "nitrogen); both drawings give the same cation, the model would not give them the same value",
+            atom_list(prepared.input_index(a) for a in amidine_imines)))
     class_sites = find_class_sites(work, parent)
     overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
     class_atoms = {m.atom for m in class_sites}
