@@ -267,6 +267,14 @@ def _fragment_of(fragments: tuple[tuple[int, ...], ...], atom: int) -> tuple[int
     return next(frag for frag in fragments if atom in frag)
 
 
+def _own_molecule(found: list[_Found], fragments: tuple[tuple[int, ...], ...], n1: int) -> list[_Found]:
+    """The competing sites in the fragment of the ring whose N1 is ``n1`` (all of them for a one-fragment record)."""
+    if len(fragments) == 1:
+        return found
+    own = set(_fragment_of(fragments, n1))
+    return [item for item in found if item.atoms[0] in own]
+
+
 def _salt_protons(mol: Chem.Mol, work: _Work, rings: list[LactamRing], found: list[_Found],
                   n4_classes: dict[int, str], fragments: tuple[tuple[int, ...], ...]) -> tuple[bool, frozenset[int]]:
     """(is an acid-addition salt, work indices of the nitrogens carrying the acid's protons).
@@ -537,8 +545,7 @@ def perceive_with_view(mol: Chem.Mol, *, from_reader: bool = False) -> tuple[tup
                 n4_features=n4_features,
                 c3_features=c3_features,
                 protonated_atoms=tuple(sorted(work.input_index(a) for a in protons)),
-                competing_sites=_competing_sites(work, found if len(fragments) == 1 else [
-                    item for item in found if item.atoms[0] in _fragment_of(fragments, n1)], n4_class, n4_h),
+                competing_sites=_competing_sites(work, _own_molecule(found, fragments, n1), n4_class, n4_h),
                 guidance=_guidance(facts),
                 notes=_notes(wmol, lactam, variant, n1_class, n4_class, elsewhere if not n4_protonated else ())
                 + _lactim_notes(mol, work.input_index(n1), work.input_index(n4)),

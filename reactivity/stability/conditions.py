@@ -168,6 +168,11 @@ class _Charges:
     logp: float | None  # Crippen logP of the neutral parent
     charged_sites: list[tuple[str, str, int, float]]  # sites other than N4 charged in >= 10 %: (kind, class, atom, fraction)
 
+    @property
+    def whole_share(self) -> tuple[float, float | None]:
+        """:meth:`water_share` of the compound with every site, N4 included, as the basicity model has them."""
+        return self.water_share(self.neutral_besides_n4 * self.neutral_n4)
+
     def water_share(self, neutral: float) -> tuple[float, float | None]:
         """(share of the compound an equal volume of water holds, estimated logD) for a compound ``neutral``
         (fraction) uncharged: ``logd_from_uncharged`` (charged species ``ION_LOGP_DROP`` log units less lipophilic);
@@ -223,11 +228,11 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
     layer; a polar one does not."""
     if charges is None or not charges.charged_sites:
         return level, reasons, advice
-    neutral = charges.neutral_besides_n4 * charges.neutral_n4
-    in_water, logd = charges.water_share(neutral)
+    in_water, logd = charges.whole_share
     whole = _partition_level(in_water)
     if _worse(level, whole) == level:
         return level, reasons, advice
+    charged = 1.0 - charges.neutral_besides_n4 * charges.neutral_n4
     ph = -_stage_log_ah(preset["stage"][0])
     sites = charges.charged_sites
     named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
@@ -235,7 +240,7 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
              for kind, site_class, atom, fraction in sorted(sites, key=lambda item: -item[3])]
     reason = compose("at pH {} {} % of the compound is charged, by groups other than N4: {}{}: it "
                      + _partition_words(whole) + " the water layer",
-                     f"{ph + 0.0:.2g}", f"{(1.0 - neutral) * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named),
+                     f"{ph + 0.0:.2g}", f"{charged * 100:.3g}", compose(", ".join(["{}"] * len(named)), *named),
                      _share_words(in_water, logd))
     extra = [str(preset[key]) for key, kind in (("advice_charged_base", "base"), ("advice_charged_acid", "acid"))
              if preset.get(key) and any(site[0] == kind for site in sites)]
@@ -260,7 +265,7 @@ def _partition_polar(level: RiskLevel, reasons: list[str], advice: list[str], pr
     loss than the charged groups have given (a neutral ring with logP below about 1 partitions into water too)."""
     if charges is None or charges.logp is None:
         return level, reasons, advice
-    share, logd = charges.water_share(charges.neutral_besides_n4 * charges.neutral_n4)
+    share, logd = charges.whole_share
     whole = _partition_level(share)
     if _worse(level, whole) == level:
         return level, reasons, advice
