@@ -46,8 +46,12 @@ from pathlib import Path
 
 from rdkit import Chem, rdBase
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from distinct_library import GENERATOR_VERSION  # noqa: E402
+
 DEFAULT_LIBRARY = (Path(tempfile.gettempdir()) / "reactivity_bench_libraries"
-                   / "distinct_v2_10000_hits_hits_unique100.sdf")
+                   / f"distinct_v{GENERATOR_VERSION}_10000_hits_hits_unique100.sdf")
 
 
 def read_records(path: Path, count: int) -> list[bytes]:

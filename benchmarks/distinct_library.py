@@ -21,7 +21,8 @@ inputs ship with the RDKit wheel or sit in ``tests/data/``):
   fluorine on a ring CH2, or a methyl on an N-H, applied breadth first (one,
   then two, then three substitutions) and taken round-robin over the parents so
   that the library stays diverse. A hit variant must still contain the ring
-  (the core SMARTS below) and an "other" variant must not.
+  (the core SMARTS below) and an "other" variant must not, in any drawing (a lactim
+  drawing of the ring is neither: see ``OTHER_EXCLUDED_SMARTS``).
 
 Records are written by RDKit's ``SDWriter`` with 2D coordinates, a title
 ``LIB-0000001`` ..., and tags ``ID`` and ``SOURCE`` (``hit``/``other``). Hits
@@ -53,9 +54,13 @@ from pathlib import Path
 from rdkit import Chem, RDConfig, rdBase
 from rdkit.Chem import AllChem, rdDepictor
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 REPO = Path(__file__).resolve().parent.parent
 CORE_SMARTS = "[#7;R]1~[#6;R](=[#8])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1"
+# An "other" must not hold the ring in any drawing the tool reads as the lactam either: a C2 with any bond to an
+# exocyclic oxygen covers the lactim (2-hydroxy-imine) and imidate drawings. Version 2 let 19 lactim drawings of
+# 1,4-benzodiazepine-2,5-diones into the 50,000-record "0 %" library, which the tool rightly annotates as rings.
+OTHER_EXCLUDED_SMARTS = "[#7;R]1~[#6;R](~[#8;!R])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1"
 BUILTIN_HITS = (
     "CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21",  # diazepam
     "O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=NC1O",  # oxazepam
@@ -132,7 +137,14 @@ def _canonical(mol: Chem.Mol) -> str | None:
         return None
 
 
-def _variants(parent: Chem.Mol, reactions: list, want_core: bool, core: Chem.Mol, limit: int) -> Iterator[str]:
+def _wanted(mol: Chem.Mol, want_core: bool, core: Chem.Mol, excluded: Chem.Mol) -> bool:
+    """A hit holds the lactam core; an "other" holds no drawing of the ring (``OTHER_EXCLUDED_SMARTS``)."""
+    return mol.HasSubstructMatch(core) if want_core else not mol.HasSubstructMatch(excluded)
+
+
+def _variants(
+    parent: Chem.Mol, reactions: list, want_core: bool, core: Chem.Mol, excluded: Chem.Mol, limit: int
+) -> Iterator[str]:
     """Distinct canonical SMILES of ``parent`` and its substitution products, breadth first; expansion stops once about ``limit`` are known.
 
     The substitutions are tried in an order shuffled per molecule (seeded by its SMILES, so the result does
@@ -160,7 +172,7 @@ def _variants(parent: Chem.Mol, reactions: list, want_core: bool, core: Chem.Mol
                 child = _canonical(product)
                 if child is None or child in seen:
                     continue
-                if product.HasSubstructMatch(core) != want_core:
+                if not _wanted(product, want_core, core, excluded):
                     continue
                 seen.add(child)
                 queue.append(child)
@@ -169,12 +181,13 @@ def _variants(parent: Chem.Mol, reactions: list, want_core: bool, core: Chem.Mol
 def distinct_pool(parents: Iterable[str], size: int, want_core: bool, seed: int = 7) -> list[str]:
     """``size`` distinct canonical SMILES grown from ``parents`` (round-robin over parents, breadth first)."""
     core = Chem.MolFromSmarts(CORE_SMARTS)
+    excluded = Chem.MolFromSmarts(OTHER_EXCLUDED_SMARTS)
     reactions = [AllChem.ReactionFromSmarts(smarts) for smarts in SUBSTITUTIONS]
     unique: dict[str, Chem.Mol] = {}
     with rdBase.BlockLogs():
         for smiles in parents:
             mol = Chem.MolFromSmiles(smiles)
-            if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or mol.HasSubstructMatch(core) != want_core:
+            if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or not _wanted(mol, want_core, core, excluded):
                 continue
             unique.setdefault(Chem.MolToSmiles(mol), mol)
         if not unique:
@@ -182,7 +195,7 @@ def distinct_pool(parents: Iterable[str], size: int, want_core: bool, seed: int 
         order = list(unique.values())
         random.Random(seed).shuffle(order)
         per_parent = max(4, 3 * size // len(order) + 4)
-        generators = deque(_variants(mol, reactions, want_core, core, per_parent) for mol in order)
+        generators = deque(_variants(mol, reactions, want_core, core, excluded, per_parent) for mol in order)
         pool: dict[str, None] = {}
         while generators and len(pool) < size:
             generator = generators.popleft()

@@ -47,6 +47,18 @@ def test_other_variants_never_contain_the_ring(library_module):
     assert not any(Chem.MolFromSmiles(s).HasSubstructMatch(RING) for s in pool)
 
 
+# The same ring drawn as its lactim (2-hydroxy-2,3-dihydro-imine), a drawing the tool reads as the lactam.
+LACTIM_RING = Chem.MolFromSmarts("[#7]1@[#6](-[#8])@[#6]@[#7]@[#6]@[#6]@[#6]@1")
+
+
+def test_other_variants_never_contain_the_ring_drawn_as_its_lactim(library_module):
+    # a 1,4-benzodiazepine-2,5-dione drawn as its 2-lactim, beside parents without the ring
+    parents = ["CC(C)CNC(=O)CC1NC(=O)c2ccccc2N=C1O", "c1ccccc1N", "O=C1CCCCN1"]
+    pool = library_module.distinct_pool(parents, 60, want_core=False)
+    assert len(pool) == 60
+    assert not any(Chem.MolFromSmiles(s).HasSubstructMatch(LACTIM_RING) for s in pool)
+
+
 def test_written_library_has_exact_hit_count_and_distinct_records(library_module, tmp_path):
     hits = library_module.distinct_pool(library_module.BUILTIN_HITS, 20, want_core=True)
     others = library_module.distinct_pool(["c1ccccc1O", "CCOC(=O)c1ccccc1", "C1CCOC1"], 80, want_core=False)
