@@ -308,6 +308,36 @@ def amide_form(mol: Chem.Mol) -> Chem.Mol:
     return edited
 
 
+# an amidine whose C=N lies away from its N-hydroxy or N-alkoxy nitrogen (R-C(=NR')-NH-OR"): an amidoxime drawn as its
+# imino-hydroxylamine tautomer; the C-N(O) bond outside rings
+_IMINO_HYDROXYLAMINE = Chem.MolFromSmarts("[OX2;+0]-[NX3;H1;+0;!a]-!@[CX3;!a]=[NX2;+0;!a;!$(N-[#8])]")
+
+
+def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which each amidoxime drawn as its imino-hydroxylamine tautomer
+    (``CC(=N)NO``) is drawn as the amidoxime (``CC(N)=NO``), the tautomer that dominates (Sahyoun, Arrault &
+    Schneider, Molecules 2019, 24, 2470, DOI 10.3390/molecules24132470); O-alkyl amidoximes and N-hydroxyguanidines
+    alike. Both drawings are one compound (one InChIKey); without this a hydroxylamine N-H would be found in one
+    drawing only. Only the two C-N bonds and the hydrogen change; atom numbers keep their meaning. A unit whose
+    C-N(O) bond is in a ring is left as drawn.
+
+    >>> Chem.MolToSmiles(amidoxime_form(Chem.MolFromSmiles("CC(=N)NO")))
+    'CC(N)=NO'
+    >>> mol = Chem.MolFromSmiles("CC(N)=NO")
+    >>> amidoxime_form(mol) is mol
+    True
+    """
+    if not mol.HasSubstructMatch(_IMINO_HYDROXYLAMINE):
+        return mol
+    work = Chem.RWMol(mol)
+    for _, hydroxylamine, carbon, imine in sorted(mol.GetSubstructMatches(_IMINO_HYDROXYLAMINE)):
+        if work.GetBondBetweenAtoms(carbon, imine).GetBondType() != Chem.BondType.DOUBLE:
+            continue  # this carbon's C=N was moved by an earlier unit
+        shift_double_bond(work, carbon, imine, hydroxylamine)
+    edited = redrawn_or_none(work)
+    return mol if edited is None else edited
+
+
 # O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for
 # azine_lactam_form (the ring position is checked in code).
 _AZINE_LACTIM_SCREEN = Chem.MolFromSmarts("[OX2H1;+0]-[c;r6]")
@@ -527,10 +557,12 @@ def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
     ions (:func:`ionic_salt_form`), a charge-separated sulfoxide, sulfone or phosphine oxide with its S=O or P=O
     (:func:`oxide_bond_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
-    imidic acid as its amide (:func:`amide_form`), a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`:
-    2-hydroxypyridine as 2-pyridone) and an imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine
-    as 2-aminopyridine); the same atoms in the same order."""
-    return amino_azine_form(azine_lactam_form(amide_form(lactam_form(oxide_bond_form(ionic_salt_form(mol))))))
+    imidic acid as its amide (:func:`amide_form`), an imino-hydroxylamine as its amidoxime (:func:`amidoxime_form`),
+    a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an
+    imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in
+    the same order."""
+    return amino_azine_form(azine_lactam_form(amidoxime_form(amide_form(lactam_form(oxide_bond_form(
+        ionic_salt_form(mol)))))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

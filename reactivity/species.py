@@ -17,6 +17,9 @@ Rules (all documented in ``docs/chemistry.md``):
   its ``mz_mh`` is its own m/z ([M]+), not [M+H]+.
 - A polymer repeat unit (attachment points written as ``*``) has a formula without the
   attachment points and no [M+H]+ (no single mass).
+- ``smiles`` draws the hydrogens that move between nitrogens (amidines, guanidines, azole N-H)
+  one fixed way (:func:`species_smiles`, :mod:`reactivity.tautomers`), so two drawings of one
+  compound give one SMILES, as they give one InChIKey.
 
 >>> s = describe_species(Chem.MolFromSmiles("O=C1CNCCCN1"))
 >>> s.formula, round(s.monoisotopic_mass, 4), round(s.mz_mh, 4)
@@ -117,6 +120,18 @@ def _without_attachment_points(mol: Chem.Mol) -> Chem.Mol:
     return out
 
 
+def species_smiles(mol: Chem.Mol) -> str:
+    """Canonical SMILES of a sanitized molecule with its amidines, guanidines and prototropic azoles drawn one way
+    (:func:`reactivity.tautomers.one_hydrogen_drawing`): the same text for every drawing of one compound.
+
+    >>> species_smiles(Chem.MolFromSmiles("Cc1cnc[nH]1")), species_smiles(Chem.MolFromSmiles("Cc1c[nH]cn1"))
+    ('Cc1c[nH]cn1', 'Cc1c[nH]cn1')
+    """
+    from .tautomers import one_hydrogen_drawing
+
+    return Chem.MolToSmiles(one_hydrogen_drawing(mol))
+
+
 def describe_species(mol: Chem.Mol, *, with_inchikey: bool = True) -> Species:
     """Describe a sanitized molecule (see the module docstring for the rules).
 
@@ -127,14 +142,14 @@ def describe_species(mol: Chem.Mol, *, with_inchikey: bool = True) -> Species:
 
 
 def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragment: bool = False) -> Species:
-    """:func:`describe_species`; ``smiles``: ``Chem.MolToSmiles(mol)`` when the caller already has it (used only
-    for a one-fragment molecule, so the result is the same as without it); ``one_fragment``: the caller knows the
+    """:func:`describe_species`; ``smiles``: :func:`species_smiles` of ``mol`` when the caller already has it (used
+    only for a one-fragment molecule, so the result is the same as without it); ``one_fragment``: the caller knows the
     molecule is one connected fragment (not a salt), so it is not looked for."""
     with rdBase.BlockLogs():  # RDKit's log silenced (nothing of it is reported here)
         mol, smiles, salt_smiles = described_form(mol, smiles, one_fragment)
         masses = species_masses(mol)
         return Species(
-            smiles=Chem.MolToSmiles(mol) if smiles is None else smiles,
+            smiles=species_smiles(mol) if smiles is None else smiles,
             inchikey=(Chem.MolToInchiKey(mol) or None) if with_inchikey and not masses.is_repeat_unit else None,
             formula=masses.formula,
             monoisotopic_mass=masses.monoisotopic_mass,
@@ -147,9 +162,9 @@ def _describe(mol: Chem.Mol, with_inchikey: bool, smiles: str | None, one_fragme
 def described_form(mol: Chem.Mol, smiles: str | None = None, one_fragment: bool = False
                    ) -> tuple[Chem.Mol, str | None, str]:
     """The species a molecule is described as, ``(species, its SMILES or None, the salt's SMILES or "")``: the
-    largest fragment of a salt, in its neutral form (:func:`neutral_form`). ``smiles``: the molecule's canonical
-    SMILES when the caller already has it (kept when the species is the molecule itself); ``one_fragment``: the
-    caller knows the molecule is one connected fragment, so it is not split.
+    largest fragment of a salt, in its neutral form (:func:`neutral_form`). ``smiles``: the molecule's
+    :func:`species_smiles` when the caller already has it (kept when the species is the molecule itself);
+    ``one_fragment``: the caller knows the molecule is one connected fragment, so it is not split.
 
     >>> species, smiles, salt = described_form(Chem.MolFromSmiles("[Cl-].O=C1C[NH2+]CCCN1"))
     >>> Chem.MolToSmiles(species), smiles, salt
@@ -159,7 +174,7 @@ def described_form(mol: Chem.Mol, smiles: str | None = None, one_fragment: bool 
     if not one_fragment and len(Chem.GetMolFrags(mol)) > 1:
         fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
         salt_smiles = Chem.MolToSmiles(mol)
-        mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), Chem.MolToSmiles(f)))
+        mol = max(fragments, key=lambda f: (f.GetNumHeavyAtoms(), species_smiles(f)))
         smiles = None
     neutral = neutral_form(mol)
     if neutral is not mol:

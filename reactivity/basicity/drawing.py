@@ -38,141 +38,12 @@ from __future__ import annotations
 
 from rdkit import Chem
 
-from ..molecule import redrawn_or_none, shift_double_bond
-from ..rules import compile_smarts
+from ..molecule import redrawn_or_none
+from ..tautomers import amidine_drawing, fused_neighbours
 
-# C=N of an amidine carbon (not aromatic, not a carbonyl carbon, with a single-bonded N), in a ring or not
-_AMIDINE_IMINE = compile_smarts("[NX2;+0;!a]=[CX3;!a]-[#7]", "basicity.amidine_imine")
-
-
-def _plain(atom: Chem.Atom, carbon: int) -> bool:
-    """An uncharged, non-aromatic N whose other neighbours are carbon or hydrogen and carry no C=N, C=O, C=S or C#N
-    (so not an acyl, sulfonyl, cyano, N-N or N-O nitrogen, nor part of a second amidine)."""
-    if atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
-        return False
-    for neighbour in atom.GetNeighbors():
-        if neighbour.GetIdx() == carbon:
-            continue
-        if neighbour.GetAtomicNum() not in (1, 6):
-            return False
-        if any(bond.GetBondType() in (Chem.BondType.DOUBLE, Chem.BondType.TRIPLE)
-               and bond.GetOtherAtom(neighbour).GetAtomicNum() in (7, 8, 16) for bond in neighbour.GetBonds()):
-            return False
-    return True
-
-
-def _acylated(atom: Chem.Atom, carbon: int) -> bool:
-    """An uncharged, non-aromatic N bonded, besides the amidine carbon, to one acyl or thioacyl carbon (C=O, C=S)
-    and otherwise to carbon or hydrogen only."""
-    if atom.GetAtomicNum() != 7 or atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
-        return False
-    acyl = 0
-    for neighbour in atom.GetNeighbors():
-        if neighbour.GetIdx() == carbon:
-            continue
-        if neighbour.GetAtomicNum() != 6:
-            return False
-        if any(bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtom(neighbour).GetAtomicNum() in (8, 16)
-               for bond in neighbour.GetBonds()):
-            acyl += 1
-    return acyl == 1
-
-
-def _heavy_degree(atom: Chem.Atom) -> int:
-    return sum(1 for neighbour in atom.GetNeighbors() if neighbour.GetAtomicNum() > 1)
-
-
-def _on_aromatic(atom: Chem.Atom) -> bool:
-    return any(neighbour.GetIsAromatic() for neighbour in atom.GetNeighbors())
-
-
-def _skeleton_ranks(mol: Chem.Mol) -> list[int]:
-    """Canonical ranks of the heavy-atom graph with every bond single and no hydrogens: the same for every tautomer
-    drawing of the molecule."""
-    skeleton = Chem.RWMol(mol)
-    for bond in skeleton.GetBonds():
-        bond.SetBondType(Chem.BondType.SINGLE)
-        bond.SetIsAromatic(False)
-    for atom in skeleton.GetAtoms():
-        atom.SetIsAromatic(False)
-        atom.SetNumExplicitHs(0)
-        atom.SetNoImplicit(True)
-    skeleton.UpdatePropertyCache(strict=False)
-    Chem.FastFindRings(skeleton)
-    return list(Chem.CanonicalRankAtoms(skeleton, breakTies=False, includeChirality=False))
-
-
-def _place_order(nitrogen: Chem.Atom, ring_carbon: bool, rank: int) -> tuple[int, int, int]:
-    """Sort key of a nitrogen that may take an amidine's C=N, lowest first: for an acyclic amidine carbon the fewest
-    heavy neighbours, then an aryl nitrogen; for a ring carbon a nitrogen without an aromatic neighbour, then a ring
-    nitrogen; then the canonical rank."""
-    if ring_carbon:
-        return int(_on_aromatic(nitrogen)), int(not nitrogen.IsInRing()), rank
-    return _heavy_degree(nitrogen), int(not _on_aromatic(nitrogen)), rank
-
-
-def model_amidine_drawing(mol: Chem.Mol) -> tuple[Chem.Mol, tuple[int, ...]]:
-    """``mol`` with each amidine or guanidine unit drawn as the site model reads it, and the nitrogens that
-    took the C=N; ``mol`` itself and ``()`` when nothing changes. Atom numbers keep their meaning.
-
-    >>> from rdkit import Chem
-    >>> redrawn, moved = model_amidine_drawing(Chem.MolFromSmiles("NC(N)=Nc1ccccc1"))  # phenylguanidine
-    >>> Chem.MolToSmiles(redrawn), moved
-    ('N=C(N)Nc1ccccc1', (0,))
-    >>> model_amidine_drawing(Chem.MolFromSmiles("CN(C)C=Nc1ccccc1"))[1]  # no hydrogen to move
-    ()
-    >>> Chem.MolToSmiles(model_amidine_drawing(Chem.MolFromSmiles("Clc1cccc(Cl)c1N=C1NCCN1"))[0])  # clonidine
-    'Clc1cccc(Cl)c1NC1=NCCN1'
-    >>> Chem.MolToSmiles(model_amidine_drawing(Chem.MolFromSmiles("N=C(N)NC(=O)Cc1c(Cl)cccc1Cl"))[0])  # guanfacine
-    'NC(N)=NC(=O)Cc1c(Cl)cccc1Cl'
-    """
-    if not mol.HasSubstructMatch(_AMIDINE_IMINE):
-        return mol, ()
-    current = mol
-    moved: list[int] = []
-    ranks: list[int] | None = None
-    for imine, carbon in dict.fromkeys(match[:2] for match in mol.GetSubstructMatches(_AMIDINE_IMINE)):
-        work_atom = current.GetAtomWithIdx(carbon)
-        units = [imine] + [
-            neighbour.GetIdx() for neighbour in work_atom.GetNeighbors()
-            if neighbour.GetIdx() != imine and neighbour.GetAtomicNum() == 7
-            and current.GetBondBetweenAtoms(carbon, neighbour.GetIdx()).GetBondType() == Chem.BondType.SINGLE
-        ]
-        if len(units) < 2:
-            continue
-        acylated = [index for index in units if _acylated(current.GetAtomWithIdx(index), carbon)]
-        if not all(_plain(current.GetAtomWithIdx(index), carbon) for index in units if index not in acylated):
-            continue
-        if acylated:
-            # an acyclic N-acyl amidine or guanidine: the C=N on the acylated nitrogen (the through-conjugated tautomer)
-            if len(acylated) > 1 or acylated[0] == imine or work_atom.IsInRing() \
-                    or not current.GetAtomWithIdx(acylated[0]).GetTotalNumHs():
-                continue
-            best = acylated[0]
-        else:
-            # where the C=N may go: the drawn imine N, or a single-bonded N with a hydrogen to give up
-            places = [imine] + [index for index in units[1:] if current.GetAtomWithIdx(index).GetTotalNumHs() > 0]
-            if len(places) < 2:
-                continue
-            if ranks is None:
-                ranks = _skeleton_ranks(mol)
-            order = {index: _place_order(current.GetAtomWithIdx(index), work_atom.IsInRing(), ranks[index])
-                     for index in places}
-            best = min(places, key=lambda index: order[index])
-            if best == imine or order[best] == order[imine]:
-                continue
-        work = Chem.RWMol(current)
-        shift_double_bond(work, carbon, imine, best)
-        edited = redrawn_or_none(work)
-        if edited is None:  # a drawing RDKit will not take: the unit stays as drawn
-            continue
-        current = edited
-        moved.append(best)
-    return (current, tuple(moved)) if moved else (mol, ())
-
-
-def _fused_neighbours(atom: Chem.Atom, ring_info: Chem.RingInfo) -> int:
-    return sum(1 for neighbour in atom.GetNeighbors() if ring_info.NumAtomRings(neighbour.GetIdx()) > 1)
+#: The drawing of amidines and guanidines the site model reads (:func:`reactivity.tautomers.amidine_drawing`, the
+#: convention of its training data described above).
+model_amidine_drawing = amidine_drawing
 
 
 def azole_tautomer_partner(mol: Chem.Mol, atom: int) -> int | None:
@@ -201,7 +72,7 @@ def azole_tautomer_partner(mol: Chem.Mol, atom: int) -> int | None:
         holder = mol.GetAtomWithIdx(other)
         if holder.GetFormalCharge() or holder.GetTotalNumHs() != 1 or holder.GetDegree() != 2:
             continue
-        if _fused_neighbours(site, ring_info) == _fused_neighbours(holder, ring_info):
+        if fused_neighbours(site, ring_info) == fused_neighbours(holder, ring_info):
             return other
     return None
 

@@ -26,7 +26,7 @@ from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
 from ..molecule import FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit
 from ..sites import RingSites
-from ..species import Species, describe_species
+from ..species import Species, describe_species, species_smiles
 from .rules import (
     IncompatibilityRule,
     ReactionClass,
@@ -487,8 +487,9 @@ def _run(reaction: ReagentType, work: Chem.Mol, reagent: Chem.Mol | None, site: 
 
 
 def _smiles(mol: Chem.Mol) -> str:
+    """Canonical SMILES with mobile hydrogens drawn one way (:func:`reactivity.species.species_smiles`)."""
     with quiet_rdkit():
-        return Chem.MolToSmiles(mol)
+        return species_smiles(mol)
 
 
 def _product_at(analysis: _Analysis, reagent: _Reagent | None, kind: ReagentType, site: int) -> tuple[Chem.Mol | None, int]:

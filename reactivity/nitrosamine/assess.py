@@ -21,7 +21,7 @@ from ..errors import MoleculeParseError
 from ..molecule import as_read, free_base_view, quiet_rdkit
 from ..rules import load_references
 from ..sites import RingSites
-from ..species import describe_species
+from ..species import describe_species, species_smiles
 from .results import CpcaFeature, NitrogenSite, NitrosamineRisk, NitrosoProduct
 from .rules import CpcaRules, Feature, NitrogenClass, load_cpca_rules
 
@@ -189,7 +189,7 @@ def _assess(product: Chem.Mol, site: int, rules: CpcaRules, *, site_label: str, 
             notes.append(note.text)
     with quiet_rdkit():
         species = describe_species(product)
-        smiles = Chem.MolToSmiles(product)
+        smiles = species_smiles(product)
     return NitrosoProduct(
         site=site_label, atom=atom, ring_position=ring_position, precursor=precursor, nitrogen_class=nitrogen_class,
         nitroso_smiles=smiles, species=species, alpha_h_counts=counts, alpha_h_score=row.score,
@@ -228,7 +228,7 @@ def _dealkylations(work: Chem.Mol, nitrogen: int, source_of: dict[int, int]) -> 
             continue
         _add_nitroso(editable, nitrogen)
         product, site = _fragment_of(editable, nitrogen)
-        smiles = Chem.MolToSmiles(product)
+        smiles = species_smiles(product)
         if smiles in seen:
             continue
         seen.add(smiles)

@@ -40,7 +40,7 @@ from rdkit import Chem, rdBase
 from ..atomtext import AtomText
 from ..molecule import free_base_view, recount_hydrogens
 from ..sites import CompetingSite, RingSites
-from ..species import describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses
+from ..species import describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses, species_smiles
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
@@ -473,7 +473,7 @@ class _Editable:
                     if not self.ring_atoms.isdisjoint(atoms)]
             if len(kept) < 2:
                 return [(fragment, self._locants_in(atoms), None) for fragment, atoms in kept]
-            keyed = [(Chem.MolToSmiles(fragment), fragment, atoms) for fragment, atoms in kept]
+            keyed = [(species_smiles(fragment), fragment, atoms) for fragment, atoms in kept]
             keyed.sort(key=lambda item: item[0])
             return [(fragment, self._locants_in(atoms), smiles) for smiles, fragment, atoms in keyed]
 
@@ -502,8 +502,8 @@ def _sanitized(product: Chem.Mol) -> Chem.Mol:
 
 
 def _drawn_smiles(product: Chem.Mol) -> str:
-    """Canonical SMILES of a product from :meth:`_Editable.pieces`."""
-    return Chem.MolToSmiles(_sanitized(product))
+    """Canonical SMILES of a product from :meth:`_Editable.pieces` (mobile hydrogens drawn one way)."""
+    return species_smiles(_sanitized(product))
 
 
 def _degradants(name: str, pieces: Sequence[tuple[Chem.Mol, frozenset[str], str | None]], note: str = ""
