@@ -308,6 +308,8 @@ def amide_form(mol: Chem.Mol) -> Chem.Mol:
     return edited
 
 
+#: Property set by :func:`amidoxime_form` on each N-O nitrogen that took the C=N, and on the molecule.
+AMIDOXIME_REDRAWN = "_rx_amidoxime_redrawn"
 # an amidine whose C=N lies away from its N-hydroxy or N-alkoxy nitrogen (R-C(=NR')-NH-OR"): an amidoxime drawn as its
 # imino-hydroxylamine tautomer; the C-N(O) bond outside rings
 _IMINO_HYDROXYLAMINE = Chem.MolFromSmarts("[OX2;+0]-[NX3;H1;+0;!a]-!@[CX3;!a]=[NX2;+0;!a;!$(N-[#8])]")
@@ -330,12 +332,19 @@ def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
     if not mol.HasSubstructMatch(_IMINO_HYDROXYLAMINE):
         return mol
     work = Chem.RWMol(mol)
+    nitrogens = []
     for _, hydroxylamine, carbon, imine in sorted(mol.GetSubstructMatches(_IMINO_HYDROXYLAMINE)):
         if work.GetBondBetweenAtoms(carbon, imine).GetBondType() != Chem.BondType.DOUBLE:
             continue  # this carbon's C=N was moved by an earlier unit
         shift_double_bond(work, carbon, imine, hydroxylamine)
+        nitrogens.append(hydroxylamine)
     edited = redrawn_or_none(work)
-    return mol if edited is None else edited
+    if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn
+        return mol
+    for nitrogen in nitrogens:
+        edited.GetAtomWithIdx(nitrogen).SetBoolProp(AMIDOXIME_REDRAWN, True)
+    edited.SetBoolProp(AMIDOXIME_REDRAWN, True)
+    return edited
 
 
 # O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for

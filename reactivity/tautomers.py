@@ -23,6 +23,8 @@ SMILES of every product the tool lists (degradants, N-nitroso products, derivati
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdkit import Chem
 
 from .molecule import redrawn_or_none, shift_double_bond, with_ring_info
@@ -187,11 +189,35 @@ def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles("c1ccc2n[nH]cc2c1")))  # 1H-indazole
     'c1ccc2[nH]ncc2c1'
     """
+    return azole_hydrogen_moves(mol)[0]
+
+
+def is_plain_1_2_3_triazole(mol: Chem.Mol, ring: tuple[int, ...]) -> bool:
+    """Whether the five-membered aromatic ``ring`` is a 1,2,3-triazole (three ring N in a row) fused to no other
+    ring: the azole :func:`azole_hydrogen_moves` is limited to where a caller wants no other ring touched."""
+    ring_info = mol.GetRingInfo()
+    nitrogens = [index for index in ring if mol.GetAtomWithIdx(index).GetAtomicNum() == 7]
+    if len(nitrogens) != 3 or any(ring_info.NumAtomRings(index) > 1 for index in ring):
+        return False
+    carbons = [index for index in ring if index not in nitrogens]
+    return mol.GetBondBetweenAtoms(*carbons) is not None  # the two carbons are bonded: the N are N1-N2-N3
+
+
+def azole_hydrogen_moves(mol: Chem.Mol, only: Callable[[Chem.Mol, tuple[int, ...]], bool] | None = None
+                         ) -> tuple[Chem.Mol, tuple[int, ...]]:
+    """:func:`azole_hydrogen_drawing` and the ring nitrogens that took a hydrogen (``()`` when nothing moved);
+    ``only``: the rings to look at (e.g. :func:`is_plain_1_2_3_triazole`), all azole rings when None.
+
+    >>> drawn, moved = azole_hydrogen_moves(Chem.MolFromSmiles("Cc1cn[nH]n1"), only=is_plain_1_2_3_triazole)
+    >>> Chem.MolToSmiles(drawn), moved
+    ('Cc1c[nH]nn1', (3,))
+    """
     if not mol.HasSubstructMatch(_AZOLE_NH):
-        return mol
+        return mol, ()
     ring_info = mol.GetRingInfo()
     ranks: list[int] | None = None
     current = mol
+    moved: list[int] = []
     for ring in ring_info.AtomRings():
         if len(ring) != 5:
             continue
@@ -200,7 +226,7 @@ def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
             continue
         holders = [atom.GetIdx() for atom in atoms if _free_ring_nitrogen(atom, 1)]
         places = holders + [atom.GetIdx() for atom in atoms if _free_ring_nitrogen(atom, 0)]
-        if len(holders) != 1 or len(places) < 2:
+        if len(holders) != 1 or len(places) < 2 or (only is not None and not only(mol, ring)):
             continue
         if ranks is None:
             ranks = skeleton_ranks(mol)
@@ -216,7 +242,8 @@ def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
         edited = redrawn_or_none(work)
         if edited is not None:
             current = edited
-    return current
+            moved.append(best)
+    return current, tuple(moved)
 
 
 def one_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
@@ -231,4 +258,7 @@ def one_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
     return azole_hydrogen_drawing(amidine_drawing(with_ring_info(mol))[0])
 
 
-__all__ = ["amidine_drawing", "azole_hydrogen_drawing", "fused_neighbours", "one_hydrogen_drawing", "skeleton_ranks"]
+__all__ = [
+    "amidine_drawing", "azole_hydrogen_drawing", "azole_hydrogen_moves", "fused_neighbours", "is_plain_1_2_3_triazole",
+    "one_hydrogen_drawing", "skeleton_ranks",
+]

@@ -14,9 +14,10 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import (AZINE_LACTIM_REDRAWN, IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read,
-                        azine_lactam_form, free_base_view, quiet_rdkit)
+from ..molecule import (AMIDOXIME_REDRAWN, AZINE_LACTIM_REDRAWN, IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN,
+                        FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
+from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
@@ -143,6 +144,8 @@ _REDRAW_NOTES = (
     (IMINO_AZINE_REDRAWN, "exocyclic imine(s) at atom(s) {} on an aromatic ring with an N-H read as the amino "
                           "tautomer (2-aminopyridine, not pyridin-2(1H)-imine), which dominates in water (both "
                           "drawings share the cation)"),
+    (AMIDOXIME_REDRAWN, "imino-hydroxylamine at atom(s) {} read as the amidoxime (C(=NH)-NH-OH as C(NH2)=N-OH), the "
+                        "tautomer that dominates"),
 )
 
 
@@ -173,6 +176,12 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "ring: on a nitrogen without an aromatic neighbour, then the ring nitrogen; acylated: on the acylated "
             "nitrogen); both drawings give the same cation, the model would not give them the same value",
             atom_list(prepared.input_index(a) for a in amidine_imines)))
+    work, triazole_nh = azole_hydrogen_moves(work, only=is_plain_1_2_3_triazole)
+    if triazole_nh:
+        notes_pre.append(compose(
+            "1,2,3-triazole N-H read on atom(s) {} (the hydrogen can sit on any ring N; the site model's values depend "
+            "on the drawing, so one fixed drawing is used: the ring N first in a hydrogen-blind canonical order)",
+            atom_list(prepared.input_index(a) for a in triazole_nh)))
     class_sites = find_class_sites(work, parent)
     overridden = {m.atom for m in class_sites if m.rule.kind == "base" and m.rule.overrides_model}
     class_atoms = {m.atom for m in class_sites}
