@@ -290,21 +290,32 @@ def amide_form(mol: Chem.Mol) -> Chem.Mol:
     >>> amide_form(mol) is mol
     True
     """
-    if not mol.HasSubstructMatch(_IMIDIC_ACID):
+    # match (O, C, N): the C=N moves to the oxygen (a HO-C(=N)-N=C-OH chain moves each carbon's bond once)
+    return _shifted_units(mol, _IMIDIC_ACID, lambda match: (match[1], match[2], match[0]), IMIDIC_ACID_REDRAWN)
+
+
+def _shifted_units(mol: Chem.Mol, pattern: Chem.Mol, unit: Callable[[tuple[int, ...]], tuple[int, int, int]],
+                   flag: str) -> Chem.Mol:
+    """``mol`` itself when ``pattern`` is not in it; else a copy in which, for each match (in sorted order),
+    ``unit(match)`` = (carbon, from, to) names a double bond carbon=from that becomes carbon=to
+    (:func:`shift_double_bond`; skipped when an earlier match moved that bond already), with ``flag`` set on each
+    ``to`` atom and on the molecule. A drawing RDKit will not take leaves ``mol`` as drawn."""
+    if not mol.HasSubstructMatch(pattern):
         return mol
     work = Chem.RWMol(mol)
-    oxygens = []
-    for oxygen, carbon, nitrogen in sorted(mol.GetSubstructMatches(_IMIDIC_ACID)):
-        if work.GetBondBetweenAtoms(carbon, nitrogen).GetBondType() != Chem.BondType.DOUBLE:
-            continue  # this carbon's C=N was moved by an earlier unit (a HO-C(=N)-N=C-OH chain)
-        shift_double_bond(work, carbon, nitrogen, oxygen)
-        oxygens.append(oxygen)
+    moved = []
+    for match in sorted(mol.GetSubstructMatches(pattern)):
+        carbon, source, target = unit(match)
+        if work.GetBondBetweenAtoms(carbon, source).GetBondType() != Chem.BondType.DOUBLE:
+            continue  # this carbon's double bond was moved by an earlier unit
+        shift_double_bond(work, carbon, source, target)
+        moved.append(target)
     edited = redrawn_or_none(work)
     if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn
         return mol
-    for oxygen in oxygens:
-        edited.GetAtomWithIdx(oxygen).SetBoolProp(IMIDIC_ACID_REDRAWN, True)
-    edited.SetBoolProp(IMIDIC_ACID_REDRAWN, True)
+    for atom in moved:
+        edited.GetAtomWithIdx(atom).SetBoolProp(flag, True)
+    edited.SetBoolProp(flag, True)
     return edited
 
 
@@ -329,22 +340,8 @@ def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
     >>> amidoxime_form(mol) is mol
     True
     """
-    if not mol.HasSubstructMatch(_IMINO_HYDROXYLAMINE):
-        return mol
-    work = Chem.RWMol(mol)
-    nitrogens = []
-    for _, hydroxylamine, carbon, imine in sorted(mol.GetSubstructMatches(_IMINO_HYDROXYLAMINE)):
-        if work.GetBondBetweenAtoms(carbon, imine).GetBondType() != Chem.BondType.DOUBLE:
-            continue  # this carbon's C=N was moved by an earlier unit
-        shift_double_bond(work, carbon, imine, hydroxylamine)
-        nitrogens.append(hydroxylamine)
-    edited = redrawn_or_none(work)
-    if edited is None:  # an unusual drawing the edit cannot carry: kept as drawn
-        return mol
-    for nitrogen in nitrogens:
-        edited.GetAtomWithIdx(nitrogen).SetBoolProp(AMIDOXIME_REDRAWN, True)
-    edited.SetBoolProp(AMIDOXIME_REDRAWN, True)
-    return edited
+    # match (O, N-O nitrogen, C, imine N): the C=N moves to the N-O nitrogen
+    return _shifted_units(mol, _IMINO_HYDROXYLAMINE, lambda match: (match[2], match[3], match[1]), AMIDOXIME_REDRAWN)
 
 
 # O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for

@@ -40,7 +40,8 @@ from rdkit import Chem, rdBase
 from ..atomtext import AtomText
 from ..molecule import free_base_view, recount_hydrogens
 from ..sites import CompetingSite, RingSites
-from ..species import describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses, species_smiles
+from ..species import (describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses,
+                       species_smiles)
 from ._base import _REACHING_AMINES, _SECONDS_PER_HOUR, _arrhenius_factor, _model
 from .rate_laws import RateLaw, _combined_band
 from .results import Degradant, Pathway
