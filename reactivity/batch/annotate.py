@@ -469,11 +469,14 @@ def _number_function(numbers: list[int] | None) -> T.AtomNumber:
 def _add_basicity(hits: Sequence[_Work], settings: AnnotateSettings) -> None:
     """RX_N4_PKA and RX_N4_PROTONATED_FRACTION: one batched model call per chunk."""
     from .. import basicity
+    from ..stability.conditions import partitions_into_water
 
+    # logP (workup) only when a scored handling preset judges a loss to a water layer
+    workup = settings.stability and partitions_into_water(settings.conditions)
     results = basicity.predict_basicity_many(
-        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=bool(settings.conditions),
+        [w.mol for w in hits], settings.ph, rings=[w.rings for w in hits], workup=workup,
         views=[w.view for w in hits], temperature_c=settings.temperature_c, from_reader=True,
-    )  # logP (workup) only when a handling preset may need it
+    )
     for work, result in zip(hits, results):
         work.n4_pka = result.n4_pka
         work.basicity = result

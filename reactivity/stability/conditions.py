@@ -55,6 +55,16 @@ def _preset(name: str) -> dict[str, Any]:
     return presets[name]
 
 
+def partitions_into_water(names: Sequence[str]) -> bool:
+    """Whether any of the presets ``names`` judges a loss to a water layer (``material_loss = "aqueous_partition"``),
+    the only use of the compound's logP here: a caller that has no such preset need not predict it.
+
+    >>> partitions_into_water(["silica_methanol"]), partitions_into_water(["silica_methanol", "bicarbonate_workup"])
+    (False, True)
+    """
+    return any(_preset(name)["material_loss"] == "aqueous_partition" for name in names)
+
+
 def _stage_log_ah(stage: dict[str, Any]) -> float:
     if "ph" in stage:
         return -float(stage["ph"])
