@@ -46,12 +46,15 @@ from pathlib import Path
 
 from rdkit import Chem, rdBase
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from distinct_library import GENERATOR_VERSION  # noqa: E402
+def default_library() -> Path:
+    """The 10,000-record 100 %-hit library of ``bench_annotate.py`` (imported only when no ``--library`` is named:
+    RDKit modules loaded into the process change its instruction counts by several per cent)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from distinct_library import GENERATOR_VERSION
 
-DEFAULT_LIBRARY = (Path(tempfile.gettempdir()) / "reactivity_bench_libraries"
-                   / f"distinct_v{GENERATOR_VERSION}_10000_hits_hits_unique100.sdf")
+    return (Path(tempfile.gettempdir()) / "reactivity_bench_libraries"
+            / f"distinct_v{GENERATOR_VERSION}_10000_hits_hits_unique100.sdf")
 
 
 def read_records(path: Path, count: int) -> list[bytes]:
@@ -135,7 +138,7 @@ def count_instructions(args: argparse.Namespace, names: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--library", type=Path, default=DEFAULT_LIBRARY)
+    parser.add_argument("--library", type=Path, default=None)
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--instructions", action="store_true", help="count machine instructions (valgrind)")
@@ -143,6 +146,8 @@ def main() -> None:
     parser.add_argument("--only", help=argparse.SUPPRESS)  # one step, for --instructions
     parser.add_argument("--passes", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.library is None:
+        args.library = default_library()
     if not args.library.is_file():
         raise SystemExit(f"no library at {args.library}: build one with benchmarks/bench_annotate.py or name one")
     rdBase.DisableLog("rdApp.*")

@@ -184,9 +184,9 @@ def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
 
     >>> [Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles(s))) for s in ("Cc1c[nH]cn1", "Cc1cnc[nH]1")]
     ['Cc1c[nH]cn1', 'Cc1c[nH]cn1']
-    >>> Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles("c1ccc2[nH]ncc2c1")))  # 2H-indazole drawing
+    >>> Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles("c1ccc2n[nH]cc2c1")))  # 2H-indazole drawing
     'c1ccc2[nH]ncc2c1'
-    >>> Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles("c1ccc2n[nH]cc2c1")))  # 1H-indazole
+    >>> Chem.MolToSmiles(azole_hydrogen_drawing(Chem.MolFromSmiles("c1ccc2[nH]ncc2c1")))  # 1H-indazole stays
     'c1ccc2[nH]ncc2c1'
     """
     return azole_hydrogen_moves(mol)[0]
