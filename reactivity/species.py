@@ -45,6 +45,8 @@ from typing import Any
 from rdkit import Chem, rdBase
 from rdkit.Chem import rdMolDescriptors
 
+from .tautomers import one_hydrogen_drawing
+
 PROTON_MASS = 1.007276466621
 """Mass of a proton (CODATA 2018), added to M for [M+H]+."""
 
@@ -127,8 +129,6 @@ def species_smiles(mol: Chem.Mol) -> str:
     >>> species_smiles(Chem.MolFromSmiles("Cc1cnc[nH]1")), species_smiles(Chem.MolFromSmiles("Cc1c[nH]cn1"))
     ('Cc1c[nH]cn1', 'Cc1c[nH]cn1')
     """
-    from .tautomers import one_hydrogen_drawing
-
     return Chem.MolToSmiles(one_hydrogen_drawing(mol))
 
 

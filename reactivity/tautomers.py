@@ -167,6 +167,9 @@ def fused_neighbours(atom: Chem.Atom, ring_info: Chem.RingInfo) -> int:
 
 # an aromatic N-H in a five-membered ring: the screen before any azole is looked at
 _AZOLE_NH = compile_smarts("[nX3;H1;+0;r5]", "tautomers.azole_nh")
+# any aromatic N-H or non-aromatic C=N-type nitrogen: one search, without ring information (fragments of a molecule
+# carry none), that passes every molecule in which a hydrogen can move between nitrogens
+_MOBILE_H_SCREEN = compile_smarts("[n&X3&H1&+0,N&X2&+0]", "tautomers.mobile_h_screen")
 
 
 def _free_ring_nitrogen(atom: Chem.Atom, hydrogens: int) -> bool:
@@ -255,6 +258,8 @@ def one_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
     >>> sorted({Chem.MolToSmiles(one_hydrogen_drawing(Chem.MolFromSmiles(s))) for s in drawings})
     ['N=C(N)NCC1CC1', 'NCCc1c[nH]cn1']
     """
+    if not mol.HasSubstructMatch(_MOBILE_H_SCREEN):
+        return mol  # nothing can move (most products): no ring information needed, none computed
     return azole_hydrogen_drawing(amidine_drawing(with_ring_info(mol))[0])
 
 
