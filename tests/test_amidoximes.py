@@ -50,3 +50,29 @@ def test_no_training_molecule_is_redrawn_by_the_triazole_convention() -> None:
     table = pka_training.packaged_training_table()
     assert [s for s in table["smiles"]
             if azole_hydrogen_moves(Chem.MolFromSmiles(s), only=is_plain_1_2_3_triazole)[1]] == []
+
+
+@pytest.mark.parametrize("smiles", ["O=C1CNCCCN1Cc1ccc(C(N)=NO)cc1", "O=C1CNCCCN1Cc1ccc(C(=N)NO)cc1"])
+def test_an_amidoxime_is_a_competing_nucleophile_in_either_drawing(smiles: str) -> None:
+    import reactivity as rx
+
+    (ring,) = rx.perceive(mol_from_smiles(smiles))
+    assert [(site.kind, site.category) for site in ring.competing_sites] == [("amidoxime", "nucleophile")]
+
+
+def test_acylation_names_the_amidoxime_as_the_minor_site() -> None:
+    import reactivity as rx
+
+    plan = rx.plan_derivatization(mol_from_smiles("O=C1CNCCCN1Cc1ccc(C(N)=NO)cc1"), "acylation", "CC(=O)Cl")
+    assert plan.outcome == "selective"  # N4 first; before, the amidoxime was invisible and the plan "clean"
+    assert [site.rule_id for site in plan.minor_sites] == ["acylation.amidoxime"]
+
+
+def test_with_a_tertiary_n4_the_amidoxime_is_o_acylated() -> None:
+    import reactivity as rx
+
+    plan = rx.plan_derivatization(mol_from_smiles("O=C1CN(C)CCCN1Cc1ccc(C(N)=NO)cc1"), "acylation", "CC(=O)Cl")
+    # the O-acetyl amidoxime, drawn by hand: acetyl on the oxime oxygen, NH2 kept
+    expected = Chem.MolToSmiles(Chem.MolFromSmiles("CC(=O)ON=C(N)c1ccc(CN2CCCN(C)CC2=O)cc1"))
+    assert plan.product_smiles == expected
+    assert any("1,2,4-oxadiazole" in warning.text for warning in plan.warnings)
