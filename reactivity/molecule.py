@@ -344,6 +344,33 @@ def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
     return _shifted_units(mol, _IMINO_HYDROXYLAMINE, lambda match: (match[2], match[3], match[1]), AMIDOXIME_REDRAWN)
 
 
+#: Property set by :func:`dicarbonyl_keto_form` on each enol oxygen it turned into C=O, and on the molecule.
+DICARBONYL_ENOL_REDRAWN = "_rx_dicarbonyl_enol_redrawn"
+# the enol of an open-chain 1,3-dicarbonyl: HO-C(R)=C-C=O with the enol carbon and the alpha carbon outside rings, a
+# carbon (not H) on the enol carbon and no cyano or second acyl group on the alpha carbon (those enols dominate)
+_DICARBONYL_ENOL = Chem.MolFromSmarts(
+    "[OX2H1;+0]-[CX3;!R;!H1;$(C-[#6])]=[CX3;!R;!$(C-C#N);!$(C(-[CX3]=O)-[CX3]=O)]-[CX3]=[OX1]")
+
+
+def dicarbonyl_keto_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy in which the enol of each open-chain 1,3-dicarbonyl (a 1,3-diketone, 3-keto ester or
+    3-keto amide drawn ``CC(O)=CC(C)=O``) is drawn as its keto form (``CC(=O)CC(C)=O``). Keto and enol are tautomers
+    that interconvert in solution (their ratio depends on solvent and substituents), so every capability reads one
+    drawing: the keto one, which open data and most files use for such groups. Enols that dominate are left
+    as drawn: a beta-keto aldehyde's (H on the enol carbon), one with a cyano or a second acyl group on the alpha
+    carbon (teriflunomide), and any whose enol or alpha carbon is in a ring (tenidap, oxicams, tetracyclines, cyclic
+    1,3-diones). Only the C=C, the C-O bond and the hydrogen change; atom numbers keep their meaning.
+
+    >>> Chem.MolToSmiles(dicarbonyl_keto_form(Chem.MolFromSmiles("CC(O)=CC(C)=O")))
+    'CC(=O)CC(C)=O'
+    >>> mol = Chem.MolFromSmiles("CC(O)=C(C#N)C(=O)Nc1ccc(C(F)(F)F)cc1")  # teriflunomide: a dominant enol
+    >>> dicarbonyl_keto_form(mol) is mol
+    True
+    """
+    # match (O, enol C, alpha C, acyl C, acyl O): the enol's C=C moves to its oxygen, the hydrogen to the alpha carbon
+    return _shifted_units(mol, _DICARBONYL_ENOL, lambda match: (match[1], match[2], match[0]), DICARBONYL_ENOL_REDRAWN)
+
+
 # O-H on an aromatic carbon of a six-membered ring that also holds a pyridine-type nitrogen: a screen for
 # azine_lactam_form (the ring position is checked in code).
 _AZINE_LACTIM_SCREEN = Chem.MolFromSmarts("[OX2H1;+0]-[c;r6]")
@@ -564,11 +591,11 @@ def read_form(mol: Chem.Mol) -> Chem.Mol:
     ions (:func:`ionic_salt_form`), a charge-separated sulfoxide, sulfone or phosphine oxide with its S=O or P=O
     (:func:`oxide_bond_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
     imidic acid as its amide (:func:`amide_form`), an imino-hydroxylamine as its amidoxime (:func:`amidoxime_form`),
-    a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an
+    the enol of an open-chain 1,3-dicarbonyl as its keto form (:func:`dicarbonyl_keto_form`), a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an
     imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in
     the same order."""
-    return amino_azine_form(azine_lactam_form(amidoxime_form(amide_form(lactam_form(oxide_bond_form(
-        ionic_salt_form(mol)))))))
+    return amino_azine_form(azine_lactam_form(dicarbonyl_keto_form(amidoxime_form(amide_form(lactam_form(
+        oxide_bond_form(ionic_salt_form(mol))))))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

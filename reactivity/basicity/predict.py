@@ -14,8 +14,8 @@ from rdkit.Chem import Crippen
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import (AMIDOXIME_REDRAWN, AZINE_LACTIM_REDRAWN, IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN,
-                        FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit)
+from ..molecule import (AMIDOXIME_REDRAWN, AZINE_LACTIM_REDRAWN, DICARBONYL_ENOL_REDRAWN, IMIDIC_ACID_REDRAWN,
+                        IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
 from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
@@ -146,6 +146,8 @@ _REDRAW_NOTES = (
                           "drawings share the cation)"),
     (AMIDOXIME_REDRAWN, "imino-hydroxylamine at atom(s) {} read as the amidoxime (C(=NH)-NH-OH as C(NH2)=N-OH), the "
                         "tautomer that dominates"),
+    (DICARBONYL_ENOL_REDRAWN, "enol O-H at atom(s) {} of an open-chain 1,3-dicarbonyl read as its keto form (one "
+                              "compound; the keto/enol ratio depends on solvent and substituents)"),
 )
 
 
