@@ -36,8 +36,8 @@ REPO = HERE.parent
 def parse_counts(text: str) -> dict[str, float]:
     """Million instructions per record of each step, from the table ``bench_breakdown.py --instructions`` prints.
 
-    >>> parse_counts("| step | million instructions per record | ratio to bare |\\n|---|---|---|\\n| bare | 1.254 | 1.00 |\\n"
-    ...              "| full | 12.190 | 9.72 |")
+    >>> table = "| step | million instructions per record | ratio to bare |\\n|---|---|---|\\n"
+    >>> parse_counts(table + "| bare | 1.254 | 1.00 |\\n| full | 12.190 | 9.72 |")
     {'bare': 1.254, 'full': 12.19}
     """
     counts = {}
