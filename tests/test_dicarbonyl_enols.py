@@ -56,3 +56,18 @@ def test_the_pka_result_says_the_enol_was_read_as_the_keto_form() -> None:
     keto, enol = (predict_basicity(mol_from_smiles(s)) for s in ("CC(=O)CC(C)=O", "CC(O)=CC(C)=O"))
     assert [(s.site_class, s.pka) for s in enol.sites] == [(s.site_class, s.pka) for s in keto.sites]
     assert any("read as its keto form" in line for line in enol.assumptions)
+
+
+@pytest.mark.parametrize("smiles", ["CC(C)(C)OC(=O)N1CC(CC(C(C)=O)C(C)=O)CNC(=O)C1",
+                                    "CC(C)(C)OC(=O)N1CC(CC(C(C)=O)=C(C)O)CNC(=O)C1"])
+def test_a_1_3_dicarbonyl_is_deprotonated_before_the_lactam_n_h(smiles: str) -> None:
+    # acetylacetone's C-H (8.85 in the open DataWarrior set) is far more acidic than a lactam N-H: NaH takes it first
+    # and its enolate is alkylated on carbon; before, the N1 alkylation plan of such a ring was "clean"
+    import reactivity as rx
+
+    mol = mol_from_smiles(smiles)
+    (ring,) = rx.perceive(mol)
+    assert "dicarbonyl_ch" in [site.kind for site in ring.competing_sites]
+    plan = rx.plan_derivatization(mol, "lactam_n_alkylation")
+    assert plan.outcome == "needs_protection"
+    assert [site.rule_id for site in plan.minor_sites] == ["lactam_n_alkylation.dicarbonyl_ch"]
