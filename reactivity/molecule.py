@@ -150,6 +150,9 @@ _RING_LACTIMS = (
     (Chem.MolFromSmarts("[#7;R;+0]1=[#6;R](-[OX2H1])~[#6;R]~[#7;R]~[#6;R]~[#6;R]~[#6;R]~1"), (0, 1, 2)),
     (Chem.MolFromSmarts("[#7;R]1~[#6;R](=[#8])~[#6;R]~[#7;R;+0]=[#6;R](-[OX2H1])~[#6;R]~[#6;R]~1"), (4, 5, 6)),
 )
+# the lactim unit both patterns need (HO-C=N in a ring): a three-atom search that almost every molecule fails, before
+# the two seven-ring searches
+_RING_LACTIM_SCREEN = Chem.MolFromSmarts("[OX2H1]-[#6;R]=[#7;R;+0]")
 #: Molecule property set by :func:`lactam_form` on a molecule it redrew: the nitrogens (0-based, comma-separated)
 #: that took the hydrogen (perception then says so).
 LACTIM_REDRAWN = "_rx_lactim_redrawn"
@@ -250,6 +253,8 @@ def lactam_form(mol: Chem.Mol) -> Chem.Mol:
     >>> lactam_form(mol) is mol
     True
     """
+    if not mol.HasSubstructMatch(_RING_LACTIM_SCREEN):
+        return mol
     current, redrawn = mol, []
     for pattern, (n_at, c_at, o_at) in _RING_LACTIMS:
         if not current.HasSubstructMatch(pattern):
@@ -324,6 +329,7 @@ AMIDOXIME_REDRAWN = "_rx_amidoxime_redrawn"
 # an amidine whose C=N lies away from its N-hydroxy or N-alkoxy nitrogen (R-C(=NR')-NH-OR"): an amidoxime drawn as its
 # imino-hydroxylamine tautomer; the C-N(O) bond outside rings
 _IMINO_HYDROXYLAMINE = Chem.MolFromSmarts("[OX2;+0]-[NX3;H1;+0;!a]-!@[CX3;!a]=[NX2;+0;!a;!$(N-[#8])]")
+_IMINO_HYDROXYLAMINE_SCREEN = Chem.MolFromSmarts("[OX2;+0]-[NX3;H1;+0;!a]-!@[CX3;!a]=[NX2;+0;!a]")  # no recursion
 
 
 def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
@@ -340,6 +346,8 @@ def amidoxime_form(mol: Chem.Mol) -> Chem.Mol:
     >>> amidoxime_form(mol) is mol
     True
     """
+    if not mol.HasSubstructMatch(_IMINO_HYDROXYLAMINE_SCREEN):
+        return mol
     # match (O, N-O nitrogen, C, imine N): the C=N moves to the N-O nitrogen
     return _shifted_units(mol, _IMINO_HYDROXYLAMINE, lambda match: (match[2], match[3], match[1]), AMIDOXIME_REDRAWN)
 
@@ -350,6 +358,9 @@ DICARBONYL_ENOL_REDRAWN = "_rx_dicarbonyl_enol_redrawn"
 # carbon (not H) on the enol carbon and no cyano or second acyl group on the alpha carbon (those enols dominate)
 _DICARBONYL_ENOL = Chem.MolFromSmarts(
     "[OX2H1;+0]-[CX3;!R;!H1;$(C-[#6])]=[CX3;!R;!$(C-C#N);!$(C(-[CX3]=O)-[CX3]=O)]-[CX3]=[OX1]")
+# the same without its recursive parts, which RDKit evaluates over the whole molecule before any search: a cheap
+# first test that almost every molecule fails
+_DICARBONYL_ENOL_SCREEN = Chem.MolFromSmarts("[OX2H1;+0]-[CX3;!R]=[CX3;!R]-[CX3]=[OX1]")
 
 
 def dicarbonyl_keto_form(mol: Chem.Mol) -> Chem.Mol:
@@ -367,6 +378,8 @@ def dicarbonyl_keto_form(mol: Chem.Mol) -> Chem.Mol:
     >>> dicarbonyl_keto_form(mol) is mol
     True
     """
+    if not mol.HasSubstructMatch(_DICARBONYL_ENOL_SCREEN):
+        return mol
     # match (O, enol C, alpha C, acyl C, acyl O): the enol's C=C moves to its oxygen, the hydrogen to the alpha carbon
     return _shifted_units(mol, _DICARBONYL_ENOL, lambda match: (match[1], match[2], match[0]), DICARBONYL_ENOL_REDRAWN)
 
