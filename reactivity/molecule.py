@@ -604,9 +604,9 @@ def read_form(mol: Chem.Mol) -> Chem.Mol:
     ions (:func:`ionic_salt_form`), a charge-separated sulfoxide, sulfone or phosphine oxide with its S=O or P=O
     (:func:`oxide_bond_form`), a lactim drawing of the ring as the lactam (:func:`lactam_form`), any other
     imidic acid as its amide (:func:`amide_form`), an imino-hydroxylamine as its amidoxime (:func:`amidoxime_form`),
-    the enol of an open-chain 1,3-dicarbonyl as its keto form (:func:`dicarbonyl_keto_form`), a hydroxy-azine drawn as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an
-    imino-azine as the amine (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in
-    the same order."""
+    the enol of an open-chain 1,3-dicarbonyl as its keto form (:func:`dicarbonyl_keto_form`), a hydroxy-azine drawn
+    as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an imino-azine as the amine
+    (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in the same order."""
     return amino_azine_form(azine_lactam_form(dicarbonyl_keto_form(amidoxime_form(amide_form(lactam_form(
         oxide_bond_form(ionic_salt_form(mol))))))))
 

@@ -172,11 +172,19 @@ _AZOLE_NH = compile_smarts("[nX3;H1;+0;r5]", "tautomers.azole_nh")
 _MOBILE_H_SCREEN = compile_smarts("[n&X3&H1&+0,N&X2&+0]", "tautomers.mobile_h_screen")
 
 
-def _free_ring_nitrogen(atom: Chem.Atom, hydrogens: int) -> bool:
+def free_ring_nitrogen(atom: Chem.Atom, hydrogens: int) -> bool:
     """An uncharged aromatic ring N with two heavy neighbours (no substituent) and ``hydrogens`` hydrogens."""
     return (atom.GetAtomicNum() == 7 and atom.GetIsAromatic() and atom.GetFormalCharge() == 0
             and atom.GetTotalNumHs() == hydrogens
             and sum(1 for neighbour in atom.GetNeighbors() if neighbour.GetAtomicNum() > 1) == 2)
+
+
+def move_ring_hydrogen(work: Chem.RWMol, holder: int, target: int) -> None:
+    """In place: the hydrogen of aromatic ring N-H ``holder`` moves to ring nitrogen ``target`` (an azole's other
+    tautomer drawing); the caller sanitizes (:func:`reactivity.molecule.redrawn_or_none`)."""
+    for index, hydrogens in ((holder, 0), (target, 1)):
+        work.GetAtomWithIdx(index).SetNumExplicitHs(hydrogens)
+        work.GetAtomWithIdx(index).SetNoImplicit(True)
 
 
 def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
@@ -227,8 +235,8 @@ def azole_hydrogen_moves(mol: Chem.Mol, only: Callable[[Chem.Mol, tuple[int, ...
         atoms = [current.GetAtomWithIdx(index) for index in ring]
         if not all(atom.GetIsAromatic() and atom.GetAtomicNum() in (6, 7) for atom in atoms):
             continue
-        holders = [atom.GetIdx() for atom in atoms if _free_ring_nitrogen(atom, 1)]
-        places = holders + [atom.GetIdx() for atom in atoms if _free_ring_nitrogen(atom, 0)]
+        holders = [atom.GetIdx() for atom in atoms if free_ring_nitrogen(atom, 1)]
+        places = holders + [atom.GetIdx() for atom in atoms if free_ring_nitrogen(atom, 0)]
         if len(holders) != 1 or len(places) < 2 or (only is not None and not only(mol, ring)):
             continue
         if ranks is None:
@@ -239,9 +247,7 @@ def azole_hydrogen_moves(mol: Chem.Mol, only: Callable[[Chem.Mol, tuple[int, ...
         if key[best] == key[holder]:
             continue
         work = Chem.RWMol(current)
-        for index, hydrogens in ((holder, 0), (best, 1)):
-            work.GetAtomWithIdx(index).SetNumExplicitHs(hydrogens)
-            work.GetAtomWithIdx(index).SetNoImplicit(True)
+        move_ring_hydrogen(work, holder, best)
         edited = redrawn_or_none(work)
         if edited is not None:
             current = edited
@@ -264,6 +270,6 @@ def one_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
 
 
 __all__ = [
-    "amidine_drawing", "azole_hydrogen_drawing", "azole_hydrogen_moves", "fused_neighbours", "is_plain_1_2_3_triazole",
-    "one_hydrogen_drawing", "skeleton_ranks",
+    "amidine_drawing", "azole_hydrogen_drawing", "azole_hydrogen_moves", "free_ring_nitrogen", "fused_neighbours",
+    "is_plain_1_2_3_triazole", "move_ring_hydrogen", "one_hydrogen_drawing", "skeleton_ranks",
 ]

@@ -39,7 +39,7 @@ from __future__ import annotations
 from rdkit import Chem
 
 from ..molecule import redrawn_or_none
-from ..tautomers import amidine_drawing, fused_neighbours
+from ..tautomers import amidine_drawing, free_ring_nitrogen, fused_neighbours, move_ring_hydrogen
 
 #: The drawing of amidines and guanidines the site model reads (:func:`reactivity.tautomers.amidine_drawing`, the
 #: convention of its training data described above).
@@ -58,8 +58,7 @@ def azole_tautomer_partner(mol: Chem.Mol, atom: int) -> int | None:
     3
     """
     site = mol.GetAtomWithIdx(atom)
-    if site.GetAtomicNum() != 7 or not site.GetIsAromatic() or site.GetFormalCharge() or site.GetTotalNumHs() \
-            or site.GetDegree() != 2:
+    if not free_ring_nitrogen(site, 0):
         return None
     ring_info = mol.GetRingInfo()
     for ring in ring_info.AtomRings():
@@ -70,7 +69,7 @@ def azole_tautomer_partner(mol: Chem.Mol, atom: int) -> int | None:
             continue
         (other,) = [a for a in nitrogens if a != atom]
         holder = mol.GetAtomWithIdx(other)
-        if holder.GetFormalCharge() or holder.GetTotalNumHs() != 1 or holder.GetDegree() != 2:
+        if not free_ring_nitrogen(holder, 1):
             continue
         if fused_neighbours(site, ring_info) == fused_neighbours(holder, ring_info):
             return other
@@ -99,9 +98,7 @@ def azole_tautomer_drawings(mol: Chem.Mol, sites: dict[int, int]) -> list[tuple[
         chosen = [flip for bit, flip in enumerate(flips) if mask >> bit & 1]
         work = Chem.RWMol(mol)
         for site, holder in chosen:
-            for index, hydrogens in ((site, 1), (holder, 0)):
-                work.GetAtomWithIdx(index).SetNumExplicitHs(hydrogens)
-                work.GetAtomWithIdx(index).SetNoImplicit(True)
+            move_ring_hydrogen(work, holder, site)
         drawn = redrawn_or_none(work)
         if drawn is None:  # no such drawing RDKit will take: averaged over the others
             continue

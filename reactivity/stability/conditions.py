@@ -173,6 +173,7 @@ class _Charges:
     """The ionization of a molecule at the pH of a preset's first stage (each site by its pKa at 25 C, taken as
     independent of the others: an assumption)."""
 
+    ph: float  # of the preset's first stage
     neutral_besides_n4: float  # fraction with no charged site other than a ring N4
     neutral_n4: float  # fraction whose ring N4 sites (as the basicity model lists them) are uncharged
     logp: float | None  # Crippen logP of the neutral parent
@@ -215,7 +216,7 @@ def _charges(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: Ioni
         neutral_others *= 1.0 - charged
         if charged >= 0.1:
             charged_sites.append((kind, site_class, atom, charged))
-    return _Charges(neutral_others, neutral_n4, logp, charged_sites)
+    return _Charges(ph, neutral_others, neutral_n4, logp, charged_sites)
 
 
 def _share_words(share: float, logd: float | None) -> str:
@@ -243,7 +244,7 @@ def _partition_elsewhere(level: RiskLevel, reasons: list[str], advice: list[str]
     if _worse(level, whole) == level:
         return level, reasons, advice
     charged = 1.0 - charges.neutral_besides_n4 * charges.neutral_n4
-    ph = -_stage_log_ah(preset["stage"][0])
+    ph = charges.ph
     sites = charges.charged_sites
     named = [compose("{} at atom {} ({} % " + ("protonated" if kind == "base" else "ionized") + ")", site_class,
                      atom_list((atom,)), f"{fraction * 100:.3g}")
@@ -279,8 +280,7 @@ def _partition_polar(level: RiskLevel, reasons: list[str], advice: list[str], pr
     whole = _partition_level(share)
     if _worse(level, whole) == level:
         return level, reasons, advice
-    ph = -_stage_log_ah(preset["stage"][0])
-    reason = (f"a polar compound: at pH {ph + 0.0:.2g}{_share_words(share, logd)} it {_partition_words(whole)} the "
+    reason = (f"a polar compound: at pH {charges.ph + 0.0:.2g}{_share_words(share, logd)} it {_partition_words(whole)} the "
               "water layer")
     return whole, [*reasons, reason], [*advice, *([str(preset["advice_polar"])] if preset.get("advice_polar") else [])]
 
