@@ -55,3 +55,25 @@ def test_a_hydroxamic_acid_is_o_acylated_and_the_lossen_rearrangement_is_named()
     beside_n4 = rx.plan_derivatization(mol_from_smiles("O=C1CNCCCN1CC(=O)NO"), "acylation", "CC(=O)Cl")
     assert beside_n4.outcome == "selective"
     assert [site.rule_id for site in beside_n4.minor_sites] == ["acylation.hydroxamic_acid"]
+
+
+@pytest.mark.parametrize("smiles", [
+    "CC(=O)N1CCCNC(=O)C1Cc1nc2ccccc2[nH]1",  # benzimidazol-2-yl
+    "CC(=O)N1CCCNC(=O)C1Cc1ccc2[nH]cnc2c1",  # benzimidazol-5-yl
+    "O=C1C=CC(=O)N(CN2CCCNC(=O)C2)N1",  # a pyridazinone-type ring N-H ("r6" in its rule)
+])
+def test_a_fused_or_ring_n_h_is_found_in_every_atom_order(smiles: str) -> None:
+    """The ring-size primitives of these rules ("r5", "r6") need the smallest rings: ring information from a fast ring
+    search may hold a fused bicycle's nine-membered envelope instead, depending on the atom order, and the N-H of a
+    benzimidazole was then missed (the N-alkylation plan "blocked" although carbonate and benzyl bromide alkylate it)."""
+    import random
+
+    from conftest import random_renumberings
+
+    plain = mol_from_smiles(smiles)
+    expected = rx.plan_derivatization(plain, "n_alkylation", "BrCc1ccccc1")
+    assert expected.outcome != "blocked"
+    assert [site.rule_id for site in expected.reacting_sites + expected.minor_sites] != []
+    for shuffled in random_renumberings(plain, random.Random(3), 12):
+        plan = rx.plan_derivatization(shuffled, "n_alkylation", "BrCc1ccccc1")
+        assert (plan.outcome, plan.product_smiles) == (expected.outcome, expected.product_smiles)

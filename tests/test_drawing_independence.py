@@ -38,3 +38,43 @@ def test_structures_that_once_depended_on_the_drawing(smiles):
     rng = random.Random(16)
     for _ in range(5):
         check_drawing_independence(smiles, rng)
+
+
+def test_a_spiro_epoxide_on_c3_is_a_competing_site_in_every_atom_order():
+    """RDKit returns one ordering of the epoxide's three atoms, keyed on C3 or on the other carbon depending on the
+    atom order; C3 is part of the ring, the epoxide is an alkylating group all the same (an amine opens it)."""
+    import reactivity as rx
+    from conftest import random_renumberings
+    from rdkit import Chem
+
+    plain = Chem.MolFromSmiles("O=C1NCCCN(C)C12CO2")  # 3-spiro-oxirane of a 4-methyl-1,4-diazepan-2-one
+    for mol in [plain, *random_renumberings(plain, random.Random(7), 12)]:
+        (ring,) = rx.perceive(mol)
+        assert [site.kind for site in ring.competing_sites] == ["epoxide"]
+
+
+def test_which_sites_are_titrated_together_does_not_follow_the_atom_order():
+    """Beyond twelve sites, those with pKa nearest 7 are coupled; several share a value (the class-rule carboxylic
+    acids), and the tie was broken by atom index. Thymosin alpha-1 (N-acetyl, 28 residues, 14 sites) built from its
+    sequence: the stepwise pKa values and site fractions must not move with the atom order."""
+    from conftest import random_renumberings
+    from rdkit import Chem
+    from reactivity.basicity import predict_basicity
+
+    peptide = Chem.RWMol(Chem.MolFromSequence("SDAAVDTSSEITTKDLKEKKEVVEEAEN"))
+    assert peptide.GetAtomWithIdx(0).GetSymbol() == "N"  # the N-terminal nitrogen: acetylated below
+    carbon, oxygen, methyl = (peptide.AddAtom(Chem.Atom(z)) for z in (6, 8, 6))
+    peptide.AddBond(0, carbon, Chem.BondType.SINGLE)
+    peptide.AddBond(carbon, oxygen, Chem.BondType.DOUBLE)
+    peptide.AddBond(carbon, methyl, Chem.BondType.SINGLE)
+    mol = Chem.MolFromSmiles(Chem.MolToSmiles(peptide))
+
+    def answer(m: Chem.Mol) -> tuple:
+        result = predict_basicity(m, 7.4)
+        return ([step.pka for step in result.macro_pkas],
+                sorted((s.site_class, s.pka, s.protonated_fraction) for s in result.sites))
+
+    expected = answer(mol)
+    assert len(expected[1]) > 12 and any("titrated together" in a for a in predict_basicity(mol, 7.4).assumptions)
+    for shuffled in random_renumberings(mol, random.Random(2), 6):
+        assert answer(shuffled) == expected

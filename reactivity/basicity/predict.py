@@ -435,9 +435,11 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
             dist, fixed_dist, paths = _azole_mean_geometry(job, distance, atoms, fixed_atoms, dist, fixed_dist, paths)
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
+    # which sites are coupled when there are too many must not follow the atom order: canonical ranks decide ties
+    ranks = list(Chem.CanonicalRankAtoms(job.work)) if len(atoms) > MAX_COUPLED_SITES else None
     titration = Titration.build(
         titratable, dist, [(a, int(job.work.GetAtomWithIdx(a).GetFormalCharge())) for a in fixed_atoms], fixed_dist,
-        paths,
+        paths, None if ranks is None else [ranks[a] for a in atoms],
     )
     protonation = titration.site_protonation(ph)
     sites = []

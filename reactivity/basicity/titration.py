@@ -185,16 +185,20 @@ class Titration:
         fixed: Sequence[tuple[int, int]] = (),
         fixed_distances: Sequence[Sequence[float]] | np.ndarray | None = None,
         paths: Sequence[Sequence[int]] | np.ndarray | None = None,
+        ranks: Sequence[int] | None = None,
     ) -> Titration:
         """Microstates of ``sites``; ``distances[i][j]``: bonds between sites i and j; ``fixed``: (index, charge)
         of permanent charges with ``fixed_distances[i][f]`` bonds from site i (order of ``fixed``); ``paths[i][j]``:
-        number of shortest paths between sites i and j (1 when not given)."""
+        number of shortest paths between sites i and j (1 when not given). Beyond ``MAX_COUPLED_SITES`` sites, those
+        with pKa nearest 7 are coupled; between sites equally near, the lower of ``ranks`` (canonical atom ranks, so
+        that the choice does not follow the drawing; the site order when not given)."""
         sites = list(sites)
         distance = np.asarray(distances, dtype=float).reshape(len(sites), len(sites)) if sites else np.zeros((0, 0))
         multiplicity = np.ones_like(distance) if paths is None else np.asarray(paths, dtype=float).reshape(distance.shape)
         independent: list[TitratableSite] = []
         if len(sites) > MAX_COUPLED_SITES:
-            order = sorted(range(len(sites)), key=lambda i: (abs(sites[i].pka - 7.0), i))
+            tie = range(len(sites)) if ranks is None else ranks
+            order = sorted(range(len(sites)), key=lambda i: (abs(sites[i].pka - 7.0), tie[i], i))
             keep = sorted(order[:MAX_COUPLED_SITES])
             independent = [sites[i] for i in sorted(order[MAX_COUPLED_SITES:])]
             distance = distance[np.ix_(keep, keep)]

@@ -24,7 +24,8 @@ from rdkit import Chem
 
 from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
-from ..molecule import FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit
+from ..molecule import (FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit,
+                        with_ring_info)
 from ..sites import RingSites
 from ..species import Species, describe_species, species_smiles
 from .rules import (
@@ -220,9 +221,9 @@ def _normalized(mol: Chem.Mol) -> Chem.Mol:
             atom.SetNoImplicit(False)
             changed = True
     if not changed:
-        out = Chem.Mol(mol)
-        Chem.FastFindRings(out)  # a no-op when ring information exists; Chem.RenumberAtoms output lacks it
-        return out
+        # Chem.RenumberAtoms output lacks ring information; it must be the smallest rings (Chem.FastFindRings may
+        # record a fused bicycle's envelope, and an "r5" site rule then misses a benzimidazole N-H in some atom orders)
+        return with_ring_info(Chem.Mol(mol))
     out = work.GetMol()
     with quiet_rdkit():
         Chem.SanitizeMol(out)

@@ -195,16 +195,28 @@ def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing],
     inside = fragments_holding(fragments, {r.match[0] for r in rings})
     taken: set[int] = set()
     found: list[_Found] = []
+    def refused(key: int) -> bool:
+        return key in taken or key in ring_core or (inside is not None and key not in inside)
+
     for rule in rules.competing:
         groups: set[frozenset[int]] = set()  # H2N-NH-R matches from either end: one group
+        orderings: tuple[tuple[int, ...], ...] | None = None
         for match in rule_matches(mol, rule, uniquify=True):
-            key = match[0]
-            if key in taken or key in ring_core or frozenset(match) in groups or (inside is not None and key not in inside):
+            atoms = frozenset(match)
+            if atoms in groups:
                 continue
+            if refused(match[0]):
+                # RDKit keeps one ordering of each atom set, and which one follows the atom order: a spiro epoxide
+                # on C3 may come back keyed on C3 (refused) or on its other carbon. Look at every ordering.
+                if orderings is None:
+                    orderings = rule_matches(mol, rule)
+                match = next((m for m in orderings if frozenset(m) == atoms and not refused(m[0])), ())
+                if not match:
+                    continue
             if rule.category == "labile_acyl" and ring_nitrogens.intersection(match):
                 continue
-            taken.add(key)
-            groups.add(frozenset(match))
+            taken.add(match[0])
+            groups.add(atoms)
             found.append(_Found(rule, tuple(match)))
     return sorted(found, key=lambda f: work.input_index(f.atoms[0]))
 
