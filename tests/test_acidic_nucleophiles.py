@@ -77,3 +77,30 @@ def test_a_fused_or_ring_n_h_is_found_in_every_atom_order(smiles: str) -> None:
     for shuffled in random_renumberings(plain, random.Random(3), 12):
         plan = rx.plan_derivatization(shuffled, "n_alkylation", "BrCc1ccccc1")
         assert (plan.outcome, plan.product_smiles) == (expected.outcome, expected.product_smiles)
+
+
+@pytest.mark.parametrize("smiles, isomers", [
+    # a 5-substituted tetrazole: N1- and N2-benzyl tetrazoles (drawn by hand)
+    ("O=C1CN(C)CCCN1Cc1nn[nH]n1", {"O=C1CN(C)CCCN1Cc1nnn(Cc2ccccc2)n1", "O=C1CN(C)CCCN1Cc1nnnn1Cc1ccccc1"}),
+    # a 4(5)-substituted imidazole: the 1,4- and the 1,5-disubstituted imidazole
+    ("O=C1CN(C)CCCN1Cc1c[nH]cn1", {"O=C1CN(C)CCCN1Cc1cn(Cc2ccccc2)cn1", "O=C1CN(C)CCCN1Cc1cncn1Cc1ccccc1"}),
+    # a 5-substituted indazole: 1-benzyl-1H- and 2-benzyl-2H-indazole
+    ("O=C1CN(C)CCCN1Cc1ccc2[nH]ncc2c1", {"O=C1CN(C)CCCN1Cc1ccc2c(cnn2Cc2ccccc2)c1",
+                                          "O=C1CN(C)CCCN1Cc1ccc2nn(Cc3ccccc3)cc2c1"}),
+])
+def test_an_unsymmetrical_azole_gives_its_ring_n_isomers(smiles: str, isomers: set[str]) -> None:
+    """The azolide anion is alkylated on each ring N (indazoles: Alam & Keating, Beilstein J. Org. Chem. 2021, 17,
+    1939-1951): the plan draws one product, lists the others as side products and says so, with or without a reagent."""
+    plan = rx.plan_derivatization(mol_from_smiles(smiles), "n_alkylation", "BrCc1ccccc1")
+    assert {plan.product_smiles, *plan.side_products} == {_canonical(s) for s in isomers}
+    assert "n_alkylation.azole_nh.ring_n_isomers" in [w.code for w in plan.warnings]
+    bare = rx.plan_derivatization(mol_from_smiles(smiles), "n_alkylation")
+    assert "n_alkylation.azole_nh.ring_n_isomers" in [w.code for w in bare.warnings]
+
+
+def test_a_symmetrical_azole_gives_one_product() -> None:
+    """A 2-substituted benzimidazole is alkylated on either ring N to the same molecule: no isomer warning."""
+    plan = rx.plan_derivatization(mol_from_smiles("CC(=O)N1CCCNC(=O)C1Cc1nc2ccccc2[nH]1"), "n_alkylation",
+                                  "BrCc1ccccc1")
+    assert plan.product_smiles == _canonical("CC(=O)N1CCCNC(=O)C1Cc1nc2ccccc2n1Cc1ccccc1")
+    assert plan.side_products == () and not [w for w in plan.warnings if w.code.endswith("ring_n_isomers")]

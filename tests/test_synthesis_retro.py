@@ -218,3 +218,22 @@ def test_retro_ignores_explicit_hydrogens_and_atom_order():
     random.Random(3).shuffle(order)
     shuffled = propose_disconnections(Chem.RenumberAtoms(mol, order))
     assert [d.to_dict() for d in shuffled.disconnections] == reference
+
+
+def test_with_two_rings_the_disconnected_one_does_not_follow_the_drawing():
+    """Two different benzodiazepin-2-ones joined by a biaryl bond: one ring is disconnected, and the same one in every
+    atom order (the building blocks are those of that ring; the other ring rides along in the aminoketone)."""
+    import random
+
+    from conftest import random_renumberings
+
+    target = Chem.MolFromSmiles("O=C1CN=C(c2ccccc2)c2cc(-c3ccc4c(c3)C(c3ccccc3F)=NCC(=O)N4)ccc2N1")
+
+    def answer(mol: Chem.Mol) -> list:
+        return [(d.id, tuple(b.smiles for b in d.building_blocks), d.forward_product)
+                for d in propose_disconnections(mol).disconnections]
+
+    expected = answer(target)
+    assert expected and any("2 diazepan-2-one rings" in w for w in propose_disconnections(target).warnings)
+    for shuffled in random_renumberings(target, random.Random(4), 8):
+        assert answer(shuffled) == expected

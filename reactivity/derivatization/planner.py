@@ -25,9 +25,10 @@ from rdkit import Chem
 from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
 from ..molecule import (FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit,
-                        with_ring_info)
+                        redrawn_or_none, with_ring_info)
 from ..sites import RingSites
 from ..species import Species, describe_species, species_smiles
+from ..tautomers import free_ring_nitrogen, move_ring_hydrogen
 from .rules import (
     IncompatibilityRule,
     ReactionClass,
@@ -502,6 +503,48 @@ def _product_at(analysis: _Analysis, reagent: _Reagent | None, kind: ReagentType
     return unique[first], len(unique)
 
 
+def _ring_n_drawings(work: Chem.Mol, site: int) -> list[tuple[int, Chem.Mol]]:
+    """The azole N-H ``site``'s ring, drawn with its hydrogen on each ring nitrogen (the site's own drawing first):
+    (nitrogen, drawing) pairs. The anion is alkylated on any of them; a drawing RDKit will not take is left out."""
+    ring = next((r for r in work.GetRingInfo().AtomRings() if site in r and len(r) == 5), ())
+    drawings = [(site, work)]
+    for atom in ring:
+        if atom != site and free_ring_nitrogen(work.GetAtomWithIdx(atom), 0):
+            moved = Chem.RWMol(work)
+            move_ring_hydrogen(moved, site, atom)
+            drawn = redrawn_or_none(moved)
+            if drawn is not None:
+                drawings.append((atom, drawn))
+    return drawings
+
+
+def _n_methyl_smiles(drawing: Chem.Mol, nitrogen: int) -> str | None:
+    """SMILES of ``drawing`` with a methyl group in place of the hydrogen of ring N-H ``nitrogen`` (a probe that tells
+    ring-N isomers apart without a reagent)."""
+    probe = Chem.RWMol(drawing)
+    probe.GetAtomWithIdx(nitrogen).SetNumExplicitHs(0)
+    probe.GetAtomWithIdx(nitrogen).SetNoImplicit(True)
+    probe.AddBond(nitrogen, probe.AddAtom(Chem.Atom(6)), Chem.BondType.SINGLE)
+    drawn = redrawn_or_none(probe)
+    return None if drawn is None else _smiles(drawn)
+
+
+def _ring_n_isomers(analysis: _Analysis, main: _Candidate, kind: ReagentType | None, reagent: _Reagent | None,
+                    main_smiles: str | None) -> tuple[bool, list[str]]:
+    """Whether alkylation of the azole N-H ``main`` on its ring's other nitrogens gives other products (told apart
+    with an N-methyl probe), and those products with this reagent (SMILES; none without a reagent)."""
+    drawings = _ring_n_drawings(analysis.work, main.work_atom)
+    if len({_n_methyl_smiles(drawing, atom) for atom, drawing in drawings} - {None}) < 2:
+        return False, []
+    isomers: list[str] = []
+    if kind is not None and reagent is not None:
+        for atom, drawing in drawings[1:]:
+            products = sorted({_smiles(p) for p in _run(kind, drawing, reagent.mol, atom)})
+            if products and products[0] != main_smiles and products[0] not in isomers:
+                isomers.append(products[0])
+    return True, isomers
+
+
 def _product_all(analysis: _Analysis, kind: ReagentType, reagent: _Reagent | None) -> Chem.Mol | None:
     """Apply the reaction until no site is left (e.g. every Boc group removed)."""
     current = analysis.work
@@ -690,6 +733,14 @@ def _decide(analysis: _Analysis, kind: ReagentType | None, reagent: _Reagent | N
     notes = list(analysis.notes)
     mol, side = _products(analysis, choice, kind, reagent, notes)
     product_smiles = _smiles(mol) if mol is not None else None
+    if choice.main is not None and choice.main.rule.ring_n_isomer_warning and not blocked:
+        differ, isomers = _ring_n_isomers(analysis, choice.main, kind, reagent, product_smiles)
+        if differ:
+            side = isomers + side
+            rule = choice.main.rule
+            warnings.append(PlanWarning(f"{rule.id}.ring_n_isomers", "warning", rule.ring_n_isomer_warning,
+                                        (choice.main.site.atom,), rule.references))
+            warnings.sort(key=lambda w: _SEVERITY_ORDER[w.severity])
     notes.extend(t for t, _ in analysis.blocked if t not in reason)
     return DerivatizationPlan(
         reaction=reaction.id,

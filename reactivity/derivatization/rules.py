@@ -74,6 +74,9 @@ class SiteRule:
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
     competitor_only: bool = False
+    #: an azole N-H: its anion is alkylated on each ring N; when those products differ, this warning and the other
+    #: ring-N products are added to the plan (empty: not such a site)
+    ring_n_isomer_warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +277,7 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
                 must_match=_strings(item, "must_match", sid),
                 must_not_match=_strings(item, "must_not_match", sid),
                 competitor_only=bool(item.get("competitor_only", False)),
+                ring_n_isomer_warning=str(item.get("ring_n_isomer_warning", "")),
             )
         )
     if not any(s.position == target for s in sites) and target:

@@ -602,6 +602,9 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         target = Chem.RemoveHs(target)
     if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
         target, salt_note = free_base(target, "target")
+    # atoms in canonical order: with two rings, the one disconnected (and every tie below) must not follow the drawing
+    ranks = list(Chem.CanonicalRankAtoms(target))
+    target = Chem.RenumberAtoms(target, sorted(range(target.GetNumAtoms()), key=ranks.__getitem__))
     with quiet_rdkit():  # target is read (as_read) and at most free-based since: not read again
         rings = perceive_with_view(target, from_reader=True)[0]
         names = () if rings else related_scaffolds(target, from_reader=True)
@@ -614,7 +617,8 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
     inchikey = str(key) or None
     warnings: list[str] = [salt_note] if salt_note else []
     if len(rings) > 1:
-        warnings.append(f"{len(rings)} diazepan-2-one rings found; only the first is disconnected.")
+        warnings.append(f"{len(rings)} diazepan-2-one rings found; only one is disconnected (the first in canonical atom "
+                        "order; the others are taken as drawn).")
     c3_stereo = any(s.position == "C3" for s in ring.stereocentres)
     c5_stereo = any(s.position == "C5" for s in ring.stereocentres)
     from .chem import ring_class
