@@ -78,3 +78,37 @@ def test_which_sites_are_titrated_together_does_not_follow_the_atom_order():
     assert len(expected[1]) > 12 and any("titrated together" in a for a in predict_basicity(mol, 7.4).assumptions)
     for shuffled in random_renumberings(mol, random.Random(2), 6):
         assert answer(shuffled) == expected
+
+
+def test_two_equal_sites_name_the_two_stepwise_pka_values_alike_in_every_atom_order():
+    """Two phenols with the same value share both stepwise steps equally; the step labels were the first site in atom
+    order for both steps. Now the two steps name the two phenols, chosen by canonical rank (the same atoms in any
+    atom order)."""
+    from conftest import random_renumberings
+    from rdkit import Chem
+    from reactivity.basicity import predict_basicity
+
+    plain = Chem.MolFromSmiles("O=C1CN(C(=O)Cc2ccc(O)cc2)CCCN1CCc1ccc(O)cc1")
+
+    def answer(mol: Chem.Mol) -> list[tuple[float, int]]:
+        ranks = list(Chem.CanonicalRankAtoms(mol))
+        return [(step.pka, ranks[step.atom]) for step in predict_basicity(mol, 7.4).macro_pkas]
+
+    expected = answer(plain)
+    assert len({rank for _, rank in expected}) == 2  # one step per phenol
+    for shuffled in random_renumberings(plain, random.Random(5), 10):
+        assert answer(shuffled) == expected
+
+
+def test_crippen_logp_does_not_round_with_the_atom_order():
+    """RDKit's Crippen logP adds per-atom values given to four decimals; a sum ending in 5 at the fourth decimal
+    rounded up or down (3.038 or 3.039 here) with the order of the atoms. The contributions are now summed exactly."""
+    from conftest import random_renumberings
+    from rdkit import Chem
+    from rdkit.Chem import Crippen
+    from reactivity.basicity import predict_basicity
+
+    plain = Chem.MolFromSmiles("CCc1ccc2c(c1)C(c1ccccc1)=NCC(=O)N2")
+    values = {predict_basicity(m, 7.4).logp_crippen for m in [plain, *random_renumberings(plain, random.Random(1), 20)]}
+    assert len(values) == 1
+    assert abs(values.pop() - Crippen.MolLogP(plain)) <= 0.001

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from rdkit import Chem
-from rdkit.Chem import Crippen
+from rdkit.Chem import rdMolDescriptors
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
@@ -368,7 +368,10 @@ def _parent_logp(job: _Job) -> float:
             parent.RemoveAtom(index)
         parent = parent.GetMol()
     with quiet_rdkit():
-        return float(Crippen.MolLogP(parent))
+        contributions = rdMolDescriptors._CalcCrippenContribs(Chem.AddHs(parent))
+    # Crippen.MolLogP adds the same per-atom values in atom order; most sums end in 5 at the fourth decimal, and the
+    # last bit of RDKit's sum then rounds them up or down depending on the drawing. An exact sum does not.
+    return math.fsum(logp for logp, _ in contributions)
 
 
 def _neighbour_lookup(mol: Chem.Mol) -> Callable[[int], list[int]]:
@@ -408,6 +411,20 @@ def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms
     return dist, fixed_dist, path_mean
 
 
+def _rank_source(mol: Chem.Mol, atoms: Sequence[int]) -> Callable[[], list[int]]:
+    """The canonical ranks of ``atoms``, computed on the first call only (a titration asks when two sites tie, so that
+    which one is coupled or names a stepwise pKa does not follow the atom order)."""
+    found: list[list[int]] = []
+
+    def ranks() -> list[int]:
+        if not found:
+            every = Chem.CanonicalRankAtoms(mol)
+            found.append([every[a] for a in atoms])
+        return found[0]
+
+    return ranks
+
+
 def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, temperature_c: float) -> BasicityResult:
     drafts.sort(key=lambda d: d["atom"])
     original = job.prepared.original_index
@@ -435,11 +452,9 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
             dist, fixed_dist, paths = _azole_mean_geometry(job, distance, atoms, fixed_atoms, dist, fixed_dist, paths)
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
-    # which sites are coupled when there are too many must not follow the atom order: canonical ranks decide ties
-    ranks = list(Chem.CanonicalRankAtoms(job.work)) if len(atoms) > MAX_COUPLED_SITES else None
     titration = Titration.build(
         titratable, dist, [(a, int(job.work.GetAtomWithIdx(a).GetFormalCharge())) for a in fixed_atoms], fixed_dist,
-        paths, None if ranks is None else [ranks[a] for a in atoms],
+        paths, _rank_source(job.work, atoms),
     )
     protonation = titration.site_protonation(ph)
     sites = []

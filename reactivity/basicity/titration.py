@@ -176,6 +176,8 @@ class Titration:
     charges: np.ndarray  # (states, sites) int
     log_k: np.ndarray  # (states,)
     independent: tuple[TitratableSite, ...]  # sites beyond MAX_COUPLED_SITES, titrated alone
+    #: canonical atom ranks of ``sites`` (asked for only when two sites tie), so that ties do not follow the drawing
+    site_ranks: Callable[[], Sequence[int]] | None = None
 
     @classmethod
     def build(
@@ -185,21 +187,24 @@ class Titration:
         fixed: Sequence[tuple[int, int]] = (),
         fixed_distances: Sequence[Sequence[float]] | np.ndarray | None = None,
         paths: Sequence[Sequence[int]] | np.ndarray | None = None,
-        ranks: Sequence[int] | None = None,
+        ranks: Callable[[], Sequence[int]] | None = None,
     ) -> Titration:
         """Microstates of ``sites``; ``distances[i][j]``: bonds between sites i and j; ``fixed``: (index, charge)
         of permanent charges with ``fixed_distances[i][f]`` bonds from site i (order of ``fixed``); ``paths[i][j]``:
-        number of shortest paths between sites i and j (1 when not given). Beyond ``MAX_COUPLED_SITES`` sites, those
-        with pKa nearest 7 are coupled; between sites equally near, the lower of ``ranks`` (canonical atom ranks, so
-        that the choice does not follow the drawing; the site order when not given)."""
+        number of shortest paths between sites i and j (1 when not given). ``ranks``: gives the sites' canonical atom
+        ranks, asked for only to break a tie (the site order when not given): beyond ``MAX_COUPLED_SITES`` sites
+        those with pKa nearest 7 are coupled, the lower rank first between sites equally near; and see
+        :meth:`macro_steps`."""
         sites = list(sites)
         distance = np.asarray(distances, dtype=float).reshape(len(sites), len(sites)) if sites else np.zeros((0, 0))
         multiplicity = np.ones_like(distance) if paths is None else np.asarray(paths, dtype=float).reshape(distance.shape)
         independent: list[TitratableSite] = []
+        kept_ranks = ranks
         if len(sites) > MAX_COUPLED_SITES:
-            tie = range(len(sites)) if ranks is None else ranks
+            tie = range(len(sites)) if ranks is None else ranks()
             order = sorted(range(len(sites)), key=lambda i: (abs(sites[i].pka - 7.0), tie[i], i))
             keep = sorted(order[:MAX_COUPLED_SITES])
+            kept_ranks = None if ranks is None else (lambda: [tie[i] for i in keep])
             independent = [sites[i] for i in sorted(order[MAX_COUPLED_SITES:])]
             distance = distance[np.ix_(keep, keep)]
             multiplicity = multiplicity[np.ix_(keep, keep)]
@@ -221,7 +226,7 @@ class Titration:
             wf = np.array([[INTERACTION_SCALE[(s.kind, "base")] * interaction_pka_units(d) for d in row]
                            for s, row in zip(sites, fd)]) * np.array([c for _, c in fixed])[None, :]
             log_k = log_k - charges @ wf.sum(axis=1)
-        return cls(tuple(sites), int(fixed_total), protonated, charges, log_k, tuple(independent))
+        return cls(tuple(sites), int(fixed_total), protonated, charges, log_k, tuple(independent), kept_ranks)
 
     def _log_weights(self, ph: float) -> np.ndarray:
         log_w = self.log_k - self.protonated.sum(axis=1) * ph
@@ -309,7 +314,14 @@ class Titration:
 
     def macro_steps(self) -> tuple[MacroStep, ...]:
         """Stepwise (macro) pKa values, lowest first (the order a titration with base meets them); each step is
-        labelled with the site whose protonation changes most across it."""
+        labelled with the site whose protonation changes most across it. Between sites that change equally (two
+        equal phenols share both steps), one not named by an earlier step first, then the lowest canonical rank. Below:
+        two equal acids nine bonds apart, 10.0 - log 2 and 10.0 + log 2 + 0.13 (the dianion's repulsion).
+
+        >>> pair = Titration.build([TitratableSite(3, "acid", 10.0), TitratableSite(9, "acid", 10.0)], [[0, 9], [9, 0]])
+        >>> [(step.pka, step.atom) for step in pair.macro_steps()]
+        [(9.7, 9), (10.43, 3)]
+        """
         n_protons = self.protonated.sum(axis=1)
         steps: list[MacroStep] = []
         levels = sorted(set(n_protons.tolist()))
@@ -320,11 +332,17 @@ class Titration:
             log_beta[level] = _logsumexp10(self.log_k[mask])
             weights = np.power(10.0, self.log_k[mask] - log_beta[level])
             occupancy[level] = weights @ self.protonated[mask].astype(float)
+        named: set[int] = set()
         for level in levels[1:]:
             pka = log_beta[level] - log_beta[level - 1]
             change = occupancy[level] - occupancy[level - 1]
-            i = int(np.argmax(change))
-            site = self.sites[i]
+            tied = [int(k) for k in np.flatnonzero(change >= change.max() - 1e-9)]
+            if len(tied) > 1:
+                tied = [k for k in tied if self.sites[k].atom not in named] or tied
+                ranks = self.site_ranks() if self.site_ranks is not None else range(len(self.sites))
+                tied.sort(key=lambda k: (ranks[k], k))
+            site = self.sites[tied[0]]
+            named.add(site.atom)
             steps.append(MacroStep(round(float(pka), 2) + 0.0, site.kind, site.atom))
         steps.extend(MacroStep(round(site.pka, 2), site.kind, site.atom) for site in self.independent)
         return tuple(sorted(steps, key=lambda step: (step.pka, step.atom)))
