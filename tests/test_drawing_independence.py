@@ -112,3 +112,24 @@ def test_crippen_logp_does_not_round_with_the_atom_order():
     values = {predict_basicity(m, 7.4).logp_crippen for m in [plain, *random_renumberings(plain, random.Random(1), 20)]}
     assert len(values) == 1
     assert abs(values.pop() - Crippen.MolLogP(plain)) <= 0.001
+
+
+def test_between_two_rings_that_degrade_alike_the_headline_ring_does_not_follow_the_atom_order():
+    """Two diazepam halves joined by an amide lose the same fraction at pH 1.5; the ring named in the headline, and
+    whose pathway is flagged dominant, was the first in atom order. It is the first in canonical order now."""
+    import reactivity as rx
+    from conftest import random_renumberings
+    from rdkit import Chem
+
+    plain = Chem.MolFromSmiles("CN1C(=O)CN=C(c2ccccc2)c2cc(C(=O)Nc3ccc4c(c3)C(c3ccccc3)=NCC(=O)N4C)ccc21")
+
+    def answer(mol: Chem.Mol) -> list[tuple[int, str, bool]]:
+        ranks = list(Chem.CanonicalRankAtoms(mol))
+        result = rx.assess_stability(mol, ph=1.5, temperature_c=50.0).to_dict()
+        n1_rank = {ring["ring_index"]: ranks[ring["n1_atom"]] for ring in result["rings"]}
+        return sorted((n1_rank[p["ring_index"]], p["kind"], p["dominant"]) for p in result["pathways"])
+
+    expected = answer(plain)
+    assert sum(dominant for _, _, dominant in expected) == 1
+    for shuffled in random_renumberings(plain, random.Random(3), 12):
+        assert answer(shuffled) == expected

@@ -23,6 +23,7 @@ from ._base import (
 from .conditions import IonizableSites, _assess_condition_rings, _not_applicable_condition, _perceive
 from .model import RingModel, ring_facts, ring_model, ring_model_assumptions, ring_model_facts
 from .pathways import (
+    RingOutcome,
     _ProductSource,
     assay_from_irreversible,
     integrate_ring,
@@ -159,7 +160,7 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         for pathway in ring_pathways_:
             reference_ids.extend(pathway.reference_ids)
     pathways.extend(_competing_pathways(mol, rings, with_products, source))
-    worst = max(range(len(rings)), key=lambda i: (outcomes[i].fraction_lost, outcomes[i].fraction_irreversibly_lost))
+    worst = _headline_ring(mol, rings, outcomes)
     outcome = outcomes[worst]
     law = ring_models[worst].law
     fraction = outcome.fraction_lost
@@ -224,6 +225,20 @@ def assess_rings(mol: Chem.Mol, rings: Sequence[RingSites], ph: float = 7.0, tem
         fraction_irreversibly_lost_band=outcome.fraction_irreversibly_lost_band,
         assay_stable_ph_window=assay_window,
     )
+
+
+def _headline_ring(mol: Chem.Mol, rings: Sequence[RingSites], outcomes: Sequence[RingOutcome]) -> int:
+    """Index of the ring that loses most (then most irreversibly); between rings that lose exactly as much (two equal
+    halves of a dimer) the one whose N1 comes first in canonical atom order, not in the drawing's."""
+    def loss(i: int) -> tuple[float, float]:
+        return outcomes[i].fraction_lost, outcomes[i].fraction_irreversibly_lost
+
+    top = max(loss(i) for i in range(len(rings)))
+    tied = [i for i in range(len(rings)) if loss(i) == top]
+    if len(tied) == 1:
+        return tied[0]
+    ranks = Chem.CanonicalRankAtoms(mol)
+    return min(tied, key=lambda i: ranks[rings[i].n1])
 
 
 def _flag_dominant(pathways: list[Pathway], ring_index: int, fraction_lost: float,
