@@ -755,6 +755,12 @@ class FreeBaseView:
 
 
 _CATIONIC_NITROGEN_WITH_H = Chem.MolFromSmarts("[#7+;!H0]")
+#: An anionic acid atom (carboxylate, phenolate, thiolate, tetrazolide ...): not the O- of a nitro group, an N-oxide
+#: or another charge-separated pair, nor of a nitroso/nitro-type N=O.
+ANIONIC_ACID_SMARTS = "[O-,S-,N-,n-;!$([*-]~[*+]);!$([*-]-[#7]=O)]"
+_ANIONIC_ACID = Chem.MolFromSmarts(ANIONIC_ACID_SMARTS)
+#: An anion on an atom bonded to an acyl, sulfonyl or phosphoryl centre: the conjugate base of a strong acid.
+_STRONG_ACID_ANION = Chem.MolFromSmarts("[O-,S-,N-,n-]-[#6,#16,#15]=[O,S]")
 
 
 def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
@@ -768,9 +774,32 @@ def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
     }
 
 
+def _inner_salt_anions(mol: Chem.Mol, protonated: set[int]) -> set[int]:
+    """The anionic acid atoms that take back the protons of ``protonated`` nitrogens of their own fragment (an inner
+    salt, drawn as its zwitterion, read as the neutral acid and base): one per proton, the weakest acids first (a
+    phenolate before a carboxylate), between equals the first in canonical atom order."""
+    anions = [index for (index,) in mol.GetSubstructMatches(_ANIONIC_ACID)]
+    if not anions:
+        return set()
+    strong = {match[0] for match in mol.GetSubstructMatches(_STRONG_ACID_ANION)}
+    ranks: list[int] | None = None
+    chosen: set[int] = set()
+    for fragment in Chem.GetMolFrags(mol):
+        atoms = set(fragment)
+        protons = len(protonated & atoms)
+        here = [a for a in anions if a in atoms]
+        if len(here) > protons > 0 and ranks is None:
+            ranks = list(Chem.CanonicalRankAtoms(mol))
+        if len(here) > protons:
+            here.sort(key=lambda a: (a in strong, ranks[a] if ranks else a))
+        chosen.update(here[:protons])
+    return chosen
+
+
 def free_base_view(mol: Chem.Mol) -> FreeBaseView:
     """Copy ``mol``, drop explicit H atoms and neutralize protonated nitrogens (salts become free bases; a
-    hydroxypyridinium-type cation becomes the lactam, :func:`azine_lactam_form`, as the readers draw the free base).
+    hydroxypyridinium-type cation becomes the lactam, :func:`azine_lactam_form`, as the readers draw the free base;
+    an inner salt, a carboxylate or phenolate beside the ammonium ion of its own molecule, becomes the neutral acid).
 
     Atom indices map back to the caller's molecule; the input is never modified. Permanent cations
     (quaternary ammonium, N-oxides, nitro groups) keep their charges.
@@ -781,6 +810,8 @@ def free_base_view(mol: Chem.Mol) -> FreeBaseView:
     >>> view = free_base_view(Chem.AddHs(Chem.MolFromSmiles("NC")))
     >>> view.mol.GetNumAtoms(), view.original_index
     (2, (0, 1))
+    >>> Chem.MolToSmiles(free_base_view(Chem.MolFromSmiles("[NH3+]CC(=O)[O-]")).mol)  # glycine's zwitterion
+    'NCC(=O)O'
     """
     has_h_atoms = mol.GetNumAtoms() != mol.GetNumHeavyAtoms()
     protonated = _protonated_nitrogens(mol)
@@ -792,11 +823,16 @@ def free_base_view(mol: Chem.Mol) -> FreeBaseView:
     with quiet_rdkit():
         if has_h_atoms:
             work = Chem.RWMol(Chem.RemoveHs(work, sanitize=False))
+        anions = _inner_salt_anions(mol, protonated) if protonated else set()
         for atom in work.GetAtoms():
             if atom.GetIntProp(_ORIGINAL_INDEX) in protonated:
                 atom.SetFormalCharge(0)
                 if atom.GetNumExplicitHs() > 0:
                     atom.SetNumExplicitHs(atom.GetNumExplicitHs() - 1)
+            elif atom.GetIntProp(_ORIGINAL_INDEX) in anions:
+                atom.SetFormalCharge(0)
+                atom.SetNumExplicitHs(atom.GetTotalNumHs() + 1)
+                atom.SetNoImplicit(True)
         try:
             Chem.SanitizeMol(work)
         except Exception as exc:  # RDKit raises several unrelated exception classes here

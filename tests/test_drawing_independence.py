@@ -133,3 +133,32 @@ def test_between_two_rings_that_degrade_alike_the_headline_ring_does_not_follow_
     assert sum(dominant for _, _, dominant in expected) == 1
     for shuffled in random_renumberings(plain, random.Random(3), 12):
         assert answer(shuffled) == expected
+
+
+INNER_SALTS = [
+    # (neutral drawing, the same molecule drawn as its zwitterion)
+    ("O=C1CNCCCN1CC(=O)O", "O=C1C[NH2+]CCCN1CC(=O)[O-]"),  # N4-H amine and a carboxylic acid
+    ("O=C1CNCCCN1CCc1ccc(O)cc1", "O=C1C[NH2+]CCCN1CCc1ccc([O-])cc1"),  # and a phenol
+    ("O=C1CNCCCN1Cc1nn[nH]n1", "O=C1C[NH2+]CCCN1Cc1nn[n-]n1"),  # and a tetrazole
+    ("O=C1CNCCCN1CCS(=O)(=O)O", "O=C1C[NH2+]CCCN1CCS(=O)(=O)[O-]"),  # and a sulfonic acid
+]
+
+
+@pytest.mark.parametrize("neutral, zwitterion", INNER_SALTS)
+def test_an_inner_salt_drawn_as_its_zwitterion_gets_the_answers_of_the_neutral_drawing(neutral, zwitterion):
+    """The free-base view neutralized the ammonium ion but left its partner anion charged: a phenolate was no
+    competing site and the N4 acylation product was drawn as a carboxylate or phenolate anion."""
+    from conftest import answer_summary
+    from rdkit import Chem
+
+    assert answer_summary(Chem.MolFromSmiles(zwitterion)) == answer_summary(Chem.MolFromSmiles(neutral))
+
+
+def test_an_inner_salt_with_more_anions_than_protons_keeps_the_strongest_acid_charged():
+    """One ammonium proton, a phenolate and a carboxylate: the proton goes back to the weaker acid (the phenolate,
+    pKa about 10 against about 4), and the carboxylate stays an anion as drawn."""
+    from rdkit import Chem
+    from reactivity.molecule import free_base_view
+
+    view = free_base_view(Chem.MolFromSmiles("[NH3+]CC(CC(=O)[O-])c1ccc([O-])cc1"))
+    assert Chem.MolToSmiles(view.mol) == Chem.MolToSmiles(Chem.MolFromSmiles("NCC(CC(=O)[O-])c1ccc(O)cc1"))

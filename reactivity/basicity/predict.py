@@ -14,8 +14,9 @@ from rdkit.Chem import rdMolDescriptors
 
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
-from ..molecule import (AMIDOXIME_REDRAWN, AZINE_LACTIM_REDRAWN, DICARBONYL_ENOL_REDRAWN, IMIDIC_ACID_REDRAWN,
-                        IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view, quiet_rdkit)
+from ..molecule import (AMIDOXIME_REDRAWN, ANIONIC_ACID_SMARTS, AZINE_LACTIM_REDRAWN, DICARBONYL_ENOL_REDRAWN,
+                        IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view,
+                        quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
 from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
@@ -61,7 +62,7 @@ _ASSUMPTIONS_BASE = (
 
 #: Model site classes of ring N that :func:`azole_tautomer_partner` may pair with their other tautomer drawing.
 _PROTOTROPIC_AZOLE_CLASSES = frozenset({"imidazole_like", "azole_weak"})
-_NEGATIVE_ACID_SMARTS = "[O-,S-,N-;!$([*-]~[*+]);!$([*-]-[#7]=O)]"
+_NEGATIVE_ACID_SMARTS = ANIONIC_ACID_SMARTS
 _NEGATIVE_ACID_ATOM = compile_smarts(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
 #: Its recursion-free screen (:func:`reactivity.rules.compile_screen`): most molecules have no anion, and this
 #: search costs a fraction of the other.
