@@ -599,6 +599,27 @@ def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
     return mol
 
 
+_EXCHANGEABLE_LABEL = Chem.MolFromSmarts("[2#1,3#1]-[#7,#8,#16]")
+
+
+def exchangeable_label_form(mol: Chem.Mol) -> Chem.Mol:
+    """``mol`` itself, or a copy whose deuterium and tritium atoms on N, O or S are plain hydrogen atoms: such labels
+    exchange with any protic solvent or work-up (an N-D amine is an N-H amine in water or methanol), and drawn as
+    atoms they made an N-H look like an N-substituent. Carbon-bound labels stay (they survive, and change masses).
+    The same atoms in the same order.
+
+    >>> Chem.MolToSmiles(exchangeable_label_form(Chem.MolFromSmiles("[2H]OC([2H])([2H])C")))
+    '[H]OC([2H])([2H])C'
+    """
+    matches = mol.GetSubstructMatches(_EXCHANGEABLE_LABEL)
+    if not matches:
+        return mol
+    copy = Chem.Mol(mol)
+    for hydrogen, _ in matches:
+        copy.GetAtomWithIdx(hydrogen).SetIsotope(0)
+    return copy
+
+
 def read_form(mol: Chem.Mol) -> Chem.Mol:
     """A sanitized molecule as every reader of the project hands it on: a salt drawn with covalent metal bonds as its
     ions (:func:`ionic_salt_form`), a charge-separated sulfoxide, sulfone or phosphine oxide with its S=O or P=O
@@ -606,9 +627,10 @@ def read_form(mol: Chem.Mol) -> Chem.Mol:
     imidic acid as its amide (:func:`amide_form`), an imino-hydroxylamine as its amidoxime (:func:`amidoxime_form`),
     the enol of an open-chain 1,3-dicarbonyl as its keto form (:func:`dicarbonyl_keto_form`), a hydroxy-azine drawn
     as its lactam (:func:`azine_lactam_form`: 2-hydroxypyridine as 2-pyridone) and an imino-azine as the amine
-    (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine); the same atoms in the same order."""
+    (:func:`amino_azine_form`: pyridin-2(1H)-imine as 2-aminopyridine), and a deuterium or tritium on N, O or S as
+    hydrogen (:func:`exchangeable_label_form`); the same atoms in the same order."""
     return amino_azine_form(azine_lactam_form(dicarbonyl_keto_form(amidoxime_form(amide_form(lactam_form(
-        oxide_bond_form(ionic_salt_form(mol))))))))
+        oxide_bond_form(ionic_salt_form(exchangeable_label_form(mol)))))))))
 
 
 def with_ring_info(mol: Chem.Mol) -> Chem.Mol:

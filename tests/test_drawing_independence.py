@@ -162,3 +162,26 @@ def test_an_inner_salt_with_more_anions_than_protons_keeps_the_strongest_acid_ch
 
     view = free_base_view(Chem.MolFromSmiles("[NH3+]CC(CC(=O)[O-])c1ccc([O-])cc1"))
     assert Chem.MolToSmiles(view.mol) == Chem.MolToSmiles(Chem.MolFromSmiles("NCC(CC(=O)[O-])c1ccc(O)cc1"))
+
+
+def test_a_deuterium_on_nitrogen_is_read_as_the_exchangeable_hydrogen_it_is():
+    """RemoveHs keeps isotopes, so an N-D amine looked like an N-substituted one: a lower pKa, no acylation product,
+    and an N-nitroso product RDKit refused. Deuterium on N, O or S exchanges in any protic medium: read as H."""
+    from conftest import answer_summary
+    from rdkit import Chem
+
+    assert answer_summary(Chem.MolFromSmiles("O=C1CN([2H])CCCN1C")) == answer_summary(Chem.MolFromSmiles("O=C1CNCCCN1C"))
+
+
+def test_carbon_bound_deuterium_is_kept_and_counted_as_hydrogen_by_the_cpca():
+    """A C3-D2 ring: the N-nitroso product keeps its label (another mass), and its alpha carbons count the deuterium
+    atoms as hydrogens (CPCA category 3 as for the unlabelled ring: each alpha carbon a CH2), where they counted as
+    none (category 4)."""
+    import reactivity as rx
+    from rdkit import Chem
+
+    plain = rx.nitrosamine_risk(Chem.MolFromSmiles("O=C1CNCCCN1C")).products
+    labelled = rx.nitrosamine_risk(Chem.MolFromSmiles("O=C1C([2H])([2H])NCCCN1C")).products
+    assert [(p.alpha_h_counts, p.category) for p in labelled] == [(p.alpha_h_counts, p.category) for p in plain]
+    assert [p.alpha_h_counts for p in plain] == [(2, 2)]
+    assert "[2H]" in labelled[0].nitroso_smiles

@@ -76,9 +76,16 @@ def _add_nitroso(editable: Chem.RWMol, nitrogen: int) -> None:
     atom.SetNumExplicitHs(0)
     atom.SetNoImplicit(False)
     atom.SetFormalCharge(0)
-    n_index = editable.AddAtom(Chem.Atom(7))
+    # an N-H drawn as a deuterium or tritium atom (kept by RemoveHs) becomes the nitroso N itself (indices kept)
+    label = next((n for n in atom.GetNeighbors() if n.GetAtomicNum() == 1), None)
+    if label is not None:
+        label.SetAtomicNum(7)
+        label.SetIsotope(0)
+        n_index = label.GetIdx()
+    else:
+        n_index = editable.AddAtom(Chem.Atom(7))
+        editable.AddBond(nitrogen, n_index, Chem.BondType.SINGLE)
     o_index = editable.AddAtom(Chem.Atom(8))
-    editable.AddBond(nitrogen, n_index, Chem.BondType.SINGLE)
     editable.AddBond(n_index, o_index, Chem.BondType.DOUBLE)
 
 
@@ -159,7 +166,8 @@ def _assess(product: Chem.Mol, site: int, rules: CpcaRules, *, site_label: str, 
             ring_position: str | None, precursor: str, nitrogen_class: str,
             extra_notes: tuple[str, ...] = (), lost_group: tuple[int, ...] = ()) -> NitrosoProduct:
     alpha = [n for n in product.GetAtomWithIdx(site).GetNeighbors() if n.GetAtomicNum() == 6]
-    counts_list = sorted(n.GetTotalNumHs() for n in alpha)
+    # deuterium and tritium drawn as atoms count as hydrogens (a conservative reading: the CPCA counts hydrogens)
+    counts_list = sorted(n.GetTotalNumHs(includeNeighbors=True) for n in alpha)
     if len(counts_list) != 2:
         raise MoleculeParseError(f"nitrosamine: the nitrogen at 0-based atom index {atom} does not carry two carbon substituents")
     counts = (counts_list[0], counts_list[1])
@@ -219,7 +227,7 @@ def _dealkylations(work: Chem.Mol, nitrogen: int, source_of: dict[int, int]) -> 
         carbon = bond.GetOtherAtom(work.GetAtomWithIdx(nitrogen))
         if bond.IsInRing() or carbon.GetAtomicNum() != 6 or carbon.GetIsAromatic():
             continue
-        if carbon.GetHybridization() != Chem.HybridizationType.SP3 or carbon.GetTotalNumHs() == 0:
+        if carbon.GetHybridization() != Chem.HybridizationType.SP3 or carbon.GetTotalNumHs(includeNeighbors=True) == 0:
             continue
         editable = _tag_sources(work, source_of)
         editable.RemoveBond(nitrogen, carbon.GetIdx())
