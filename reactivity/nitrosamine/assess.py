@@ -76,16 +76,9 @@ def _add_nitroso(editable: Chem.RWMol, nitrogen: int) -> None:
     atom.SetNumExplicitHs(0)
     atom.SetNoImplicit(False)
     atom.SetFormalCharge(0)
-    # an N-H drawn as a deuterium or tritium atom (kept by RemoveHs) becomes the nitroso N itself (indices kept)
-    label = next((n for n in atom.GetNeighbors() if n.GetAtomicNum() == 1), None)
-    if label is not None:
-        label.SetAtomicNum(7)
-        label.SetIsotope(0)
-        n_index = label.GetIdx()
-    else:
-        n_index = editable.AddAtom(Chem.Atom(7))
-        editable.AddBond(nitrogen, n_index, Chem.BondType.SINGLE)
+    n_index = editable.AddAtom(Chem.Atom(7))
     o_index = editable.AddAtom(Chem.Atom(8))
+    editable.AddBond(nitrogen, n_index, Chem.BondType.SINGLE)
     editable.AddBond(n_index, o_index, Chem.BondType.DOUBLE)
 
 
