@@ -222,3 +222,26 @@ def test_identical_profiles_share_one_drawing(tmp_path):
     assert summary.profiles == 1
     assert rows[0]["q"] >= 0 and rows[1]["q"] == rows[0]["q"]  # the same molecule: the same curve, drawn once
     assert rows[2]["q"] == -1  # a different curve beyond the limit of one drawing
+
+
+def test_the_report_keeps_rdkit_quiet_when_it_reads_a_record_again_for_its_picture(tmp_path):
+    """A molblock tagged 2D with a non-zero z coordinate makes RDKit print a warning on every read; the annotation's
+    read captures it, and the picture's second read printed it to the terminal (once per record)."""
+    import subprocess
+    import sys
+
+    from rdkit import Chem
+    from rdkit.Chem import rdDepictor
+
+    mol = Chem.MolFromSmiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21")
+    rdDepictor.Compute2DCoords(mol)
+    lines = Chem.MolToMolBlock(mol).split("\n")
+    assert lines[1].rstrip().endswith("2D")
+    atom = lines[4]
+    lines[4] = atom[:20] + "    0.5000" + atom[30:]  # z of the first atom
+    (tmp_path / "tilted.sdf").write_text("\n".join(lines) + "$$$$\n", encoding="ascii")
+    done = subprocess.run([sys.executable, "-m", "reactivity", "report", str(tmp_path / "tilted.sdf"),
+                           "-o", str(tmp_path / "page.html")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.strip()] == [done.stderr.strip()]  # the summary only
+    assert "Z coordinate" not in done.stderr

@@ -163,8 +163,10 @@ def compact_svg(svg: str) -> str:
 def _index_of(molblock: bytes) -> tuple[Any, dict[int, int]]:
     """The record's molecule (atom order kept) and the map from its 1-based atom numbers to indices."""
     from ..batch.annotate import parse_sd_record
+    from ..molecule import quiet_rdkit
 
-    mol, _error, numbers = parse_sd_record(molblock)
+    with quiet_rdkit():  # read a second time for the picture: what RDKit says was said in the annotation's pass
+        mol, _error, numbers = parse_sd_record(molblock)
     if mol is None:
         return None, {}
     if numbers is None:
