@@ -104,3 +104,13 @@ def test_a_symmetrical_azole_gives_one_product() -> None:
                                   "BrCc1ccccc1")
     assert plan.product_smiles == _canonical("CC(=O)N1CCCNC(=O)C1Cc1nc2ccccc2n1Cc1ccccc1")
     assert plan.side_products == () and not [w for w in plan.warnings if w.code.endswith("ring_n_isomers")]
+
+
+def test_an_azole_in_a_mixture_also_gives_its_ring_n_isomers() -> None:
+    """A free N4-H and a tetrazole N-H share the tier under carbonate: the plan is a mixture, drawn at N4; both
+    benzyl tetrazoles (N1 and N2, drawn by hand) are among the side products, with the isomer warning."""
+    plan = rx.plan_derivatization(mol_from_smiles("O=C1CNCCCN1Cc1nn[nH]n1"), "n_alkylation", "BrCc1ccccc1")
+    assert plan.outcome == "mixture"
+    assert plan.product_smiles == _canonical("O=C1CN(Cc2ccccc2)CCCN1Cc1nn[nH]n1")
+    assert {_canonical("O=C1CNCCCN1Cc1nnn(Cc2ccccc2)n1"), _canonical("O=C1CNCCCN1Cc1nnnn1Cc1ccccc1")} <= set(plan.side_products)
+    assert "n_alkylation.azole_nh.ring_n_isomers" in [w.code for w in plan.warnings]

@@ -733,13 +733,13 @@ def _decide(analysis: _Analysis, kind: ReagentType | None, reagent: _Reagent | N
     notes = list(analysis.notes)
     mol, side = _products(analysis, choice, kind, reagent, notes)
     product_smiles = _smiles(mol) if mol is not None else None
-    if choice.main is not None and choice.main.rule.ring_n_isomer_warning and not blocked:
-        differ, isomers = _ring_n_isomers(analysis, choice.main, kind, reagent, product_smiles)
+    for site in [] if blocked else [c for c in choice.reacting if c.rule.ring_n_isomer_warning]:
+        # an azole N-H that reacts (the main site, or one of a mixture): its other ring-N products and a warning
+        differ, isomers = _ring_n_isomers(analysis, site, kind, reagent, product_smiles)
         if differ:
-            side = isomers + side
-            rule = choice.main.rule
-            warnings.append(PlanWarning(f"{rule.id}.ring_n_isomers", "warning", rule.ring_n_isomer_warning,
-                                        (choice.main.site.atom,), rule.references))
+            side = (isomers + side) if site is choice.main else (side + isomers)
+            warnings.append(PlanWarning(f"{site.rule.id}.ring_n_isomers", "warning", site.rule.ring_n_isomer_warning,
+                                        (site.site.atom,), site.rule.references))
             warnings.sort(key=lambda w: _SEVERITY_ORDER[w.severity])
     notes.extend(t for t, _ in analysis.blocked if t not in reason)
     return DerivatizationPlan(
