@@ -162,3 +162,18 @@ def test_parallel_run_gives_the_same_output(tmp_path):
     assert runner.invoke(app, [*args, "-o", str(one)]).exit_code == 0
     assert runner.invoke(app, [*args, "-o", str(two), "--jobs", "2"]).exit_code == 0
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_side_products_have_their_own_column(tmp_path):
+    """A 5-substituted tetrazole is benzylated on N2 (drawn) and N1 (side product, drawn by hand)."""
+    source = tmp_path / "tetrazole.smi"
+    source.write_text("O=C1CN(C)CCCN1Cc1nn[nH]n1 tz\n")
+    reagents = tmp_path / "bnbr.smi"
+    reagents.write_text("BrCc1ccccc1 benzyl_bromide\n")
+    out = tmp_path / "products.csv"
+    result = runner.invoke(app, ["derivatize", str(source), "--reaction", "n_alkylation", "--reagents", str(reagents),
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = list(csv.DictReader(out.open()))
+    assert row["RX_PRODUCT_SMILES"] == canon("O=C1CN(C)CCCN1Cc1nnn(Cc2ccccc2)n1")
+    assert row["RX_SIDE_PRODUCTS"].split(";") == [canon("O=C1CN(C)CCCN1Cc1nnnn1Cc1ccccc1")]

@@ -45,7 +45,7 @@ from .rules import load_reaction_rules
 PLAN_TAGS = ("STATUS", "ERROR", "REACTION", "OUTCOME", "REACTING_ATOMS", "MINOR_ATOMS", "RULE", "REASON",
              "PROTECTION_PLAN", "PRODUCT_SMILES", "WARNINGS", "JSON")
 PRODUCT_TAGS = ("STATUS", "ERROR", "SOURCE_INDEX", "SOURCE_ID", "REAGENT_INDEX", "REAGENT_ID", "REAGENT_SMILES",
-                "REACTION", "OUTCOME", "REACTING_ATOMS", "PRODUCT_SMILES", "PRODUCT_MZ_MH", "WARNINGS",
+                "REACTION", "OUTCOME", "REACTING_ATOMS", "PRODUCT_SMILES", "PRODUCT_MZ_MH", "SIDE_PRODUCTS", "WARNINGS",
                 "PROTECTION_PLAN", "REASON", "JSON")
 _EMPTY_MOLBLOCK = "\n  reactivity\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n"
 
@@ -249,6 +249,7 @@ def _product_tags(prefix: str, item: _Input, reagent: Reagent, record: ProductRe
         "REACTING_ATOMS": _atoms(plan, number),
         "PRODUCT_SMILES": plan.product_smiles or "",
         "PRODUCT_MZ_MH": f"{plan.product.mz_mh:.4f}" if plan.product and plan.product.mz_mh else "",
+        "SIDE_PRODUCTS": ";".join(plan.side_products),
         "WARNINGS": _one_line(plan.warning_text()),
         "PROTECTION_PLAN": " | ".join(numbered(list(plan.protection_plan), number)),
         "REASON": _one_line(numbered(plan.reason, number)),
