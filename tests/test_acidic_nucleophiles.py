@@ -114,3 +114,17 @@ def test_an_azole_in_a_mixture_also_gives_its_ring_n_isomers() -> None:
     assert plan.product_smiles == _canonical("O=C1CN(Cc2ccccc2)CCCN1Cc1nn[nH]n1")
     assert {_canonical("O=C1CNCCCN1Cc1nnn(Cc2ccccc2)n1"), _canonical("O=C1CNCCCN1Cc1nnnn1Cc1ccccc1")} <= set(plan.side_products)
     assert "n_alkylation.azole_nh.ring_n_isomers" in [w.code for w in plan.warnings]
+
+
+def test_the_ring_n_isomers_come_in_the_same_order_whatever_the_atom_order() -> None:
+    """A 5-substituted benzotriazole has two other ring-N products; they were listed in the ring's atom order."""
+    import random
+
+    from conftest import random_renumberings
+
+    plain = mol_from_smiles("O=C1CN(C)CCCN1Cc1ccc2[nH]nnc2c1")
+    expected = rx.plan_derivatization(plain, "n_alkylation", "BrCc1ccccc1")
+    assert len(expected.side_products) == 2
+    for shuffled in random_renumberings(plain, random.Random(2), 12):
+        plan = rx.plan_derivatization(shuffled, "n_alkylation", "BrCc1ccccc1")
+        assert (plan.product_smiles, plan.side_products) == (expected.product_smiles, expected.side_products)

@@ -542,7 +542,7 @@ def _ring_n_isomers(analysis: _Analysis, main: _Candidate, kind: ReagentType | N
             products = sorted({_smiles(p) for p in _run(kind, drawing, reagent.mol, atom)})
             if products and products[0] != main_smiles and products[0] not in isomers:
                 isomers.append(products[0])
-    return True, isomers
+    return True, sorted(isomers)  # in SMILES order, not in the ring's atom order
 
 
 def _product_all(analysis: _Analysis, kind: ReagentType, reagent: _Reagent | None) -> Chem.Mol | None:
