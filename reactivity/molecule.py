@@ -611,6 +611,8 @@ def exchangeable_label_form(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(exchangeable_label_form(Chem.MolFromSmiles("[2H]OC([2H])([2H])C")))
     '[H]OC([2H])([2H])C'
     """
+    if mol.GetNumAtoms() == mol.GetNumHeavyAtoms():  # no hydrogen drawn as an atom: nothing to look for
+        return mol
     matches = mol.GetSubstructMatches(_EXCHANGEABLE_LABEL)
     if not matches:
         return mol
