@@ -784,7 +784,7 @@ _CATIONIC_NITROGEN_WITH_H = Chem.MolFromSmarts("[#7+;!H0]")
 ANIONIC_ACID_SMARTS = "[O-,S-,N-,n-;!$([*-]~[*+]);!$([*-]-[#7]=O)]"
 _ANIONIC_ACID = Chem.MolFromSmarts(ANIONIC_ACID_SMARTS)
 #: An anion on an atom bonded to an acyl, sulfonyl or phosphoryl centre: the conjugate base of a strong acid.
-_STRONG_ACID_ANION = Chem.MolFromSmarts("[O-,S-,N-,n-]-[#6,#16,#15]=[O,S]")
+_STRONG_ACID_ANION = Chem.MolFromSmarts("[O-,S-,N-]-[#6,#16,#15]=[O,S]")
 
 
 def _protonated_nitrogens(mol: Chem.Mol) -> set[int]:
@@ -806,16 +806,15 @@ def _inner_salt_anions(mol: Chem.Mol, protonated: set[int]) -> set[int]:
     if not anions:
         return set()
     strong = {match[0] for match in mol.GetSubstructMatches(_STRONG_ACID_ANION)}
-    ranks: list[int] | None = None
+    ranks: list[int] = []  # computed only when a fragment has more anions than protons to give back
     chosen: set[int] = set()
     for fragment in Chem.GetMolFrags(mol):
         atoms = set(fragment)
         protons = len(protonated & atoms)
         here = [a for a in anions if a in atoms]
-        if len(here) > protons > 0 and ranks is None:
-            ranks = list(Chem.CanonicalRankAtoms(mol))
-        if len(here) > protons:
-            here.sort(key=lambda a: (a in strong, ranks[a] if ranks else a))
+        if len(here) > protons > 0:
+            ranks = ranks or list(Chem.CanonicalRankAtoms(mol))
+            here.sort(key=lambda a: (a in strong, ranks[a]))
         chosen.update(here[:protons])
     return chosen
 

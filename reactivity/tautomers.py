@@ -187,6 +187,27 @@ def move_ring_hydrogen(work: Chem.RWMol, holder: int, target: int) -> None:
         work.GetAtomWithIdx(index).SetNoImplicit(True)
 
 
+def ring_hydrogen_placements(mol: Chem.Mol, holder: int) -> list[tuple[int, Chem.Mol]]:
+    """The five-membered ring of aromatic N-H ``holder`` drawn with its hydrogen on each ring nitrogen that can take
+    it, as (nitrogen, drawing) pairs, ``mol`` itself first (an azolide anion reacts at any of them); a drawing RDKit
+    will not take is left out. Needs a molecule with its smallest rings perceived.
+
+    >>> # 5-methyl-2H-tetrazole: the H on each of the four ring N (N1 and N4, N2 and N3 give the same molecule)
+    >>> [(n, Chem.MolToSmiles(m)) for n, m in ring_hydrogen_placements(Chem.MolFromSmiles("Cc1nn[nH]n1"), 4)]
+    [(4, 'Cc1nn[nH]n1'), (2, 'Cc1nnn[nH]1'), (3, 'Cc1nn[nH]n1'), (5, 'Cc1nnn[nH]1')]
+    """
+    ring = next((r for r in mol.GetRingInfo().AtomRings() if holder in r and len(r) == 5), ())
+    placements = [(holder, mol)]
+    for atom in ring:
+        if atom != holder and free_ring_nitrogen(mol.GetAtomWithIdx(atom), 0):
+            work = Chem.RWMol(mol)
+            move_ring_hydrogen(work, holder, atom)
+            drawn = redrawn_or_none(work)
+            if drawn is not None:
+                placements.append((atom, drawn))
+    return placements
+
+
 def azole_hydrogen_drawing(mol: Chem.Mol) -> Chem.Mol:
     """``mol`` with the N-H of each azole ring (five aromatic ring atoms, carbon and nitrogen only, one N-H and at
     least one unsubstituted pyridine-type N) on the ring nitrogen with the most fused-ring neighbours, between equals

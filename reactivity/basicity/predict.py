@@ -62,11 +62,10 @@ _ASSUMPTIONS_BASE = (
 
 #: Model site classes of ring N that :func:`azole_tautomer_partner` may pair with their other tautomer drawing.
 _PROTOTROPIC_AZOLE_CLASSES = frozenset({"imidazole_like", "azole_weak"})
-_NEGATIVE_ACID_SMARTS = ANIONIC_ACID_SMARTS
-_NEGATIVE_ACID_ATOM = compile_smarts(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
+_NEGATIVE_ACID_ATOM = compile_smarts(ANIONIC_ACID_SMARTS, "basicity.negative_acid_atom")
 #: Its recursion-free screen (:func:`reactivity.rules.compile_screen`): most molecules have no anion, and this
 #: search costs a fraction of the other.
-_ANION_SCREEN = compile_screen(_NEGATIVE_ACID_SMARTS, "basicity.negative_acid_atom")
+_ANION_SCREEN = compile_screen(ANIONIC_ACID_SMARTS, "basicity.negative_acid_atom")
 
 
 def _reprotonated(mol: Chem.Mol) -> Chem.Mol:

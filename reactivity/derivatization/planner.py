@@ -28,7 +28,7 @@ from ..molecule import (FreeBaseView, as_read, fragments_holding, free_base_view
                         redrawn_or_none, with_ring_info)
 from ..sites import RingSites
 from ..species import Species, describe_species, species_smiles
-from ..tautomers import free_ring_nitrogen, move_ring_hydrogen
+from ..tautomers import ring_hydrogen_placements
 from .rules import (
     IncompatibilityRule,
     ReactionClass,
@@ -503,21 +503,6 @@ def _product_at(analysis: _Analysis, reagent: _Reagent | None, kind: ReagentType
     return unique[first], len(unique)
 
 
-def _ring_n_drawings(work: Chem.Mol, site: int) -> list[tuple[int, Chem.Mol]]:
-    """The azole N-H ``site``'s ring, drawn with its hydrogen on each ring nitrogen (the site's own drawing first):
-    (nitrogen, drawing) pairs. The anion is alkylated on any of them; a drawing RDKit will not take is left out."""
-    ring = next((r for r in work.GetRingInfo().AtomRings() if site in r and len(r) == 5), ())
-    drawings = [(site, work)]
-    for atom in ring:
-        if atom != site and free_ring_nitrogen(work.GetAtomWithIdx(atom), 0):
-            moved = Chem.RWMol(work)
-            move_ring_hydrogen(moved, site, atom)
-            drawn = redrawn_or_none(moved)
-            if drawn is not None:
-                drawings.append((atom, drawn))
-    return drawings
-
-
 def _n_methyl_smiles(drawing: Chem.Mol, nitrogen: int) -> str | None:
     """SMILES of ``drawing`` with a methyl group in place of the hydrogen of ring N-H ``nitrogen`` (a probe that tells
     ring-N isomers apart without a reagent)."""
@@ -529,20 +514,18 @@ def _n_methyl_smiles(drawing: Chem.Mol, nitrogen: int) -> str | None:
     return None if drawn is None else _smiles(drawn)
 
 
-def _ring_n_isomers(analysis: _Analysis, main: _Candidate, kind: ReagentType | None, reagent: _Reagent | None,
-                    main_smiles: str | None) -> tuple[bool, list[str]]:
-    """Whether alkylation of the azole N-H ``main`` on its ring's other nitrogens gives other products (told apart
-    with an N-methyl probe), and those products with this reagent (SMILES; none without a reagent)."""
-    drawings = _ring_n_drawings(analysis.work, main.work_atom)
+def _ring_n_isomers(analysis: _Analysis, site: _Candidate, kind: ReagentType | None,
+                    reagent: _Reagent | None) -> tuple[bool, list[str]]:
+    """Whether alkylation of the azole N-H ``site`` on its ring's other nitrogens gives other products (told apart
+    with an N-methyl probe), and those products with this reagent (SMILES in SMILES order, not in the ring's atom
+    order; none without a reagent)."""
+    drawings = ring_hydrogen_placements(analysis.work, site.work_atom)
     if len({_n_methyl_smiles(drawing, atom) for atom, drawing in drawings} - {None}) < 2:
         return False, []
-    isomers: list[str] = []
-    if kind is not None and reagent is not None:
-        for atom, drawing in drawings[1:]:
-            products = sorted({_smiles(p) for p in _run(kind, drawing, reagent.mol, atom)})
-            if products and products[0] != main_smiles and products[0] not in isomers:
-                isomers.append(products[0])
-    return True, sorted(isomers)  # in SMILES order, not in the ring's atom order
+    if kind is None or reagent is None:
+        return True, []
+    found = (sorted({_smiles(p) for p in _run(kind, drawing, reagent.mol, atom)}) for atom, drawing in drawings[1:])
+    return True, sorted({products[0] for products in found if products})
 
 
 def _product_all(analysis: _Analysis, kind: ReagentType, reagent: _Reagent | None) -> Chem.Mol | None:
@@ -735,7 +718,7 @@ def _decide(analysis: _Analysis, kind: ReagentType | None, reagent: _Reagent | N
     product_smiles = _smiles(mol) if mol is not None else None
     for site in [] if blocked else [c for c in choice.reacting if c.rule.ring_n_isomer_warning]:
         # an azole N-H that reacts (the main site, or one of a mixture): its other ring-N products and a warning
-        differ, isomers = _ring_n_isomers(analysis, site, kind, reagent, product_smiles)
+        differ, isomers = _ring_n_isomers(analysis, site, kind, reagent)
         if differ:
             side = (isomers + side) if site is choice.main else (side + isomers)
             warnings.append(PlanWarning(f"{site.rule.id}.ring_n_isomers", "warning", site.rule.ring_n_isomer_warning,
