@@ -1,16 +1,23 @@
 """Substituent increments (``substituent_increments.toml``): an amine site carrying a group the site model cannot
 combine with its other neighbours (trifluoroethyl, cyanomethyl, oxetan-3-yl, cyclopropyl, ...) is predicted as the
-model's value for the analog with the plain alkyl group in its place, plus the measured difference between the two.
+model's value for the analog with the plain alkyl group in its place, plus the measured difference between the two;
+the ring N of a diazine carrying electron-withdrawing groups, or of a pyridine carrying two or more, as the model's
+value for the ring without them plus each group's measured effect on pyridine at the same position.
 
 >>> from rdkit import Chem
 >>> mol = Chem.MolFromSmiles("CN(C)CC(F)(F)F")
 >>> edit = site_increments(mol, ((1, "aliphatic_amine"),))[1]
->>> Chem.MolToSmiles(edit.analog), edit.analog_atom, edit.rule.id, edit.rule.delta
-('CCN(C)C', 1, 'trifluoroethyl', -5.2)
+>>> Chem.MolToSmiles(edit.analog), edit.analog_atom, edit.rules, edit.delta
+('CCN(C)C', 1, ('trifluoroethyl',), -5.2)
+>>> pyrazinamide = Chem.MolFromSmiles("NC(=O)c1cnccn1")  # atoms 5 and 8: the ring N meta and ortho to the amide
+>>> edits = site_increments(pyrazinamide, ((5, "pyridine_like"), (8, "pyridine_like")))
+>>> Chem.MolToSmiles(edits[8].analog), edits[8].rules, edits[8].delta, edits[5].delta
+('c1cnccn1', ('azine_acyl',), -2.95, -1.99)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +33,9 @@ INCREMENT_FILE = "substituent_increments.toml"
 
 #: Site classes an increment may change (the amines whose substituents these rules describe).
 INCREMENT_CLASSES = frozenset({"aliphatic_amine"})
+#: Site classes a ring increment may change (the ring N of pyridines, diazines and triazines).
+RING_INCREMENT_CLASSES = frozenset({"pyridine_like"})
+_POSITIONS = ("ortho", "meta", "para")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +59,31 @@ class IncrementRule:
 
 
 @dataclass(frozen=True, slots=True)
+class RingIncrementRule:
+    """A group on a carbon of an azine ring (SMARTS, first atom bonded to the ring) and its measured effect on the
+    ring N's pKaH at each position (``None``: not measured there, the group stays in the analog)."""
+
+    id: str
+    smarts: str
+    pattern: Chem.Mol
+    deltas: tuple[float | None, float | None, float | None]  # ortho, meta, para
+    band: float
+    labels: str
+    references: tuple[str, ...]
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SiteIncrement:
-    """The analog of one site (a new molecule), the site's atom in it and the increment rule that made it."""
+    """The analog of one site (a new molecule), the site's atom in it, the ids of the increments that made it, their
+    summed pKa difference and the width they add to the band."""
 
     analog: Chem.Mol
     analog_atom: int
-    rule: IncrementRule
+    rules: tuple[str, ...]
+    delta: float
+    band: float
 
 
 def _positions(entry: dict[str, Any], key: str, size: int, where: str) -> tuple[int, ...]:
@@ -101,10 +130,48 @@ def parse_increment_rules(data: dict[str, Any]) -> tuple[IncrementRule, ...]:
     return tuple(rules)
 
 
+def parse_ring_increment_rules(data: dict[str, Any]) -> tuple[RingIncrementRule, ...]:
+    """The ``[[ring_increment]]`` rules of a parsed rule file (RuleDataError when one is malformed).
+
+    >>> parse_ring_increment_rules({"ring_increment": [{"id": "bad", "smarts": "[Cl]", "band": 0.5, "labels": "",
+    ...     "rationale": "", "evidence": [], "references": [], "must_match": [], "must_not_match": []}]})
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: substituent_increments.toml bad: no measured effect at any position (ortho, meta, para)
+    """
+    rules = []
+    for entry in data.get("ring_increment", []):
+        rule_id = str(entry.get("id", "?"))
+        where = f"{INCREMENT_FILE} {rule_id}"
+        for key in ("band", "labels", "rationale", "evidence", "references", "must_match", "must_not_match"):
+            require(entry, key, where)
+        deltas = tuple(None if entry.get(key) is None else float(entry[key]) for key in _POSITIONS)
+        if all(d is None for d in deltas):
+            raise RuleDataError(f"{where}: no measured effect at any position (ortho, meta, para)")
+        smarts = str(require(entry, "smarts", where))
+        rules.append(RingIncrementRule(
+            id=rule_id, smarts=smarts, pattern=compile_smarts(smarts, where), deltas=deltas,  # type: ignore[arg-type]
+            band=float(entry["band"]), labels=str(entry["labels"]),
+            references=checked_references(entry["references"], where), must_match=tuple(entry["must_match"]),
+            must_not_match=tuple(entry["must_not_match"])))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _increment_file() -> dict[str, Any]:
+    return read_packaged_toml(INCREMENT_FILE, "reactivity.basicity", "")
+
+
 @lru_cache(maxsize=1)
 def increment_rules() -> tuple[IncrementRule, ...]:
-    """The packaged substituent increments."""
-    return parse_increment_rules(read_packaged_toml(INCREMENT_FILE, "reactivity.basicity", ""))
+    """The packaged substituent increments of amine sites."""
+    return parse_increment_rules(_increment_file())
+
+
+@lru_cache(maxsize=1)
+def ring_increment_rules() -> tuple[RingIncrementRule, ...]:
+    """The packaged substituent increments of azine ring N sites."""
+    return parse_ring_increment_rules(_increment_file())
 
 
 def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...]) -> tuple[Chem.Mol, int]:
@@ -148,15 +215,29 @@ def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...
 
 
 def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int, SiteIncrement]:
-    """For each model site (atom, class) of ``mol`` that carries exactly one group of an increment rule: its analog,
-    the site's atom in the analog and the increment. A site with two or more such groups gets none (their effects
-    do not add up in the measured data; the model's value stands).
+    """For each model site (atom, class) of ``mol`` predicted through an analog: the analog, the site's atom in it and
+    the increments. An amine site carrying exactly one group of an increment rule gets it; one with two or more gets
+    none (their effects do not add up in the measured data; the model's value stands). Azine ring N: see
+    :func:`_ring_increment`.
 
     >>> from rdkit import Chem
     >>> site_increments(Chem.MolFromSmiles("CCN(CC#N)CC#N"), ((2, "aliphatic_amine"),))
     {}
     """
-    candidates = {atom for atom, site_class in sites if site_class in INCREMENT_CLASSES}
+    out = _amine_increments(mol, {atom for atom, site_class in sites if site_class in INCREMENT_CLASSES})
+    ring_sites = [atom for atom, site_class in sites if site_class in RING_INCREMENT_CLASSES]
+    if ring_sites:
+        groups = {match[0]: rule for rule in ring_increment_rules()
+                  for match in mol.GetSubstructMatches(rule.pattern, uniquify=True)}
+        if groups:
+            for site in ring_sites:
+                increment = _ring_increment(mol, site, groups)
+                if increment is not None:
+                    out[site] = increment
+    return out
+
+
+def _amine_increments(mol: Chem.Mol, candidates: set[int]) -> dict[int, SiteIncrement]:
     if not candidates:
         return {}
     found: dict[int, list[tuple[IncrementRule, tuple[int, ...]]]] = {}
@@ -173,5 +254,96 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
                     analog, atom = _analog(mol, site, rule, match)
             except (ValueError, RuntimeError):  # an analog RDKit refuses (odd valences nearby): keep the model's value
                 continue
-            out[site] = SiteIncrement(analog, atom, rule)
+            out[site] = SiteIncrement(analog, atom, (rule.id,), rule.delta, rule.band)
     return out
+
+
+def _azine_ring(mol: Chem.Mol, site: int) -> tuple[tuple[int, ...], int] | None:
+    """The azine ring holding the site (its atoms in ring order) and its number of pyridine-type N (two-connected, no
+    H); None when the site's six-membered aromatic ring is not a plain azine: a ring atom with an exocyclic double bond
+    (pyridones, pyrimidinones, cytosines: the site model's training data hold them) or a charged ring atom (N-oxides,
+    pyridinium)."""
+    for ring in mol.GetRingInfo().AtomRings():
+        if len(ring) != 6 or site not in ring:
+            continue
+        pyridine_n = 0
+        for index in ring:
+            atom = mol.GetAtomWithIdx(index)
+            if not atom.GetIsAromatic() or atom.GetFormalCharge() != 0 or any(
+                    bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtomIdx(index) not in ring
+                    for bond in atom.GetBonds()):
+                return None
+            if atom.GetAtomicNum() == 7 and atom.GetDegree() == 2 and atom.GetTotalNumHs() == 0:
+                pyridine_n += 1
+        return tuple(ring), pyridine_n
+    return None
+
+
+def _chelating_partner(mol: Chem.Mol, site: int, ring: tuple[int, ...]) -> bool:
+    """Whether the site N and a pyridine-type N of another ring are joined through two carbons, one in each ring
+    (2,2'-bipyridine, 1,10-phenanthroline: the two N share the proton).
+
+    >>> bipyridine = Chem.MolFromSmiles("c1ccc(-c2ccccn2)nc1")  # N9 in ring (4, ..., 9), N10 in the other ring
+    >>> _chelating_partner(bipyridine, 9, (4, 5, 6, 7, 8, 9))
+    True
+    """
+    for first in mol.GetAtomWithIdx(site).GetNeighbors():
+        if first.GetAtomicNum() != 6 or first.GetIdx() not in ring:
+            continue
+        for second in first.GetNeighbors():
+            if second.GetAtomicNum() != 6 or second.GetIdx() in ring:
+                continue
+            if any(n.GetIdx() not in ring and n.GetAtomicNum() == 7 and n.GetIsAromatic() and n.GetDegree() == 2
+                   and n.GetTotalNumHs() == 0 for n in second.GetNeighbors()):
+                return True
+    return False
+
+
+def _ring_increment(mol: Chem.Mol, site: int, groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
+    """The increment of an azine ring N whose ring carries groups of ``groups`` (group atom -> rule): applied on a ring
+    with two or more pyridine-type N and at least one group measured at its position, or on a pyridine ring with two
+    or more such groups; never next to a chelating partner N, nor when a group's branch comes back into the ring."""
+    found = _azine_ring(mol, site)
+    if found is None:
+        return None
+    ring, ring_n = found
+    k = ring.index(site)
+    placed = []  # (ring carbon, group atom, rule, delta)
+    for j, ring_atom in enumerate(ring):
+        atom = mol.GetAtomWithIdx(ring_atom)
+        if atom.GetAtomicNum() != 6:
+            continue
+        position = min((j - k) % 6, (k - j) % 6) - 1  # 0 ortho, 1 meta, 2 para
+        for neighbour in atom.GetNeighbors():
+            rule = groups.get(neighbour.GetIdx())
+            if rule is not None and neighbour.GetIdx() not in ring and rule.deltas[position] is not None:
+                placed.append((ring_atom, neighbour.GetIdx(), rule, rule.deltas[position]))
+    if not placed or (ring_n < 2 and len(placed) < 2) or _chelating_partner(mol, site, ring):
+        return None
+    deleted: set[int] = set()
+    for ring_atom, root, _, _ in placed:  # each group with everything that hangs on it, away from the ring
+        stack = [root]
+        while stack:
+            index = stack.pop()
+            if index in deleted:
+                continue
+            if index in ring:
+                return None  # the branch comes back into the ring
+            deleted.add(index)
+            stack.extend(n.GetIdx() for n in mol.GetAtomWithIdx(index).GetNeighbors() if n.GetIdx() != ring_atom)
+    editable = Chem.RWMol(mol)
+    for ring_atom, _, _, _ in placed:
+        carbon = editable.GetAtomWithIdx(ring_atom)
+        carbon.SetNoImplicit(False)
+        carbon.SetNumExplicitHs(0)
+    for index in sorted(deleted, reverse=True):
+        editable.RemoveAtom(index)
+    analog = editable.GetMol()
+    try:
+        with quiet_rdkit():
+            Chem.SanitizeMol(analog)
+    except (ValueError, RuntimeError):  # an analog RDKit refuses: keep the model's value
+        return None
+    return SiteIncrement(
+        analog, site - sum(1 for index in deleted if index < site), tuple(sorted({rule.id for _, _, rule, _ in placed})),
+        math.fsum(delta for _, _, _, delta in placed), math.sqrt(math.fsum(rule.band ** 2 for _, _, rule, _ in placed)))

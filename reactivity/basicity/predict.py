@@ -20,7 +20,7 @@ from ..molecule import (AMIDOXIME_REDRAWN, ANIONIC_ACID_SMARTS, AZINE_LACTIM_RED
 from ..rules import compile_screen, compile_smarts
 from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
-from .increments import SiteIncrement, site_increments
+from .increments import SiteIncrement, ring_increment_rules, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
 from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
@@ -323,14 +323,14 @@ def predict_basicity_many(
             value = float(predictions[row])
             if job.drawings and increment is None:  # the other drawings' rows follow, one block per drawing
                 value = float(np.mean(predictions[row - k + np.arange(len(job.drawings) + 1) * n_sites + k]))
-            pka25 = round(value + (increment.rule.delta if increment else 0.0), 2)
+            pka25 = round(value + (increment.delta if increment else 0.0), 2)
             sims = similarity[row]
             applicability = round(float(sims.max()), 3) if sims.size else 0.0
-            half = band_halfwidth(model, site_class, applicability) + (increment.rule.band if increment else 0.0)
+            half = band_halfwidth(model, site_class, applicability) + (increment.band if increment else 0.0)
             drafts.append(dict(atom=atom, site_class=site_class, kind="base", pka25=pka25, half=half,
                                applicability=applicability,
                                nearest=Deferred(lambda sims=sims: nearest_training(model, sims)), source="model",
-                               rule="", adjustments=(increment.rule.id,) if increment else ()))
+                               rule="", adjustments=increment.rules if increment else ()))
             row += 1
         row += len(job.drawings) * n_sites
         for match in job.class_sites:
@@ -483,15 +483,29 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     free_base = titration.base_free_ph(0.99)
     assumptions = list(_ASSUMPTIONS_BASE)
     assumptions.extend(job.notes)
+    ring_ids = frozenset(rule.id for rule in ring_increment_rules())
     incremented = [s for s in sites if s.source == "model" and s.adjustments]
-    if incremented:
+    amine_incremented = [s for s in incremented if not ring_ids.intersection(s.adjustments)]
+    if amine_incremented:
         assumptions.append(compose(
-            "substituent increments at atom(s) {} (" + ", ".join(sorted({a for s in incremented for a in s.adjustments}))
+            "substituent increments at atom(s) {} ("
+            + ", ".join(sorted({a for s in amine_incremented for a in s.adjustments}))
             + "): the site model's value for the analog with the group replaced by its alkyl counterpart (the model "
             "cannot add up a strong electron-withdrawing group and the amine's other neighbours), plus the measured "
             "difference between the two groups (reactivity/basicity/substituent_increments.toml); that the difference "
             "measured on one amine applies to the others is an assumption; band widened by the increment's band",
-            atom_list(s.atom for s in incremented)))
+            atom_list(s.atom for s in amine_incremented)))
+    ring_incremented = [s for s in incremented if ring_ids.intersection(s.adjustments)]
+    if ring_incremented:
+        assumptions.append(compose(
+            "azine ring increments at atom(s) {} ("
+            + ", ".join(sorted({a for s in ring_incremented for a in s.adjustments}))
+            + "): the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the "
+            "model cannot stack them on a diazine, or two of them on a pyridine), plus each group's measured effect on "
+            "pyridine at the same position (reactivity/basicity/substituent_increments.toml); that the effects add "
+            "up and carry over from pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); "
+            "band widened by the groups' bands",
+            atom_list(s.atom for s in ring_incremented)))
     class_used = [s for s in sites if s.source == "class_rule"]
     if class_used:
         assumptions.append(
