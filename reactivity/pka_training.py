@@ -314,7 +314,7 @@ def _assign_by_model(
     for atom, site_class in sites:
         unique.setdefault(ranks[atom], (atom, site_class))
     chosen = sorted(unique.values())
-    predicted = model.predict(core_features(site_features(mol, chosen)))
+    predicted = model.predict(core_features(site_features(mol, chosen, checker_layout=True)))
     order = np.argsort(-predicted, kind="stable")
     first = [v for v in values if v >= max(values) - FIRST_STEP_WINDOW]
     value = float(statistics.median(first))
@@ -427,7 +427,7 @@ def curate_records(records: Iterable[RawRecord]) -> tuple[pd.DataFrame, dict[str
     rows = dict(single)
     if pending and len(first_pass) >= 10:
         checker = _new_regressor(max_features=CHECKER_MAX_FEATURES).fit(
-            core_features(featurize_table(first_pass)), first_pass["pka"].to_numpy(dtype=float))
+            core_features(featurize_table(first_pass, checker_layout=True)), first_pass["pka"].to_numpy(dtype=float))
         for smiles, mol, current in pending:
             values = [r.pka for r in groups[smiles]]
             checked = _assign_by_model(checker, mol, values, current)
@@ -479,13 +479,14 @@ def packaged_training_table() -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), keep_default_na=False)
 
 
-def featurize_table(table: pd.DataFrame) -> np.ndarray:
-    """Feature matrix of the table's sites, in row order."""
+def featurize_table(table: pd.DataFrame, checker_layout: bool = False) -> np.ndarray:
+    """Feature matrix of the table's sites, in row order (``checker_layout``: the curation checker's columns, see
+    :data:`reactivity.basicity.features.N_CHECKER_CATEGORIES`)."""
     blocks = []
     for smiles, atom, site_class in zip(table["smiles"], table["site_atom"], table["site_class"]):
         with quiet_rdkit():
             mol = Chem.MolFromSmiles(smiles)
-        blocks.append(site_features(mol, [(int(atom), str(site_class))]))
+        blocks.append(site_features(mol, [(int(atom), str(site_class))], checker_layout))
     return np.vstack(blocks)
 
 
@@ -537,10 +538,24 @@ def cluster_folds(labels: np.ndarray, folds: int = CV_FOLDS) -> np.ndarray:
     return fold_of_cluster[labels]
 
 
-def cross_validate(table: pd.DataFrame, features: np.ndarray) -> pd.DataFrame:
-    """Out-of-fold predictions and applicability under the cluster split."""
+def random_cluster_folds(labels: np.ndarray, seed: int, folds: int = CV_FOLDS) -> np.ndarray:
+    """Assign whole clusters to folds at random (``numpy`` seed), each cluster to one fold: the other splits of
+    the same clusters that show how much one split's figures move.
+
+    >>> folds = random_cluster_folds(np.array([0, 0, 1, 2, 2]), seed=0, folds=2)
+    >>> bool(folds[0] == folds[1] and folds[3] == folds[4])
+    True
+    """
+    fold_of_cluster = np.random.default_rng(seed).integers(0, folds, size=int(labels.max()) + 1)
+    return fold_of_cluster[labels]
+
+
+def cross_validate(table: pd.DataFrame, features: np.ndarray, fold: np.ndarray | None = None) -> pd.DataFrame:
+    """Out-of-fold predictions and applicability under the cluster split (``fold``: another assignment of the
+    rows to folds, such as :func:`random_cluster_folds`)."""
     labels = cluster_labels(table["smiles"])
-    fold = cluster_folds(labels)
+    if fold is None:
+        fold = cluster_folds(labels)
     y = table["pka"].to_numpy(dtype=float)
     predicted = np.zeros(len(y))
     applicability = np.zeros(len(y))

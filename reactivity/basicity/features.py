@@ -1,4 +1,4 @@
-"""Site features of the pKaH model (feature version ``pka-site-features/5``) and the applicability similarity."""
+"""Site features of the pKaH model (feature version ``pka-site-features/6``) and the applicability similarity."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ from ..molecule import quiet_rdkit
 from .distances import DistanceRows
 from .sites import find_basic_sites, site_classes
 
-FEATURE_VERSION = "pka-site-features/5"
+FEATURE_VERSION = "pka-site-features/6"
 #: Morgan environment used as model features (radius 1 counts, 128 bins).
 FEATURE_MORGAN_RADIUS = 1
 FEATURE_MORGAN_SIZE = 128
 _DISTANCES = (1, 2, 3, 4)
 #: Molecules up to this many atoms get RDKit's full distance matrix (fastest for drug-sized molecules).
 FULL_MATRIX_ATOMS = 200
-N_CATEGORIES = 14
+N_CATEGORIES = 15
+#: The categories of feature versions 2-5 (the pyridine-type ring N counted with the other N), which the curation's
+#: single-site checker keeps (``checker_layout=True``) so that the curated training table does not move with the
+#: model's features.
+N_CHECKER_CATEGORIES = 14
 #: Attenuation per bond of the decayed category sums (the classic ~0.4 fall-off of inductive effects).
 INDUCTIVE_DECAY = 0.4
 #: The last N_ELECTRONIC columns of the core block (charges can be negative) are left out of the similarity.
@@ -58,20 +62,28 @@ def _atom_categories(mol: Chem.Mol) -> np.ndarray:
 
     >>> _atom_categories(Chem.MolFromSmiles("CC(=O)C#N"))[:, :2].tolist()
     [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    >>> _atom_categories(Chem.MolFromSmiles("Nc1ncccn1"))[:3, [6, 13, 14]].tolist()  # amino N, then two ring N
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
     return _atom_table(mol)[0]
 
 
-def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_atom_categories`, the atomic numbers and the aromatic flags of every atom (read once)."""
+def _atom_table(mol: Chem.Mol, checker_layout: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_atom_categories`, the atomic numbers and the aromatic flags of every atom (read once); with
+    ``checker_layout``, the N_CHECKER_CATEGORIES columns of the curation's checker (no column of its own for the
+    pyridine-type ring N)."""
     n = mol.GetNumAtoms()
+    width = N_CHECKER_CATEGORIES if checker_layout else N_CATEGORIES
     if n == 0:
-        return np.zeros((0, N_CATEGORIES), dtype=np.float32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        return np.zeros((0, width), dtype=np.float32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     atoms = [mol.GetAtomWithIdx(i) for i in range(n)]  # faster than iterating mol.GetAtoms()
     z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
     z_table = np.minimum(z, 127)
     aromatic = np.array([a.GetIsAromatic() for a in atoms], dtype=bool)
     cationic = np.array([a.GetFormalCharge() > 0 for a in atoms], dtype=bool)
+    charged = np.array([a.GetFormalCharge() != 0 for a in atoms], dtype=bool)
+    degree = np.array([a.GetDegree() for a in atoms], dtype=np.int64)
+    hydrogens = np.array([a.GetTotalNumHs() for a in atoms], dtype=np.int64)
     orders = Chem.GetAdjacencyMatrix(mol, useBO=True)
     double, triple = orders == 2.0, orders == 3.0
 
@@ -84,14 +96,19 @@ def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # 4-aminopyridine, whose N lies as many bonds from the ring N as nicotine's pyrrolidine N does
     pi_atom = aromatic | double.any(axis=1) | triple.any(axis=1)
     sp3_amine = (z == 7) & ~pi_atom & ~((orders > 0) & pi_atom[None, :]).any(axis=1)
-    flags = np.empty((n, N_CATEGORIES), dtype=np.float32)
+    flags = np.empty((n, width), dtype=np.float32)
     flags[:, 0] = carbon & partner(double, _CARBONYL_PARTNER)  # carbonyl / thiocarbonyl C
     flags[:, 1] = carbon & (triple & (z == 7)[None, :]).any(axis=1)  # nitrile C
     flags[:, 2] = _P_OR_S[z_table] & (double & (z == 8)[None, :]).any(axis=1)  # sulfonyl / sulfinyl / phosphoryl
     flags[:, 3] = z == 9
     flags[:, 4] = _HALOGEN_HEAVY[z_table]
     flags[:, 5] = (z == 8) & ~aromatic & no_double  # ether / hydroxyl O
-    flags[:, 6] = (z == 7) & ~sp3_amine  # N of an amide, aniline, azine, azole, nitrile, imine, ...
+    # a pyridine-type ring N (aromatic, two-connected, no H, uncharged: an aza acceptor that lowers basicity) is kept
+    # apart from the other N, among them the conjugated amino N of an aminopyridine (a donor that raises it): up to
+    # version 5 the second ring N of a bipyrazine counted like the 4-amino group of a 4-aminobipyridine, four bonds
+    # from the site either way, and the bipyrazine came out at 7.3
+    aza = (z == 7) & aromatic & (degree == 2) & (hydrogens == 0) & ~charged & (not checker_layout)
+    flags[:, 6] = (z == 7) & ~sp3_amine & ~aza  # N of an amide, aniline, azole N-H, nitrile, imine, nitro, ...
     flags[:, 7] = aromatic
     flags[:, 8] = carbon & ~aromatic & partner(double, _C_OR_N)  # C=C, C=N
     flags[:, 9] = carbon & (((orders > 0) & (z == 9)[None, :]).sum(axis=1) >= 2)  # CF2 / CF3 carbon
@@ -99,6 +116,8 @@ def _atom_table(mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flags[:, 11] = carbon & (triple & carbon[None, :]).any(axis=1)  # alkyne C
     flags[:, 12] = cationic  # nitro N, N-oxide N, other cationic centre
     flags[:, 13] = sp3_amine  # amine N whose lone pair is not conjugated (alkyl amines, N-N and N-O single bonds)
+    if not checker_layout:
+        flags[:, 14] = aza  # pyridine-type ring N (azines, the N= of azoles)
     return flags, z, aromatic
 
 
@@ -201,32 +220,35 @@ def _ring_and_alpha_features(mol: Chem.Mol, atom_index: int, distance_row: np.nd
     return np.array([sp2, sp, beta_heteroatoms, *ring_block, acyl_alpha], dtype=np.float32)
 
 
-def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray:
+def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]], checker_layout: bool = False) -> np.ndarray:
     """Feature rows for the given (atom, class) sites of a prepared molecule.
 
     Columns: the Morgan count environment (radius 1, 128 bins) rooted at the
     nitrogen; one-hot site class; H count, heavy degree, ring count, smallest
-    ring size, aromatic neighbours; counts of 14 electron-withdrawing or polar
-    atom categories (sp3 amine N apart from the other N) at topological distances 1-4 and their sums attenuated by
+    ring size, aromatic neighbours; counts of 15 electron-withdrawing or polar
+    atom categories (sp3 amine N and pyridine-type ring N apart from the other N) at topological distances 1-4 and
+    their sums attenuated by
     0.4 per bond; the distance (capped at 8) to the nearest carbonyl carbon,
     fluorine and nitrogen other than an sp3 amine N; the Gasteiger charge of the N and the summed
     charges one and two bonds out; H count and degree sum of the alpha atoms;
     heavy-atom counts one, two and three bonds out; the N's own ring and
     alpha/beta block of :func:`_ring_and_alpha_features`; the highest and
-    lowest Gasteiger charge among the alpha atoms.
+    lowest Gasteiger charge among the alpha atoms. ``checker_layout``: the 14 categories of versions 2-5 (the
+    curation's single-site checker, whose assignments must not move with the model's features).
 
     >>> mol = Chem.MolFromSmiles("NCC(N)=O")
     >>> site_features(mol, find_basic_sites(mol)).shape
-    (1, 233)
+    (1, 238)
     """
     classes = site_classes()
-    n_extra = len(classes) + 5 + N_CATEGORIES * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC + N_RING_ALPHA + N_ALPHA_CHARGES
+    n_categories = N_CHECKER_CATEGORIES if checker_layout else N_CATEGORIES
+    n_extra = len(classes) + 5 + n_categories * (len(_DISTANCES) + 1) + 3 + N_ELECTRONIC + N_RING_ALPHA + N_ALPHA_CHARGES
     if not sites:
         return np.zeros((0, FEATURE_MORGAN_SIZE + n_extra), dtype=np.float32)
     # RDKit's full matrix (kept on the molecule, read again by the titration) up to FULL_MATRIX_ATOMS atoms;
     # beyond, only the sites' rows (GetDistanceMatrix is cubic in the atom count). Same values either way.
     distance = Chem.GetDistanceMatrix(mol) if mol.GetNumAtoms() <= FULL_MATRIX_ATOMS else DistanceRows(mol)
-    categories, elements, aromatic = _atom_table(mol)
+    categories, elements, aromatic = _atom_table(mol, checker_layout)
     ring_info = mol.GetRingInfo()
     atom_rings = ring_info.AtomRings()
     # only the charges of the sites and the atoms one and two bonds out are used
@@ -261,8 +283,8 @@ def site_features(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> np.ndarray
         weight = np.where(d > 0, INDUCTIVE_DECAY ** (d - 1), 0.0)
         decayed = (weight @ categories.astype(np.float64)).astype(np.float32)
         nearest = []
-        for column in (0, 3, 6):
-            mask = categories[:, column] > 0
+        for columns in ((0,), (3,), (6, 14)):  # carbonyl C, F, N other than an sp3 amine N
+            mask = (categories[:, [c for c in columns if c < n_categories]] > 0).any(axis=1)
             mask[atom_index] = False
             nearest.append(float(min(8.0, d[mask].min())) if mask.any() else 8.0)
         neighbours = list(atom.GetNeighbors())
@@ -308,7 +330,7 @@ def similarity_view(features: np.ndarray) -> np.ndarray:
 
     >>> mol = Chem.MolFromSmiles("NCC(N)=O")
     >>> similarity_view(site_features(mol, find_basic_sites(mol))).shape
-    (1, 223)
+    (1, 228)
     """
     core = core_feature_width(features)
     return np.hstack([features[:, : core - N_ELECTRONIC], features[:, core : core + N_RING_ALPHA]])
