@@ -134,6 +134,21 @@ class _Job:
     drawings: tuple[tuple[Chem.Mol, dict[int, int]], ...] = ()
 
 
+#: Assumption notes of the sites predicted through an analog: (heading with a {} for the atoms, explanation).
+_AMINE_INCREMENT_NOTE = (
+    "substituent increments at atom(s) {}",
+    "the site model's value for the analog with the group replaced by its alkyl counterpart (the model cannot add up "
+    "a strong electron-withdrawing group and the amine's other neighbours), plus the measured difference between the "
+    "two groups (reactivity/basicity/substituent_increments.toml); that the difference measured on one amine applies "
+    "to the others is an assumption; band widened by the increment's band")
+_RING_INCREMENT_NOTE = (
+    "azine ring increments at atom(s) {}",
+    "the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the model cannot "
+    "stack them on a diazine, or two of them on a pyridine), plus each group's measured effect on pyridine at the "
+    "same position (reactivity/basicity/substituent_increments.toml); that the effects add up and carry over from "
+    "pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by the groups' bands")
+
+
 #: The readers' tautomer redraws the result names: (flag on the molecule and its atoms, note).
 _REDRAW_NOTES = (
     (AZINE_LACTIM_REDRAWN, "hydroxy group(s) at atom(s) {} on an azine ring, next to or opposite a ring N, read as the "
@@ -485,27 +500,11 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     assumptions.extend(job.notes)
     ring_ids = frozenset(rule.id for rule in ring_increment_rules())
     incremented = [s for s in sites if s.source == "model" and s.adjustments]
-    amine_incremented = [s for s in incremented if not ring_ids.intersection(s.adjustments)]
-    if amine_incremented:
-        assumptions.append(compose(
-            "substituent increments at atom(s) {} ("
-            + ", ".join(sorted({a for s in amine_incremented for a in s.adjustments}))
-            + "): the site model's value for the analog with the group replaced by its alkyl counterpart (the model "
-            "cannot add up a strong electron-withdrawing group and the amine's other neighbours), plus the measured "
-            "difference between the two groups (reactivity/basicity/substituent_increments.toml); that the difference "
-            "measured on one amine applies to the others is an assumption; band widened by the increment's band",
-            atom_list(s.atom for s in amine_incremented)))
-    ring_incremented = [s for s in incremented if ring_ids.intersection(s.adjustments)]
-    if ring_incremented:
-        assumptions.append(compose(
-            "azine ring increments at atom(s) {} ("
-            + ", ".join(sorted({a for s in ring_incremented for a in s.adjustments}))
-            + "): the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the "
-            "model cannot stack them on a diazine, or two of them on a pyridine), plus each group's measured effect on "
-            "pyridine at the same position (reactivity/basicity/substituent_increments.toml); that the effects add "
-            "up and carry over from pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); "
-            "band widened by the groups' bands",
-            atom_list(s.atom for s in ring_incremented)))
+    for on_ring, (head, body) in ((False, _AMINE_INCREMENT_NOTE), (True, _RING_INCREMENT_NOTE)):
+        chosen = [s for s in incremented if bool(ring_ids.intersection(s.adjustments)) == on_ring]
+        if chosen:
+            ids = ", ".join(sorted({a for s in chosen for a in s.adjustments}))
+            assumptions.append(compose(f"{head} ({ids}): {body}", atom_list(s.atom for s in chosen)))
     class_used = [s for s in sites if s.source == "class_rule"]
     if class_used:
         assumptions.append(
