@@ -80,10 +80,8 @@ def _atom_table(mol: Chem.Mol, checker_layout: bool = False) -> tuple[np.ndarray
     z = np.array([a.GetAtomicNum() for a in atoms], dtype=np.int64)
     z_table = np.minimum(z, 127)
     aromatic = np.array([a.GetIsAromatic() for a in atoms], dtype=bool)
-    cationic = np.array([a.GetFormalCharge() > 0 for a in atoms], dtype=bool)
-    charged = np.array([a.GetFormalCharge() != 0 for a in atoms], dtype=bool)
-    degree = np.array([a.GetDegree() for a in atoms], dtype=np.int64)
-    hydrogens = np.array([a.GetTotalNumHs() for a in atoms], dtype=np.int64)
+    formal = np.array([a.GetFormalCharge() for a in atoms], dtype=np.int64)
+    cationic = formal > 0
     orders = Chem.GetAdjacencyMatrix(mol, useBO=True)
     double, triple = orders == 2.0, orders == 3.0
 
@@ -107,7 +105,11 @@ def _atom_table(mol: Chem.Mol, checker_layout: bool = False) -> tuple[np.ndarray
     # apart from the other N, among them the conjugated amino N of an aminopyridine (a donor that raises it): up to
     # version 5 the second ring N of a bipyrazine counted like the 4-amino group of a 4-aminobipyridine, four bonds
     # from the site either way, and the bipyrazine came out at 7.3
-    aza = (z == 7) & aromatic & (degree == 2) & (hydrogens == 0) & ~charged & (not checker_layout)
+    aza = np.zeros(n, dtype=bool)
+    if not checker_layout:
+        two_connected = (orders > 0).sum(axis=1) == 2
+        for i in np.flatnonzero((z == 7) & aromatic & (formal == 0) & two_connected):
+            aza[i] = atoms[i].GetTotalNumHs() == 0
     flags[:, 6] = (z == 7) & ~sp3_amine & ~aza  # N of an amide, aniline, azole N-H, nitrile, imine, nitro, ...
     flags[:, 7] = aromatic
     flags[:, 8] = carbon & ~aromatic & partner(double, _C_OR_N)  # C=C, C=N

@@ -225,15 +225,18 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
     {}
     """
     out = _amine_increments(mol, {atom for atom, site_class in sites if site_class in INCREMENT_CLASSES})
-    ring_sites = [atom for atom, site_class in sites if site_class in RING_INCREMENT_CLASSES]
-    if ring_sites:
+    # ring N whose ring could qualify: two or more pyridine-type N, or two or more ring carbons with a neighbour
+    # outside the ring (the group searches run only then)
+    rings = [(atom, found) for atom, site_class in sites if site_class in RING_INCREMENT_CLASSES
+             and (found := _azine_ring(mol, atom)) is not None
+             and (found[1] >= 2 or sum(1 for a in found[0] if mol.GetAtomWithIdx(a).GetDegree() > 2) >= 2)]
+    if rings:
         groups = {match[0]: rule for rule in ring_increment_rules()
                   for match in mol.GetSubstructMatches(rule.pattern, uniquify=True)}
-        if groups:
-            for site in ring_sites:
-                increment = _ring_increment(mol, site, groups)
-                if increment is not None:
-                    out[site] = increment
+        for site, (ring, ring_n) in rings:
+            increment = _ring_increment(mol, site, ring, ring_n, groups) if groups else None
+            if increment is not None:
+                out[site] = increment
     return out
 
 
@@ -299,14 +302,12 @@ def _chelating_partner(mol: Chem.Mol, site: int, ring: tuple[int, ...]) -> bool:
     return False
 
 
-def _ring_increment(mol: Chem.Mol, site: int, groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
-    """The increment of an azine ring N whose ring carries groups of ``groups`` (group atom -> rule): applied on a ring
-    with two or more pyridine-type N and at least one group measured at its position, or on a pyridine ring with two
-    or more such groups; never next to a chelating partner N, nor when a group's branch comes back into the ring."""
-    found = _azine_ring(mol, site)
-    if found is None:
-        return None
-    ring, ring_n = found
+def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int,
+                    groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
+    """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
+    ring carries groups of ``groups`` (group atom -> rule): applied on a ring with two or more pyridine-type N and at
+    least one group measured at its position, or on a pyridine ring with two or more such groups; never next to a
+    chelating partner N, nor when a group's branch comes back into the ring."""
     k = ring.index(site)
     placed = []  # (ring carbon, group atom, rule, delta)
     for j, ring_atom in enumerate(ring):
