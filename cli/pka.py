@@ -62,8 +62,9 @@ def _print_human(result: BasicityResult) -> None:
                   + "; ".join(f"{n.name} ({n.smiles}) {n.pka:.2f}" for n in site.nearest_training[:2])
                   if site.source == "model" else f"class rule {site.rule}")
         if site.source == "model" and site.adjustments:
-            origin = (f"substituent increment {', '.join(site.adjustments)}: the alkyl analog's model value plus the "
-                      f"measured group difference; analog's {origin}")
+            origin = (f"substituent increment {', '.join(site.adjustments)}: the model's value for the analog (an "
+                      f"amine's group replaced by its alkyl counterpart, an azine ring's groups by H) plus the measured "
+                      f"group difference; analog's {origin}")
         echo(f"  atom {site.atom} [{site.role}, {site.site_class}] {label} {site.pka:.2f} "
              f"({site.band[0]:.2f}-{site.band[1]:.2f}), {_fraction(site.protonated_fraction)} protonated; {origin}")
     for charge in result.permanent_charges:
