@@ -679,3 +679,26 @@ def test_a_diazine_carboxylic_acid_is_a_stronger_acid_than_benzoic_acid(smiles: 
     # aryl class value alone gave 4.2 for all four
     (acid,) = predict_basicity(mol_from_smiles(smiles)).acidic_sites
     assert acid.pka < 4.2 - 1.0 and acid.band[0] <= measured <= acid.band[1]
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("Nc1nc(N)nc(N)n1", 5.06),  # melamine (record 2987); the site model alone: 5.54
+    ("CCNc1nc(Cl)nc(NC(C)C)n1", 1.61),  # atrazine (2259); the site model alone: 5.72
+    ("Cc1nc(N)nc(N)n1", 4.59),  # 2,4-diamino-6-methyl-1,3,5-triazine (3142); model alone 6.21
+    ("C=CCOc1nc(N)nc(N)n1", 3.43),  # 6-allyloxy-1,3,5-triazine-2,4-diamine (901); model alone 5.96
+    ("CCN(CC)c1nc(N)nc(N(CC)CC)n1", 6.28),  # N,N,N',N'-tetraethylmelamine (6251), the highest of the class
+])
+def test_amino_triazines_take_their_first_proton_on_a_ring_n_near_the_measured_value(smiles: str,
+                                                                                    measured: float) -> None:
+    # three equivalent ring N titrate to a first step log10(3) above each N's own value
+    result = predict_basicity(mol_from_smiles(smiles))
+    sites = [s for s in result.sites if s.site_class == "triazine_ring_n"]
+    assert len(sites) == 3
+    first = max(step.pka for step in result.macro_pkas)
+    assert abs(first - measured) < 1.0
+    assert sites[0].band[0] + 0.48 <= measured <= sites[0].band[1] + 0.48
+
+
+def test_a_triazine_with_one_amino_group_or_an_aryl_group_keeps_the_site_model() -> None:
+    for smiles in ("Cc1nc(C)nc(N)n1", "Nc1nc(N)nc(-c2ccccc2)n1"):
+        assert not [s for s in predict_basicity(mol_from_smiles(smiles)).sites if s.site_class == "triazine_ring_n"]
