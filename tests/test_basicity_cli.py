@@ -81,3 +81,11 @@ def test_bad_smiles_is_a_one_line_error_with_exit_code_2() -> None:
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and "reactivity:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_text_says_which_analog_an_azine_ring_increment_uses() -> None:
+    # pyrazinamide's ring N: the model's value for pyrazine plus the acyl group's measured effect on pyridine
+    result = runner.invoke(app, ["pka", "NC(=O)c1cnccn1"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # the text is wrapped to the terminal width
+    assert "substituent increment azine_acyl" in text and "an azine ring's groups by H" in text
