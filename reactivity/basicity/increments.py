@@ -28,6 +28,7 @@ from rdkit import Chem
 from ..errors import RuleDataError
 from ..molecule import quiet_rdkit
 from ..rules import checked_references, compile_screen, compile_smarts, read_packaged_toml, require, rule_matches
+from ..tautomers import free_ring_nitrogen
 
 INCREMENT_FILE = "substituent_increments.toml"
 
@@ -174,6 +175,12 @@ def ring_increment_rules() -> tuple[RingIncrementRule, ...]:
     return parse_ring_increment_rules(_increment_file())
 
 
+@lru_cache(maxsize=1)
+def ring_increment_ids() -> frozenset[str]:
+    """The ids of :func:`ring_increment_rules` (a site's adjustments name them)."""
+    return frozenset(rule.id for rule in ring_increment_rules())
+
+
 def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...]) -> tuple[Chem.Mol, int]:
     """The molecule with the matched group replaced by its alkyl counterpart, and the site's index in it."""
     editable = Chem.RWMol(mol)
@@ -193,16 +200,30 @@ def _analog(mol: Chem.Mol, site: int, rule: IncrementRule, match: tuple[int, ...
         # the matched atom it hangs from: its neighbour matched earliest (the SMARTS runs outwards from the amine N)
         parent = min((n.GetIdx() for n in mol.GetAtomWithIdx(root).GetNeighbors() if n.GetIdx() in order),
                      key=order.__getitem__)
-        stack = [root]
-        while stack:
-            index = stack.pop()
-            if index in deleted:
-                continue
-            if index == site:
-                raise ValueError("the branch reaches the amine itself")
-            deleted.add(index)
-            stack.extend(n.GetIdx() for n in mol.GetAtomWithIdx(index).GetNeighbors() if n.GetIdx() != parent)
-    for index in deleted:  # neighbours of removed atoms take hydrogens instead
+        if not _collect_branch(mol, root, parent, {site}, deleted):
+            raise ValueError("the branch reaches the amine itself")
+    return _without(editable, deleted, site)
+
+
+def _collect_branch(mol: Chem.Mol, root: int, parent: int, stop: set[int], deleted: set[int]) -> bool:
+    """Add ``root`` and every atom reached from it without passing through ``parent`` to ``deleted``; False (and the
+    analog is not to be made) when the walk reaches an atom of ``stop``."""
+    stack = [root]
+    while stack:
+        index = stack.pop()
+        if index in deleted:
+            continue
+        if index in stop:
+            return False
+        deleted.add(index)
+        stack.extend(n.GetIdx() for n in mol.GetAtomWithIdx(index).GetNeighbors() if n.GetIdx() != parent)
+    return True
+
+
+def _without(editable: Chem.RWMol, deleted: set[int], site: int) -> tuple[Chem.Mol, int]:
+    """The molecule with the ``deleted`` atoms removed (their remaining neighbours take hydrogens), sanitized (RDKit
+    raises when it refuses it), and the site's index in it."""
+    for index in deleted:
         for neighbour in editable.GetAtomWithIdx(index).GetNeighbors():
             if neighbour.GetIdx() not in deleted:
                 neighbour.SetNoImplicit(False)
@@ -276,7 +297,7 @@ def _azine_ring(mol: Chem.Mol, site: int) -> tuple[tuple[int, ...], int] | None:
                     bond.GetBondType() == Chem.BondType.DOUBLE and bond.GetOtherAtomIdx(index) not in ring
                     for bond in atom.GetBonds()):
                 return None
-            if atom.GetAtomicNum() == 7 and atom.GetDegree() == 2 and atom.GetTotalNumHs() == 0:
+            if free_ring_nitrogen(atom, 0):
                 pyridine_n += 1
         return tuple(ring), pyridine_n
     return None
@@ -296,8 +317,7 @@ def _chelating_partner(mol: Chem.Mol, site: int, ring: tuple[int, ...]) -> bool:
         for second in first.GetNeighbors():
             if second.GetAtomicNum() != 6 or second.GetIdx() in ring:
                 continue
-            if any(n.GetIdx() not in ring and n.GetAtomicNum() == 7 and n.GetIsAromatic() and n.GetDegree() == 2
-                   and n.GetTotalNumHs() == 0 for n in second.GetNeighbors()):
+            if any(n.GetIdx() not in ring and free_ring_nitrogen(n, 0) for n in second.GetNeighbors()):
                 return True
     return False
 
@@ -323,28 +343,13 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
         return None
     deleted: set[int] = set()
     for ring_atom, root, _, _ in placed:  # each group with everything that hangs on it, away from the ring
-        stack = [root]
-        while stack:
-            index = stack.pop()
-            if index in deleted:
-                continue
-            if index in ring:
-                return None  # the branch comes back into the ring
-            deleted.add(index)
-            stack.extend(n.GetIdx() for n in mol.GetAtomWithIdx(index).GetNeighbors() if n.GetIdx() != ring_atom)
-    editable = Chem.RWMol(mol)
-    for ring_atom, _, _, _ in placed:
-        carbon = editable.GetAtomWithIdx(ring_atom)
-        carbon.SetNoImplicit(False)
-        carbon.SetNumExplicitHs(0)
-    for index in sorted(deleted, reverse=True):
-        editable.RemoveAtom(index)
-    analog = editable.GetMol()
+        if not _collect_branch(mol, root, ring_atom, set(ring), deleted):
+            return None  # the branch comes back into the ring
     try:
         with quiet_rdkit():
-            Chem.SanitizeMol(analog)
+            analog, analog_site = _without(Chem.RWMol(mol), deleted, site)
     except (ValueError, RuntimeError):  # an analog RDKit refuses: keep the model's value
         return None
     return SiteIncrement(
-        analog, site - sum(1 for index in deleted if index < site), tuple(sorted({rule.id for _, _, rule, _ in placed})),
+        analog, analog_site, tuple(sorted({rule.id for _, _, rule, _ in placed})),
         math.fsum(delta for _, _, _, delta in placed), math.sqrt(math.fsum(rule.band ** 2 for _, _, rule, _ in placed)))

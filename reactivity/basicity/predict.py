@@ -20,7 +20,7 @@ from ..molecule import (AMIDOXIME_REDRAWN, ANIONIC_ACID_SMARTS, AZINE_LACTIM_RED
 from ..rules import compile_screen, compile_smarts
 from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
-from .increments import SiteIncrement, ring_increment_rules, site_increments
+from .increments import SiteIncrement, ring_increment_ids, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
 from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
@@ -498,7 +498,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     free_base = titration.base_free_ph(0.99)
     assumptions = list(_ASSUMPTIONS_BASE)
     assumptions.extend(job.notes)
-    ring_ids = frozenset(rule.id for rule in ring_increment_rules())
+    ring_ids = ring_increment_ids()
     incremented = [s for s in sites if s.source == "model" and s.adjustments]
     for on_ring, (head, body) in ((False, _AMINE_INCREMENT_NOTE), (True, _RING_INCREMENT_NOTE)):
         chosen = [s for s in incremented if bool(ring_ids.intersection(s.adjustments)) == on_ring]
