@@ -110,6 +110,7 @@ def _atom_table(mol: Chem.Mol, checker_layout: bool = False) -> tuple[np.ndarray
         two_connected = (orders > 0).sum(axis=1) == 2
         for i in np.flatnonzero((z == 7) & aromatic & (formal == 0) & two_connected):
             aza[i] = atoms[i].GetTotalNumHs() == 0
+        flags[:, 14] = aza  # pyridine-type ring N (azines, the N= of azoles)
     flags[:, 6] = (z == 7) & ~sp3_amine & ~aza  # N of an amide, aniline, azole N-H, nitrile, imine, nitro, ...
     flags[:, 7] = aromatic
     flags[:, 8] = carbon & ~aromatic & partner(double, _C_OR_N)  # C=C, C=N
@@ -118,8 +119,6 @@ def _atom_table(mol: Chem.Mol, checker_layout: bool = False) -> tuple[np.ndarray
     flags[:, 11] = carbon & (triple & carbon[None, :]).any(axis=1)  # alkyne C
     flags[:, 12] = cationic  # nitro N, N-oxide N, other cationic centre
     flags[:, 13] = sp3_amine  # amine N whose lone pair is not conjugated (alkyl amines, N-N and N-O single bonds)
-    if not checker_layout:
-        flags[:, 14] = aza  # pyridine-type ring N (azines, the N= of azoles)
     return flags, z, aromatic
 
 
