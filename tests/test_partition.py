@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reactivity.batch.partition import plan_file_ranges, plan_ranges, separator_ends
-from reactivity.batch.records import iter_sd_records
+from reactivity.batch.records import SplitReport, iter_sd_records, split_sd_bytes
 
 LINES = st.sampled_from([
     "", " ", "mol", "  0  0  0  0  0  0  0  0  0  0999 V2000", "M  END", ">  <NAME>", "$$$$", "$$$$ ", "$$$$\t",
-    "$$$$x", " $$$$", "x$$$$", "$$$", "$$$$$", "a\x00b",
+    "$$$$x", " $$$$", "x$$$$", "$$$", "$$$$$", "a\x00b", "xM  END", " M  END",
 ])
 ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
 
@@ -62,3 +62,24 @@ def test_file_ranges_with_a_small_window(tmp_path, monkeypatch):
     assert len(ranges) > 5
     assert [r for a, b in ranges for r in _records(data[a:b])] == _records(data)
     assert all(data[a:a + 3] == b"rec" for a, _ in ranges)
+
+
+@settings(max_examples=600, deadline=None)
+@given(sd_files(), st.integers(1, 80))
+def test_the_in_memory_splitter_gives_what_the_streaming_splitter_gives(data, max_bytes):
+    # records (placeholders of records over the size limit included) and what was noticed, record for record
+    streamed, report = SplitReport(), SplitReport()
+    expected = [r.raw for r in iter_sd_records(io.BytesIO(data), block_size=7, max_bytes=max_bytes, report=streamed)]
+    got = split_sd_bytes(data, max_bytes, report)
+    assert got == expected
+    assert [type(r) for r in got] == [type(r) for r in expected]
+    assert report == streamed
+
+
+def test_the_in_memory_splitter_notices_what_the_streaming_splitter_notices():
+    data = b"a\nM  END\nM  END\n$$$$\nb\n$$$$ note\nM  END\n$$$$\n" + b"c" * 50 + b"\n$$$$\n\n"
+    report = SplitReport()
+    records = split_sd_bytes(data, 40, report)
+    assert records[:2] == [b"a\nM  END\nM  END\n", b"b\n$$$$ note\nM  END\n"]
+    assert type(records[2]).__name__ == "OversizedRecord"
+    assert report == SplitReport(several_molfiles=[0], dollar_text=[1], oversized=[2])

@@ -20,7 +20,6 @@ the whole file, in order (property-tested on generated files with mixed line end
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -172,12 +171,12 @@ def read_range_records(byte_range: ByteRange, report: SplitReport | None = None)
     [b'b\\r', b'c\\n']
     >>> os.unlink(handle.name)
     """
-    from .records import iter_sd_records, open_binary
+    from .records import open_binary, split_sd_bytes
 
     with open_binary(byte_range.path) as handle:
         handle.seek(byte_range.start)
         data = handle.read(byte_range.end - byte_range.start)
-    return [r.raw for r in iter_sd_records(io.BytesIO(data), max_bytes=byte_range.max_record_bytes, report=report)]
+    return split_sd_bytes(data, byte_range.max_record_bytes, report)
 
 
 def add_report(total: SplitReport, part: SplitReport, offset: int) -> None:

@@ -589,6 +589,47 @@ def iter_sd_records(
         warnings.extend(split_warnings(report, max_bytes))
 
 
+def split_sd_bytes(data: bytes, max_bytes: int = MAX_RECORD_BYTES, report: SplitReport | None = None) -> list[bytes]:
+    """The raw records of SD text held in memory: exactly ``[r.raw for r in iter_sd_records(io.BytesIO(data))]``.
+
+    One regular-expression pass over ``data`` with no block buffer, for a byte range that a worker has read whole
+    (:func:`reactivity.batch.partition.read_range_records`). Input holding a record over ``max_bytes`` is split by
+    :func:`iter_sd_records` itself (its placeholders). ``report`` receives what was noticed, as there.
+
+    >>> split_sd_bytes(b"x\\rM  END\\r$$$$\\r\\r$$$$\\rlast\\n")
+    [b'x\\rM  END\\r', b'\\r', b'last\\n']
+    >>> report = SplitReport()
+    >>> split_sd_bytes(b"a\\n$$$$ x\\nM  END\\nM  END\\n$$$$\\n\\n \\n", report=report), report.dollar_text
+    ([b'a\\n$$$$ x\\nM  END\\nM  END\\n'], [0])
+    """
+    ends: list[tuple[int, int]] = []  # (end of the record, start of the next one)
+    dollar_text: list[int] = []  # records holding a "$$$$ junk" line
+    for found in _DOLLARS.finditer(data):
+        position = found.start()
+        if position and data[position - 1] not in (10, 13):
+            continue  # not at the start of a line
+        if found.group(1) is None:  # "$$$$ junk": text of the record
+            if not dollar_text or dollar_text[-1] != len(ends):
+                dollar_text.append(len(ends))
+            continue
+        ends.append((position, found.end()))
+    start = ends[-1][1] if ends else 0
+    oversized = len(data) - start > max_bytes  # the last record, or a blank tail (a placeholder there too)
+    if data[start:].strip():
+        ends.append((len(data), len(data)))
+    starts = [0, *(after for _, after in ends)]
+    records = [data[a:end] for a, (end, _) in zip(starts, ends)]
+    if not oversized and not any(len(record) > max_bytes for record in records):
+        report = SplitReport() if report is None else report
+        report.several_molfiles.extend(
+            k for k, record in enumerate(records)
+            if record.find(b"M  END") != record.rfind(b"M  END") and m_end_lines(record) > 1)  # one pass
+        report.dollar_text.extend(dollar_text)
+        return records
+    # a record (or a blank tail) over the size limit: the streaming splitter's placeholders
+    return [r.raw for r in iter_sd_records(io.BytesIO(data), max_bytes=max_bytes, report=report)]
+
+
 def _ordinals(indices: list[int]) -> str:
     shown = ", ".join(str(i + 1) for i in indices[:5])
     return shown + (f" and {len(indices) - 5} more" if len(indices) > 5 else "")
