@@ -21,6 +21,15 @@ def _fraction(value: float) -> str:
     return f"{value * 100:.3g} %"
 
 
+def _span(low: float, high: float) -> str:
+    """A band as text: ``4.10-5.70``, or ``-4.50 to -2.50`` when a bound is negative (no double minus).
+
+    >>> _span(4.1, 5.7), _span(-4.5, -2.5), _span(-0.5, 1.5)
+    ('4.10-5.70', '-4.50 to -2.50', '-0.50 to 1.50')
+    """
+    return f"{low:.2f} to {high:.2f}" if min(low, high) < 0 else f"{low:.2f}-{high:.2f}"
+
+
 @app.command("pka")
 def pka(
     smiles: str = typer.Argument(..., help="SMILES (salts accepted: counter-ions are stripped), a molfile (.mol), an SD file (.sdf, one result per record), a .smi/.csv/.tsv file (each optionally .gz), or - for standard input (format sniffed)."),
@@ -42,11 +51,13 @@ def pka(
 
 def _print_human(result: BasicityResult) -> None:
     """The human-readable basicity report of one molecule, wrapped to the terminal width."""
+    from reactivity.basicity import PH_SCALE
+
     echo = echo_wrapped
     at = f"{result.temperature_c:g} C"
     if result.n4_pka is not None and result.n4_pka_band is not None and result.n4_protonated_fraction is not None:
         low, high = result.n4_pka_band
-        echo(f"N4 ({result.n4_class}): pKaH {result.n4_pka:.2f} (band {low:.2f}-{high:.2f}) at {at}; "
+        echo(f"N4 ({result.n4_class}): pKaH {result.n4_pka:.2f} (band {_span(low, high)}) at {at}; "
              f"{_fraction(result.n4_protonated_fraction)} protonated at pH {result.ph:g}")
     elif result.n4_class is not None:
         echo(f"N4 is {result.n4_class}: no pKaH predicted for this class")
@@ -66,19 +77,25 @@ def _print_human(result: BasicityResult) -> None:
                       f"amine's group replaced by its alkyl counterpart, an azine ring's groups by H) plus the measured "
                       f"group difference; analog's {origin}")
         echo(f"  atom {site.atom} [{site.role}, {site.site_class}] {label} {site.pka:.2f} "
-             f"({site.band[0]:.2f}-{site.band[1]:.2f}), {_fraction(site.protonated_fraction)} protonated; {origin}")
+             f"({_span(*site.band)}), {_fraction(site.protonated_fraction)} protonated; {origin}")
     for charge in result.permanent_charges:
         echo(f"  atom {charge.atom} [{charge.site_class}] permanent charge {charge.charge:+d} at every pH")
     if result.macro_pkas:
         echo("macro pKa (stepwise, lowest first): "
              + ", ".join(f"{step.pka:.2f} ({step.type}, atom {step.atom})" for step in result.macro_pkas))
+        low, high = PH_SCALE
+        outside = sum(not low <= step.pka <= high for step in result.macro_pkas)
+        if outside:
+            which = "1 of these steps lies" if outside == 1 else f"{outside} of these steps lie"
+            echo(f"  {which} outside the pH range of water ({low:g} to {high:g}): such a step gives the order in "
+                 "which the sites take or lose protons, but no titration in water shows it")
     if result.net_charge_fractions:
         echo(f"at pH {result.ph:g}: " + ", ".join(f"charge {c:+d}: {_fraction(f)}" for c, f in result.net_charge_fractions)
              + f"; uncharged {_fraction(result.uncharged_fraction or 0.0)}")
     if result.free_base_ph_99 is not None:
         echo(f">= 99 % free base from pH {result.free_base_ph_99:.2f} (basify to at least this before extracting)")
     elif result.basic_sites:
-        echo("never >= 99 % free base between pH -2 and 16")
+        echo(f"never >= 99 % free base between pH {PH_SCALE[0]:g} and {PH_SCALE[1]:g}")
     elif result.permanent_charges:
         echo("permanently charged: stays in the water layer at any work-up pH (unless extracted as an ion pair)")
     elif result.acidic_sites:

@@ -89,3 +89,15 @@ def test_text_says_which_analog_an_azine_ring_increment_uses() -> None:
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # the text is wrapped to the terminal width
     assert "substituent increment azine_acyl" in text and "an azine ring's groups by H" in text
+
+
+def test_negative_bands_and_steps_outside_the_ph_range_of_water_are_said_plainly() -> None:
+    # 1-methyl-5-phenyltetrazole: three ring N near pKaH -3.5; after the first, each further proton goes on a cation
+    # of the same small ring, far below pH -2 (no aqueous measurement can see such a step)
+    result = runner.invoke(app, ["pka", "Cn1nnnc1-c1ccccc1"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "(-4.50 to -2.50)" in text and "--2" not in text  # not "-4.50--2.50"
+    assert "steps lie outside the pH range of water (-2 to 16)" in text
+    pyridine = " ".join(runner.invoke(app, ["pka", "c1ccncc1"]).stdout.split())
+    assert "outside the pH range of water" not in pyridine

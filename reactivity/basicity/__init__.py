@@ -67,6 +67,7 @@ from .sites import (
 )
 from .titration import (
     LOGD_PH_GRID,
+    PH_SCALE,
     MacroStep,
     TitratableSite,
     Titration,
@@ -80,7 +81,7 @@ from .titration import (
 )
 
 __all__ = [
-    "BASIC_N4_CLASSES", "FEATURE_VERSION", "LOGD_PH_GRID", "LOW_APPLICABILITY", "MODEL_ARTEFACT",
+    "BASIC_N4_CLASSES", "FEATURE_VERSION", "LOGD_PH_GRID", "LOW_APPLICABILITY", "MODEL_ARTEFACT", "PH_SCALE",
     "AcidRule", "Adjustment", "BasicSite", "BasicityResult", "ClassMatch", "ClassSite", "MacroStep",
     "PermanentCharge", "SiteRule", "TitratableSite", "Titration", "TrainingAnalogue", "UncoveredBaseRule",
     "acid_groups", "acid_rules", "band_halfwidth", "class_rules", "core_feature_width", "core_features",

@@ -30,6 +30,7 @@ from .titration import (
     ION_LOGP_DROP,
     LOGD_PH_GRID,
     MAX_COUPLED_SITES,
+    PH_SCALE,
     MacroStep,
     TEMPERATURE_RULES,
     TitratableSite,
@@ -276,8 +277,8 @@ def _check_condition(ph: float, temperature_c: float) -> None:
     ...
     reactivity.errors.ReactivityError: pH must be a finite number between -2 and 16, got nan
     """
-    if not (math.isfinite(ph) and -2.0 <= ph <= 16.0):
-        raise ReactivityError(f"pH must be a finite number between -2 and 16, got {ph}")
+    if not (math.isfinite(ph) and PH_SCALE[0] <= ph <= PH_SCALE[1]):
+        raise ReactivityError(f"pH must be a finite number between {PH_SCALE[0]:g} and {PH_SCALE[1]:g}, got {ph}")
     if not (math.isfinite(temperature_c) and -20.0 <= temperature_c <= 150.0):
         raise ReactivityError(f"temperature must be a finite number between -20 and 150 C, got {temperature_c}")
 

@@ -31,6 +31,9 @@ import numpy as np
 
 #: pH grid of the logD curve.
 LOGD_PH_GRID = tuple(float(x) for x in range(0, 15))
+#: The pH range the tool works in (the free-base search, the conditions it accepts): the pH scale of water; a stepwise
+#: pKa outside it orders sites but no aqueous titration shows it.
+PH_SCALE = (-2.0, 16.0)
 #: Electrostatic interaction of two charges ``d`` bonds apart, in pKa units: A * exp(-(d - 2) / L), d >= 2.
 #: Fitted on measured stepwise pKa values of aliphatic diamines by reactivity.pka_training.fit_stepwise_interaction
 #: (datasets/pka_stepwise.csv; models/MODEL.md, "Macro pKa").
@@ -359,7 +362,7 @@ class Titration:
         # pH values, as one base_free_fraction call per step would; it only evaluates several pH values per numpy
         # pass. First pass: every pH the first levels could test. Next passes: the path the steps would take if the
         # crossing were where the log-odds of the fractions at the interval's ends put it, checked step by step.
-        low, high = -2.0, 16.0
+        low, high = PH_SCALE
         at_low: float | None = None  # fractions at low and high, when evaluated
         mids = self._bisection_tree(low, high, _BISECTION_LEVELS)
         fractions = self._base_free_fractions([high, *mids])
