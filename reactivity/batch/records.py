@@ -472,6 +472,21 @@ class SplitReport:
 _DOLLARS = re.compile(rb"\$\$\$\$(?:[ \t]*(\r\n|\r|\n|\Z))?")
 
 
+def _dollar_lines(buffer: bytes | bytearray, start: int = 0, end: int | None = None
+                  ) -> Iterator[tuple[int, int, bytes | None]]:
+    """``(position, end, line ending)`` of every line in ``buffer[start:end]`` that begins with ``$$$$``: a separator
+    (line ending ``b""`` at the end of the text), or ``None`` when other text follows (``$$$$ junk``, record text).
+
+    >>> list(_dollar_lines(b"a\\n$$$$ \\r\\nx$$$$\\n$$$$ junk\\n$$$$"))
+    [(2, 9, b'\\r\\n'), (15, 19, None), (25, 29, b'')]
+    """
+    for found in _DOLLARS.finditer(buffer, start, len(buffer) if end is None else end):
+        position = found.start()
+        if position and buffer[position - 1] not in (10, 13):
+            continue  # not at the start of a line
+        yield position, found.end(), found.group(1)
+
+
 def _complete_end(buffer: bytearray, start: int) -> int:
     """End of the last complete line at or after ``start`` (a CR at the very end may be half of a CRLF)."""
     return max(buffer.rfind(b"\n", start), buffer.rfind(b"\r", start, len(buffer) - 1)) + 1
@@ -552,18 +567,14 @@ def iter_sd_records(
         """Records ended by the separator lines in ``buffer[scan:end]`` (whole lines; at the end of the input the
         last line may have no line ending)."""
         nonlocal start, dollar_line
-        for found in _DOLLARS.finditer(buffer, scan, end):
-            position = found.start()
-            if position and buffer[position - 1] not in (10, 13):
-                continue  # not at the start of a line
-            terminator = found.group(1)
+        for position, line_end, terminator in _dollar_lines(buffer, scan, end):
             if terminator is None:  # "$$$$ junk": text of the record
                 dollar_line = True
                 continue
             if not terminator and not at_eof:
                 continue  # a blank tail without a line ending ends a record only at the end of the input
             yield emit(position, terminator)
-            start = found.end()
+            start = line_end
 
     for block in read_blocks(stream, warnings, block_size):
         buffer += block
@@ -604,15 +615,12 @@ def split_sd_bytes(data: bytes, max_bytes: int = MAX_RECORD_BYTES, report: Split
     """
     ends: list[tuple[int, int]] = []  # (end of the record, start of the next one)
     dollar_text: list[int] = []  # records holding a "$$$$ junk" line
-    for found in _DOLLARS.finditer(data):
-        position = found.start()
-        if position and data[position - 1] not in (10, 13):
-            continue  # not at the start of a line
-        if found.group(1) is None:  # "$$$$ junk": text of the record
+    for position, line_end, terminator in _dollar_lines(data):
+        if terminator is None:  # "$$$$ junk": text of the record
             if not dollar_text or dollar_text[-1] != len(ends):
                 dollar_text.append(len(ends))
             continue
-        ends.append((position, found.end()))
+        ends.append((position, line_end))
     start = ends[-1][1] if ends else 0
     oversized = len(data) - start > max_bytes  # the last record, or a blank tail (a placeholder there too)
     if data[start:].strip():
