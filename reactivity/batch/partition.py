@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from .records import SplitReport
 
 _WINDOW = 1 << 16
-_BLANK = (32, 9)
-_EOL = (10, 13)
 
 
 def separator_ends(data: bytes, start: int = 0, at_eof: bool = True, limit: int | None = None) -> list[int]:
@@ -46,35 +44,17 @@ def separator_ends(data: bytes, start: int = 0, at_eof: bool = True, limit: int 
     >>> separator_ends(b"a\\n$$$$\\nb\\n$$$$\\n", limit=1)
     [7]
     """
+    from .records import dollar_lines
+
     ends: list[int] = []
-    size = len(data)
-    position = data.find(b"$$$$", start)
-    while position >= 0:
-        if position == 0 or data[position - 1] in _EOL:
-            cursor = position + 4
-            while cursor < size and data[cursor] in _BLANK:
-                cursor += 1
-            if cursor >= size:
-                if at_eof:
-                    ends.append(size)
-                return ends
-            byte = data[cursor]
-            if byte == 13:
-                if cursor + 1 >= size and not at_eof:
-                    return ends
-                cursor += 2 if cursor + 1 < size and data[cursor + 1] == 10 else 1
-                ends.append(cursor)
-                position = cursor
-            elif byte == 10:
-                ends.append(cursor + 1)
-                position = cursor + 1
-            else:
-                position = cursor
-            if limit is not None and len(ends) >= limit:
-                return ends
-        else:
-            position += 4
-        position = data.find(b"$$$$", position)
+    for _, line_end, terminator in dollar_lines(data, start):
+        if terminator is None:
+            continue  # "$$$$ junk": record text
+        if not at_eof and (not terminator or (terminator == b"\r" and line_end == len(data))):
+            break  # the line (or its CRLF) may go on past the window
+        ends.append(line_end)
+        if limit is not None and len(ends) >= limit:
+            break
     return ends
 
 

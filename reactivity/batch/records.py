@@ -472,12 +472,12 @@ class SplitReport:
 _DOLLARS = re.compile(rb"\$\$\$\$(?:[ \t]*(\r\n|\r|\n|\Z))?")
 
 
-def _dollar_lines(buffer: bytes | bytearray, start: int = 0, end: int | None = None
+def dollar_lines(buffer: bytes | bytearray, start: int = 0, end: int | None = None
                   ) -> Iterator[tuple[int, int, bytes | None]]:
     """``(position, end, line ending)`` of every line in ``buffer[start:end]`` that begins with ``$$$$``: a separator
     (line ending ``b""`` at the end of the text), or ``None`` when other text follows (``$$$$ junk``, record text).
 
-    >>> list(_dollar_lines(b"a\\n$$$$ \\r\\nx$$$$\\n$$$$ junk\\n$$$$"))
+    >>> list(dollar_lines(b"a\\n$$$$ \\r\\nx$$$$\\n$$$$ junk\\n$$$$"))
     [(2, 9, b'\\r\\n'), (15, 19, None), (25, 29, b'')]
     """
     for found in _DOLLARS.finditer(buffer, start, len(buffer) if end is None else end):
@@ -567,7 +567,7 @@ def iter_sd_records(
         """Records ended by the separator lines in ``buffer[scan:end]`` (whole lines; at the end of the input the
         last line may have no line ending)."""
         nonlocal start, dollar_line
-        for position, line_end, terminator in _dollar_lines(buffer, scan, end):
+        for position, line_end, terminator in dollar_lines(buffer, scan, end):
             if terminator is None:  # "$$$$ junk": text of the record
                 dollar_line = True
                 continue
@@ -615,7 +615,7 @@ def split_sd_bytes(data: bytes, max_bytes: int = MAX_RECORD_BYTES, report: Split
     """
     ends: list[tuple[int, int]] = []  # (end of the record, start of the next one)
     dollar_text: list[int] = []  # records holding a "$$$$ junk" line
-    for position, line_end, terminator in _dollar_lines(data):
+    for position, line_end, terminator in dollar_lines(data):
         if terminator is None:  # "$$$$ junk": text of the record
             if not dollar_text or dollar_text[-1] != len(ends):
                 dollar_text.append(len(ends))
