@@ -739,3 +739,18 @@ def test_an_azol_1_ylacetic_acid_is_a_stronger_acid_than_acetic_acid() -> None:
     assert abs(pyrrolyl.pka - 3.30) < 0.3
     steps = [s.pka for s in predict_basicity(mol_from_smiles("CC/C=C/Cc1nccn1[C@H](C(=O)O)C(C)(C)S")).macro_pkas]
     assert abs(steps[0] - 2.0) < 1.0
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("OC(=O)C(F)(F)F", 0.23),  # trifluoroacetic acid, DataWarrior record 7628 (sets the second and third halogen)
+    ("N#CCC(=O)O", 2.46),  # cyanoacetic acid, record 7454
+    ("ClCC(=O)O", 2.85),  # chloroacetic acid, record 7500
+    ("CC(I)C(=O)O", 3.21),  # 2-iodopropanoic acid, record 7344 (out of sample)
+])
+def test_halogens_and_cyano_on_the_alpha_carbon_each_take_their_own_share(smiles: str, measured: float) -> None:
+    # one alpha-heteroatom correction of -1.1 put all four at 3.5 (trifluoroacetic acid 3.3 units too weak)
+    (site,) = predict_basicity(mol_from_smiles(smiles)).acidic_sites
+    assert abs(site.pka - measured) < 0.35
+    # a halogen one carbon further takes none of them
+    (beta,) = predict_basicity(mol_from_smiles("ClCCC(=O)O")).acidic_sites
+    assert not [a for a in beta.adjustments if a.startswith("carboxyl_alpha")]
