@@ -754,3 +754,13 @@ def test_halogens_and_cyano_on_the_alpha_carbon_each_take_their_own_share(smiles
     # a halogen one carbon further takes none of them
     (beta,) = predict_basicity(mol_from_smiles("ClCCC(=O)O")).acidic_sites
     assert not [a for a in beta.adjustments if a.startswith("carboxyl_alpha")]
+
+
+def test_a_chromone_2_carboxylic_acid_is_a_strong_acid() -> None:
+    # 4-oxopyran-2-carboxylic acid 1.50 (DataWarrior record 1368) sets the correction; cromoglicic acid's two
+    # chromone-2-carboxylic acids take it (their aryl value alone was 4.2); a chromone-3-carboxylic acid does not
+    steps = [s.pka for s in predict_basicity(mol_from_smiles(
+        "O=C(O)c1cc(=O)c2c(OCC(O)COc3cccc4oc(C(=O)O)cc(=O)c34)cccc2o1")).macro_pkas]
+    assert len(steps) == 2 and max(steps) < 2.5
+    (c3,) = predict_basicity(mol_from_smiles("OC(=O)c1coc2ccccc2c1=O")).acidic_sites
+    assert "carboxyl_pyran_4_one_2_yl" not in c3.adjustments
