@@ -473,7 +473,7 @@ _DOLLARS = re.compile(rb"\$\$\$\$(?:[ \t]*(\r\n|\r|\n|\Z))?")
 
 
 def dollar_lines(buffer: bytes | bytearray, start: int = 0, end: int | None = None
-                  ) -> Iterator[tuple[int, int, bytes | None]]:
+                 ) -> Iterator[tuple[int, int, bytes | None]]:
     """``(position, end, line ending)`` of every line in ``buffer[start:end]`` that begins with ``$$$$``: a separator
     (line ending ``b""`` at the end of the text), or ``None`` when other text follows (``$$$$ junk``, record text).
 
