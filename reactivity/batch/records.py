@@ -458,6 +458,16 @@ def m_end_lines(record: bytes) -> int:
     return record.count(b"\nM  END") + record.count(b"\rM  END") + record.startswith(b"M  END")
 
 
+def holds_several_molfiles(record: bytes) -> bool:
+    """Whether a record holds more than one ``M  END`` line (concatenated molfiles); a record with one or none is
+    read once (a ``find`` from the start and an ``rfind`` from the end meet at its ``M  END``).
+
+    >>> holds_several_molfiles(b"a\\nM  END\\nb\\nM  END\\n"), holds_several_molfiles(b"a\\nM  END\\n> x M  END\\n")
+    (True, False)
+    """
+    return record.find(b"M  END") != record.rfind(b"M  END") and m_end_lines(record) > 1
+
+
 @dataclass
 class SplitReport:
     """What the SD splitter noticed (turned into run warnings by :func:`split_warnings`)."""
@@ -554,8 +564,7 @@ def iter_sd_records(
             record = bytes(buffer[start:record_end])
             blank = not record or record.isspace()  # isspace: the bytes strip() removes, without a copy
             result = RawRecord(record, (terminator or b"\n") if blank else newline_of(record))
-            first = record.find(b"M  END")  # one pass over the record when it holds one molfile
-            if first >= 0 and record.find(b"M  END", first + 6) >= 0 and m_end_lines(record) > 1:
+            if holds_several_molfiles(record):
                 report.several_molfiles.append(index)
             if dollar_line:
                 report.dollar_text.append(index)
@@ -629,9 +638,7 @@ def split_sd_bytes(data: bytes, max_bytes: int = MAX_RECORD_BYTES, report: Split
     records = [data[a:end] for a, (end, _) in zip(starts, ends)]
     if not oversized and not any(len(record) > max_bytes for record in records):
         report = SplitReport() if report is None else report
-        report.several_molfiles.extend(
-            k for k, record in enumerate(records)
-            if record.find(b"M  END") != record.rfind(b"M  END") and m_end_lines(record) > 1)  # one pass
+        report.several_molfiles.extend(k for k, record in enumerate(records) if holds_several_molfiles(record))
         report.dollar_text.extend(dollar_text)
         return records
     # a record (or a blank tail) over the size limit: the streaming splitter's placeholders
