@@ -18,7 +18,7 @@ import math
 import pathlib
 import re
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -829,14 +829,53 @@ def stepwise_check(table: pd.DataFrame, interaction: bool = True) -> pd.DataFram
         results = predict_basicity_many(mols, rings=[()] * len(mols), workup=False)
     finally:
         titration.INTERACTION_A = saved
+    return _paired_steps(table, results)
+
+
+def _paired_steps(table: pd.DataFrame, results: Sequence[Any]) -> pd.DataFrame:
+    """One row per measured step of each molecule (``measured_pkas``: highest first), paired with the predicted
+    stepwise values in the same order, highest first."""
     rows = []
     for (_, row), result in zip(table.iterrows(), results):
         measured = [float(v) for v in str(row["measured_pkas"]).split(";")]
         predicted = sorted((step.pka for step in result.macro_pkas), reverse=True)
         for k, (m, p) in enumerate(zip(measured, predicted), start=1):
-            rows.append({"name": row["name"], "smiles": row["smiles"], "set": row["set"], "step": k,
+            rows.append({"name": row["name"], "smiles": row["smiles"], "set": row.get("set", ""), "step": k,
                          "measured": m, "predicted": p, "error": round(p - m, 2)})
     return pd.DataFrame(rows)
+
+
+def zwitterion_microconstants(first: float, second: float, ring_n: float) -> tuple[float, float, float]:
+    """The carboxyl's micro pKa with the ring N free and with it protonated, and their difference (the charge
+    interaction), of a pyridinecarboxylic acid from its two stepwise values and the ring N value of the uncharged acid
+    (``ring_n``; its methyl ester's, an assumption: an ester and a carboxyl withdraw alike). Thermodynamic cycle:
+    K1 = k(COOH, ring NH+) + k(ring NH+, COOH); K1 K2 = k(ring NH+, COOH) k(COOH, ring N).
+
+    >>> [round(x, 2) for x in zwitterion_microconstants(2.03, 4.83, 3.23)]  # nicotinic acid, methyl nicotinate
+    [3.63, 2.06, 1.57]
+    """
+    cation_carboxyl = -math.log10(10 ** -first - 10 ** -ring_n)
+    free_carboxyl = first + second - ring_n
+    return free_carboxyl, cation_carboxyl, free_carboxyl - cation_carboxyl
+
+
+def conjugated_ring_factor_scan(table: pd.DataFrame, factors: Sequence[float]) -> dict[float, float]:
+    """Mean absolute error over every measured step of ``pka_aromatic_zwitterions.csv`` (a carboxylic acid and a
+    pyridine or imidazole ring N joined by conjugated bonds) for each value of the titration's
+    ``CONJUGATED_RING_FACTOR`` (steps paired highest first)."""
+    from .basicity import predict_basicity_many, titration
+
+    mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
+    saved = titration.CONJUGATED_RING_FACTOR
+    out = {}
+    try:
+        for factor in factors:
+            titration.CONJUGATED_RING_FACTOR = factor
+            steps = _paired_steps(table, predict_basicity_many(mols, rings=[()] * len(mols), workup=False))
+            out[factor] = round(float(steps["error"].abs().mean()), 3)
+    finally:
+        titration.CONJUGATED_RING_FACTOR = saved
+    return out
 
 
 def acid_check(table: pd.DataFrame) -> pd.DataFrame:

@@ -427,6 +427,61 @@ def _azole_mean_geometry(job: _Job, distance: Any, atoms: list[int], fixed_atoms
     return dist, fixed_dist, path_mean
 
 
+def conjugated_ring_pairs(mol: Chem.Mol, drafts: Sequence[dict[str, Any]], fixed_atoms: Sequence[int]
+                          ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Which pairs of sites (and of sites and permanent charges) are a carboxylic acid and an aromatic ring N joined
+    by conjugated bonds only (the pairs whose interaction takes ``CONJUGATED_RING_FACTOR``); None when there is no
+    such pair. The ring N is that of a six-membered ring (pyridine, quinoline, pyridinium) or an imidazole-type N (a
+    five-membered ring of C and N only, no N beside it), the rings of the fit; thiazoles, oxazoles and pyrazoles are
+    left out.
+
+    >>> mol = Chem.MolFromSmiles("OC(=O)c1cccnc1")
+    >>> drafts = [{"atom": 0, "kind": "acid", "site_class": "carboxylic_acid"},
+    ...           {"atom": 7, "kind": "base", "site_class": "pyridine_like"}]
+    >>> conjugated_ring_pairs(mol, drafts, [])[0].tolist()
+    [[False, True], [True, False]]
+    >>> conjugated_ring_pairs(Chem.MolFromSmiles("OC(=O)Cc1cccnc1"), [dict(drafts[0]), dict(drafts[1], atom=8)], [])
+    (None, None)
+    >>> conjugated_ring_pairs(Chem.MolFromSmiles("OC(=O)c1cscn1"), [dict(drafts[0]), dict(drafts[1], atom=7)], [])
+    (None, None)
+    >>> conjugated_ring_pairs(Chem.MolFromSmiles("OC(=O)c1cc[nH]n1"), [dict(drafts[0]), dict(drafts[1], atom=7)], [])
+    (None, None)
+    """
+    acids = [i for i, d in enumerate(drafts) if d["site_class"] == "carboxylic_acid"]
+    if not acids:
+        return None, None
+
+    def ring_n(atom: int) -> bool:  # the N of a six-membered aromatic ring or an imidazole-type N
+        found = mol.GetAtomWithIdx(atom)
+        if found.GetAtomicNum() != 7 or not found.GetIsAromatic():
+            return False
+        in_ring = [ring for ring in mol.GetRingInfo().AtomRings() if atom in ring and len(ring) in (5, 6)]
+        return any(len(ring) == 6 for ring in in_ring) or any(
+            all(mol.GetAtomWithIdx(a).GetAtomicNum() in (6, 7) for a in ring)
+            and not any(nb.GetAtomicNum() == 7 and nb.GetIdx() in ring for nb in found.GetNeighbors())
+            for ring in in_ring)
+
+    def joined(a: int, b: int) -> bool:  # a shortest path of conjugated bonds only (whichever path RDKit would pick)
+        bonds = len(Chem.GetShortestPath(mol, a, b)) - 1
+        reached, frontier = {a}, [a]
+        for _ in range(max(bonds, 0)):
+            frontier = [nb.GetIdx() for atom in frontier for nb in mol.GetAtomWithIdx(atom).GetNeighbors()
+                        if nb.GetIdx() not in reached
+                        and mol.GetBondBetweenAtoms(atom, nb.GetIdx()).GetIsConjugated()]
+            reached.update(frontier)
+        return bonds > 0 and b in reached
+
+    pairs = np.zeros((len(drafts), len(drafts)), dtype=bool)
+    fixed = np.zeros((len(drafts), len(fixed_atoms)), dtype=bool)
+    for i in acids:
+        for j, d in enumerate(drafts):
+            if d["kind"] == "base" and ring_n(d["atom"]) and joined(drafts[i]["atom"], d["atom"]):
+                pairs[i, j] = pairs[j, i] = True
+        for f, atom in enumerate(fixed_atoms):
+            fixed[i, f] = ring_n(atom) and joined(drafts[i]["atom"], atom)
+    return (pairs if pairs.any() else None), (fixed if fixed.any() else None)
+
+
 def _rank_source(mol: Chem.Mol, atoms: Sequence[int]) -> Callable[[], list[int]]:
     """The canonical ranks of ``atoms``, computed on the first call only (a titration asks when two sites tie, so that
     which one is coupled or names a stepwise pKa does not follow the atom order)."""
@@ -458,19 +513,23 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         small = job.work.GetNumAtoms() <= SMALL_MOLECULE_ATOMS
         distance = Chem.GetDistanceMatrix(job.work) if small else DistanceRows(job.work)
     titratable = [TitratableSite(d["atom"], d["kind"], pkas[d["atom"]]) for d in drafts]
-    paths = None
+    paths = fixed_paths = None
     if distance is not None:
         dist = distance[np.ix_(atoms, atoms)]
         fixed_dist = distance[np.ix_(atoms, fixed_atoms)] if fixed_atoms else None
         if len(atoms) > 1:
             paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms)
+        if fixed_atoms and atoms:  # a permanent charge across a ring reaches a site by two paths, as a site does
+            fixed_paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms + fixed_atoms)[
+                :len(atoms), len(atoms):]
         if job.partners:
             dist, fixed_dist, paths = _azole_mean_geometry(job, distance, atoms, fixed_atoms, dist, fixed_dist, paths)
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
+    conjugated, fixed_conjugated = conjugated_ring_pairs(job.work, drafts, fixed_atoms)
     titration = Titration.build(
         titratable, dist, [(a, int(job.work.GetAtomWithIdx(a).GetFormalCharge())) for a in fixed_atoms], fixed_dist,
-        paths, _rank_source(job.work, atoms),
+        paths, _rank_source(job.work, atoms), conjugated, fixed_conjugated, fixed_paths,
     )
     protonation = titration.site_protonation(ph)
     sites = []

@@ -44,6 +44,12 @@ INTERACTION_PATH_FACTOR = 0.5
 #: Scale of the interaction when a charged acid site is involved (charge spread over the carboxylate /
 #: sulfonate / tetrazolide atoms), per pair type; fitted like the diamines (models/MODEL.md).
 INTERACTION_SCALE = {("base", "base"): 1.0, ("acid", "base"): 0.65, ("base", "acid"): 0.65, ("acid", "acid"): 0.65}
+#: Further scale of the interaction of a carboxylic acid with an aromatic ring N cation (a pyridinium or imidazolium
+#: site, or a permanent N-alkylpyridinium) when every bond between them is conjugated: the ring cation spreads its
+#: charge onto the ring carbons, nearer the carboxylate than the N the bond count starts from. Read from the
+#: microconstants of nicotinic and isonicotinic acid (reactivity.pka_training.zwitterion_microconstants: 1.43, 1.44)
+#: and checked on datasets/pka_aromatic_zwitterions.csv (models/MODEL.md, "Aromatic zwitterions").
+CONJUGATED_RING_FACTOR = 1.45
 #: Two charges further apart than this (bonds) do not interact.
 INTERACTION_MAX_DISTANCE = 12
 #: logP(neutral) - logP(ion) of an ionized species (ion-pair partitioning into octanol, 0.15 M KCl: the
@@ -191,13 +197,18 @@ class Titration:
         fixed_distances: Sequence[Sequence[float]] | np.ndarray | None = None,
         paths: Sequence[Sequence[int]] | np.ndarray | None = None,
         ranks: Callable[[], Sequence[int]] | None = None,
+        conjugated: np.ndarray | None = None,
+        fixed_conjugated: np.ndarray | None = None,
+        fixed_paths: np.ndarray | None = None,
     ) -> Titration:
         """Microstates of ``sites``; ``distances[i][j]``: bonds between sites i and j; ``fixed``: (index, charge)
         of permanent charges with ``fixed_distances[i][f]`` bonds from site i (order of ``fixed``); ``paths[i][j]``:
         number of shortest paths between sites i and j (1 when not given). ``ranks``: gives the sites' canonical atom
         ranks, asked for only to break a tie (the site order when not given): beyond ``MAX_COUPLED_SITES`` sites
         those with pKa nearest 7 are coupled, the lower rank first between sites equally near; and see
-        :meth:`macro_steps`."""
+        :meth:`macro_steps`. ``conjugated[i][j]`` (``fixed_conjugated[i][f]``): the pair's interaction takes
+        ``CONJUGATED_RING_FACTOR`` (a carboxylic acid and an aromatic ring N cation joined by conjugated bonds);
+        ``fixed_paths[i][f]``: shortest paths between site i and permanent charge f (1 when not given)."""
         sites = list(sites)
         distance = np.asarray(distances, dtype=float).reshape(len(sites), len(sites)) if sites else np.zeros((0, 0))
         multiplicity = np.ones_like(distance) if paths is None else np.asarray(paths, dtype=float).reshape(distance.shape)
@@ -211,8 +222,14 @@ class Titration:
             independent = [sites[i] for i in sorted(order[MAX_COUPLED_SITES:])]
             distance = distance[np.ix_(keep, keep)]
             multiplicity = multiplicity[np.ix_(keep, keep)]
+            if conjugated is not None:
+                conjugated = np.asarray(conjugated)[np.ix_(keep, keep)]
             if fixed_distances is not None:
                 fixed_distances = np.asarray(fixed_distances, dtype=float)[keep]
+            if fixed_conjugated is not None:
+                fixed_conjugated = np.asarray(fixed_conjugated)[keep]
+            if fixed_paths is not None:
+                fixed_paths = np.asarray(fixed_paths)[keep]
             sites = [sites[i] for i in keep]
         n = len(sites)
         protonated, protonated_float, charges = _microstates(tuple(s.kind == "base" for s in sites))
@@ -221,13 +238,19 @@ class Titration:
         for i in range(n):
             for j in range(i + 1, n):
                 scale = INTERACTION_SCALE[(sites[i].kind, sites[j].kind)]
+                if conjugated is not None and conjugated[i][j]:
+                    scale *= CONJUGATED_RING_FACTOR
                 w[i, j] = w[j, i] = scale * interaction_pka_units(distance[i, j], int(multiplicity[i, j]))
         log_k = protonated_float @ pkas - 0.5 * np.einsum("si,ij,sj->s", charges, w, charges)
         fixed_total = sum(charge for _, charge in fixed)
         if fixed and n:
             fd = np.asarray(fixed_distances, dtype=float).reshape(n, len(fixed))
-            wf = np.array([[INTERACTION_SCALE[(s.kind, "base")] * interaction_pka_units(d) for d in row]
-                           for s, row in zip(sites, fd)]) * np.array([c for _, c in fixed])[None, :]
+            fc = (np.zeros(fd.shape, dtype=bool) if fixed_conjugated is None
+                  else np.asarray(fixed_conjugated, dtype=bool).reshape(fd.shape))
+            fp = np.ones(fd.shape) if fixed_paths is None else np.asarray(fixed_paths, dtype=float).reshape(fd.shape)
+            wf = np.array([[INTERACTION_SCALE[(s.kind, "base")] * interaction_pka_units(d, int(m))
+                            * (CONJUGATED_RING_FACTOR if flag else 1.0) for d, m, flag in zip(row, counts, flags)]
+                           for s, row, counts, flags in zip(sites, fd, fp, fc)]) * np.array([c for _, c in fixed])[None, :]
             log_k = log_k - charges @ wf.sum(axis=1)
         return cls(tuple(sites), int(fixed_total), protonated, charges, log_k, tuple(independent), kept_ranks)
 
