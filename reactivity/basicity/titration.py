@@ -250,7 +250,8 @@ class Titration:
             fp = np.ones(fd.shape) if fixed_paths is None else np.asarray(fixed_paths, dtype=float).reshape(fd.shape)
             wf = np.array([[INTERACTION_SCALE[(s.kind, "base")] * interaction_pka_units(d, int(m))
                             * (CONJUGATED_RING_FACTOR if flag else 1.0) for d, m, flag in zip(row, counts, flags)]
-                           for s, row, counts, flags in zip(sites, fd, fp, fc)]) * np.array([c for _, c in fixed])[None, :]
+                           for s, row, counts, flags in zip(sites, fd, fp, fc)])
+            wf = wf * np.array([c for _, c in fixed])[None, :]
             log_k = log_k - charges @ wf.sum(axis=1)
         return cls(tuple(sites), int(fixed_total), protonated, charges, log_k, tuple(independent), kept_ranks)
 
