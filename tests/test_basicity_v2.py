@@ -850,3 +850,19 @@ def test_a_permanent_cation_across_a_ring_acts_through_both_paths() -> None:
     (site,) = result.basic_sites
     (step,) = result.macro_pkas
     assert abs(site.pka - step.pka - interaction_pka_units(3, paths=2)) < 0.01
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("CCc1ccc(C(=O)O)nc1", 5.86),  # 5-ethylpicolinic acid, DataWarrior record 4485
+    ("CCCCc1ccc(C(=O)O)nc1", 5.70),  # fusaric acid, 3660
+    ("CCc1cnc(C(=O)O)cc1CC", 6.58),  # 4,5-diethylpicolinic acid, 3659
+])
+def test_alkyl_groups_raise_the_ring_n_of_a_2_acylpyridine_as_they_raise_pyridine(smiles: str, measured: float) -> None:
+    # out of sample: the increments are pyridine's own (methyl- and ethylpyridines); without them the class value of
+    # the 2-acylpyridine N ignored ring alkyls and these steps came out at 4.8-4.9 (5.4-5.5 with the zwitterion terms)
+    steps = [step.pka for step in predict_basicity(mol_from_smiles(smiles)).macro_pkas]
+    assert abs(max(steps) - measured) < 0.3
+    # bromazepam's pyridine (no ring alkyl) keeps the class value it was set on
+    bromazepam = predict_basicity(mol_from_smiles("O=C1CN=C(c2ccccn2)c2cc(Br)ccc2N1"))
+    (pyridine,) = [s for s in bromazepam.sites if s.site_class == "pyridine_conjugated"]
+    assert pyridine.pka == 2.9 and not pyridine.adjustments

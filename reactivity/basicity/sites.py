@@ -408,14 +408,22 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
 def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
     """The atoms of the six-membered aromatic ring that carries the site's neighbour (a phenol O's ring carbon, the
     ipso atom) and their positions, by atom index; when no neighbour is in a ring, the ring bonded to a neighbour (a
-    benzoic acid's carboxyl carbon, a benzenesulfonamide's sulfur). Empty when there is no such ring.
+    benzoic acid's carboxyl carbon, a benzenesulfonamide's sulfur); when the site is itself an atom of one such ring
+    (a pyridine N), that ring, with the site as ipso. Empty when there is no such ring.
 
     >>> ring_positions(Chem.MolFromSmiles("Oc1ccccc1"), 0)
     {1: 'ipso', 2: 'ortho', 3: 'meta', 4: 'para', 5: 'meta', 6: 'ortho'}
     >>> ring_positions(Chem.MolFromSmiles("OC(=O)c1ccccc1"), 0)[6]
     'para'
+    >>> ring_positions(Chem.MolFromSmiles("CC(=O)c1ccc(C)cn1"), 8)[5]  # a ring N site: its own ring
+    'meta'
     """
     rings = mol.GetRingInfo().AtomRings()
+    own = [ring for ring in rings if site in ring and len(ring) == 6
+           and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
+    if len(own) == 1:  # the site is a ring atom itself (a pyridine N): the positions are counted from it
+        start, ring = own[0].index(site), own[0]
+        return {ring[(start + k) % 6]: ("ipso", "ortho", "meta", "para", "meta", "ortho")[k] for k in range(6)}
     neighbours = mol.GetAtomWithIdx(site).GetNeighbors()
     # a ring on the site's own neighbour comes first (the N-aryl ring of a sulfonanilide, not its S-aryl ring)
     candidates = [a.GetIdx() for a in neighbours if a.IsInRing()] or [
