@@ -73,6 +73,9 @@ class RingIncrementRule:
     references: tuple[str, ...]
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    #: applied also when it is the only group on a pyridine ring (no pyridine with this group is in the site model's
+    #: training data, so the model's value for it is a guess)
+    alone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,7 @@ def parse_ring_increment_rules(data: dict[str, Any]) -> tuple[RingIncrementRule,
             id=rule_id, smarts=smarts, pattern=compile_smarts(smarts, where), deltas=deltas,  # type: ignore[arg-type]
             band=float(entry["band"]), labels=str(entry["labels"]),
             references=checked_references(entry["references"], where), must_match=tuple(entry["must_match"]),
-            must_not_match=tuple(entry["must_not_match"])))
+            must_not_match=tuple(entry["must_not_match"]), alone=bool(entry.get("alone", False))))
     return tuple(rules)
 
 
@@ -246,11 +249,13 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
     {}
     """
     out = _amine_increments(mol, {atom for atom, site_class in sites if site_class in INCREMENT_CLASSES})
-    # ring N whose ring could qualify: two or more pyridine-type N, or two or more ring carbons with a neighbour
-    # outside the ring (the group searches run only then)
+    # ring N whose ring could qualify: two or more pyridine-type N, two or more ring carbons with a neighbour outside
+    # the ring, or one such carbon and a group that counts alone in the molecule (the group searches run only then)
+    alone = [rule.pattern for rule in ring_increment_rules() if rule.alone]
     rings = [(atom, found) for atom, site_class in sites if site_class in RING_INCREMENT_CLASSES
              and (found := _azine_ring(mol, atom)) is not None
-             and (found[1] >= 2 or sum(1 for a in found[0] if mol.GetAtomWithIdx(a).GetDegree() > 2) >= 2)]
+             and (found[1] >= 2 or (carbons := sum(1 for a in found[0] if mol.GetAtomWithIdx(a).GetDegree() > 2)) >= 2
+                  or (carbons == 1 and any(mol.HasSubstructMatch(pattern) for pattern in alone)))]
     if rings:
         groups = {match[0]: rule for rule in ring_increment_rules()
                   for match in mol.GetSubstructMatches(rule.pattern, uniquify=True)}
@@ -326,7 +331,8 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
                     groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
     """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
     ring carries groups of ``groups`` (group atom -> rule): applied on a ring with two or more pyridine-type N and at
-    least one group measured at its position, or on a pyridine ring with two or more such groups; never next to a
+    least one group measured at its position, on a pyridine ring with two or more such groups or with one group whose
+    rule counts ``alone``; never next to a
     chelating partner N, nor when a group's branch comes back into the ring."""
     k = ring.index(site)
     placed = []  # (ring carbon, group atom, rule, delta)
@@ -339,7 +345,8 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
             rule = groups.get(neighbour.GetIdx())
             if rule is not None and neighbour.GetIdx() not in ring and rule.deltas[position] is not None:
                 placed.append((ring_atom, neighbour.GetIdx(), rule, rule.deltas[position]))
-    if not placed or (ring_n < 2 and len(placed) < 2) or _chelating_partner(mol, site, ring):
+    if (not placed or (ring_n < 2 and len(placed) < 2 and not placed[0][2].alone)
+            or _chelating_partner(mol, site, ring)):
         return None
     deleted: set[int] = set()
     for ring_atom, root, _, _ in placed:  # each group with everything that hangs on it, away from the ring
