@@ -332,8 +332,7 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
     """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
     ring carries groups of ``groups`` (group atom -> rule): applied on a ring with two or more pyridine-type N and at
     least one group measured at its position, on a pyridine ring with two or more such groups or with one group whose
-    rule counts ``alone``; never next to a
-    chelating partner N, nor when a group's branch comes back into the ring."""
+    rule counts ``alone``; never next to a chelating partner N, nor when a group's branch comes back into the ring."""
     k = ring.index(site)
     placed = []  # (ring carbon, group atom, rule, delta)
     for j, ring_atom in enumerate(ring):

@@ -418,18 +418,16 @@ def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:
     >>> ring_positions(Chem.MolFromSmiles("CC(=O)c1ccc(C)cn1"), 8)[5]  # a ring N site: its own ring
     'meta'
     """
-    rings = mol.GetRingInfo().AtomRings()
-    own = [ring for ring in rings if site in ring and len(ring) == 6
-           and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
-    if len(own) == 1:  # the site is a ring atom itself (a pyridine N): the positions are counted from it
-        start, ring = own[0].index(site), own[0]
-        return {ring[(start + k) % 6]: ("ipso", "ortho", "meta", "para", "meta", "ortho")[k] for k in range(6)}
-    neighbours = mol.GetAtomWithIdx(site).GetNeighbors()
-    # a ring on the site's own neighbour comes first (the N-aryl ring of a sulfonanilide, not its S-aryl ring)
-    candidates = [a.GetIdx() for a in neighbours if a.IsInRing()] or [
-        b.GetIdx() for a in neighbours if not a.IsInRing() for b in a.GetNeighbors() if b.GetIdx() != site]
-    found = [(anchor, ring) for anchor in candidates for ring in rings
-             if len(ring) == 6 and anchor in ring and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
+    rings = [ring for ring in mol.GetRingInfo().AtomRings()
+             if len(ring) == 6 and all(mol.GetAtomWithIdx(a).GetIsAromatic() for a in ring)]
+    # a site that is a ring atom itself (a pyridine N) counts the positions from itself
+    found = [(site, ring) for ring in rings if site in ring]
+    if len(found) != 1:
+        neighbours = mol.GetAtomWithIdx(site).GetNeighbors()
+        # a ring on the site's own neighbour comes first (the N-aryl ring of a sulfonanilide, not its S-aryl ring)
+        candidates = [a.GetIdx() for a in neighbours if a.IsInRing()] or [
+            b.GetIdx() for a in neighbours if not a.IsInRing() for b in a.GetNeighbors() if b.GetIdx() != site]
+        found = [(anchor, ring) for anchor in candidates for ring in rings if anchor in ring]
     if len({anchor for anchor, _ in found}) != 1:  # none, or two rings to choose from: no positions (drawing-blind)
         return {}
     anchor, ring = found[0]
