@@ -331,8 +331,9 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
                     groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
     """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
     ring carries groups of ``groups`` (group atom -> rule): applied on a ring with two or more pyridine-type N and at
-    least one group measured at its position, on a pyridine ring with two or more such groups or with one group whose
-    rule counts ``alone``; never next to a chelating partner N, nor when a group's branch comes back into the ring."""
+    least one group measured at its position, or on a pyridine ring with one such group and anything else on its
+    carbons (another substituent of any kind, a fused ring; a group whose rule counts ``alone`` needs nothing else);
+    never next to a chelating partner N, nor when a group's branch comes back into the ring."""
     k = ring.index(site)
     placed = []  # (ring carbon, group atom, rule, delta)
     for j, ring_atom in enumerate(ring):
@@ -344,9 +345,15 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
             rule = groups.get(neighbour.GetIdx())
             if rule is not None and neighbour.GetIdx() not in ring and rule.deltas[position] is not None:
                 placed.append((ring_atom, neighbour.GetIdx(), rule, rule.deltas[position]))
-    if (not placed or (ring_n < 2 and len(placed) < 2 and not placed[0][2].alone)
-            or _chelating_partner(mol, site, ring)):
+    if not placed or _chelating_partner(mol, site, ring):
         return None
+    if ring_n < 2 and len(placed) == 1 and not placed[0][2].alone:
+        # one group on a pyridine: the model has seen that pyridine, unless the ring carries something else too (another
+        # substituent, a fused ring), which the model would have to combine with the group
+        taken = {placed[0][0]}
+        if not any(nb.GetIdx() not in ring for a in ring if a not in taken
+                   for nb in mol.GetAtomWithIdx(a).GetNeighbors() if mol.GetAtomWithIdx(a).GetAtomicNum() == 6):
+            return None
     deleted: set[int] = set()
     for ring_atom, root, _, _ in placed:  # each group with everything that hangs on it, away from the ring
         if not _collect_branch(mol, root, ring_atom, set(ring), deleted):
