@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdkit import Chem
 
+from conftest import check_drawing_independence
 from reactivity import pka_training
 from reactivity.basicity import (
     BasicSite,
@@ -885,3 +886,11 @@ def test_a_sulfonamide_on_an_o_or_s_azole_is_one_acid_step_near_5(smiles: str, m
     sulfathiazole = predict_basicity(mol_from_smiles("Nc1ccc(S(=O)(=O)Nc2nccs2)cc1"))
     (acid,) = sulfathiazole.acidic_sites
     assert abs(acid.pka - 7.25) < 0.01 and "sulfonamide_n_o_s_azolyl" not in acid.adjustments
+
+
+@pytest.mark.parametrize("smiles", [
+    "OC(=O)c1cccnc1", "C[n+]1ccc(C(=O)O)cc1", "CCc1ccc(C(=O)O)nc1", "Nc1ccncc1C(=O)O", "OC(=O)/C=C/c1c[nH]cn1",
+    "Cc1nnc(NS(=O)(=O)c2ccc(N)cc2)s1", "C[N+]1(C)CCN(C)CC1",
+])
+def test_the_zwitterion_terms_and_the_new_corrections_do_not_depend_on_the_drawing(smiles: str) -> None:
+    check_drawing_independence(smiles, random.Random(5), renumberings=3)
