@@ -894,3 +894,12 @@ def test_a_sulfonamide_on_an_o_or_s_azole_is_one_acid_step_near_5(smiles: str, m
 ])
 def test_the_zwitterion_terms_and_the_new_corrections_do_not_depend_on_the_drawing(smiles: str) -> None:
     check_drawing_independence(smiles, random.Random(5), renumberings=3)
+
+
+def test_the_conjugated_ring_factor_is_named_among_the_assumptions_where_it_is_used() -> None:
+    def notes(smiles: str) -> list[str]:
+        return [str(a) for a in predict_basicity(mol_from_smiles(smiles)).assumptions if "conjugated bonds" in str(a)]
+
+    (note,) = notes("OC(=O)c1cccnc1")  # nicotinic acid: the carboxyl O (atom 0) and the ring N (atom 7)
+    assert "atom(s) 0, 7" in note and "1.45 times" in note
+    assert notes("OC(=O)Cc1cccnc1") == []  # a CH2 between them: the aliphatic interaction, nothing to name

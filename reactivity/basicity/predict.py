@@ -27,6 +27,7 @@ from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_grou
 from .distances import DistanceRows
 from .drawing import azole_tautomer_drawings, azole_tautomer_partner, model_amidine_drawing
 from .titration import (
+    CONJUGATED_RING_FACTOR,
     ION_LOGP_DROP,
     LOGD_PH_GRID,
     MAX_COUPLED_SITES,
@@ -145,10 +146,17 @@ _AMINE_INCREMENT_NOTE = (
 _RING_INCREMENT_NOTE = (
     "azine ring increments at atom(s) {}",
     "the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the model cannot "
-    "stack them on a diazine, or two of them on a pyridine), plus each group's measured effect on pyridine at the "
+    "stack them on a diazine, or one of them and anything else on a pyridine), plus each group's measured effect on "
+    "pyridine at the "
     "same position (reactivity/basicity/substituent_increments.toml); that the effects add up and carry over from "
     "pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by the groups' bands")
 
+#: Assumption note of the carboxylate-ring cation pairs whose interaction takes ``CONJUGATED_RING_FACTOR``.
+_CONJUGATED_NOTE = (
+    "carboxylic acid and aromatic ring N joined by conjugated bonds at atom(s) {}: their charge interaction is taken "
+    f"{CONJUGATED_RING_FACTOR:g} times the aliphatic one (the ring cation spreads its charge onto the ring carbons next "
+    "to the carboxylate; read from the microconstants of nicotinic and isonicotinic acid, models/MODEL.md); one "
+    "factor for every ring position and for imidazoles is an assumption")
 
 #: The readers' tautomer redraws the result names: (flag on the molecule and its atoms, note).
 _REDRAW_NOTES = (
@@ -565,6 +573,13 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         if chosen:
             ids = ", ".join(sorted({a for s in chosen for a in s.adjustments}))
             assumptions.append(compose(f"{head} ({ids}): {body}", atom_list(s.atom for s in chosen)))
+    paired: set[int] = set()  # the atoms of the pairs that took CONJUGATED_RING_FACTOR
+    for flags, partners in ((conjugated, [d["atom"] for d in drafts]), (fixed_conjugated, fixed_atoms)):
+        if flags is not None:
+            for i, j in zip(*np.nonzero(flags)):
+                paired |= {drafts[i]["atom"], partners[j]}
+    if paired:
+        assumptions.append(compose(_CONJUGATED_NOTE, atom_list(sorted(original[a] for a in paired))))
     class_used = [s for s in sites if s.source == "class_rule"]
     if class_used:
         assumptions.append(
