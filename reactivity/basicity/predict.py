@@ -147,9 +147,9 @@ _RING_INCREMENT_NOTE = (
     "azine ring increments at atom(s) {}",
     "the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the model cannot "
     "stack them on a diazine, or one of them and anything else on a pyridine), plus each group's measured effect on "
-    "pyridine at the "
-    "same position (reactivity/basicity/substituent_increments.toml); that the effects add up and carry over from "
-    "pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by the groups' bands")
+    "pyridine at the same position (reactivity/basicity/substituent_increments.toml); that the effects add up and "
+    "carry over from pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by "
+    "the groups' bands")
 
 #: Assumption note of the carboxylate-ring cation pairs whose interaction takes ``CONJUGATED_RING_FACTOR``.
 _CONJUGATED_NOTE = (
@@ -525,11 +525,12 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     if distance is not None:
         dist = distance[np.ix_(atoms, atoms)]
         fixed_dist = distance[np.ix_(atoms, fixed_atoms)] if fixed_atoms else None
-        if len(atoms) > 1:
-            paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms)
-        if fixed_atoms and atoms:  # a permanent charge across a ring reaches a site by two paths, as a site does
-            fixed_paths = site_path_counts(distance, _neighbour_lookup(job.work), atoms + fixed_atoms)[
-                :len(atoms), len(atoms):]
+        # shortest-path counts between the sites, and from each site to each permanent charge (a charge across a ring
+        # reaches a site by two paths, as another site's does)
+        counts = site_path_counts(distance, _neighbour_lookup(job.work), atoms + fixed_atoms)
+        n = len(atoms)
+        paths = counts[:n, :n] if n > 1 else None
+        fixed_paths = counts[:n, n:] if fixed_atoms else None
         if job.partners:
             dist, fixed_dist, paths = _azole_mean_geometry(job, distance, atoms, fixed_atoms, dist, fixed_dist, paths)
     else:
