@@ -249,13 +249,17 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
     {}
     """
     out = _amine_increments(mol, {atom for atom, site_class in sites if site_class in INCREMENT_CLASSES})
-    # ring N whose ring could qualify: two or more pyridine-type N, two or more ring carbons with a neighbour outside
-    # the ring, or one such carbon and a group that counts alone in the molecule (the group searches run only then)
-    alone = [rule.pattern for rule in ring_increment_rules() if rule.alone]
-    rings = [(atom, found) for atom, site_class in sites if site_class in RING_INCREMENT_CLASSES
-             and (found := _azine_ring(mol, atom)) is not None
-             and (found[1] >= 2 or (carbons := sum(1 for a in found[0] if mol.GetAtomWithIdx(a).GetDegree() > 2)) >= 2
-                  or (carbons == 1 and any(mol.HasSubstructMatch(pattern) for pattern in alone)))]
+    # ring N whose ring could qualify: two or more pyridine-type N, two or more substituted ring carbons, or one and a
+    # group that counts alone somewhere in the molecule (the group searches run only then)
+    rings = []
+    for atom, site_class in sites:
+        found = _azine_ring(mol, atom) if site_class in RING_INCREMENT_CLASSES else None
+        if found is None:
+            continue
+        substituted = len(_substituted_ring_atoms(mol, found[0]))
+        if found[1] >= 2 or substituted >= 2 or (substituted == 1 and any(
+                rule.alone and mol.HasSubstructMatch(rule.pattern) for rule in ring_increment_rules())):
+            rings.append((atom, found))
     if rings:
         groups = {match[0]: rule for rule in ring_increment_rules()
                   for match in mol.GetSubstructMatches(rule.pattern, uniquify=True)}
@@ -308,6 +312,16 @@ def _azine_ring(mol: Chem.Mol, site: int) -> tuple[tuple[int, ...], int] | None:
     return None
 
 
+def _substituted_ring_atoms(mol: Chem.Mol, ring: tuple[int, ...]) -> list[int]:
+    """The atoms of an azine ring (from :func:`_azine_ring`, so none is charged or N-substituted) bonded to an atom
+    outside it: a substituent or a fused ring.
+
+    >>> _substituted_ring_atoms(Chem.MolFromSmiles("Nc1ccncc1C(=O)O"), (1, 2, 3, 4, 5, 6))
+    [1, 6]
+    """
+    return [index for index in ring if mol.GetAtomWithIdx(index).GetDegree() > 2]
+
+
 def _chelating_partner(mol: Chem.Mol, site: int, ring: tuple[int, ...]) -> bool:
     """Whether the site N and a pyridine-type N of another ring are joined through two carbons, one in each ring
     (2,2'-bipyridine, 1,10-phenanthroline: the two N share the proton).
@@ -347,12 +361,11 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
                 placed.append((ring_atom, neighbour.GetIdx(), rule, rule.deltas[position]))
     if not placed or _chelating_partner(mol, site, ring):
         return None
-    if ring_n < 2 and len(placed) == 1 and not placed[0][2].alone:
-        # one group on a pyridine: the model has seen that pyridine, unless the ring carries something else too (another
-        # substituent, a fused ring), which the model would have to combine with the group
-        taken = {placed[0][0]}
-        if not any(nb.GetIdx() not in ring for a in ring if a not in taken
-                   for nb in mol.GetAtomWithIdx(a).GetNeighbors() if mol.GetAtomWithIdx(a).GetAtomicNum() == 6):
+    if ring_n < 2 and len(placed) == 1:
+        carbon, _, rule, _ = placed[0]
+        if not rule.alone and _substituted_ring_atoms(mol, ring) == [carbon]:
+            # one group and nothing else on a pyridine: the model has seen that pyridine (with anything else on the
+            # ring, another substituent or a fused ring, the model would have to combine the two)
             return None
     deleted: set[int] = set()
     for ring_atom, root, _, _ in placed:  # each group with everything that hangs on it, away from the ring
