@@ -819,17 +819,21 @@ def stepwise_check(table: pd.DataFrame, interaction: bool = True) -> pd.DataFram
     ``interaction=False`` titrates the same site predictions as independent sites (the previous behaviour), for
     comparison.
     """
+    return _steps_with(table, "INTERACTION_A", None if interaction else 0.0)
+
+
+def _steps_with(table: pd.DataFrame, constant: str, value: float | None) -> pd.DataFrame:
+    """:func:`_paired_steps` of a check table's molecules, predicted with the titration's ``constant`` set to ``value``
+    for the call (the shipped value when None)."""
     from .basicity import predict_basicity_many, titration
 
     mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
-    saved = titration.INTERACTION_A
+    saved = getattr(titration, constant)
     try:
-        if not interaction:
-            titration.INTERACTION_A = 0.0
-        results = predict_basicity_many(mols, rings=[()] * len(mols), workup=False)
+        setattr(titration, constant, saved if value is None else value)
+        return _paired_steps(table, predict_basicity_many(mols, rings=[()] * len(mols), workup=False))
     finally:
-        titration.INTERACTION_A = saved
-    return _paired_steps(table, results)
+        setattr(titration, constant, saved)
 
 
 def _paired_steps(table: pd.DataFrame, results: Sequence[Any]) -> pd.DataFrame:
@@ -863,19 +867,8 @@ def conjugated_ring_factor_scan(table: pd.DataFrame, factors: Sequence[float]) -
     """Mean absolute error over every measured step of ``pka_aromatic_zwitterions.csv`` (a carboxylic acid and a
     pyridine or imidazole ring N joined by conjugated bonds) for each value of the titration's
     ``CONJUGATED_RING_FACTOR`` (steps paired highest first)."""
-    from .basicity import predict_basicity_many, titration
-
-    mols = [Chem.MolFromSmiles(s) for s in table["smiles"]]
-    saved = titration.CONJUGATED_RING_FACTOR
-    out = {}
-    try:
-        for factor in factors:
-            titration.CONJUGATED_RING_FACTOR = factor
-            steps = _paired_steps(table, predict_basicity_many(mols, rings=[()] * len(mols), workup=False))
-            out[factor] = round(float(steps["error"].abs().mean()), 3)
-    finally:
-        titration.CONJUGATED_RING_FACTOR = saved
-    return out
+    errors = {factor: _steps_with(table, "CONJUGATED_RING_FACTOR", factor)["error"] for factor in factors}
+    return {factor: round(float(error.abs().mean()), 3) for factor, error in errors.items()}
 
 
 def acid_check(table: pd.DataFrame) -> pd.DataFrame:
