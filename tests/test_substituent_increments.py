@@ -234,3 +234,31 @@ def test_one_group_on_a_pyridine_that_carries_anything_else_takes_its_increment(
     # para acyl effect, and the zwitterion terms of the titration, give the measured ring N step
     steps = [s.pka for s in predict_basicity(mol_from_smiles(smiles)).macro_pkas]
     assert abs(max(steps) - measured) < 0.5
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    # 3-nitro-4-aminoquinolines with a protonated side chain: the quinoline N step (DataWarrior records 5379 and 6443);
+    # the site model read the meta nitro group as nearly harmless (6.29 and 7.31)
+    ("C[NH+](C)CCCNc1c([N+](=O)[O-])cnc2ccccc12", 4.43),
+    ("Cc1nc2ccccc2c(NCCC[NH+](C)C)c1[N+](=O)[O-]", 5.35),
+])
+def test_a_nitro_group_meta_to_the_ring_n_takes_the_hammett_estimate(smiles: str, measured: float) -> None:
+    result = predict_basicity(mol_from_smiles(smiles))
+    (ring_n,) = [s for s in result.sites if s.site_class == "pyridine_like"]
+    assert "azine_nitro_meta_estimate" in ring_n.adjustments and abs(ring_n.pka - measured) < 1.5
+    assert any("Hammett estimate" in str(note) for note in result.assumptions)
+
+
+def test_a_measured_rule_and_an_estimate_rule_share_a_group_each_at_its_own_position() -> None:
+    # 2,4-dichloropyridine: the ortho chlorine takes the measured ortho value (2-chloropyridine), the para one the
+    # estimate: 5.26 - 4.54 - 1.44 = -0.72 (the analog is pyridine itself, which the site model reproduces)
+    (ring_n,) = predict_basicity(mol_from_smiles("Clc1ccnc(Cl)c1")).sites
+    assert set(ring_n.adjustments) == {"azine_chloro", "azine_chloro_para_estimate"}
+    assert abs(ring_n.pka - (5.26 - 4.54 - 1.44)) < 0.05
+    # the band adds both rules' bands in quadrature (0.8 measured, 1.5 estimated: 1.7 on each side with the model's)
+    assert ring_n.band[1] - ring_n.band[0] >= 2 * 1.5
+
+
+@pytest.mark.parametrize("smiles", ["Clc1ccnc(Cl)c1", "C[NH+](C)CCCNc1c([N+](=O)[O-])cnc2ccccc12"])
+def test_estimate_rules_do_not_depend_on_the_drawing(smiles: str) -> None:
+    check_drawing_independence(smiles, random.Random(7), renumberings=3)

@@ -261,8 +261,10 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
                 rule.alone and mol.HasSubstructMatch(rule.pattern) for rule in ring_increment_rules())):
             rings.append((atom, found))
     if rings:
-        groups = {match[0]: rule for rule in ring_increment_rules()
-                  for match in mol.GetSubstructMatches(rule.pattern, uniquify=True)}
+        groups: dict[int, list[RingIncrementRule]] = {}
+        for rule in ring_increment_rules():
+            for match in mol.GetSubstructMatches(rule.pattern, uniquify=True):
+                groups.setdefault(match[0], []).append(rule)
         for site, (ring, ring_n) in rings:
             increment = _ring_increment(mol, site, ring, ring_n, groups) if groups else None
             if increment is not None:
@@ -342,9 +344,10 @@ def _chelating_partner(mol: Chem.Mol, site: int, ring: tuple[int, ...]) -> bool:
 
 
 def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int,
-                    groups: dict[int, RingIncrementRule]) -> SiteIncrement | None:
+                    groups: dict[int, list[RingIncrementRule]]) -> SiteIncrement | None:
     """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
-    ring carries groups of ``groups`` (group atom -> rule): applied on a ring with two or more pyridine-type N and at
+    ring carries groups of ``groups`` (group atom -> the rules that match it; the first with a value at the group's
+    position is used: a measured rule and an estimate rule share a group, each with its own positions): applied on a ring with two or more pyridine-type N and at
     least one group measured at its position, or on a pyridine ring with one such group and anything else on its
     carbons (another substituent of any kind, a fused ring; a group whose rule counts ``alone`` needs nothing else);
     never next to a chelating partner N, nor when a group's branch comes back into the ring."""
@@ -356,8 +359,10 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
             continue
         position = min((j - k) % 6, (k - j) % 6) - 1  # 0 ortho, 1 meta, 2 para
         for neighbour in atom.GetNeighbors():
-            rule = groups.get(neighbour.GetIdx())
-            if rule is not None and neighbour.GetIdx() not in ring and rule.deltas[position] is not None:
+            if neighbour.GetIdx() in ring:
+                continue
+            rule = next((r for r in groups.get(neighbour.GetIdx(), ()) if r.deltas[position] is not None), None)
+            if rule is not None:
                 placed.append((ring_atom, neighbour.GetIdx(), rule, rule.deltas[position]))
     if not placed or _chelating_partner(mol, site, ring):
         return None

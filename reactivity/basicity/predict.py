@@ -147,7 +147,9 @@ _RING_INCREMENT_NOTE = (
     "azine ring increments at atom(s) {}",
     "the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the model cannot "
     "stack them on a diazine, or one of them and anything else on a pyridine), plus each group's measured effect on "
-    "pyridine at the same position (reactivity/basicity/substituent_increments.toml); that the effects add up and "
+    "pyridine at the same position, or for a rule named *_estimate a Hammett estimate (sigma of Hansch, Leo and Taft "
+    "1991 times a slope fitted on the measured meta effects; no measurement) "
+    "(reactivity/basicity/substituent_increments.toml); that the effects add up and "
     "carry over from pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by "
     "the groups' bands")
 
