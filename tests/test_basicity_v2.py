@@ -928,3 +928,22 @@ def test_the_conjugated_ring_factor_is_named_among_the_assumptions_where_it_is_u
     (note,) = notes("OC(=O)c1cccnc1")  # nicotinic acid: the carboxyl O (atom 0) and the ring N (atom 7)
     assert "atom(s) 0, 7" in note and "1.45 times" in note
     assert notes("OC(=O)Cc1cccnc1") == []  # a CH2 between them: the aliphatic interaction, nothing to name
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("CC(=O)Nc1nnc(S(N)(=O)=O)s1", 7.48),  # acetazolamide, DataWarrior record 3545
+    ("CC(=O)/N=c1\\sc(S(N)(=O)=O)nn1C", 7.3),  # methazolamide, record 2130
+    ("NS(=O)(=O)c1nccs1", 8.25),  # thiazole-2-sulfonamide, record 2944
+])
+def test_an_azole_2_sulfonamide_is_one_acid_step_near_7_5_with_no_ring_n_base_step(smiles: str, measured: float) -> None:
+    # in-sample (ten measured values set the class value and the thiadiazole correction); before, the NH2 took the
+    # alkanesulfonamide value 10.3 and the site model put a ring N base step at 3.6-5.2 that no titration shows
+    result = predict_basicity(mol_from_smiles(smiles))
+    steps = [s for s in result.macro_pkas if 1.0 < s.pka < 12.0]
+    assert len(steps) == 1 and steps[0].type == "acid" and abs(steps[0].pka - measured) < 0.5
+    assert all(s.pka < 1.0 for s in result.sites if s.site_class == "azole_weak")
+
+
+@pytest.mark.parametrize("smiles", ["CC(=O)Nc1nnc(S(N)(=O)=O)s1", "CC(=O)/N=c1\\sc(S(N)(=O)=O)nn1C"])
+def test_the_azole_sulfonamide_rules_do_not_depend_on_the_drawing(smiles: str) -> None:
+    check_drawing_independence(smiles, random.Random(13), renumberings=3)
