@@ -947,3 +947,32 @@ def test_an_azole_2_sulfonamide_is_one_acid_step_near_7_5_with_no_ring_n_base_st
 @pytest.mark.parametrize("smiles", ["CC(=O)Nc1nnc(S(N)(=O)=O)s1", "CC(=O)/N=c1\\sc(S(N)(=O)=O)nn1C"])
 def test_the_azole_sulfonamide_rules_do_not_depend_on_the_drawing(smiles: str) -> None:
     check_drawing_independence(smiles, random.Random(13), renumberings=3)
+
+
+def test_the_n_h_of_a_benzothiadiazine_dioxide_is_one_acid_whichever_n_carries_the_hydrogen() -> None:
+    # diazoxide 8.62 (DataWarrior record 2432, in-sample), drawn with the H on N4 and on N2: before, one drawing
+    # took the alkanesulfonamide value 10.3 and the other had no site at all
+    n4_h = predict_basicity(mol_from_smiles("CC1=NS(=O)(=O)c2cc(Cl)ccc2N1"))
+    n2_h = predict_basicity(mol_from_smiles("CC1=Nc2ccc(Cl)cc2S(=O)(=O)N1"))
+    assert [(s.pka, s.type) for s in n4_h.macro_pkas] == [(s.pka, s.type) for s in n2_h.macro_pkas] == [(8.62, "acid")]
+    # chlorothiazide, out of sample (6.7, record 6188): the 3-unsubstituted correction from the pyrido pairs; its
+    # 7-sulfamoyl group is not corrected for, so it stays 1.2 above, inside the band (9.6 before)
+    drawings = ("NS(=O)(=O)c1cc2c(cc1Cl)N=CNS2(=O)=O", "NS(=O)(=O)c1cc2c(cc1Cl)NC=NS2(=O)=O")
+    first = [predict_basicity(mol_from_smiles(s)).macro_pkas[0] for s in drawings]
+    assert first[0].pka == first[1].pka and abs(first[0].pka - 6.7) < 1.5 and first[0].type == "acid"
+
+
+def test_the_anilino_n_of_a_thiazide_is_no_base_at_work_up_ph() -> None:
+    # hydrochlorothiazide: 2-aminobenzenesulfonamide 1.0 (record 4346) with the para sulfamoyl (sulfanilamide 2.11,
+    # record 4344) and the meta chlorine (3-chloroaniline 3.59, record 223) against aniline 4.6 (record 7846): -2.3;
+    # the site model read 4.4, a base step no titration of a thiazide shows
+    result = predict_basicity(mol_from_smiles("NS(=O)(=O)c1cc2c(cc1Cl)NCNS2(=O)=O"))
+    (n4,) = [s for s in result.sites if s.kind == "base"]
+    assert n4.rule == "dihydrobenzothiadiazine_n4" and abs(n4.pka - (1.0 + 0.2 - 2.49 - 1.01)) < 0.01
+    assert not [s for s in result.macro_pkas if s.type == "base" and s.pka > 0.0]
+
+
+@pytest.mark.parametrize("smiles", ["NS(=O)(=O)c1cc2c(cc1Cl)N=CNS2(=O)=O", "NS(=O)(=O)c1cc2c(cc1Cl)NCNS2(=O)=O",
+                                    "CC1=Nc2ccc(Cl)cc2S(=O)(=O)N1"])
+def test_the_thiazide_rules_do_not_depend_on_the_drawing(smiles: str) -> None:
+    check_drawing_independence(smiles, random.Random(17), renumberings=3)

@@ -32,7 +32,8 @@ def test_every_ring_correction_names_its_position_and_a_two_atom_query() -> None
     for adj in ring:
         prefix = {("phenol",): "phenol", ("carboxylic_acid",): "aryl_carboxyl", ("arenesulfonamide_nh",): "arenesulfonamide",
                   ("sulfonanilide_nh", "aryl_sulfonamide_nh"): "sulfonanilide", ("thiol",): "thiophenol",
-                  ("pyridine_conjugated_imine",): "pyridine_conjugated"}[adj.applies_to]
+                  ("pyridine_conjugated_imine",): "pyridine_conjugated",
+                  ("dihydrobenzothiadiazine_n4",): "dihydrobenzothiadiazine_n4"}[adj.applies_to]
         assert adj.id.startswith(f"{prefix}_{adj.position}_")
         assert adj.pattern.GetNumAtoms() >= 2 and "record" in adj.rationale
 
