@@ -277,8 +277,13 @@ def _amine_increments(mol: Chem.Mol, candidates: set[int]) -> dict[int, SiteIncr
         return {}
     found: dict[int, list[tuple[IncrementRule, tuple[int, ...]]]] = {}
     for rule in increment_rules():
-        for match in rule_matches(mol, rule, uniquify=True):  # a CF3's fluorines match in any order: once
-            if match[0] in candidates:
+        seen: set[tuple[int, frozenset[int]]] = set()
+        for match in rule_matches(mol, rule):
+            # a CF3's fluorines match in any order: once per site and atom set; a symmetric group (the other N of a
+            # piperazine) matches once from each of its two N, each then the site
+            key = (match[0], frozenset(match))
+            if match[0] in candidates and key not in seen:
+                seen.add(key)
                 found.setdefault(match[0], []).append((rule, match))
     out = {}
     for site, edits in found.items():
