@@ -935,7 +935,8 @@ def test_the_conjugated_ring_factor_is_named_among_the_assumptions_where_it_is_u
     ("CC(=O)/N=c1\\sc(S(N)(=O)=O)nn1C", 7.3),  # methazolamide, record 2130
     ("NS(=O)(=O)c1nccs1", 8.25),  # thiazole-2-sulfonamide, record 2944
 ])
-def test_an_azole_2_sulfonamide_is_one_acid_step_near_7_5_with_no_ring_n_base_step(smiles: str, measured: float) -> None:
+def test_an_azole_2_sulfonamide_is_one_acid_step_near_7_5_with_no_ring_n_base_step(smiles: str,
+                                                                                  measured: float) -> None:
     # in-sample (ten measured values set the class value and the thiadiazole correction); before, the NH2 took the
     # alkanesulfonamide value 10.3 and the site model put a ring N base step at 3.6-5.2 that no titration shows
     result = predict_basicity(mol_from_smiles(smiles))

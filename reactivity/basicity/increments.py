@@ -352,10 +352,11 @@ def _ring_increment(mol: Chem.Mol, site: int, ring: tuple[int, ...], ring_n: int
                     groups: dict[int, list[RingIncrementRule]]) -> SiteIncrement | None:
     """The increment of an azine ring N (its ring from :func:`_azine_ring`, with ``ring_n`` pyridine-type N) whose
     ring carries groups of ``groups`` (group atom -> the rules that match it; the first with a value at the group's
-    position is used: a measured rule and an estimate rule share a group, each with its own positions): applied on a ring with two or more pyridine-type N and at
-    least one group measured at its position, or on a pyridine ring with one such group and anything else on its
-    carbons (another substituent of any kind, a fused ring; a group whose rule counts ``alone`` needs nothing else);
-    never next to a chelating partner N, nor when a group's branch comes back into the ring."""
+    position is used, so a measured rule and an estimate rule can share a group, each at its own positions): applied
+    on a ring with two or more pyridine-type N and at least one group with a value at its position, or on a pyridine
+    ring with one such group and anything else on its carbons (another substituent of any kind, a fused ring; a group
+    whose rule counts ``alone`` needs nothing else); never next to a chelating partner N, nor when a group's branch
+    comes back into the ring."""
     k = ring.index(site)
     placed = []  # (ring carbon, group atom, rule, delta)
     for j, ring_atom in enumerate(ring):
