@@ -140,9 +140,10 @@ class _Job:
 _AMINE_INCREMENT_NOTE = (
     "substituent increments at atom(s) {}",
     "the site model's value for the analog with the group replaced by its alkyl counterpart (the model cannot add up "
-    "a strong electron-withdrawing group and the amine's other neighbours), plus the measured difference between the "
-    "two groups (reactivity/basicity/substituent_increments.toml); that the difference measured on one amine applies "
-    "to the others is an assumption; band widened by the increment's band")
+    "a strong electron-withdrawing group, or the other N of a 1,4-dialkylpiperazine, and the amine's other "
+    "neighbours), plus the difference between the two groups read from measured values (each rule in "
+    "reactivity/basicity/substituent_increments.toml names its values); that the difference measured on some amines "
+    "applies to the others is an assumption; band widened by the increment's band")
 _RING_INCREMENT_NOTE = (
     "azine ring increments at atom(s) {}",
     "the site model's value for the ring with its electron-withdrawing groups replaced by hydrogen (the model cannot "
