@@ -74,8 +74,9 @@ def _print_human(result: BasicityResult) -> None:
                   if site.source == "model" else f"class rule {site.rule}")
         if site.source == "model" and site.adjustments:
             origin = (f"substituent increment {', '.join(site.adjustments)}: the model's value for the analog (an "
-                      f"amine's group replaced by its alkyl counterpart, an azine ring's groups by H) plus the measured "
-                      f"group difference; analog's {origin}")
+                      f"amine's group replaced by its alkyl counterpart, an azine ring's groups by H) plus the group "
+                      f"difference read from measured values (a Hammett estimate for a rule named *_estimate); "
+                      f"analog's {origin}")
         echo(f"  atom {site.atom} [{site.role}, {site.site_class}] {label} {site.pka:.2f} "
              f"({_span(*site.band)}), {_fraction(site.protonated_fraction)} protonated; {origin}")
     for charge in result.permanent_charges:

@@ -252,13 +252,15 @@ def site_increments(mol: Chem.Mol, sites: Sequence[tuple[int, str]]) -> dict[int
     # ring N whose ring could qualify: two or more pyridine-type N, two or more substituted ring carbons, or one and a
     # group that counts alone somewhere in the molecule (the group searches run only then)
     rings = []
+    alone_group: bool | None = None  # whether a group that counts alone is in the molecule (searched once, if asked)
     for atom, site_class in sites:
         found = _azine_ring(mol, atom) if site_class in RING_INCREMENT_CLASSES else None
         if found is None:
             continue
         substituted = len(_substituted_ring_atoms(mol, found[0]))
-        if found[1] >= 2 or substituted >= 2 or (substituted == 1 and any(
-                rule.alone and mol.HasSubstructMatch(rule.pattern) for rule in ring_increment_rules())):
+        if substituted == 1 and found[1] < 2 and alone_group is None:
+            alone_group = any(rule.alone and mol.HasSubstructMatch(rule.pattern) for rule in ring_increment_rules())
+        if found[1] >= 2 or substituted >= 2 or (substituted == 1 and alone_group):
             rings.append((atom, found))
     if rings:
         groups: dict[int, list[RingIncrementRule]] = {}
