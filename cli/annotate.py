@@ -168,16 +168,17 @@ def _comma_list(value: Optional[str]) -> tuple[str, ...]:
 
 
 def _reaction_classes(value: Optional[str]) -> tuple[str, ...]:
-    """``--reactions a,b``: known derivatization classes, in the order given (exit 2 on an unknown one)."""
+    """``--reactions a,b``: known derivatization classes, in the order given, ``all`` or ``none`` (exit 2 on an
+    unknown one)."""
     names = _comma_list(value)
-    if not names:
+    if not names or names == ("none",):
         return ()  # the derivatization rules are loaded only when a class is asked for
-    from reactivity.derivatization import reaction_names
+    from reactivity.derivatization import chosen_reaction_names
 
-    unknown = [n for n in names if n not in reaction_names()]
-    if unknown:
-        raise _usage_error(f"unknown reaction class(es) {', '.join(unknown)} (known: {', '.join(reaction_names())})")
-    return names
+    try:
+        return chosen_reaction_names(names)
+    except ReactivityError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 def _check_condition(ph: float, temperature: float, hours: float) -> None:
@@ -274,7 +275,7 @@ def annotate(
     with_stability: bool = typer.Option(True, "--stability/--no-stability", help="Score hydrolysis and handling risk of each ring (RX_HYDROLYSIS_RISK ...)."),
     with_basicity: bool = typer.Option(True, "--basicity/--no-basicity", help="Predict the N4 pKaH of each ring (RX_N4_PKA ...)."),
     with_nitrosamine: bool = typer.Option(False, "--nitrosamine", help="Nitrosamine risk, CPCA, screening only (RX_NITROSAMINE_PRECURSOR, RX_NITROSAMINE_CATEGORY)."),
-    reactions: Optional[str] = typer.Option(None, "--reactions", help="Derivatization plans, comma-separated classes (e.g. acylation,reductive_amination): RX_RXN_<CLASS> = outcome@atoms."),
+    reactions: Optional[str] = typer.Option(None, "--reactions", help="Derivatization plans, comma-separated classes (e.g. acylation,reductive_amination), 'all' or 'none' (the default): RX_RXN_<CLASS> = outcome@atoms."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Format of standard input and of inputs without a known extension: sdf|smi|csv|tsv (default: sniffed from the first bytes)."),
     header: Optional[bool] = typer.Option(None, "--header/--no-header", help="Whether the first row of a table is a header (default: when one of its cells is a known column name such as SMILES or Name)."),
     max_atoms: int = typer.Option(DEFAULT_MAX_ATOMS, "--max-atoms", min=0, help="Records with more atoms (as written) become error records without being parsed (0 = no limit)."),

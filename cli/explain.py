@@ -86,11 +86,11 @@ def _derivatization_plans(mol, reactions: str | None) -> list:
     """``--reactions``: one derivatization plan per named class (exit 2 on an unknown class)."""
     if not reactions:
         return []
-    from reactivity.derivatization import plan_derivatization
+    from reactivity.derivatization import chosen_reaction_names, plan_derivatization
 
-    names = [name.strip() for name in reactions.split(",") if name.strip()]
     try:
-        return [plan_derivatization(mol, name) for name in dict.fromkeys(names)]
+        names = chosen_reaction_names(name.strip() for name in reactions.split(",") if name.strip())
+        return [plan_derivatization(mol, name) for name in names]
     except ReactivityError as exc:
         fail(str(exc))
 
@@ -129,7 +129,7 @@ def explain(
     ph: float = typer.Option(7.4, "--ph", help="pH at which the amines' free-base fractions are compared."),
     svg: Path | None = typer.Option(None, "--svg", help="Also draw the molecule with its sites marked to this SVG file."),
     png: Path | None = typer.Option(None, "--png", help="Also draw the molecule with its sites marked to this PNG file."),
-    reactions: str | None = typer.Option(None, "--reactions", help="Also plan these derivatization classes, comma-separated (e.g. acylation,lactam_n_alkylation)."),
+    reactions: str | None = typer.Option(None, "--reactions", help="Also plan these derivatization classes, comma-separated (e.g. acylation,lactam_n_alkylation), or 'all'."),
 ) -> None:
     """Which sites of each 1,4-diazepan-2-one ring react, and how (atom numbers are 0-based)."""
     records = read_molecules(molecule)

@@ -119,6 +119,7 @@ def _answer(mol, back=lambda i: i):
             r.c3_features, r.c3_enolizable_h, r.c3_epimerizable, r.salt_form,
             frozenset(back(a) for a in r.protonated_atoms),
             frozenset((s.kind, back(s.key_atom)) for s in r.competing_sites),
+            tuple(s.kind for s in r.competing_sites),  # listed in a chemical order, not the atom order
             tuple(g.text for g in r.guidance),
         ))
     return sorted(rings, key=lambda t: sorted(t[0])), related_scaffolds(mol)

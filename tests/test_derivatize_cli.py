@@ -10,6 +10,7 @@ from rdkit import Chem
 from typer.testing import CliRunner
 
 from reactivity.cli import app
+from reactivity.derivatization import reaction_names
 
 runner = CliRunner()
 
@@ -121,6 +122,23 @@ def test_annotate_reactions_adds_outcome_at_atoms(tmp_path):
     assert json.loads(rows[0]["RX_JSON"])["derivatization"]["acylation"]["reacting_atoms"] == [4]
     bad = runner.invoke(app, ["annotate", str(lib), "--reactions", "esterification"])
     assert bad.exit_code == 2 and "unknown reaction class" in bad.output
+
+
+def test_annotate_and_explain_take_all_reaction_classes(tmp_path):
+    lib = _library(tmp_path)
+    out = tmp_path / "annotated.csv"
+    result = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--no-stability", "--no-basicity",
+                                 "--reactions", "all"])
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(out.open()))
+    assert [h for h in header if h.startswith("RX_RXN_")] == [f"RX_RXN_{n.upper()}" for n in reaction_names()]
+    none = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--reactions", "none"])
+    assert none.exit_code == 0 and not [h for h in next(csv.reader(out.open())) if h.startswith("RX_RXN_")]
+    text = runner.invoke(app, ["explain", "O=C1CNCCCN1", "--reactions", "all", "--json"])
+    assert text.exit_code == 0, text.output
+    assert list(json.loads(text.stdout)["derivatization"]) == list(reaction_names())
+    bad = runner.invoke(app, ["explain", "O=C1CNCCCN1", "--reactions", "all,esterification"])
+    assert bad.exit_code == 2 and "esterification" in bad.output
 
 
 def test_explain_reactions_text_and_json():

@@ -507,6 +507,25 @@ def _rank_source(mol: Chem.Mol, atoms: Sequence[int]) -> Callable[[], list[int]]
     return ranks
 
 
+_ROLE_ORDER = {"n4": 0, "competing": 1, "acid": 2}
+
+
+def _reading_order(site: BasicSite) -> tuple[int, float, str, int]:
+    """How the sites are listed, whatever the atom numbering: the ring's N4 first, then the other bases from the most
+    basic down, then the acids from the most acidic up; the atom number only orders sites of one class and value.
+
+    >>> base = dict(band=(0.0, 0.0), protonated_fraction=0.0, applicability=1.0, nearest_training=())
+    >>> sites = [BasicSite(atom=2, site_class="carboxylic_acid", pka=4.2, role="acid", kind="acid", **base),
+    ...          BasicSite(atom=9, site_class="pyridine", pka=5.2, role="competing", **base),
+    ...          BasicSite(atom=5, site_class="aliphatic_amine", pka=9.8, role="competing", **base),
+    ...          BasicSite(atom=7, site_class="imine", pka=3.4, role="n4", **base)]
+    >>> [s.atom for s in sorted(sites, key=_reading_order)]
+    [7, 5, 9, 2]
+    """
+    role = _ROLE_ORDER.get(site.role, 1)
+    return role, (site.pka if site.kind == "acid" else -site.pka), site.site_class, site.atom
+
+
 def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, temperature_c: float) -> BasicityResult:
     drafts.sort(key=lambda d: d["atom"])
     original = job.prepared.original_index
@@ -557,6 +576,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
                 rule=d["rule"], adjustments=d["adjustments"],
             )
         )
+    sites.sort(key=_reading_order)
     n4_pka = n4_band = n4_fraction = None
     n4_class = n4_site_class = None
     if job.first_n4 is not None:

@@ -144,6 +144,8 @@ class BasicityResult:
 
     ``n4_pka`` is the (micro) pKaH of the first 1,4-diazepan-2-one ring's N4
     when it is a basic amine or a benzodiazepinone imine, else None.
+    ``sites`` lists the ring's N4 first, then the other bases from the most
+    basic down, then the acids from the most acidic up (not in atom order).
     ``macro_pkas``: stepwise pKa values of the whole molecule, lowest first, from
     the coupled titration of every site (electrostatic interaction included).
     ``logd_curve`` holds (pH, estimated logD) pairs; ``free_base_ph_99`` is the

@@ -21,7 +21,7 @@ from .planner import (
     enumerate_products,
     plan_derivatization,
 )
-from .rules import UnknownReactionError, load_reaction_rules, reaction_names
+from .rules import UnknownReactionError, chosen_reaction_names, load_reaction_rules, reaction_names
 
 __all__ = [
     "OUTCOMES",
@@ -31,6 +31,7 @@ __all__ = [
     "ReactingSite",
     "ReagentMismatchError",
     "UnknownReactionError",
+    "chosen_reaction_names",
     "classify_reagent",
     "enumerate_products",
     "load_reaction_rules",

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -378,3 +379,29 @@ def reaction_names() -> tuple[str, ...]:
     True
     """
     return load_reaction_rules().names
+
+
+def chosen_reaction_names(names: Iterable[str]) -> tuple[str, ...]:
+    """The reaction classes a user names, each once, in the order given: ``all`` stands for every packaged class (in
+    the rule file's order), ``none`` for none. Raises :class:`UnknownReactionError` naming every unknown class.
+
+    >>> chosen_reaction_names(["reductive_amination", "acylation", "acylation"])
+    ('reductive_amination', 'acylation')
+    >>> chosen_reaction_names(["all"]) == reaction_names(), chosen_reaction_names(["none"])
+    (True, ())
+    >>> chosen_reaction_names(["acylation", "esterification", "amidation"])
+    Traceback (most recent call last):
+    ...
+    reactivity.derivatization.rules.UnknownReactionError: unknown reaction class(es) esterification, amidation (known: acylation, sulfonylation, reductive_amination, n_alkylation, n_arylation, urea_formation, carbamate_formation, boc_deprotection, lactam_n_alkylation, c3_alkylation)
+    """
+    chosen: list[str] = []
+    for name in names:
+        if name == "all":
+            chosen.extend(reaction_names())
+        elif name != "none":
+            chosen.append(name)
+    unknown = [name for name in dict.fromkeys(chosen) if name not in reaction_names()]
+    if unknown:
+        known = ", ".join(reaction_names())
+        raise UnknownReactionError(f"unknown reaction class(es) {', '.join(unknown)} (known: {known})")
+    return tuple(dict.fromkeys(chosen))

@@ -194,11 +194,11 @@ def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing],
     # a salt's counter-ions and a solvate's solvent are not part of the molecule whose sites are reported
     inside = fragments_holding(fragments, {r.match[0] for r in rings})
     taken: set[int] = set()
-    found: list[_Found] = []
+    found: list[tuple[int, int, _Found]] = []  # (rule position, input atom number, group)
     def refused(key: int) -> bool:
         return key in taken or key in ring_core or (inside is not None and key not in inside)
 
-    for rule in rules.competing:
+    for position, rule in enumerate(rules.competing):
         groups: set[frozenset[int]] = set()  # H2N-NH-R matches from either end: one group
         orderings: tuple[tuple[int, ...], ...] | None = None
         for match in rule_matches(mol, rule, uniquify=True):
@@ -217,8 +217,10 @@ def _find_competing(work: _Work, rules: SiteRuleSet, rings: list[LactamRing],
                 continue
             taken.add(match[0])
             groups.add(atoms)
-            found.append(_Found(rule, tuple(match)))
-    return sorted(found, key=lambda f: work.input_index(f.atoms[0]))
+            found.append((position, work.input_index(match[0]), _Found(rule, tuple(match))))
+    # found in the rule file's order (nucleophiles from the strongest, acylating groups, electrophiles), which is how
+    # they are listed whatever the atom numbering; the atom number only orders the groups of one rule
+    return [f for _, _, f in sorted(found, key=lambda item: item[:2])]
 
 
 def _n4_strength(n4_class: str, n4_h: int) -> str:
