@@ -51,6 +51,16 @@ PROTON_MASS = 1.007276466621
 """Mass of a proton (CODATA 2018), added to M for [M+H]+."""
 
 
+def rounded_mass(value: float | None) -> float | None:
+    """A mass or m/z as every output writes it: 5 decimals (0.01 mDa), so that a sum taken in another atom order,
+    which can differ in its last bits, prints the same.
+
+    >>> rounded_mass(391.133158246621), rounded_mass(391.13315824662106), rounded_mass(None)
+    (391.13316, 391.13316, None)
+    """
+    return None if value is None else round(value, 5)
+
+
 @dataclass(frozen=True, slots=True)
 class Species:
     """SMILES, InChIKey, formula, monoisotopic mass and [M+H]+ of one species."""
@@ -69,8 +79,8 @@ class Species:
             "smiles": self.smiles,
             "inchikey": self.inchikey,
             "formula": self.formula,
-            "monoisotopic_mass": round(self.monoisotopic_mass, 5),
-            "mz_mh": None if self.mz_mh is None else round(self.mz_mh, 5),
+            "monoisotopic_mass": rounded_mass(self.monoisotopic_mass),
+            "mz_mh": rounded_mass(self.mz_mh),
         }
         if self.salt_smiles:
             out["salt_smiles"] = self.salt_smiles

@@ -94,3 +94,19 @@ def test_annotate_without_the_option_writes_no_nitrosamine_tags(tmp_path) -> Non
     assert "NITROSAMINE" not in (tmp_path / "plain.csv").read_text(encoding="utf-8")
     text = (tmp_path / "screened.csv").read_text(encoding="utf-8")
     assert "RX_NITROSAMINE_PRECURSOR" in text and "tertiary_N4@2" in text
+
+
+def test_annotate_nitrosamine_masses_do_not_depend_on_the_drawing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # one molecule (a 4,5-dihydro flurazepam analogue with a free secondary amine and a secondary ring N4) drawn in two
+    # atom orders: the summed masses differed in their last bits; the JSON must not
+    source = tmp_path / "in.smi"
+    source.write_text("CNCCCN1C(=O)CNC(c2ccccc2F)c2cc(Cl)ccc21 a\nc1c2c(cc(Cl)c1)C(c1ccccc1F)NCC(=O)N2CCCNC b\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["annotate", str(source), "-o", str(out), "--nitrosamine", "--no-progress",
+                                 "--no-stability", "--no-basicity", "--json-detail", "full"])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line)["RX_JSON"]["nitrosamine"] for line in out.read_text().splitlines())
+    masses = [[p["mz_mh"] for p in doc["products"]] for doc in (first, second)]
+    # [M+H]+ of the two N-nitroso products, C19H20ClFN4O2 + H: 391.13316 (from RDKit's isotope masses, 5 decimals)
+    assert masses[0] == masses[1] == [391.13316, 391.13316]

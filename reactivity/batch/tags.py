@@ -458,6 +458,8 @@ def nitrosamine_tags(result: Any, number: AtomNumber) -> Section:
     (already present), ``tertiary_N4``/``tertiary_amine`` (dealkylative, lower risk); ``none`` without any.
     ``NITROSAMINE_CATEGORY``: the most potent category of the secondary-amine and present N-nitroso products, or ``none``.
     """
+    from ..species import rounded_mass  # the nitrosamine screen's module (RDKit helpers) loads only when it is asked for
+
     sites = [f"{p.site}@{number(p.atom)}" for p in result.products]
     sites += [f"tertiary_{p.site}@{number(p.atom)}" for p in result.dealkylation_products]
     category = result.most_potent_category
@@ -465,9 +467,9 @@ def nitrosamine_tags(result: Any, number: AtomNumber) -> Section:
             "NITROSAMINE_CATEGORY": "none" if category is None else str(category)}
 
     def product(p: Any) -> dict[str, Any]:
-        return {"site": p.site, "atom": number(p.atom), "nitroso_smiles": p.nitroso_smiles, "mz_mh": p.species.mz_mh,
-                "alpha_h_counts": list(p.alpha_h_counts), "potency_score": p.potency_score, "category": p.category,
-                "ai_ng_per_day": p.ai_ng_per_day}
+        return {"site": p.site, "atom": number(p.atom), "nitroso_smiles": p.nitroso_smiles,
+                "mz_mh": rounded_mass(p.species.mz_mh), "alpha_h_counts": list(p.alpha_h_counts),
+                "potency_score": p.potency_score, "category": p.category, "ai_ng_per_day": p.ai_ng_per_day}
 
     payload = {"nitrosamine": {
         "screening_only": True, "note": result.screening_note, "guidance_version": result.guidance_version,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..atomtext import LIBRARY_NUMBERING
-from ..species import Species
+from ..species import Species, rounded_mass
 
 ATOM_NUMBERING = LIBRARY_NUMBERING  # the numbering of every library result (reactivity.atomtext)
 
@@ -81,8 +81,8 @@ class NitrosoProduct:
             "nitroso_smiles": self.nitroso_smiles,
             "formula": self.species.formula,
             "inchikey": self.species.inchikey,
-            "monoisotopic_mass": round(self.species.monoisotopic_mass, 5),
-            "mz_mh": None if self.species.mz_mh is None else round(self.species.mz_mh, 5),
+            "monoisotopic_mass": rounded_mass(self.species.monoisotopic_mass),
+            "mz_mh": rounded_mass(self.species.mz_mh),
             "alpha_h_counts": list(self.alpha_h_counts),
             "alpha_h_score": self.alpha_h_score,
             "features": [f.to_dict() for f in self.features],

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..atomtext import LIBRARY_NUMBERING
+from ..species import rounded_mass
 from ._base import _SECONDS_PER_HOUR, Reference, RiskLevel, _worse
 from .rate_laws import RateLaw
 
@@ -75,8 +76,8 @@ class Degradant:
     def to_dict(self) -> dict[str, Any]:
         """JSON form (masses rounded to 5 decimals)."""
         return {"name": self.name, "smiles": self.smiles, "inchikey": self.inchikey, "formula": self.formula,
-                "monoisotopic_mass": round(self.monoisotopic_mass, 5),
-                "mz_mh": None if self.mz_mh is None else round(self.mz_mh, 5), "note": self.note}
+                "monoisotopic_mass": rounded_mass(self.monoisotopic_mass),
+                "mz_mh": rounded_mass(self.mz_mh), "note": self.note}
 
 # --------------------------------------------------------------------------------------------------- result types
 @dataclass(frozen=True, slots=True)

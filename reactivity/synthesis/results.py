@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ReactivityError
+from ..species import rounded_mass
 
 __all__ = [
     "BuildingBlock",
@@ -80,8 +81,8 @@ class Compound:
             "smiles": self.smiles,
             "inchikey": self.inchikey,
             "formula": self.formula,
-            "monoisotopic_mass": round(self.monoisotopic_mass, 5),
-            "mz_mh": None if self.mz_mh is None else round(self.mz_mh, 5),
+            "monoisotopic_mass": rounded_mass(self.monoisotopic_mass),
+            "mz_mh": rounded_mass(self.mz_mh),
             "species": self.species,
             "salt_smiles": self.salt_smiles or None,
             "scaffold": self.scaffold,
