@@ -80,6 +80,20 @@ def quiet_rdkit() -> Iterator[list[str]]:
                     messages.append(line)
 
 
+def canonical_ranks(mol: Chem.Mol, break_ties: bool = False) -> list[int]:
+    """Canonical atom ranks (independent of the input atom order), computed on a copy with fresh ring data.
+
+    ``Chem.CanonicalRankAtoms`` needs ring data that ``Chem.RenumberAtoms`` output lacks.
+
+    >>> canonical_ranks(Chem.MolFromSmiles("OCC")) == canonical_ranks(Chem.MolFromSmiles("CCO"))[::-1]
+    True
+    """
+    copy = Chem.Mol(mol)
+    copy.UpdatePropertyCache(strict=False)
+    Chem.GetSymmSSSR(copy)
+    return list(Chem.CanonicalRankAtoms(copy, breakTies=break_ties))
+
+
 def all_substruct_matches(mol: Chem.Mol, pattern: Chem.Mol, uniquify: bool = False, first_cap: int = 1000) -> tuple[tuple[int, ...], ...]:
     """Every substructure match: RDKit stops at ``maxMatches`` without saying so, so ask again with a
     ten times larger cap until fewer matches than the cap come back (none was cut off).

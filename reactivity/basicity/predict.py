@@ -624,7 +624,9 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
                            "titrated together, the others independently")
     if not any(s.site_class == "hydroxamic_acid" for s in sites) and has_acid_group(job.work, "oxime_or_hydroxamic"):
         assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
-    spoken_for = set(atoms) | job.n4_atoms  # sites with a value, and ring N4 atoms (a note above covers them)
+    # sites with a value, the other atoms of a group that has one (a hydrazine's second N), and ring N4 atoms (a note
+    # above covers them)
+    spoken_for = set(atoms) | {a for m in job.class_sites for a in m.group} | job.n4_atoms
     for labels, found in uncovered_bases(job.work):
         left = sorted(original[a] for a in found if a not in spoken_for)
         if left:

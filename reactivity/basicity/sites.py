@@ -11,6 +11,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..errors import RuleDataError
+from ..molecule import canonical_ranks
 from ..rules import checked_references, compile_screen, compile_smarts, require, rule_matches
 
 # ----------------------------------------------------------------------------- rules
@@ -247,6 +248,9 @@ class ClassSite:
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
     screen: Chem.Mol | None = None  # recursion-free superset of ``pattern`` (:func:`reactivity.rules.screen_smarts`)
+    #: the atoms of a match form one ionizable group (a hydrazine's two N): one site per group, and the group's other
+    #: atoms are spoken for (no "uncovered base" note for them)
+    one_site_per_group: bool = False
 
 
 RING_POSITIONS = ("ortho", "meta", "para")
@@ -282,6 +286,7 @@ class ClassMatch:
     rule: ClassSite
     pka_25: float
     adjustments: tuple[Adjustment, ...]
+    group: tuple[int, ...] = ()  # the group's atoms, for a rule with ``one_site_per_group``
 
 
 def parse_class_rules(text: str, known_references: frozenset[str] | None = None) -> tuple[tuple[ClassSite, ...], tuple[Adjustment, ...]]:
@@ -321,6 +326,7 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
                 overrides_model=bool(entry.get("overrides_model", False)), rationale=str(get(entry, "rationale")),
                 references=refs(entry), must_match=tuple(get(entry, "must_match")),
                 must_not_match=tuple(get(entry, "must_not_match")), screen=compile_screen(str(get(entry, "smarts")), f"{CLASS_SITE_FILE} {rule_id}"),
+                one_site_per_group=bool(entry.get("one_site_per_group", False)),
             )
         )
     ids = {site.id for site in sites}
@@ -389,10 +395,16 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
     rules = class_rules()[0]
     corrections = _corrections_by_rule()
     found: dict[int, ClassSite] = {}
+    groups: dict[int, tuple[int, ...]] = {}
     for rule in rules:
-        for match in rule_matches(mol, rule):
-            if atoms is None or match[0] in atoms:
-                found.setdefault(match[0], rule)
+        matches = rule_matches(mol, rule)
+        if rule.one_site_per_group and matches:
+            matches = _one_site_per_group(mol, matches)
+        for match in matches:
+            if (atoms is None or match[0] in atoms) and match[0] not in found:
+                found[match[0]] = rule
+                if rule.one_site_per_group:
+                    groups[match[0]] = tuple(sorted(match))
     out = []
     for atom in sorted(found):
         rule = found[atom]
@@ -401,8 +413,32 @@ def find_class_sites(mol: Chem.Mol, atoms: frozenset[int] | None = None) -> tupl
                      if any(m[0] == atom for m in mol.GetSubstructMatches(adj.pattern, uniquify=False)))
         if ring_groups:
             used += ring_substituents(mol, atom, ring_groups)
-        out.append(ClassMatch(atom, rule, round(rule.pka + sum(a.delta for a in used), 2) + 0.0, used))
+        out.append(ClassMatch(atom, rule, round(rule.pka + sum(a.delta for a in used), 2) + 0.0, used,
+                              groups.get(atom, ())))
     return tuple(out)
+
+
+def _one_site_per_group(mol: Chem.Mol, matches: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    """One match per atom set: when a group matches with either of two atoms as the site (1,2-dimethylhydrazine), the
+    one of highest canonical rank, which does not depend on the atom order (two such atoms are symmetry-equivalent or
+    told apart by the canonical ranking, never by their numbers).
+
+    >>> mol = Chem.MolFromSmiles("CNNC")
+    >>> len(_one_site_per_group(mol, ((1, 2), (2, 1))))
+    1
+    """
+    ranks: list[int] | None = None
+    best: dict[frozenset[int], tuple[int, ...]] = {}
+    for match in matches:
+        key = frozenset(match)
+        if key not in best:
+            best[key] = match
+            continue
+        if ranks is None:
+            ranks = canonical_ranks(mol, break_ties=True)
+        if ranks[match[0]] > ranks[best[key][0]]:
+            best[key] = match
+    return tuple(best.values())
 
 
 def ring_positions(mol: Chem.Mol, site: int) -> dict[int, str]:

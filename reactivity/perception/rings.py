@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rdkit import Chem
 
-from ..molecule import all_substruct_matches
+from ..molecule import all_substruct_matches, canonical_ranks
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,17 +28,6 @@ class LactamRing:
 
     match: tuple[int, ...]
     bridged: bool
-
-
-def canonical_ranks(mol: Chem.Mol, break_ties: bool = False) -> list[int]:
-    """Canonical atom ranks (independent of the input atom order), computed on a copy with fresh ring data.
-
-    ``Chem.CanonicalRankAtoms`` needs ring data that ``Chem.RenumberAtoms`` output lacks.
-    """
-    copy = Chem.Mol(mol)
-    copy.UpdatePropertyCache(strict=False)
-    Chem.GetSymmSSSR(copy)
-    return list(Chem.CanonicalRankAtoms(copy, breakTies=break_ties))
 
 
 def is_chordless(mol: Chem.Mol, cycle: tuple[int, ...]) -> bool:
