@@ -29,6 +29,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from ..equilibria import protonated_fraction
+
 #: pH grid of the logD curve.
 LOGD_PH_GRID = tuple(float(x) for x in range(0, 15))
 #: The pH range the tool works in (the free-base search, the conditions it accepts): the pH scale of water; a stepwise
@@ -526,17 +528,6 @@ TEMPERATURE_RULES = (
 
 
 # ----------------------------------------------------------------------------- independent-site helpers
-
-
-def protonated_fraction(pka: float, ph: float) -> float:
-    """Fraction of a single basic site protonated at a pH (Henderson-Hasselbalch).
-
-    >>> round(protonated_fraction(8.0, 8.0), 3)
-    0.5
-    >>> round(protonated_fraction(10.0, 7.4), 4)
-    0.9975
-    """
-    return 1.0 / (1.0 + 10.0 ** (ph - pka))
 
 
 def logd_from_uncharged(logp: float, uncharged: float) -> float:

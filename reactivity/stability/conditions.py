@@ -12,6 +12,7 @@ from typing import Any
 from rdkit import Chem
 
 from ..atomtext import atom_list, compose
+from ..equilibria import protonated_fraction
 from ..errors import ReactivityError, RuleDataError, UnknownConditionError
 from ..molecule import as_read
 from ..sites import RingSites
@@ -198,8 +199,6 @@ class _Charges:
 
 def _charges(rings: Sequence[RingSites], preset: dict[str, Any], ionizable: IonizableSites) -> _Charges | None:
     """:class:`_Charges` at the pH of the preset's first stage; None when the basicity model is not available."""
-    from ..basicity.titration import protonated_fraction
-
     if ionizable.found is None:
         return None
     sites, logp = ionizable.found
@@ -299,8 +298,6 @@ def _n4_material_loss(mechanism: str, preset: dict[str, Any], rings: Sequence[Ri
                       n4_pka: float | None, charges: _Charges | None) -> tuple[RiskLevel, list[str], list[str]]:
     """Material-loss risk, reasons and advice from the ring N4 alone (a basic N4 in water or on silica); ``charges``:
     the molecule's ionization at an aqueous wash's pH (None elsewhere or without the basicity model)."""
-    from ..basicity.titration import protonated_fraction
-
     basic = [ring for ring in rings if ring.n4_class in _BASIC_N4]
     if mechanism == "aqueous_partition" and not basic:
         base = _partition_base(mol, rings, n4_pka)

@@ -38,6 +38,7 @@ import numpy as np
 from rdkit import Chem, rdBase
 
 from ..atomtext import AtomText
+from ..equilibria import protonated_fraction
 from ..molecule import free_base_view, recount_hydrogens
 from ..sites import CompetingSite, RingSites
 from ..species import (describe_smiles, describe_species, described_form, has_charge, neutral_form, species_masses,
@@ -210,7 +211,7 @@ def ring_kinetics(law: RateLaw, state: RingState, ph: float, temperature_c: floa
     relaxation = (float(settings["relaxation_per_s"]) * _scale(float(settings["relaxation_band"]), side)
                   * _arrhenius_factor(float(settings["ea_kj_mol"]), temperature_c,
                                       float(settings["relaxation_temperature_c"])))
-    protonated = 1.0 / (1.0 + 10.0 ** (ph - state.imine_pkah))
+    protonated = protonated_fraction(state.imine_pkah, ph)
     k_open = relaxation * acid_ratio / (1.0 + acid_ratio) * protonated
     k_close = k_open / ratio if ratio > 0 else 0.0
     k_contraction = 0.0
@@ -228,7 +229,7 @@ def decarboxylation_k(state: RingState, ph: float, temperature_c: float) -> floa
     """Decarboxylation of a 3-carboxylic acid (s-1): the N4-protonated species' rate x its fraction at the pH."""
     settings = _model()["decarboxylation"]
     pkah = state.imine_pkah if state.imine_pkah is not None else float(_model()["imine"]["plain_pkah"])
-    protonated = 1.0 / (1.0 + 10.0 ** (ph - pkah))
+    protonated = protonated_fraction(pkah, ph)
     return (float(settings["k_protonated_per_s"]) * protonated
             * _arrhenius_factor(float(settings["ea_kj_mol"]), temperature_c, float(settings["reference_temperature_c"])))
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from rdkit import Chem
 
+from ..equilibria import protonated_fraction
 from ..errors import RuleDataError
 from ..molecule import quiet_rdkit
 from ..rules import compile_smarts, read_packaged_toml
@@ -51,7 +52,7 @@ class RateLaw:
             return np.ones_like(log_ah)
         if self.n4_pka is None:
             return np.zeros_like(log_ah)
-        return 1.0 / (1.0 + 10.0 ** (-log_ah - self.n4_pka))
+        return protonated_fraction(self.n4_pka, -log_ah)
 
     def terms_at_log_ah(self, log_ah: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Acid, water and hydroxide contributions (s-1) at log10 a(H+) (``-pH``; may exceed 0 in strong acid)."""
@@ -76,7 +77,7 @@ class RateLaw:
         elif self.n4_pka is None:
             f = 0.0
         else:
-            f = 1.0 / (1.0 + 10.0 ** (-log_ah - self.n4_pka))
+            f = protonated_fraction(self.n4_pka, -log_ah)
         acid = self.kh_per_m_s * (1.0 + (self.n4_kh_factor - 1.0) * f) * a_h / (1.0 + a_h * 10.0 ** self.amide_o_pkah)
         base = self.koh_per_m_s * (1.0 + (self.n4_koh_factor - 1.0) * f) * a_oh
         if self.n1_pka is not None:
