@@ -83,6 +83,7 @@ _WEAK_ACID_SMARTS = (
     "[CX4;H1,H2]([CX3]=[OX1])[CX3]=[OX1]",
     "[NX3;!H0]-[CX3]=[SX1]",
     "[NX3;!H0]-[P,S]=[OX1]",
+    "[NX3;!H0]-[#6]=[#7]-[SX4](=[OX1])=[OX1]",  # amidine N-H acidified through its C=N (1,2,4-thiadiazine 1,1-dioxides)
 )
 _WEAK_ACIDS = tuple(Chem.MolFromSmarts(smarts) for smarts in _WEAK_ACID_SMARTS)
 
@@ -92,6 +93,8 @@ def has_weak_acid(mol: Chem.Mol) -> bool:
 
     >>> [has_weak_acid(Chem.MolFromSmiles(s)) for s in ("CC(=O)c1cc[nH]n1", "NCC(N)=O", "OB(O)c1ccccc1", "Nn1cnnc1")]
     [True, False, True, True]
+    >>> has_weak_acid(Chem.MolFromSmiles("CC1=NS(=O)(=O)c2cccnc2N1"))  # a pyrido-1,2,4-thiadiazine 1,1-dioxide
+    True
     """
     return any(mol.HasSubstructMatch(pattern) for pattern in _WEAK_ACIDS)
 

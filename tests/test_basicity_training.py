@@ -208,3 +208,13 @@ def test_prediction_does_not_import_scikit_learn() -> None:
     )
     out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "False", "False"]
+
+
+def test_no_sulfonyl_amidine_n_h_acid_sits_in_the_table_as_a_base() -> None:
+    # the N-H of a 1,2,4-thiadiazine 1,1-dioxide is an acid (diazoxide 8.6); its pyrido-fused analogues' values
+    # (6.7-7.6, tagged acidic by the source) once stood in the table as pyridine N pKaH values
+    pattern = Chem.MolFromSmarts("[NX3;!H0]-[#6]=[#7]-[SX4](=[OX1])=[OX1]")
+    table = pka_training.packaged_training_table()
+    found = [s for s in table["smiles"] if Chem.MolFromSmiles(s).HasSubstructMatch(pattern)]
+    assert not found
+    assert pka_training.has_weak_acid(Chem.MolFromSmiles("O=S1(=O)N=CNc2cccnc21"))
