@@ -477,3 +477,22 @@ def test_other_fragments_of_the_record_do_not_compete(record):
     # the free N4 of 1,4-diazepan-2-one is the one amine of the ring's molecule: acetyl chloride acylates it cleanly
     plan = plan_derivatization(mol_from_smiles(record), "acylation", "CC(=O)Cl")
     assert (plan.outcome, plan.product_smiles) == ("clean", "CC(=O)N1CCCNC(=O)C1")
+
+
+# a malonate C-H (dimethyl malonate 13.0 in water, Bunting et al. 1995) against N1-H: more acidic than an aliphatic
+# lactam N-H (about 16), less than a benzodiazepinone anilide N1-H (10.5-11.7), far more than an ester or lactam alpha-CH
+MALONATE_ALIPHATIC_LACTAM = "O=C1CN(C(=O)OC(C)(C)C)CC(CC(C(=O)OCC)C(=O)OCC)CN1"
+MALONATE_ANILIDE = "CCOC(=O)C(Cc1ccc2c(c1)C(c1ccccc1)=NCC(=O)N2)C(=O)OCC"
+
+
+def test_a_malonate_goes_before_an_aliphatic_lactam_n_h_under_nah() -> None:
+    plan = plan_derivatization(mol_from_smiles(MALONATE_ALIPHATIC_LACTAM), "lactam_n_alkylation")
+    assert plan.outcome == "needs_protection"
+    assert [s.rule_id for s in plan.minor_sites] == ["lactam_n_alkylation.malonate_ch"]
+
+
+def test_a_malonate_competes_with_an_anilide_n1_h_and_goes_before_c3() -> None:
+    assert plan_derivatization(mol_from_smiles(MALONATE_ANILIDE), "lactam_n_alkylation").outcome == "mixture"
+    c3 = plan_derivatization(mol_from_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(CC(C(=O)OC)C(=O)OC)ccc21"), "c3_alkylation")
+    assert c3.outcome == "needs_protection"
+    assert "lactam_n_alkylation" not in c3.reason and "malonate" in c3.reason
