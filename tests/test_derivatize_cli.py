@@ -108,13 +108,17 @@ def test_usage_errors_exit_2(tmp_path):
     assert result.exit_code == 2 and "a folder, not a molecule file" in result.output
 
 
+def _annotate_csv(lib, out, reactions: str) -> list[dict[str, str]]:
+    """``annotate --reactions`` of the small library into a CSV file (sites only); its rows."""
+    result = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--no-stability", "--no-basicity",
+                                 "--reactions", reactions])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(out.open()))
+
+
 def test_annotate_reactions_adds_outcome_at_atoms(tmp_path):
     lib = _library(tmp_path)
-    out = tmp_path / "annotated.csv"
-    result = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--no-stability", "--no-basicity",
-                                 "--reactions", "acylation,lactam_n_alkylation"])
-    assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open()))
+    rows = _annotate_csv(lib, tmp_path / "annotated.csv", "acylation,lactam_n_alkylation")
     assert rows[0]["RX_RXN_ACYLATION"] == "clean@4"  # N4 of the parent ring, 1-based
     assert rows[0]["RX_RXN_LACTAM_N_ALKYLATION"] == "needs_protection@8"  # N1, after protecting N4
     assert rows[1]["RX_RXN_ACYLATION"].split("@")[0] in ("mixture", "selective")
@@ -126,14 +130,10 @@ def test_annotate_reactions_adds_outcome_at_atoms(tmp_path):
 
 def test_annotate_and_explain_take_all_reaction_classes(tmp_path):
     lib = _library(tmp_path)
-    out = tmp_path / "annotated.csv"
-    result = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--no-stability", "--no-basicity",
-                                 "--reactions", "all"])
-    assert result.exit_code == 0, result.output
-    header = next(csv.reader(out.open()))
-    assert [h for h in header if h.startswith("RX_RXN_")] == [f"RX_RXN_{n.upper()}" for n in reaction_names()]
-    none = runner.invoke(app, ["annotate", str(lib), "-o", str(out), "--no-progress", "--reactions", "none"])
-    assert none.exit_code == 0 and not [h for h in next(csv.reader(out.open())) if h.startswith("RX_RXN_")]
+    rows = _annotate_csv(lib, tmp_path / "all.csv", "all")
+    assert [h for h in rows[0] if h.startswith("RX_RXN_")] == [f"RX_RXN_{n.upper()}" for n in reaction_names()]
+    rows = _annotate_csv(lib, tmp_path / "none.csv", "none")
+    assert not [h for h in rows[0] if h.startswith("RX_RXN_")]
     text = runner.invoke(app, ["explain", "O=C1CNCCCN1", "--reactions", "all", "--json"])
     assert text.exit_code == 0, text.output
     assert list(json.loads(text.stdout)["derivatization"]) == list(reaction_names())
