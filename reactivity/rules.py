@@ -409,6 +409,20 @@ def load_guidance() -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     return out
 
 
+_REFERENCE_ID = re.compile(r"\b(?:lit|docs):[A-Za-z0-9_.-]*[A-Za-z0-9_]")
+
+
+def cited_ids(text: str) -> tuple[str, ...]:
+    """The reference ids a sentence names in the text (``lit:...``, ``docs:...``), once each, in order; unknown ones
+    are left out.
+
+    >>> cited_ids("made from the 4-oxide (lit:archer_sternbach1968; see docs:synthesis, lit:no_such_id)")
+    ('lit:archer_sternbach1968', 'docs:synthesis')
+    """
+    known = load_references()
+    return tuple(dict.fromkeys(found for found in _REFERENCE_ID.findall(text) if found in known))
+
+
 def reference(reference_id: str) -> str:
     """Resolve a reference id to its citation text (KeyError when unknown).
 

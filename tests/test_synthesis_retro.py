@@ -138,7 +138,7 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
     [
         ("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "3-hydroxy"),  # oxazepam
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
-        ("CCNC(=O)c1cc2n(n1)CCCN(Cc1ccc(C)cc1)C2=O", "fused azole"),
+        ("CCNC(=O)c1cc2n(n1)CCCN(Cc1ccc(C)cc1)C2=O", "azole whose carbon carries the lactam carbonyl"),
         ("CC1=C(C)C(=O)N[C@@H](c2ccccc2)C(=O)N1", "without a benzo ring"),
     ],
 )
@@ -237,3 +237,14 @@ def test_with_two_rings_the_disconnected_one_does_not_follow_the_drawing():
     assert expected and any("2 diazepan-2-one rings" in w for w in propose_disconnections(target).warnings)
     for shuffled in random_renumberings(target, random.Random(4), 8):
         assert answer(shuffled) == expected
+
+
+def test_an_azole_carboxamide_lactam_gets_the_sourced_way_in_and_its_regiochemistry() -> None:
+    # 5-ethyl-2-methyl-5,6,7,8-tetrahydro-4H-pyrazolo[1,5-a][1,4]diazepin-4-one: N4 is the pyrazole N1, C3 its C5
+    result = propose_disconnections(Chem.MolFromSmiles("CCN1CCCn2nc(C)cc2C1=O"))
+    assert not result.disconnections
+    assert "epichlorohydrin" in result.no_route_reason and "3-carboxylate isomer" in result.no_route_reason
+    assert "lit:dzedulionyte2022" in result.references
+    # an aromatic N4 whose C3 is not an azole carbon (a pyrazolo[1,5-a][1,4]benzodiazepinone) keeps the general reason
+    other = propose_disconnections(Chem.MolFromSmiles("Cc1cc2n(n1)C(C)(C)C(=O)Nc1ccc(Cl)cc1-2"))
+    assert other.no_route_reason.startswith("N4 is aromatic")

@@ -23,6 +23,7 @@ from rdkit import Chem
 from ..errors import ReactivityError
 from ..molecule import as_read, quiet_rdkit
 from ..perception import perceive, perceive_with_view, related_scaffolds
+from ..rules import cited_ids
 from ..sites import RingSites
 from .chem import free_base, is_neutral, run_clean
 from .forward import plan_route
@@ -587,6 +588,36 @@ _NO_ROUTE = {
 }
 
 
+#: How an azole-2-carboxamide lactam (N4 and C3 in a five-membered aromatic ring) is made, and what the first step gives.
+_AZOLE_CARBOXAMIDE_LACTAM = (
+    "N4 and C3 belong to an azole whose carbon carries the lactam carbonyl (a tetrahydropyrazolo[1,5-a][1,4]diazepin-4-one,"
+    " a pyrrolo[1,2-a][1,4]diazepin-1-one, a diazepino[1,2-a]indol-1-one or a benzimidazole analogue): the advisor's"
+    " two-component routes do not build it."
+    " Such rings are made from the azole-2-carboxylate ester (pyrazole-5-carboxylate): the ring N next to the ester is"
+    " alkylated with a three-carbon unit (epichlorohydrin with NaH in DMF gives the 1-(oxiranylmethyl) ester), then the"
+    " amine that becomes N1 opens the epoxide and closes the lactam, giving the 6-hydroxy ring (lit:dzedulionyte2022,"
+    " for pyrazole, indole and benzimidazole esters; a pyrrole-2-carboxylate is the indole case without the benzo ring)."
+    " A 3(5)-substituted pyrazole ester is alkylated on both ring N: the 3-carboxylate isomer, which cannot close the"
+    " ring, forms beside the wanted 5-carboxylate for several substituents, so check the regiochemistry (NMR) before"
+    " the amine step. A ring without the 6-hydroxy group needs another three-carbon unit, which that route does not cover"
+)
+
+
+def _azole_carboxamide_lactam(target: Chem.Mol, ring: RingSites) -> bool:
+    """Whether the ring's C3-N4 bond lies in a five-membered aromatic ring and C3 is an aromatic carbon (the lactam
+    carbonyl on an azole carbon next to the azole N that is N4).
+
+    >>> from reactivity.perception import perceive
+    >>> mol = Chem.MolFromSmiles("CCN1CCCn2nc(C)cc2C1=O")
+    >>> _azole_carboxamide_lactam(mol, perceive(mol)[0])
+    True
+    """
+    bond = target.GetBondBetweenAtoms(ring.c3, ring.n4)
+    if bond is None or not bond.GetIsAromatic() or not target.GetAtomWithIdx(ring.c3).GetIsAromatic():
+        return False
+    return target.GetRingInfo().IsBondInRingOfSize(bond.GetIdx(), 5)
+
+
 def propose_disconnections(target: Chem.Mol) -> RetroResult:
     """Ranked disconnections of a 1,4-diazepan-2-one target (any class the advisor knows), each checked forward.
 
@@ -691,6 +722,8 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         proposals, inner_reason = _n4_group_last(target, ring, what[ring.n4_class])
         if not proposals:
             reason = _NO_ROUTE[ring.n4_class] + (f"; the N4-H ring itself has no route: {inner_reason}" if inner_reason else "")
+    elif ring.n4_class == "aromatic" and _azole_carboxamide_lactam(target, ring):
+        reason = _AZOLE_CARBOXAMIDE_LACTAM
     else:
         reason = _NO_ROUTE.get(
             ring.n4_class,
@@ -712,6 +745,8 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         for k, p in enumerate(proposals)
     )
     refs = ["docs:synthesis", *(r for d in disconnections for r in d.references)]
+    if not disconnections:
+        refs.extend(cited_ids(reason))
     if c3_stereo:
         refs.append("docs:stereochemistry")
     return RetroResult(
