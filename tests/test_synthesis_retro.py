@@ -248,3 +248,10 @@ def test_an_azole_carboxamide_lactam_gets_the_sourced_way_in_and_its_regiochemis
     # an aromatic N4 whose C3 is not an azole carbon (a pyrazolo[1,5-a][1,4]benzodiazepinone) keeps the general reason
     other = propose_disconnections(Chem.MolFromSmiles("Cc1cc2n(n1)C(C)(C)C(=O)Nc1ccc(Cl)cc1-2"))
     assert other.no_route_reason.startswith("N4 is aromatic")
+
+
+def test_a_non_benzo_2_5_dione_gets_the_head_to_tail_lactamization() -> None:
+    # 1,4-diazepane-2,5-dione from a beta-amino acid (C5-C7, N1) and an alpha-amino acid: N1 onto the C2 ester
+    result = propose_disconnections(Chem.MolFromSmiles("CN1CC(=O)NCCC1=O"))
+    assert not result.disconnections
+    assert "N1 onto the C2 ester" in result.no_route_reason and "lit:vanberkom2005" in result.references

@@ -710,8 +710,11 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                 reason = "the 2,5-dione is bridged or fused across the bonds the disconnection breaks"
         elif c5_carbonyl:
             reason = ("N4 is acylated by the ring C5 carbonyl (a 2,5-dione without a benzo ring): the anthranilic acid +"
-                      " amino ester route does not apply; such dilactams come from a dipeptide-like beta-amino acid +"
-                      " alpha-amino ester cyclization, which the advisor does not model")
+                      " amino ester route does not apply. Such dilactams come from a linear dipeptide of a beta-amino"
+                      " acid (C5-C7, N1) and an alpha-amino acid (C2, C3, N4) closed head to tail; the closure that"
+                      " worked is N1 onto the C2 ester, not N4 onto C5, and only with a tertiary amide in the"
+                      " precursor's backbone, that is an N4-substituted ring (lit:vanberkom2005). The advisor does not"
+                      " model it")
         else:
             proposals, inner_reason = _n4_group_last(target, ring, "acylation")
             if not proposals:
