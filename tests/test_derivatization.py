@@ -496,3 +496,20 @@ def test_a_malonate_competes_with_an_anilide_n1_h_and_goes_before_c3() -> None:
     c3 = plan_derivatization(mol_from_smiles("CN1C(=O)CN=C(c2ccccc2)c2cc(CC(C(=O)OC)C(=O)OC)ccc21"), "c3_alkylation")
     assert c3.outcome == "needs_protection"
     assert "lactam_n_alkylation" not in c3.reason and "malonate" in c3.reason
+
+
+# imide N-H acidity (open DataWarrior set, the pKa tool's class values): about 9 (succinimide 9.6), glutarimides 11.4;
+# an anilide N1-H 10.5-11.7, an aliphatic lactam N-H about 16
+def test_an_imide_n_h_goes_before_a_lactam_n1_and_a_glutarimide_shares_the_anilide_tier() -> None:
+    boc_ring = "O=C1CN(C(=O)OC(C)(C)C)CC(CC2CC(=O)NC2=O)CN1"
+    succinimide = plan_derivatization(mol_from_smiles(boc_ring), "lactam_n_alkylation")
+    assert succinimide.outcome == "needs_protection"
+    assert [s.rule_id for s in succinimide.minor_sites] == ["lactam_n_alkylation.imide_nh"]
+    anilide_ring = "O=C1CN=C(c2ccccc2)c2cc(CC3CCC(=O)NC3=O)ccc2N1"
+    glutarimide = plan_derivatization(mol_from_smiles(anilide_ring), "lactam_n_alkylation")
+    assert glutarimide.outcome == "mixture"
+
+
+def test_an_imide_n_h_competes_with_n4_under_carbonate() -> None:
+    plan = plan_derivatization(mol_from_smiles("O=C1CNCCC(CC2CC(=O)NC2=O)N1"), "n_alkylation")
+    assert plan.outcome == "mixture"
