@@ -513,3 +513,12 @@ def test_an_imide_n_h_goes_before_a_lactam_n1_and_a_glutarimide_shares_the_anili
 def test_an_imide_n_h_competes_with_n4_under_carbonate() -> None:
     plan = plan_derivatization(mol_from_smiles("O=C1CNCCC(CC2CC(=O)NC2=O)N1"), "n_alkylation")
     assert plan.outcome == "mixture"
+
+
+def test_a_cyclic_malonate_c_h_goes_first_under_nah_and_competes_under_carbonate() -> None:
+    # Meldrum's acid 5.15 (open DataWarrior set): far more acidic than a lactam N-H, about a phenol's rate under K2CO3
+    lactam = plan_derivatization(mol_from_smiles("O=C1CN(C(=O)OC(C)(C)C)CC(CC2C(=O)OC(C)(C)OC2=O)CN1"),
+                                 "lactam_n_alkylation")
+    assert lactam.outcome == "needs_protection"
+    assert [s.rule_id for s in lactam.minor_sites] == ["lactam_n_alkylation.cyclic_malonate_ch"]
+    assert plan_derivatization(mol_from_smiles("O=C1CNCCC(CC2C(=O)OC(C)(C)OC2=O)N1"), "n_alkylation").outcome == "mixture"
