@@ -80,10 +80,12 @@ def quiet_rdkit() -> Iterator[list[str]]:
                     messages.append(line)
 
 
-def canonical_ranks(mol: Chem.Mol, break_ties: bool = False) -> list[int]:
-    """Canonical atom ranks (independent of the input atom order), computed on a copy with fresh ring data.
+def canonical_ranks(mol: Chem.Mol, break_ties: bool = False, chirality: bool = True) -> list[int]:
+    """Canonical atom ranks (independent of the input atom order), computed on a copy with fresh ring data: every
+    tie-break by symmetry in the package goes through this function.
 
-    ``Chem.CanonicalRankAtoms`` needs ring data that ``Chem.RenumberAtoms`` output lacks.
+    ``Chem.CanonicalRankAtoms`` needs ring data that ``Chem.RenumberAtoms`` output lacks in some RDKit versions;
+    ``break_ties`` gives symmetry-equivalent atoms distinct ranks, ``chirality`` lets stereo labels tell atoms apart.
 
     >>> canonical_ranks(Chem.MolFromSmiles("OCC")) == canonical_ranks(Chem.MolFromSmiles("CCO"))[::-1]
     True
@@ -91,7 +93,7 @@ def canonical_ranks(mol: Chem.Mol, break_ties: bool = False) -> list[int]:
     copy = Chem.Mol(mol)
     copy.UpdatePropertyCache(strict=False)
     Chem.GetSymmSSSR(copy)
-    return list(Chem.CanonicalRankAtoms(copy, breakTies=break_ties))
+    return list(Chem.CanonicalRankAtoms(copy, breakTies=break_ties, includeChirality=chirality))
 
 
 def all_substruct_matches(mol: Chem.Mol, pattern: Chem.Mol, uniquify: bool = False, first_cap: int = 1000) -> tuple[tuple[int, ...], ...]:
@@ -465,7 +467,7 @@ def azine_lactam_form(mol: Chem.Mol) -> Chem.Mol:
     candidates = _azine_lactim_candidates(mol)
     if not candidates:
         return mol
-    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    ranks = canonical_ranks(mol)
 
     def crowded(nitrogen: int, carbon: int) -> bool:  # the N's other ring neighbour carries an N or O group
         return any(nb.GetIdx() != carbon and nb.GetIsAromatic() and any(
@@ -552,7 +554,7 @@ def amino_azine_form(mol: Chem.Mol) -> Chem.Mol:
     candidates = _imino_azine_candidates(mol)
     if not candidates:
         return mol
-    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    ranks = canonical_ranks(mol)
     current = mol
     while candidates:  # one edit at a time; one that cannot be kekulized is passed over
         options = sorted((current.GetBondBetweenAtoms(carbon, holder) is None, ranks[holder], ranks[nitrogen],
@@ -827,7 +829,7 @@ def _inner_salt_anions(mol: Chem.Mol, protonated: set[int]) -> set[int]:
         protons = len(protonated & atoms)
         here = [a for a in anions if a in atoms]
         if len(here) > protons > 0:
-            ranks = ranks or list(Chem.CanonicalRankAtoms(mol))
+            ranks = ranks or canonical_ranks(mol, break_ties=True)
             here.sort(key=lambda a: (a in strong, ranks[a]))
         chosen.update(here[:protons])
     return chosen

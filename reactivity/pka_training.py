@@ -44,7 +44,7 @@ from .basicity import (
 from .basicity.model import pka_model_bytes
 from .errors import ReactivityError
 from .forest import TreeEnsemble
-from .molecule import azine_lactam_form, quiet_rdkit
+from .molecule import azine_lactam_form, canonical_ranks, quiet_rdkit
 
 DATAWARRIOR_FILES = ("baltruschat_datawarrior.sdf.gz", "baltruschat_datawarrior.sdf")
 FLUORICLOGPPKA_FILE = "fluoriclogppka_pKa_starting_data_2024.01.25.csv"
@@ -286,7 +286,7 @@ def _assign(mol: Chem.Mol, values: list[float]) -> tuple[int, str, float, list[f
     tiers = site_tiers()
     best = min(tiers[c] for _, c in sites)
     top = [(a, c) for a, c in sites if tiers[c] == best]
-    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    ranks = canonical_ranks(mol)
     if len({ranks[a] for a, _ in top}) > 1:
         return "tie: several non-equivalent sites of the same tier"
     if any(tiers[c] - best < MIN_TIER_GAP for a, c in sites if (a, c) not in top):
@@ -312,7 +312,7 @@ def _assign_by_model(
     (the value may be a later protonation step or belong to another site).
     """
     sites = find_basic_sites(mol)
-    ranks = list(Chem.CanonicalRankAtoms(mol, breakTies=False))
+    ranks = canonical_ranks(mol)
     unique: dict[int, tuple[int, str]] = {}
     for atom, site_class in sites:
         unique.setdefault(ranks[atom], (atom, site_class))

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from rdkit import Chem
 
-from .molecule import redrawn_or_none, shift_double_bond, with_ring_info
+from .molecule import canonical_ranks, redrawn_or_none, shift_double_bond, with_ring_info
 from .rules import compile_smarts
 
 # C=N of an amidine carbon (not aromatic, not a carbonyl carbon, with a single-bonded N), in a ring or not
@@ -88,7 +88,7 @@ def skeleton_ranks(mol: Chem.Mol) -> list[int]:
         atom.SetNoImplicit(True)
     skeleton.UpdatePropertyCache(strict=False)
     Chem.FastFindRings(skeleton)
-    return list(Chem.CanonicalRankAtoms(skeleton, breakTies=False, includeChirality=False))
+    return canonical_ranks(skeleton, chirality=False)
 
 
 def _place_order(nitrogen: Chem.Atom, ring_carbon: bool, rank: int) -> tuple[int, int, int]:

@@ -15,8 +15,8 @@ from rdkit.Chem import rdMolDescriptors
 from ..atomtext import AtomText, atom_list, compose
 from ..errors import ReactivityError
 from ..molecule import (AMIDOXIME_REDRAWN, ANIONIC_ACID_SMARTS, AZINE_LACTIM_REDRAWN, DICARBONYL_ENOL_REDRAWN,
-                        IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form, free_base_view,
-                        quiet_rdkit)
+                        IMIDIC_ACID_REDRAWN, IMINO_AZINE_REDRAWN, FreeBaseView, as_read, azine_lactam_form,
+                        canonical_ranks, free_base_view, quiet_rdkit)
 from ..rules import compile_screen, compile_smarts
 from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
@@ -500,7 +500,7 @@ def _rank_source(mol: Chem.Mol, atoms: Sequence[int]) -> Callable[[], list[int]]
 
     def ranks() -> list[int]:
         if not found:
-            every = Chem.CanonicalRankAtoms(mol)
+            every = canonical_ranks(mol, break_ties=True)
             found.append([every[a] for a in atoms])
         return found[0]
 

@@ -24,8 +24,8 @@ from rdkit import Chem
 
 from ..atomtext import LIBRARY_NUMBERING, AtomText, compose, join
 from ..errors import MoleculeParseError, ReactivityError
-from ..molecule import (FreeBaseView, as_read, fragments_holding, free_base_view, mol_from_smiles, quiet_rdkit,
-                        redrawn_or_none, with_ring_info)
+from ..molecule import (FreeBaseView, as_read, canonical_ranks, fragments_holding, free_base_view, mol_from_smiles,
+                        quiet_rdkit, redrawn_or_none, with_ring_info)
 from ..sites import RingSites
 from ..species import Species, describe_species, species_smiles
 from ..tautomers import ring_hydrogen_placements
@@ -284,7 +284,7 @@ def _analyse(mol: Chem.Mol, reaction: ReactionClass) -> _Analysis:
     lactam_units = {w for w in working.values() if w is not None}
     # the ring's molecule, without a salt's counter-ion or a solvent: other fragments neither compete nor interfere
     ring_molecules = fragments_holding(Chem.GetMolFrags(work, asMols=False, sanitizeFrags=False), lactam_units)
-    ranks = list(Chem.CanonicalRankAtoms(work, breakTies=True))
+    ranks = canonical_ranks(work, break_ties=True)
     claimed: set[int] = set()
     candidates: list[_Candidate] = []
     for rule in reaction.sites:
@@ -445,7 +445,7 @@ def _classify(reaction: ReactionClass, reagent: Chem.Mol) -> _Reagent:
         raise ReagentMismatchError(f"reagent {smiles} does not fit {reaction.id}: it is none of {labels}")
     groups = len(keys)
     if groups > 1:  # symmetry-equivalent groups (Ac2O, Boc2O, a symmetric bis-electrophile's halves) count once
-        ranks = list(Chem.CanonicalRankAtoms(work, breakTies=False))
+        ranks = canonical_ranks(work)
         groups = len({ranks[k] for k in keys})
     return _Reagent(work, smiles, kind, groups)
 

@@ -11,7 +11,7 @@ from rdkit import Chem
 
 from ..atomtext import AtomText, compose
 from ..errors import ReactivityError
-from ..molecule import as_read, with_ring_info
+from ..molecule import as_read, canonical_ranks, with_ring_info
 from ..sites import RingSites
 from ._base import (
     _SECONDS_PER_HOUR,
@@ -237,7 +237,7 @@ def _headline_ring(mol: Chem.Mol, rings: Sequence[RingSites], outcomes: Sequence
     tied = [i for i in range(len(rings)) if loss(i) == top]
     if len(tied) == 1:
         return tied[0]
-    ranks = Chem.CanonicalRankAtoms(mol)
+    ranks = canonical_ranks(mol, break_ties=True)
     return min(tied, key=lambda i: ranks[rings[i].n1])
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rdkit import Chem
 
 from ..errors import ReactivityError
-from ..molecule import as_read, quiet_rdkit
+from ..molecule import as_read, canonical_ranks, quiet_rdkit
 from ..perception import perceive, perceive_with_view, related_scaffolds
 from ..rules import cited_ids
 from ..sites import RingSites
@@ -634,7 +634,7 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
     if len(Chem.GetMolFrags(target)) != 1 or not is_neutral(target):  # N-oxides, nitro groups stay as drawn
         target, salt_note = free_base(target, "target")
     # atoms in canonical order: with two rings, the one disconnected (and every tie below) must not follow the drawing
-    ranks = list(Chem.CanonicalRankAtoms(target))
+    ranks = canonical_ranks(target, break_ties=True)
     target = Chem.RenumberAtoms(target, sorted(range(target.GetNumAtoms()), key=ranks.__getitem__))
     with quiet_rdkit():  # target is read (as_read) and at most free-based since: not read again
         rings = perceive_with_view(target, from_reader=True)[0]
