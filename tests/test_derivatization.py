@@ -500,6 +500,19 @@ def test_a_malonate_competes_with_an_anilide_n1_h_and_goes_before_c3() -> None:
 
 # imide N-H acidity (open DataWarrior set, the pKa tool's class values): about 9 (succinimide 9.6), glutarimides 11.4;
 # an anilide N1-H 10.5-11.7, an aliphatic lactam N-H about 16
+@pytest.mark.parametrize(("smiles", "carbon"), [(MALONATE_ALIPHATIC_LACTAM, 14), (MALONATE_ANILIDE, 5),
+                                               ("O=C1CN(C(=O)OC(C)(C)C)CC(CC2C(=O)OC(C)(C)OC2=O)CN1", 14)])
+def test_perception_names_the_malonate_c_h_the_planner_warns_of(smiles: str, carbon: int) -> None:
+    # the competing groups of a ring and the planner's competitors agree: the central C-H of a malonate (the atom
+    # counted by hand from the SMILES) is listed, once, as a carbon acid and nucleophile
+    from reactivity import perceive
+
+    (ring,) = perceive(mol_from_smiles(smiles))
+    malonates = [site for site in ring.competing_sites if site.kind == "malonate_ch"]
+    assert [site.atoms[0] for site in malonates] == [carbon]
+    assert malonates[0].category == "nucleophile"
+
+
 def test_an_imide_n_h_goes_before_a_lactam_n1_and_a_glutarimide_shares_the_anilide_tier() -> None:
     boc_ring = "O=C1CN(C(=O)OC(C)(C)C)CC(CC2CC(=O)NC2=O)CN1"
     succinimide = plan_derivatization(mol_from_smiles(boc_ring), "lactam_n_alkylation")
