@@ -101,6 +101,9 @@ def _print_human(result: BasicityResult) -> None:
         echo("permanently charged: stays in the water layer at any work-up pH (unless extracted as an ion pair)")
     elif result.acidic_sites:
         echo("no basic site: acidify below the lowest acidic pKa to extract the neutral acid")
+    elif result.uncovered_groups:
+        echo("no site with a predicted value; ionizable without one: "
+             + "; ".join(f"{g.labels} (atom {', '.join(map(str, g.atoms))})" for g in result.uncovered_groups))
     else:
         echo("no ionizable site: neutral at any work-up pH")
     curve = dict(result.logd_curve)

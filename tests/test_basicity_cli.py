@@ -102,3 +102,12 @@ def test_negative_bands_and_steps_outside_the_ph_range_of_water_are_said_plainly
     assert "steps lie outside the pH range of water (-2 to 16)" in text
     pyridine = " ".join(runner.invoke(app, ["pka", "c1ccncc1"]).stdout.split())
     assert "outside the pH range of water" not in pyridine
+
+
+def test_a_group_without_a_value_is_named_not_called_neutral() -> None:
+    # demoxepam: its N1-H acid (4-imine analogues 10.5-11.6) has no value for the 4-oxide; the text says what it is
+    result = runner.invoke(app, ["pka", "O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "demoxepam type) (atom 19)" in text and "neutral at any work-up pH" not in text
+    assert "neutral at any work-up pH" in runner.invoke(app, ["pka", "CC(C)=O"]).stdout

@@ -44,7 +44,7 @@ from .features import (
 )
 from .model import MODEL_ARTEFACT, band_halfwidth, load_pka_model, nearest_training
 from .predict import BASIC_N4_CLASSES, LOW_APPLICABILITY, predict_basicity, predict_basicity_many
-from .results import BasicityResult, BasicSite, PermanentCharge, TrainingAnalogue
+from .results import BasicityResult, BasicSite, PermanentCharge, TrainingAnalogue, UncoveredGroup
 from .sites import (
     AcidRule,
     Adjustment,
@@ -64,6 +64,8 @@ from .sites import (
     site_tiers,
     uncovered_base_rules,
     uncovered_bases,
+    uncovered_groups,
+    uncovered_rules,
 )
 from .titration import (
     LOGD_PH_GRID,
@@ -90,5 +92,5 @@ __all__ = [
     "parse_site_rules", "predict_basicity", "predict_basicity_many", "protonated_fraction", "shortest_path_counts",
     "similarity_view",
     "site_classes", "site_features", "site_rules", "site_tiers", "temperature_shift", "uncovered_base_rules",
-    "uncovered_bases",
+    "uncovered_bases", "uncovered_groups", "uncovered_rules", "UncoveredGroup",
 ]

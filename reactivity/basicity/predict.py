@@ -22,8 +22,8 @@ from ..tautomers import azole_hydrogen_moves, is_plain_1_2_3_triazole
 from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, site_features
 from .increments import SiteIncrement, ring_increment_ids, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
-from .results import BasicityResult, BasicSite, Deferred, PermanentCharge
-from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_bases
+from .results import BasicityResult, BasicSite, Deferred, PermanentCharge, UncoveredGroup
+from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_groups
 from .distances import DistanceRows
 from .drawing import azole_tautomer_drawings, azole_tautomer_partner, model_amidine_drawing
 from .titration import (
@@ -185,6 +185,12 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
     return tuple(perceive_with_view(mol, from_reader=True)[0])
 
 
+def _named_uncovered(work: Chem.Mol, atom: int) -> bool:
+    """Whether an ``[[uncovered_base]]`` rule names ``atom`` (a ring N4 without a class value, which the result then
+    lists among its uncovered groups instead of calling it not basic)."""
+    return any(atom in found for _, found in uncovered_groups(work, "base"))
+
+
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
     prepared = view if view is not None else free_base_view(mol)
     # the readers and the free-base view read hydroxy-azines as lactams already; an anion (a pyridinolate salt) is
@@ -246,6 +252,11 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
                 notes.append(AtomText(f"N4 (atom {{0}}) classified by perception as {ring.n4_class}; predicted as {site_class}", (ring.n4,)))
         elif ring.n4_class in CLASS_N4_CLASSES and index is not None and index in class_atoms:
             n4_roles[index] = ring.n4_class
+        elif ring.n4_class == "imine" and index is not None and _named_uncovered(work, index):
+            # a basic C=N N4 with no value (an amidine, imidate or ketimine N4): named among the uncovered groups
+            n4_atoms.discard(index)
+            sites = [(a, c) for a, c in sites if a != index]
+            site_atoms.discard(index)
         elif index is not None and index in site_atoms:
             sites = [(a, c) for a, c in sites if a != index]
             site_atoms.discard(index)
@@ -627,20 +638,29 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     # sites with a value, the other atoms of a group that has one (a hydrazine's second N), and ring N4 atoms (a note
     # above covers them)
     spoken_for = set(atoms) | {a for m in job.class_sites for a in m.group} | job.n4_atoms
-    for labels, found in uncovered_bases(job.work):
-        left = sorted(original[a] for a in found if a not in spoken_for)
-        if left:
-            assumptions.append(compose(labels + " at atom(s) {}: a basic group that neither the site model nor a class "
-                                       "rule covers; no pKaH is predicted for it", atom_list(left)))
+    uncovered: list[UncoveredGroup] = []
+    for kind, what, value in (("base", "a basic", "pKaH"), ("acid", "an acidic", "pKa")):
+        for labels, found in uncovered_groups(job.work, kind):
+            left = tuple(sorted(original[a] for a in found if a not in spoken_for))
+            if left:
+                uncovered.append(UncoveredGroup(kind, labels, left))
+                assumptions.append(compose(labels + " at atom(s) {}: " + what + " group that neither the site model "
+                                           "nor a class rule covers; no " + value + " is predicted for it",
+                                           atom_list(left)))
     if any(s.source == "model" and s.applicability < LOW_APPLICABILITY for s in sites):
         assumptions.append(
             f"at least one site is far from the training data (applicability < {LOW_APPLICABILITY}): its band is wide"
         )
+    uncounted = ", not counting the uncovered basic group(s) named above" \
+        if any(group.kind == "base" for group in uncovered) else ""
     if free_base is not None:
         assumptions.append(f"free-base pH {free_base:.2f}: lowest pH at which >= 99 % of the molecules carry no "
-                           "protonated base (coupled titration, central pKa values)")
+                           f"protonated base (coupled titration, central pKa values{uncounted})")
     elif any(s.kind == "base" for s in sites):
         assumptions.append("no pH in -2..16 gives >= 99 % free base")
+    elif not sites and not permanent and uncovered:
+        assumptions.append("no ionizable site with a predicted value: the uncovered group(s) named above may still "
+                           "take or lose a proton in a work-up")
     elif not sites and not permanent:
         assumptions.append("no ionizable site found: the compound is neutral at any work-up pH")
     # macro pKa values, charge-state fractions and the parent SMILES are computed when first read (a batch
@@ -681,4 +701,5 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
         counter_ions=job.counter_ions,
         parent_smiles=Deferred(parent_smiles),
         n4_site_class=n4_site_class,
+        uncovered_groups=tuple(uncovered),
     )

@@ -138,6 +138,22 @@ class PermanentCharge:
     site_class: str
 
 
+@dataclass(frozen=True, slots=True)
+class UncoveredGroup:
+    """An ionizable group (``kind`` base or acid) that no class rule and no site model predicts: named, no value.
+
+    ``atoms`` are the site atoms of the input molecule; ``labels`` says what the group is.
+    """
+
+    kind: str
+    labels: str
+    atoms: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the group."""
+        return {"kind": self.kind, "labels": self.labels, "atoms": list(self.atoms)}
+
+
 @dataclass(frozen=True)
 class BasicityResult:
     """Ionization of one molecule at one pH and temperature.
@@ -152,8 +168,10 @@ class BasicityResult:
     lowest pH at which at least 99 % of the molecules carry no protonated base
     (None when it has no basic site or never gets there). ``uncharged_fraction``
     and ``net_charge_fractions`` are at ``ph``. ``counter_ions`` lists the
-    fragments stripped before logP and site finding. ``assumptions`` lists
-    every modelling choice behind the numbers, for display next to them.
+    fragments stripped before logP and site finding. ``uncovered_groups``
+    names the ionizable groups that get no value (they are not in ``sites``
+    nor in the titration). ``assumptions`` lists every modelling choice behind
+    the numbers, for display next to them.
     """
 
     ph: float
@@ -174,6 +192,7 @@ class BasicityResult:
     counter_ions: tuple[str, ...] = ()
     parent_smiles: str = _LazyField("")  # type: ignore[assignment]
     n4_site_class: str | None = field(default=None)
+    uncovered_groups: tuple[UncoveredGroup, ...] = ()
 
     @property
     def n4_free_base_fraction(self) -> float | None:
@@ -225,6 +244,7 @@ class BasicityResult:
             "logd_is_estimate": True,
             "logd_curve": [{"ph": ph, "logd": logd} for ph, logd in self.logd_curve],
             "free_base_ph_99": self.free_base_ph_99,
+            "uncovered_groups": [group.to_dict() for group in self.uncovered_groups],
             "assumptions": list(self.assumptions),
         }
 

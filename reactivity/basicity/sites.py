@@ -186,28 +186,60 @@ def _acid_rules_by_id() -> dict[str, tuple[AcidRule, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class UncoveredBaseRule(AcidRule):
-    """A basic nitrogen group that neither the site model nor a class rule predicts (the first SMARTS atom is the
-    nitrogen; the fields of :class:`AcidRule`); ``labels`` names it in the assumption that says so."""
+    """An ionizable group that neither the site model nor a class rule predicts (the first SMARTS atom is the site;
+    the fields of :class:`AcidRule`); ``labels`` names it in the assumption that says so. The ``[[uncovered_base]]``
+    rules name basic nitrogens, the ``[[uncovered_acid]]`` rules acidic groups."""
 
     labels: str = ""
     screen: Chem.Mol | None = None
 
 
-def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
-    """The ``[[uncovered_base]]`` rules of a basic-site rule file's TOML text (RuleDataError when one is malformed)."""
+UNCOVERED_SECTIONS = {"base": "uncovered_base", "acid": "uncovered_acid"}
+
+
+def parse_uncovered_rules(text: str, kind: str = "base") -> tuple[UncoveredBaseRule, ...]:
+    """The ``[[uncovered_base]]`` (``kind`` base) or ``[[uncovered_acid]]`` (``kind`` acid) rules of a basic-site rule
+    file's TOML text (RuleDataError when one is malformed)."""
     data = _rule_file_data(text)
     return tuple(
         UncoveredBaseRule(labels=str(entry["labels"]), **fields,
                           screen=compile_screen(fields["smarts"], f"basic_sites.toml {fields['id']}"))
-        for entry in data.get("uncovered_base", [])
+        for entry in data.get(UNCOVERED_SECTIONS[kind], [])
         for fields in (_common_rule_fields(entry),)
     )
 
 
-@lru_cache(maxsize=1)
+def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
+    """The ``[[uncovered_base]]`` rules of a basic-site rule file's TOML text (RuleDataError when one is malformed)."""
+    return parse_uncovered_rules(text, "base")
+
+
+@lru_cache(maxsize=2)
+def uncovered_rules(kind: str) -> tuple[UncoveredBaseRule, ...]:
+    """The packaged ``[[uncovered_base]]`` (``kind`` base) or ``[[uncovered_acid]]`` (``kind`` acid) rules."""
+    return parse_uncovered_rules(_rule_file_text(), kind)
+
+
 def uncovered_base_rules() -> tuple[UncoveredBaseRule, ...]:
     """The packaged ``[[uncovered_base]]`` rules."""
-    return parse_uncovered_base_rules(_rule_file_text())
+    return uncovered_rules("base")
+
+
+def uncovered_groups(mol: Chem.Mol, kind: str = "base") -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(labels, site atoms) of every basic (``kind`` base) or acidic (``kind`` acid) group of ``mol`` that no site
+    rule or class rule predicts.
+
+    >>> uncovered_groups(Chem.MolFromSmiles("CC1=NCCC1"))[0][1]
+    (2,)
+    >>> uncovered_groups(Chem.MolFromSmiles("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1"), "acid")[0][1]
+    (19,)
+    """
+    found = []
+    for rule in uncovered_rules(kind):
+        atoms = tuple(sorted({match[0] for match in rule_matches(mol, rule)}))
+        if atoms:
+            found.append((rule.labels, atoms))
+    return tuple(found)
 
 
 def uncovered_bases(mol: Chem.Mol) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -218,12 +250,7 @@ def uncovered_bases(mol: Chem.Mol) -> tuple[tuple[str, tuple[int, ...]], ...]:
     >>> uncovered_bases(Chem.MolFromSmiles("CC(=N)N"))
     ()
     """
-    found = []
-    for rule in uncovered_base_rules():
-        atoms = tuple(sorted({match[0] for match in rule_matches(mol, rule)}))
-        if atoms:
-            found.append((rule.labels, atoms))
-    return tuple(found)
+    return uncovered_groups(mol, "base")
 
 
 # ----------------------------------------------------------------------------- class rules (no model)
