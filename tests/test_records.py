@@ -110,6 +110,30 @@ def test_truncated_gzip_keeps_what_was_read_and_warns(data_dir):
     assert full[len(cut) - 1].startswith(cut[-1])
 
 
+@pytest.mark.parametrize("records_before_cut", [0, 1])
+def test_a_gzip_stream_cut_in_its_first_kilobytes_keeps_what_came_before_and_warns(data_dir, tmp_path,
+                                                                                  records_before_cut):
+    # the first look at a file (its first 4 KB of text) used to drop the bytes read before a break and the break
+    # itself: a gzip cut that early gave no record and no warning. Stored (level 0) gzip blocks put the cut at a known
+    # place in the text.
+    full = [r.raw for r in _records(data_dir / "sd_rdkit_NCI_aids_few.sdf.gz")]
+    text = gzip.decompress((data_dir / "sd_rdkit_NCI_aids_few.sdf.gz").read_bytes())
+    second_end = text.index(b"$$$$", text.index(b"$$$$") + 4) + 5
+    first_end = text.index(b"$$$$") + 5
+    assert first_end + 200 < 4096 < second_end
+    data = gzip.compress(text[:second_end], compresslevel=0)
+    # 9 bytes: the gzip header itself cut; else the gzip header, the stored-block header and 200 bytes of record 2
+    keep = 9 if records_before_cut == 0 else 10 + 5 + first_end + 200
+    cut = tmp_path / "cut.sdf.gz"
+    cut.write_bytes(data[:keep])
+    warnings: list[str] = []
+    with open_input(str(cut)) as stream:
+        records = [r.raw for r in iter_sd_records(stream, warnings)]
+    assert len(warnings) == 1 and "ends early" in warnings[0]
+    assert records[:records_before_cut] == full[:records_before_cut]
+    assert all(full[k].startswith(raw) for k, raw in enumerate(records))  # a cut last record is a prefix, no more
+
+
 def test_non_utf8_bytes_pass_through():
     data = b"t\n\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n> <N>\ncaf\xe9 \xff\xfe\n\n$$$$\n"
     (record,) = list(iter_sd_records(io.BytesIO(data)))

@@ -226,11 +226,12 @@ def sniff_format(head: bytes) -> str:
 class _Prefixed(io.RawIOBase):
     """A binary stream that gives ``head`` first, then the rest of ``stream`` (after a look at the first bytes)."""
 
-    def __init__(self, head: bytes, stream: BinaryIO):
+    def __init__(self, head: bytes, stream: BinaryIO, error: Exception | None = None):
         super().__init__()
         self._head = head
         self._first = head
         self._stream = stream
+        self._error = error  # a broken stream found while reading the head: raised once the head has been read
         self.touched = False  # something was read (beyond a look at the head)
         self.at_eof = False  # the head holds the whole stream (known after :meth:`prefetch`)
 
@@ -252,11 +253,12 @@ class _Prefixed(io.RawIOBase):
         parts = [self._first]
         total, breaks = len(self._first), self._first.count(b"\n")
         read = getattr(self._stream, "read1", self._stream.read)
-        while total < size and breaks < lines:
+        while total < size and breaks < lines and self._error is None:
             try:
                 block = read(min(BLOCK_SIZE, size - total))
-            except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
-                break  # read_blocks reports the broken stream
+            except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+                self._error = exc  # raised after the head, where read_blocks reports it
+                break
             if not block:
                 self.at_eof = True
                 break
@@ -277,6 +279,9 @@ class _Prefixed(io.RawIOBase):
             else:
                 data, self._head = self._head[:size], self._head[size:]
             return data
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
         read = getattr(self._stream, "read1", self._stream.read)
         return read(size if size >= 0 else BLOCK_SIZE)
 
@@ -370,17 +375,14 @@ def open_input(name: str) -> BinaryIO:
     stream: BinaryIO = raw
     if peek == b"\x1f\x8b":
         stream = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
-    try:
-        head = _read_head(stream, 4096)
-    except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
-        head = b""  # read_blocks reports the broken stream
+    head, error = _read_head(stream, 4096)  # a broken stream: what came before it, and the error for read_blocks
     try:
         check_encoding(name, head)
     except InputError:
         if name != "-":
             stream.close()
         raise
-    opened = _Prefixed(head, stream)
+    opened = _Prefixed(head, stream, error)
     if name == "-":
         _STDIN[:] = [(raw, opened)]
     return opened  # type: ignore[return-value]
@@ -389,17 +391,22 @@ def open_input(name: str) -> BinaryIO:
 _STDIN: list[tuple[BinaryIO, _Prefixed]] = []  # standard input as last opened (see open_input)
 
 
-def _read_head(stream: BinaryIO, size: int) -> bytes:
+def _read_head(stream: BinaryIO, size: int) -> tuple[bytes, Exception | None]:
+    """Up to ``size`` first bytes of ``stream``, and the error that broke it off (a cut or corrupt gzip stream) or None:
+    the bytes before a break are kept."""
     read = getattr(stream, "read1", stream.read)
     parts: list[bytes] = []
     total = 0
     while total < size:
-        block = read(size - total)
+        try:
+            block = read(size - total)
+        except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+            return b"".join(parts), exc
         if not block:
             break
         parts.append(block)
         total += len(block)
-    return b"".join(parts)
+    return b"".join(parts), None
 
 
 def read_blocks(stream: BinaryIO, warnings: list[str] | None = None, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
