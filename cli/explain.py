@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from reactivity import ReactivityError, perceive, related_scaffolds
-from reactivity.basicity import BasicityResult, predict_basicity
+from reactivity.basicity import BasicityResult, check_basicity_conditions, predict_basicity
 from reactivity.rules import load_references, load_site_rules
 
 from .app import app
@@ -132,6 +132,10 @@ def explain(
     reactions: str | None = typer.Option(None, "--reactions", help="Also plan these derivatization classes, comma-separated (e.g. acylation,lactam_n_alkylation), or 'all'."),
 ) -> None:
     """Which sites of each 1,4-diazepan-2-one ring react, and how (atom numbers are 0-based)."""
+    try:
+        check_basicity_conditions(ph, 25.0)
+    except ReactivityError as exc:
+        fail(str(exc))
     records = read_molecules(molecule)
     if svg is not None or png is not None:
         refuse_several(records, "--svg/--png", molecule)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import typer
+
+from reactivity.errors import ReactivityError
 
 from .app import app
 from .common import assess_records, echo_wrapped, fail, read_molecules, show_results
@@ -38,11 +39,12 @@ def pka(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on standard output (a list for several records)."),
 ) -> None:
     """Predicted pKa of N4 and of every basic and acidic site, stepwise macro pKa values, logD, free-base pH (atom numbers are 0-based)."""
-    if not math.isfinite(ph):
-        fail(f"--ph must be a finite number, got {ph}")
-    if not math.isfinite(temperature) or not -10.0 <= temperature <= 150.0:
-        fail(f"--temperature must be between -10 and 150 deg C, got {temperature}")
-    from reactivity.basicity import predict_basicity
+    from reactivity.basicity import check_basicity_conditions, predict_basicity
+
+    try:
+        check_basicity_conditions(ph, temperature)
+    except ReactivityError as exc:
+        fail(str(exc))
 
     records = read_molecules(smiles)
     results = assess_records(records, lambda record: predict_basicity(record.mol, ph=ph, temperature_c=temperature), smiles)

@@ -61,6 +61,16 @@ def test_bad_temperature_is_a_usage_error() -> None:
     assert result.exit_code == 2 and "Traceback" not in result.stderr
 
 
+def test_pka_and_explain_refuse_the_same_conditions_the_library_refuses_once_up_front() -> None:
+    # one range for the command line and the library (pH -2 to 16, -20 to 150 C): the command used to refuse -15 C
+    # that the library takes, and explain refused a bad pH once per record (exit 1) instead of once (exit 2)
+    assert runner.invoke(app, ["pka", "C1CCNCC1", "--temperature", "-15"]).exit_code == 0
+    for args in (["pka", "C1CCNCC1", "--temperature", "-25"], ["pka", "C1CCNCC1", "--ph", "17"],
+                 ["explain", "CCO.O=C1CNCCCN1", "--ph", "-5"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, args
+
+
 def test_plain_text_of_a_zwitterion_lists_acid_and_macro_pkas() -> None:
     result = runner.invoke(app, ["pka", "NCC(=O)O"])
     assert result.exit_code == 0

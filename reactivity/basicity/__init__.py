@@ -43,7 +43,7 @@ from .features import (
     site_features,
 )
 from .model import MODEL_ARTEFACT, band_halfwidth, load_pka_model, nearest_training
-from .predict import BASIC_N4_CLASSES, LOW_APPLICABILITY, predict_basicity, predict_basicity_many
+from .predict import BASIC_N4_CLASSES, LOW_APPLICABILITY, check_basicity_conditions, predict_basicity, predict_basicity_many
 from .results import BasicityResult, BasicSite, PermanentCharge, TrainingAnalogue, UncoveredGroup
 from .sites import (
     AcidRule,
@@ -86,7 +86,8 @@ __all__ = [
     "BASIC_N4_CLASSES", "FEATURE_VERSION", "LOGD_PH_GRID", "LOW_APPLICABILITY", "MODEL_ARTEFACT", "PH_SCALE",
     "AcidRule", "Adjustment", "BasicSite", "BasicityResult", "ClassMatch", "ClassSite", "MacroStep",
     "PermanentCharge", "SiteRule", "TitratableSite", "Titration", "TrainingAnalogue", "UncoveredBaseRule",
-    "acid_groups", "acid_rules", "band_halfwidth", "class_rules", "core_feature_width", "core_features",
+    "acid_groups", "acid_rules", "band_halfwidth", "check_basicity_conditions", "class_rules", "core_feature_width",
+    "core_features",
     "find_basic_sites", "find_class_sites", "free_base_ph", "interaction_pka_units", "load_pka_model",
     "logd_curve", "minmax_similarity", "nearest_training", "neutral_fraction", "parse_class_rules",
     "parse_site_rules", "predict_basicity", "predict_basicity_many", "protonated_fraction", "shortest_path_counts",

@@ -291,10 +291,12 @@ def _site_rows(job: _Job) -> np.ndarray:
     return np.vstack([block, *extra]) if extra else block
 
 
-def _check_condition(ph: float, temperature_c: float) -> None:
-    """Refuse a pH or temperature that is not a finite number in the range the temperature model covers.
+def check_basicity_conditions(ph: float, temperature_c: float) -> None:
+    """Refuse (ReactivityError, one line) a pH or temperature that is not a finite number in the range the pKa tool
+    covers: the pH scale of its titration and the temperatures its pKa shifts are used for. Every caller (the
+    library, ``reactivity pka``, ``reactivity explain``) checks through this function.
 
-    >>> _check_condition(float("nan"), 25.0)
+    >>> check_basicity_conditions(float("nan"), 25.0)
     Traceback (most recent call last):
     ...
     reactivity.errors.ReactivityError: pH must be a finite number between -2 and 16, got nan
@@ -331,7 +333,7 @@ def predict_basicity_many(
     >>> len(results[0].sites), len(results[1].sites), results[1].free_base_ph_99 is None
     (1, 0, True)
     """
-    _check_condition(ph, temperature_c)
+    check_basicity_conditions(ph, temperature_c)
     model = load_pka_model()
     if rings is not None and len(rings) != len(mols):
         raise ValueError("rings must give one perception result per molecule")
