@@ -71,13 +71,16 @@ def _print_nucleophiles(console: Console, basicity: BasicityResult) -> None:
 
 def _write_depictions(mol, rings, svg: Path | None, png: Path | None) -> None:
     """``--svg`` / ``--png``: the molecule as given (atom order kept) with N1, C2, N4 and competing sites marked."""
+    from reactivity.batch.writers import OutputError, write_output
     from reactivity.report import depict, depict_png
 
-    try:
+    try:  # as every output: a file replaced whole, a link or a pipe written through
         if svg is not None:
-            svg.write_text(depict(mol, rings), encoding="utf-8")
+            write_output(str(svg), depict(mol, rings).encode("utf-8"))
         if png is not None:
-            png.write_bytes(depict_png(mol, rings))
+            write_output(str(png), depict_png(mol, rings))
+    except OutputError as exc:
+        fail(f"cannot write the depiction: {exc}")
     except OSError as exc:
         fail(f"cannot write the depiction: {exc.filename}: {exc.strerror}")
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-import tempfile
 from typing import Optional
 
 import typer
@@ -39,15 +36,11 @@ def legend(
         expanded = item.sub(replace, data)
     except (KeyError, ValueError) as exc:
         fail(f"legend: {input_file}: {exc} (is {path} the legend of this run?)")
-    if output in (None, "-"):
-        sys.stdout.buffer.write(expanded)
-        return
-    folder = os.path.dirname(os.path.abspath(output)) or "."
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".reactivity-", delete=False)  # noqa: SIM115
+    from reactivity.batch.writers import OutputError, write_output
+
     try:
-        handle.write(expanded)
-        handle.close()
-        os.replace(handle.name, output)
+        write_output(output, expanded)  # standard output, a file replaced whole, a link or a pipe written through
+    except OutputError as exc:
+        fail(f"legend: output {exc}")
     except OSError as exc:
-        os.unlink(handle.name)
-        fail(f"legend: {output}: {exc}")
+        fail(f"legend: {output}: {exc.strerror or exc}")

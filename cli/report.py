@@ -6,9 +6,7 @@ error (missing input, unknown preset, missing output folder).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -41,6 +39,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (no network access needed or made) of the records' sites and risks."""
     from reactivity.batch.annotate import AnnotateSettings
+    from reactivity.batch.writers import OutputError, target_kind, write_output
     from reactivity.errors import ReactivityError
     from reactivity.report.collect import iter_report_records
     from reactivity.report.html import ReportOptions, render_report
@@ -56,7 +55,9 @@ def report(
         if problem is not None:
             fail(f"report: {problem}")
     target = Path(output)
-    if not target.parent.is_dir():
+    if target_kind(output) == "directory":
+        fail(f"report: output {output} is a directory")
+    if output != "-" and not target.parent.is_dir():
         fail(f"report: output directory {str(target.parent)!r} does not exist")
     try:
         presets = preset_names(conditions, default="all")
@@ -77,17 +78,12 @@ def report(
         fail(f"report: {exc}")
     except OSError as exc:
         fail(f"report: {exc.filename or ''}: {exc.strerror or exc}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_output(output, html.encode("utf-8"))  # a link or a pipe is written through, a file replaced whole
+    except OutputError as exc:
+        fail(f"report: output {exc}")
+    except OSError as exc:
+        fail(f"report: {output}: {exc.strerror or exc}")
     for warning in warnings:
         sys.stderr.write(f"reactivity report: warning: {warning}\n")
     sys.stderr.write(f"reactivity report: {summary.line()} -> {target}\n")

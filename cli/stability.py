@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import typer
@@ -129,9 +130,15 @@ def stability(
 
             grid, k = ph_rate_profile(mol, temperature, n4_pka)
             title = f"{record.name}  ({temperature:g} C)" if len(record.name) <= 60 else f"pH-rate profile ({temperature:g} C)"
-            try:
-                plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
-                                     window_threshold_per_s(), title, plot)
+            from reactivity.batch.writers import OutputError, write_output
+
+            figure = io.BytesIO()  # the suffix was checked above
+            plot_ph_rate_profile(grid, k, result.stable_ph_window, ph if 0 <= ph <= 14 else None,
+                                 window_threshold_per_s(), title, figure, file_format=plot.suffix.lower()[1:])
+            try:  # as every output: a file replaced whole, a link or a pipe written through
+                write_output(str(plot), figure.getvalue())
+            except OutputError as exc:
+                fail(f"cannot write the plot: {exc}")
             except OSError as exc:
                 fail(f"cannot write {plot}: {exc.strerror or exc}")
         return result

@@ -104,6 +104,63 @@ def test_fifo_is_written_through_not_replaced(tmp_path):
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and len(_records(received[0])) == 14
 
 
+def _other_writer(command: str, tmp_path: Path, target: Path) -> tuple[list[str], bytes]:
+    """Arguments of a command other than annotate that writes a file, and the bytes its output starts with."""
+    ring = tmp_path / "ring.smi"
+    ring.write_text("O=C1CNCCCN1 ring\n")
+    if command == "legend":
+        annotated = tmp_path / "annotated.sdf"
+        assert _invoke(["annotate", str(_library(tmp_path / "in.sdf", 2)), "-o", str(annotated), *FAST,
+                        "--json-detail", "compact"]).returncode == 0
+        return ["legend", str(annotated), "-o", str(target)], b"m0"
+    return {
+        "report": (["report", str(ring), "-o", str(target)], b"<!DOCTYPE html>"),
+        "explain --svg": (["explain", "O=C1CNCCCN1", "--svg", str(target)], b"<?xml"),
+        "stability --plot": (["stability", "O=C1CNCCCN1", "--plot", str(target)], b"<?xml"),
+    }[command]
+
+
+WRITERS = ["report", "legend", "explain --svg", "stability --plot"]
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_every_command_writes_through_a_symlink_and_keeps_it(tmp_path, command):
+    # report, legend, explain --svg and stability --plot wrote beside the target and renamed onto it: a link was
+    # replaced by a file (the link's target kept its old text) and a named pipe by a file its reader never saw
+    real = tmp_path / "real.svg"
+    real.write_text("old\n")
+    link = tmp_path / "link.svg"
+    link.symlink_to(real)
+    args, start = _other_writer(command, tmp_path, link)
+    done = _invoke(args)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and real.read_bytes().startswith(start)
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_every_command_writes_through_a_fifo(tmp_path, command):
+    fifo = tmp_path / "pipe.svg"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    args, start = _other_writer(command, tmp_path, fifo)
+    done = _invoke(args)
+    reader.join(60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and received[0].startswith(start)
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_every_command_refuses_a_directory_output_in_one_line(tmp_path, command):
+    target = tmp_path / "folder.svg"
+    target.mkdir()
+    args, _ = _other_writer(command, tmp_path, target)
+    done = _invoke(args)
+    assert done.returncode == 2 and b"is a directory" in done.stderr and b"Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="creating a device node needs root")
 def test_character_device_is_written_through_not_replaced(tmp_path):
     device = tmp_path / "null"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -267,13 +266,12 @@ def default_legend_path(output: str) -> str:
 
 
 def write_legend(path: str, texts: Mapping[str, Any], about: Mapping[str, Any]) -> None:
-    """Write the legend atomically (a temporary file beside it, then a rename)."""
+    """Write the legend as every output is written (:func:`reactivity.batch.writers.write_output`: a file replaced
+    whole, a link or a pipe written through)."""
+    from .writers import write_output
+
     payload = {"schema": LEGEND_SCHEMA, **about, "texts": dict(sorted(texts.items()))}
-    temporary = f"{path}.part{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=0)
-        handle.write("\n")
-    os.replace(temporary, path)
+    write_output(path, (json.dumps(payload, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
 
 
 def read_legend(path: str) -> dict[str, Any]:

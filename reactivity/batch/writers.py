@@ -315,6 +315,29 @@ class AtomicFile:
                 self._temp = None
 
 
+def write_output(target: str | None, data: bytes) -> None:
+    """Write ``data`` to an output path as every command writes its outputs (:class:`AtomicFile`): a regular file is
+    replaced whole or not at all, a symbolic link is written through to its target, a device or named pipe is
+    written straight to, ``-`` or None is standard output, a directory is refused (:class:`OutputError`).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "real.html").write_text("old")
+    3
+    >>> (folder / "link.html").symlink_to(folder / "real.html")
+    >>> write_output(str(folder / "link.html"), b"new")
+    >>> (folder / "link.html").is_symlink(), (folder / "real.html").read_text()
+    (True, 'new')
+    """
+    output = AtomicFile(target)
+    try:
+        output.stream.write(data)
+        output.commit()
+    except BaseException:
+        output.discard()
+        raise
+
+
 # --------------------------------------------------------------------------- table columns
 
 
@@ -756,4 +779,5 @@ __all__ = [
     "same_target",
     "scan_input_columns",
     "target_kind",
+    "write_output",
 ]
