@@ -138,6 +138,23 @@ def test_bad_smarts_fails_at_load():
         parse_reaction_rules(table)
 
 
+def test_shared_groups_are_checked_at_load():
+    # a rule names a shared [groups] SMARTS instead of repeating it: an unknown name, a rule with both, a group no rule
+    # uses and a group whose SMARTS does not parse all fail when the file is read
+    table = _table()
+    site = next(s for r in table["reaction"] for s in r["site"] if "group" in s)
+    name = site["group"]
+    for change, message in ((lambda t, s: s.update(group="no_such_group"), "unknown group"),
+                            (lambda t, s: s.update(smarts="[NX3]"), "not both"),
+                            (lambda t, s: t["groups"].update(spare="[NX3]"), "no rule uses"),
+                            (lambda t, s: t["groups"].update({name: "[NX3;"}), "does not parse")):
+        table = _table()
+        site = next(s for r in table["reaction"] for s in r["site"] if s.get("group") == name)
+        change(table, site)
+        with pytest.raises(RuleDataError, match=message):
+            parse_reaction_rules(table)
+
+
 def test_explicit_hydrogen_in_reaction_smarts_fails_at_load():
     table = _table()
     table["reaction"][0]["reagent"][0]["reaction"] = "[N:1][H].[C:2](=[O:3])Cl>>[N:1][C:2]=[O:3]"

@@ -219,7 +219,28 @@ def _ring_flag_ok(flag: str) -> bool:
     return not flag or flag in RING_FLAGS or (flag.startswith(RING_FLAG_PREFIXES) and flag.split(":", 1)[1] != "")
 
 
-def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple[str, ...]) -> ReactionClass:
+def _rule_smarts(item: dict[str, Any], where: str, groups: dict[str, str], required: bool = True) -> str:
+    """A rule's SMARTS: its own ``smarts``, or the shared ``[groups]`` entry it names with ``group`` (one of the two).
+
+    >>> _rule_smarts({"group": "thiol"}, "site x", {"thiol": "[SX2;H1]-[#6]"})
+    '[SX2;H1]-[#6]'
+    >>> _rule_smarts({"group": "thiol", "smarts": "[SH]"}, "site x", {"thiol": "[SX2;H1]-[#6]"})
+    Traceback (most recent call last):
+    ...
+    reactivity.errors.RuleDataError: site x: give smarts or group, not both
+    """
+    if "group" in item:
+        if "smarts" in item:
+            raise RuleDataError(f"{where}: give smarts or group, not both")
+        name = str(item["group"])
+        if name not in groups:
+            raise RuleDataError(f"{where}: unknown group {name!r} (known: {', '.join(sorted(groups))})")
+        return groups[name]
+    return str(require(item, "smarts", where)) if required else str(item.get("smarts", ""))
+
+
+def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple[str, ...],
+                    groups: dict[str, str]) -> ReactionClass:
     rid = str(require(entry, "id", "reaction"))
     where = f"reaction {rid}"
     target = str(require(entry, "target", where))
@@ -233,7 +254,7 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
     for item in entry.get("reagent", []):
         gid = str(require(item, "id", where))
         wid = f"{rid}.{gid}"
-        smarts = str(require(item, "smarts", wid))
+        smarts = _rule_smarts(item, wid, groups)
         reaction_smarts = str(require(item, "reaction", wid))
         reagents.append(
             ReagentType(
@@ -259,7 +280,7 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
         limited = _strings(item, "reagents", sid, required=False)
         if set(limited) - reagent_ids:
             raise RuleDataError(f"site {sid}: unknown reagent types {sorted(set(limited) - reagent_ids)}")
-        smarts = str(require(item, "smarts", sid))
+        smarts = _rule_smarts(item, sid, groups)
         classes = _strings(item, "n4_class", sid, required=False) or _strings(item, "n1_class", sid, required=False)
         sites.append(
             SiteRule(
@@ -286,7 +307,7 @@ def _parse_reaction(entry: dict[str, Any], known: dict[str, str], presets: tuple
     incompatibilities = []
     for item in entry.get("incompatible", []):
         iid = str(require(item, "id", where))
-        smarts = str(item.get("smarts", ""))
+        smarts = _rule_smarts(item, iid, groups, required=False)
         flag = str(item.get("ring_flag", ""))
         if not smarts and not flag:
             raise RuleDataError(f"incompatibility {iid}: needs smarts or ring_flag")
@@ -350,7 +371,12 @@ def parse_reaction_rules(table: dict[str, Any]) -> ReactionRuleSet:
     if not version:
         raise RuleDataError("reaction rules: missing ruleset_version")
     known = load_references()
-    reactions = tuple(_parse_reaction(e, known, tuple(CONDITION_NAMES)) for e in table.get("reaction", []))
+    groups = {str(name): str(smarts) for name, smarts in table.get("groups", {}).items()}
+    reactions = tuple(_parse_reaction(e, known, tuple(CONDITION_NAMES), groups) for e in table.get("reaction", []))
+    used = {str(item["group"]) for e in table.get("reaction", [])
+            for kind in ("reagent", "site", "incompatible") for item in e.get(kind, []) if "group" in item}
+    if set(groups) - used:
+        raise RuleDataError(f"reaction rules: groups no rule uses: {sorted(set(groups) - used)}")
     ids = [r.id for r in reactions]
     rule_ids = [x.id for r in reactions for x in (*r.sites, *r.incompatibilities)]
     duplicated = sorted({i for i in ids + rule_ids if (ids + rule_ids).count(i) > 1})
