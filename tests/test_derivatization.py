@@ -515,6 +515,20 @@ def test_a_malonate_competes_with_an_anilide_n1_h_and_goes_before_c3() -> None:
     assert "lactam_n_alkylation" not in c3.reason and "malonate" in c3.reason
 
 
+@pytest.mark.parametrize(("smiles", "outcome"), [
+    ("CCOC(=O)C1N=C(c2ccccc2F)c2cc(Cl)ccc2NC1=O", "mixture"),  # ethyl loflazepate: anilide N1-H, about 11
+    ("CCOC(=O)C1N(C(=O)OC(C)(C)C)CCCNC1=O", "needs_protection"),  # aliphatic lactam N1-H, about 16
+    ("CCOC(=O)C1(C)N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "clean"),  # no C3-H left
+])
+def test_a_3_ester_c3_h_is_a_malonate_type_competitor_of_n1_alkylation(smiles: str, outcome: str) -> None:
+    # C3 between the lactam C=O and a 3-ester is malonate-like (malonamide 12.5, dimethyl malonate 13.0 in water):
+    # behind an anilide N1-H in acidity but alkylated beside it under carbonate, ahead of an aliphatic lactam N1-H
+    plan = plan_derivatization(mol_from_smiles(smiles), "lactam_n_alkylation")
+    assert plan.outcome == outcome
+    if outcome == "needs_protection":
+        assert [s.rule_id for s in plan.minor_sites] == ["lactam_n_alkylation.c3_acyl_ch"]
+
+
 # imide N-H acidity (open DataWarrior set, the pKa tool's class values): about 9 (succinimide 9.6), glutarimides 11.4;
 # an anilide N1-H 10.5-11.7, an aliphatic lactam N-H about 16
 @pytest.mark.parametrize(("smiles", "carbon"), [(MALONATE_ALIPHATIC_LACTAM, 14), (MALONATE_ANILIDE, 5),
