@@ -137,6 +137,9 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
     "target,fragment",
     [
         ("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "3-hydroxy"),  # oxazepam
+        # the oxazepam route goes through the 4-oxide and its acetic anhydride rearrangement (Archer & Sternbach 1968)
+        ("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
+        ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "3-amino type"),  # not the 4-oxide route
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
         ("CCNC(=O)c1cc2n(n1)CCCN(Cc1ccc(C)cc1)C2=O", "azole whose carbon carries the lactam carbonyl"),
         ("CC1=C(C)C(=O)N[C@@H](c2ccccc2)C(=O)N1", "without a benzo ring"),

@@ -671,10 +671,20 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                       " needs a 2-aminoaryl ketone (aryl ketone carbon at C5, benzo-fused N1)")
         else:
             proposals = _sternbach_proposals(target, key, reduce=False)
-            if not proposals:
-                reason = ("C3 carries a heteroatom (3-hydroxy, oxazepam type): no stable alpha-amino ester supplies it; such rings"
-                          " are made from the 4-oxide (acetic anhydride rearrangement), which the advisor does not model"
-                          " (lit:archer_sternbach1968)")
+            c3_oxygen = any(nb.GetAtomicNum() == 8 and nb.GetIdx() not in ring.ring_atoms
+                            for nb in target.GetAtomWithIdx(ring.c3).GetNeighbors())
+            if not proposals and not c3_oxygen:
+                reason = ("C3 carries nitrogen or sulfur (3-amino type): no stable alpha-amino ester supplies it, and the"
+                          " advisor does not model the routes that introduce it on the finished ring")
+            elif not proposals:
+                reason = ("C3 carries oxygen (3-hydroxy, oxazepam type): no stable alpha-amino ester supplies it."
+                          " Such rings are made through the 4-oxide: the 2-aminoaryl ketone's oxime and chloroacetyl"
+                          " chloride give a 2-chloromethylquinazoline 3-oxide, which hydroxide expands to the"
+                          " 1,3-dihydro-1,4-benzodiazepin-2-one 4-oxide (demoxepam type); acetic anhydride rearranges"
+                          " the 4-oxide to the 3-acetoxy ring, and mild hydrolysis gives the 3-hydroxy ring"
+                          " (lit:archer_sternbach1968; lit:childress1964). The advisor does not model these steps;"
+                          " the 3-hydroxy stereocentre comes out racemic and racemizes in water"
+                          " (lit:oxazepam_racemization)")
     elif ring.n4_class in ("secondary_amine", "tertiary_amine", "aryl_amine"):
         proposals = _diamine_proposals(target, ring, key, c3_stereo)
         if ring.ring_variant == "fused_aromatic":
