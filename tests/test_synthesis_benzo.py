@@ -152,3 +152,45 @@ def test_nitro_aminobenzophenone_gives_clonazepam():
     route = plan_route_smiles("Nc1ccc([N+](=O)[O-])cc1C(=O)c1ccccc1Cl", "NCC(=O)OCC")
     assert route.product.smiles == canon("O=C1CN=C(c2ccccc2Cl)c2cc([N+](=O)[O-])ccc2N1")
     assert not any("salt" in w for w in route.warnings)
+
+
+# ------------------------------------------------------------------ the 3-hydroxy ring through the 4-oxide
+# Oxazepam (Archer & Sternbach 1968; Childress & Gluckman 1964): ketone -> oxime; chloroacetyl chloride closes the
+# 2-chloromethylquinazoline 3-oxide (the aniline N and the oxime N in the new ring, the acyl carbonyl between them);
+# hydroxide expands it to the 4-oxide (the acyl carbon becomes C2=O, the chloromethyl carbon C3 on the N-oxide N);
+# acetic anhydride moves the oxide oxygen to C3 as its acetate; hydrolysis frees the 3-OH.
+OXAZEPAM = "O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=NC1O"
+
+
+def test_oxazepam_through_the_4_oxide_with_every_intermediate():
+    route = plan_route_smiles(KETONE, "ClCC(=O)Cl", via_4_oxide=True)
+    assert route.route == "benzodiazepinone_4_oxide"
+    assert route.product.smiles == canon(OXAZEPAM)
+    assert [c.smiles for c in route.intermediates] == [canon(s) for s in (
+        "Nc1ccc(Cl)cc1C(=NO)c1ccccc1", "[O-][n+]1c(CCl)nc2ccc(Cl)cc2c1-c1ccccc1",
+        "O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1", "CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")]
+    # C15H11ClN2O2: the 4-oxide and the product are isomers (the oxygen moves from N4 to C3)
+    mass = 15 * C + 11 * H + CL + 2 * N + 2 * O
+    assert route.product.formula == "C15H11ClN2O2" and abs(route.product.mz_mh - (mass + PROTON)) < 1e-4
+    assert route.intermediates[2].formula == route.product.formula
+    assert any("racemic" in w for w in route.warnings)
+
+
+def test_lorazepam_route_names_the_ring_contraction_aldehyde_as_a_minor_side_product():
+    # lorazepam in 0.1 M HCl gives 6-chloro-4-(2-chlorophenyl)quinazoline-2-carboxaldehyde (Archontaki et al. 1999)
+    route = plan_route_smiles("Nc1ccc(Cl)cc1C(=O)c1ccccc1Cl", "ClCC(=O)Cl", via_4_oxide=True)
+    assert route.product.smiles == canon("O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=NC1O")
+    aldehyde = next(c for c in route.side_products if c.key == "quinazoline_carboxaldehyde")
+    assert aldehyde.smiles == canon("O=Cc1nc(-c2ccccc2Cl)c2cc(Cl)ccc2n1") and aldehyde.likelihood == "minor"
+    expected = {c.key for c in route.side_products if c.likelihood == "expected"}
+    assert expected == {"quinazoline_n_oxide", "benzodiazepinone_4_oxide", "acetoxy_intermediate"}
+
+
+@pytest.mark.parametrize(("amine", "reagent", "message"), [
+    ("CNc1ccc(Cl)cc1C(=O)c1ccccc1", "ClCC(=O)Cl", "primary 2-aminoaryl ketone"),
+    (KETONE, "NCC(=O)OCC", "haloacetyl halide"),
+    ("NCCCN", "ClCC(=O)Cl", "2-aminoaryl ketone"),
+])
+def test_the_4_oxide_route_refuses_what_it_cannot_make(amine, reagent, message):
+    with pytest.raises(UnsupportedBuildingBlockError, match=message):
+        plan_route_smiles(amine, reagent, via_4_oxide=True)

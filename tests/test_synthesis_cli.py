@@ -126,7 +126,7 @@ def test_synth_target_diazepam_text_ranks_the_sternbach_route():
 
 
 def test_synth_target_with_no_route_says_why_and_exits_0():
-    result = runner.invoke(app, ["synth", "--target", "OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O"])  # oxazepam
+    result = runner.invoke(app, ["synth", "--target", "CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21"])  # temazepam
     assert result.exit_code == 0
     assert "No route proposed: C3 carries oxygen" in result.stdout
 
@@ -185,3 +185,14 @@ def test_empty_or_huge_symptom_gives_one_short_line(symptom, expected):
     assert len(lines) == 1 and expected in lines[0]
     assert "q" * 100 not in lines[0]  # the symptom is shortened in the message, the known list stays
     assert "workup_loss" in lines[0]
+
+
+def test_synth_via_4_oxide_gives_oxazepam_and_refuses_mixed_options():
+    ketone = "Nc1ccc(Cl)cc1C(=O)c1ccccc1"
+    result = runner.invoke(app, ["synth", "--amine", ketone, "--reagent", "ClCC(=O)Cl", "--via-4-oxide", "--json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["product"]["smiles"] == Chem.MolToSmiles(Chem.MolFromSmiles("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)=NC1O"))
+    for extra in (["--n1-alkylate", "CI"], ["--target", "O=C1CNCCCN1"]):
+        refused = runner.invoke(app, ["synth", "--amine", ketone, "--reagent", "ClCC(=O)Cl", "--via-4-oxide", *extra])
+        assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1

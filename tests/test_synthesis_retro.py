@@ -136,9 +136,10 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
 @pytest.mark.parametrize(
     "target,fragment",
     [
-        ("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "3-hydroxy"),  # oxazepam
-        # the oxazepam route goes through the 4-oxide and its acetic anhydride rearrangement (Archer & Sternbach 1968)
-        ("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
+        # temazepam: the 4-oxide route (Archer & Sternbach 1968) is described, not simulated, with an N1 substituent
+        ("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
+        ("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21", "N1-H ring with a 3-hydroxy or 3-acetoxy group only"),
+        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "another group on the 3-oxygen"),
         ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "3-amino type"),  # not the 4-oxide route
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
         ("CCNC(=O)c1cc2n(n1)CCCN(Cc1ccc(C)cc1)C2=O", "azole whose carbon carries the lactam carbonyl"),
@@ -149,6 +150,24 @@ def test_no_route_says_why(target, fragment):
     result = retro(target)
     assert result.disconnections == ()
     assert fragment in result.no_route_reason
+
+
+@pytest.mark.parametrize(("target", "hydrolysis"), [("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", True),  # oxazepam
+                                                    ("CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", False)])  # its acetate
+def test_a_3_hydroxy_or_3_acetoxy_ring_is_made_through_the_4_oxide(target, hydrolysis):
+    result = retro(target)
+    first = result.disconnections[0]
+    assert first.route == "benzodiazepinone_4_oxide"
+    assert blocks(first)[:2] == [canon("Nc1ccc(Cl)cc1C(=O)c1ccccc1"), canon("ClCC(=O)Cl")]
+    assert first.forward_check == "the forward route gives the target as the main product"
+    assert ("acetate hydrolysis" in first.steps) is hydrolysis
+    assert "lit:archer_sternbach1968" in result.references
+
+
+def test_a_3_hydroxy_target_drawn_as_one_enantiomer_is_not_what_the_4_oxide_route_gives():
+    # the rearrangement makes C3 racemic and the ring racemizes in water (Aso et al. 1988): not claimed as the target
+    first = retro("O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=N[C@H]1O").disconnections[0]
+    assert first.route == "benzodiazepinone_4_oxide" and "stereocentres not set" in first.forward_check
 
 
 @pytest.mark.parametrize(

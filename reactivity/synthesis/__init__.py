@@ -3,7 +3,8 @@
 - Forward (:func:`plan_route`): a diamine (free or mono-protected: Boc, Cbz, Fmoc,
   N,N-dibenzyl) + a C2/C3 unit (haloacetate, acrylate, glycine ester, glyoxal), or a
   2-aminoaryl ketone + an alpha-amino ester or haloacetyl halide (Sternbach-type
-  benzodiazepin-2-one synthesis, with optional N1-alkylation and imine reduction), or an
+  benzodiazepin-2-one synthesis, with optional N1-alkylation and imine reduction; with ``via_4_oxide`` the
+  3-hydroxy ring through the quinazoline 3-oxide and the 4-oxide), or an
   N-protected 3-aminoaldehyde + an alpha-amino ester (amino-acid route: reductive amination,
   deprotection, lactamization).
   Products, intermediates and side products carry SMILES, InChIKey, formula,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from rdkit import Chem
 
 from ..molecule import as_read, mol_from_smiles
-from .benzo import plan_benzodiazepinone_route
+from .benzo import plan_4_oxide_route, plan_benzodiazepinone_route
 from .chem import amine_component, free_base
 from .peptidomimetic import plan_amino_acid_route
 from .results import RouteResult, UnsupportedBuildingBlockError
@@ -28,6 +28,7 @@ __all__ = ["plan_route", "plan_route_smiles"]
 
 def plan_route(
     amine: Chem.Mol, reagent: Chem.Mol, *, n1_alkylating_agent: Chem.Mol | None = None, reduce_imine: bool = False,
+    via_4_oxide: bool = False,
 ) -> RouteResult:
     """Apply the route implied by the building blocks; name the product, intermediates and side products.
 
@@ -35,7 +36,8 @@ def plan_route(
     two benzyl groups), a 2-aminoaryl ketone or an N-protected aminoaldehyde (amino-acid route); ``reagent`` the C2/C3 unit (acrylate,
     haloacetate or amino ester, glyoxal, haloacetyl halide). Salts are accepted and
     used as their free base (said in the warnings). ``n1_alkylating_agent`` and
-    ``reduce_imine`` add the follow-up steps of the benzodiazepin-2-one route.
+    ``reduce_imine`` add the follow-up steps of the benzodiazepin-2-one route; ``via_4_oxide`` takes a
+    2-aminoaryl ketone and a haloacetyl halide through the 4-oxide to the 3-hydroxy ring (oxazepam type).
     Raises :class:`UnsupportedBuildingBlockError` when a building block is outside
     what the advisor handles. Each molecule is read as the file readers read it
     (:func:`reactivity.molecule.as_read`).
@@ -48,6 +50,13 @@ def plan_route(
     reagent, reagent_note = free_base(reagent, "reagent")
     notes = tuple(n for n in (amine_note, reagent_note) if n)
     component = amine_component(amine)
+    if via_4_oxide:
+        if component is None or component.id != "aminoaryl_ketone" or n1_alkylating_agent is not None or reduce_imine:
+            raise UnsupportedBuildingBlockError(
+                "the 4-oxide route takes a 2-aminoaryl ketone and a haloacetyl halide, without N1-alkylation or imine"
+                " reduction"
+            )
+        return plan_4_oxide_route(amine, reagent, notes)
     if component is not None and component.id == "aminoaryl_ketone":
         return plan_benzodiazepinone_route(amine, reagent, notes, n1_alkylating_agent, reduce_imine)
     if n1_alkylating_agent is None and not reduce_imine and component is not None and component.id == "protected_aminoaldehyde":
@@ -62,6 +71,7 @@ def plan_route(
 
 def plan_route_smiles(
     amine: str, reagent: str, *, n1_alkylating_agent: str | None = None, reduce_imine: bool = False,
+    via_4_oxide: bool = False,
 ) -> RouteResult:
     """:func:`plan_route` from SMILES (raises :class:`~reactivity.errors.MoleculeParseError` on bad SMILES).
 
@@ -69,4 +79,5 @@ def plan_route_smiles(
     'CC1CC(C)NC(=O)CN1'
     """
     agent = None if n1_alkylating_agent is None else mol_from_smiles(n1_alkylating_agent)
-    return plan_route(mol_from_smiles(amine), mol_from_smiles(reagent), n1_alkylating_agent=agent, reduce_imine=reduce_imine)
+    return plan_route(mol_from_smiles(amine), mol_from_smiles(reagent), n1_alkylating_agent=agent, reduce_imine=reduce_imine,
+                      via_4_oxide=via_4_oxide)

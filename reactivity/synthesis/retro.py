@@ -16,6 +16,7 @@ disconnection applies the result says why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdkit import Chem
@@ -26,8 +27,9 @@ from ..perception import perceive, perceive_with_view, related_scaffolds
 from ..rules import cited_ids
 from ..sites import RingSites
 from .chem import free_base, is_neutral, run_clean
+from .benzo import plan_4_oxide_route
 from .forward import plan_route
-from .results import BuildingBlock, Disconnection, RetroResult, UnsupportedBuildingBlockError
+from .results import BuildingBlock, Disconnection, RetroResult, RouteResult, UnsupportedBuildingBlockError
 from .ruledata import load_synthesis_rules
 
 __all__ = ["propose_disconnections"]
@@ -138,8 +140,14 @@ def _unmarked(mol: Chem.Mol) -> Chem.Mol:
 
 def _forward(target_key: str, amine: Chem.Mol, reagent: Chem.Mol, **options: object) -> tuple[str, str | None, bool, list[str]]:
     """Run the forward advisor; (verdict, forward product, gives target as main product, warnings)."""
+    return _judged(target_key, lambda: plan_route(amine, reagent, **options))  # type: ignore[arg-type]
+
+
+def _judged(target_key: str, plan: Callable[[], RouteResult]) -> tuple[str, str | None, bool, list[str]]:
+    """Run one forward route (``plan``) and compare its product with the target: (verdict, forward product, gives the
+    target as the main product, warnings)."""
     try:
-        route = plan_route(amine, reagent, **options)  # type: ignore[arg-type]
+        route = plan()
     except ReactivityError as exc:
         return f"forward route not simulated: {exc}", None, False, []
     main = (route.product.inchikey or "")[:14]
@@ -449,6 +457,48 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
     return out
 
 
+_C3_ACETATE = Chem.MolFromSmarts("[OX2](-[CX3](=[OX1])-[CH3])")
+_FOUR_OXIDE_STEPS = ("oxime formation", "chloroacetylation and quinazoline 3-oxide closure", "ring expansion (hydroxide)",
+                     "acetic anhydride rearrangement")
+
+
+def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
+    """A 3-hydroxy or 3-acetoxy benzodiazepin-2-one with N1-H, through the 4-oxide (checked forward); [] for other
+    3-oxygenated rings (N1 substituted, other O-groups)."""
+    ring_atoms = set(ring.ring_atoms)
+    c3 = target.GetAtomWithIdx(ring.c3)
+    oxygens = [nb for nb in c3.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetIdx() not in ring_atoms]
+    if ring.n1_class != "nh" or c3.GetTotalNumHs() != 1 or len(oxygens) != 1:
+        return []
+    oxygen = oxygens[0]
+    hydroxy = oxygen.GetTotalNumHs() == 1
+    acetate = any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE))
+    if not (hydroxy or acetate):
+        return []
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
+    if len(frags) != 2:
+        return []
+    ketone = _unmarked(_holding(frags, 2)[1])
+    halide = Chem.MolFromSmiles("ClCC(=O)Cl")
+    verdict, fwd, ok, fwarn = _judged(key, lambda: plan_4_oxide_route(ketone, halide, hydrolyse=hydroxy))
+    refs = ("lit:archer_sternbach1968", "lit:childress1964", "lit:oxazepam_racemization")
+    reasons = ["4-oxide route: the ketone's oxime and chloroacetyl chloride close a 2-chloromethylquinazoline 3-oxide,"
+               " hydroxide expands it to the benzodiazepin-2-one 4-oxide, and acetic anhydride moves the N-oxide oxygen"
+               " to C3 as its acetate" + (", which mild hydrolysis frees" if hydroxy else "")
+               + " (lit:archer_sternbach1968; lit:childress1964)",
+               "checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}",
+               "C3 comes out racemic, and a 3-hydroxy or 3-acyloxy ring racemizes in water near neutral pH: one"
+               " enantiomer cannot be kept (lit:oxazepam_racemization)"]
+    blocks = (BuildingBlock("2-aminoaryl ketone", _smiles(ketone), "supplies N1, the benzo ring and C5"),
+              BuildingBlock("C2 unit", _smiles(halide), "chloroacetyl chloride: supplies C2 and C3"),
+              BuildingBlock("N4 unit", "NO", "hydroxylamine: its N becomes N4, its O the 4-oxide's oxygen, moved to C3"),
+              BuildingBlock("rearrangement reagent", "CC(=O)OC(C)=O", "acetic anhydride: the 3-acetate"))
+    steps = _FOUR_OXIDE_STEPS + (("acetate hydrolysis",) if hydroxy else ())
+    score = (3.0 if ok else 0.5) - 0.2 * len(steps)
+    return [_Proposal("sternbach_4_oxide", "benzodiazepinone_4_oxide", ("N1-C2 (anilide)", "N4=C5 (azomethine)"),
+                      blocks, steps, verdict, fwd, ok, score, reasons, fwarn, refs)]
+
+
 def _haloacetyl_from(ester: Chem.Mol) -> Chem.Mol | None:
     """The haloacetyl bromide matching an amino ester's carbon skeleton (H2N-CHR-CO2Et -> Br-CHR-COBr)."""
     pattern = Chem.MolFromSmarts("[NX3;H2]-[CX4]-C(=O)-O-[CH2]-[CH3]")
@@ -677,14 +727,17 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                 reason = ("C3 carries nitrogen or sulfur (3-amino type): no stable alpha-amino ester supplies it, and the"
                           " advisor does not model the routes that introduce it on the finished ring")
             elif not proposals:
+                proposals = _four_oxide_proposals(target, ring, key)
+            if not proposals and c3_oxygen:
                 reason = ("C3 carries oxygen (3-hydroxy, oxazepam type): no stable alpha-amino ester supplies it."
                           " Such rings are made through the 4-oxide: the 2-aminoaryl ketone's oxime and chloroacetyl"
                           " chloride give a 2-chloromethylquinazoline 3-oxide, which hydroxide expands to the"
                           " 1,3-dihydro-1,4-benzodiazepin-2-one 4-oxide (demoxepam type); acetic anhydride rearranges"
                           " the 4-oxide to the 3-acetoxy ring, and mild hydrolysis gives the 3-hydroxy ring"
-                          " (lit:archer_sternbach1968; lit:childress1964). The advisor does not model these steps;"
-                          " the 3-hydroxy stereocentre comes out racemic and racemizes in water"
-                          " (lit:oxazepam_racemization)")
+                          " (lit:archer_sternbach1968; lit:childress1964). The advisor simulates this route for an"
+                          " N1-H ring with a 3-hydroxy or 3-acetoxy group only (an N1 substituent, or another group"
+                          " on the 3-oxygen, would need steps it does not model); the 3-hydroxy stereocentre comes out"
+                          " racemic and racemizes in water (lit:oxazepam_racemization)")
     elif ring.n4_class in ("secondary_amine", "tertiary_amine", "aryl_amine"):
         proposals = _diamine_proposals(target, ring, key, c3_stereo)
         if ring.ring_variant == "fused_aromatic":
