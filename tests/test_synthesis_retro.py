@@ -164,6 +164,15 @@ def test_a_3_hydroxy_or_3_acetoxy_ring_is_made_through_the_4_oxide(target, hydro
     assert "lit:archer_sternbach1968" in result.references
 
 
+def test_a_4_oxide_is_made_by_the_first_half_of_the_route_and_an_n1_methyl_one_is_not():
+    # demoxepam: ketone oxime -> quinazoline 3-oxide -> hydroxide ring expansion (Archer & Sternbach 1968)
+    first = retro("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1").disconnections[0]
+    assert first.route == "benzodiazepinone_4_oxide" and first.steps[-1] == "ring expansion (hydroxide)"
+    assert first.forward_check == "the forward route gives the target as the main product"
+    methyl = retro("CN1C(=O)C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc21")
+    assert methyl.disconnections == () and "N1-H and an unsubstituted C3" in methyl.no_route_reason
+
+
 def test_a_3_hydroxy_target_drawn_as_one_enantiomer_is_not_what_the_4_oxide_route_gives():
     # the rearrangement makes C3 racemic and the ring racemizes in water (Aso et al. 1988): not claimed as the target
     first = retro("O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=N[C@H]1O").disconnections[0]
@@ -202,8 +211,9 @@ def test_a_salt_target_is_disconnected_as_its_free_base():
     base = retro("O=C1CNCCCN1")
     assert [d.to_dict() for d in salt.disconnections] == [d.to_dict() for d in base.disconnections]
     assert any("given as a salt" in w for w in salt.warnings)
-    demoxepam = retro("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1")  # N-oxide drawn with separated charges
-    assert demoxepam.disconnections == () and "N-oxide" in demoxepam.no_route_reason
+    demoxepam = retro("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1")  # N-oxide drawn with separated charges: no salt
+    assert not any("salt" in w for w in demoxepam.warnings)
+    assert demoxepam.disconnections[0].forward_product == canon("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1")
 
 
 def test_every_hit_of_the_corpus_slice_gets_ranked_proposals_or_a_reason():

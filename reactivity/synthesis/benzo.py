@@ -200,12 +200,16 @@ def plan_benzodiazepinone_route(
                            route_id=route_id)
 
 
+FOUR_OXIDE_PRODUCTS = ("4-oxide", "3-acetoxy", "3-hydroxy")
+
+
 def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ...] = (),
-                       hydrolyse: bool = True) -> RouteResult:
+                       product: str = "3-hydroxy") -> RouteResult:
     """The 3-hydroxy (oxazepam-type) ring through the 4-oxide: the 2-aminoaryl ketone's oxime and a haloacetyl halide
     give a 2-halomethylquinazoline 3-oxide, hydroxide expands it to the benzodiazepin-2-one 4-oxide, acetic anhydride
-    rearranges that to the 3-acetoxy ring, and mild hydrolysis gives the 3-hydroxy ring (``hydrolyse=False``: the
-    route stops at the 3-acetate) (lit:archer_sternbach1968; lit:childress1964).
+    rearranges that to the 3-acetoxy ring, and mild hydrolysis gives the 3-hydroxy ring (lit:archer_sternbach1968;
+    lit:childress1964). ``product`` says where the route stops: ``4-oxide`` (demoxepam type), ``3-acetoxy`` or
+    ``3-hydroxy``.
 
     >>> route = plan_4_oxide_route(Chem.MolFromSmiles("Nc1ccc(Cl)cc1C(=O)c1ccccc1"), Chem.MolFromSmiles("ClCC(=O)Cl"))
     >>> route.product.smiles, [c.name for c in route.intermediates][1:3]
@@ -219,6 +223,8 @@ def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ..
             f"reagent {reagent_smiles}: the 4-oxide route needs a haloacetyl halide (chloroacetyl chloride), which"
             " closes the quinazoline 3-oxide"
         )
+    if product not in FOUR_OXIDE_PRODUCTS:
+        raise ValueError(f"product must be one of {FOUR_OXIDE_PRODUCTS}, got {product!r}")
     route_id = "benzodiazepinone_4_oxide"
     names = ("ketone_oxime", "quinazoline_n_oxide_closure", "quinazoline_n_oxide_expansion", "n_oxide_acetoxylation",
              "acetate_hydrolysis")
@@ -228,18 +234,22 @@ def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ..
     n_oxide = _one(closure, (oxime, reagent), f"amine {ketone_smiles}: the oxime does not close to a quinazoline 3-oxide"
                    " with this halide")
     expanded = _one(expansion, (n_oxide,), "the quinazoline 3-oxide has no halomethyl group to expand the ring with")
-    acetate = _one(rearrangement, (expanded,), "the 4-oxide has no C3H2 for the acetic anhydride rearrangement")
-    steps = [oxime_rule.what, closure.what, expansion.what, rearrangement.what]
-    rules_used = [oxime_rule, closure, expansion, rearrangement]
+    steps = [oxime_rule.what, closure.what, expansion.what]
+    rules_used = [oxime_rule, closure, expansion]
     intermediates = [
         make_compound(oxime, "intermediate", "2-aminoaryl ketone oxime", "oxime formation"),
         make_compound(n_oxide, "intermediate", "2-halomethylquinazoline 3-oxide", "quinazoline closure"),
-        make_compound(expanded, "intermediate", "benzodiazepin-2-one 4-oxide", "ring expansion"),
     ]
-    side = [side_compound(rules, route_id, "quinazoline_n_oxide", n_oxide, "ring expansion"),
-            side_compound(rules, route_id, "benzodiazepinone_4_oxide", expanded, "acetic anhydride rearrangement")]
-    final, last = acetate, "acetic anhydride rearrangement"
-    if hydrolyse:
+    side = [side_compound(rules, route_id, "quinazoline_n_oxide", n_oxide, "ring expansion")]
+    final, last = expanded, "ring expansion"
+    if product != "4-oxide":
+        acetate = _one(rearrangement, (expanded,), "the 4-oxide has no C3H2 for the acetic anhydride rearrangement")
+        steps.append(rearrangement.what)
+        rules_used.append(rearrangement)
+        intermediates.append(make_compound(expanded, "intermediate", "benzodiazepin-2-one 4-oxide", "ring expansion"))
+        side.append(side_compound(rules, route_id, "benzodiazepinone_4_oxide", expanded, "acetic anhydride rearrangement"))
+        final, last = acetate, "acetic anhydride rearrangement"
+    if product == "3-hydroxy":
         final = _one(hydrolysis, (acetate,), "the 3-acetate does not sit on the ring's C3")
         steps.append(hydrolysis.what)
         rules_used.append(hydrolysis)
@@ -248,19 +258,20 @@ def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ..
         last = "acetate hydrolysis"
         for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (final,)):
             side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
-    warnings = [*notes,
-                "C3 becomes a stereocentre in the rearrangement: the product is racemic, and a 3-hydroxy or 3-acyloxy"
-                " ring racemizes in water near neutral pH as well (lit:oxazepam_racemization)."]
-    refs = ["lit:archer_sternbach1968", "lit:childress1964", "lit:oxazepam_racemization", "docs:stereochemistry",
+    warnings = [*notes] + ([] if product == "4-oxide" else [
+        "C3 becomes a stereocentre in the rearrangement: the product is racemic, and a 3-hydroxy or 3-acyloxy ring"
+        " racemizes in water near neutral pH as well (lit:oxazepam_racemization)."])
+    refs = ["lit:archer_sternbach1968", "lit:childress1964",
+            *(() if product == "4-oxide" else ("lit:oxazepam_racemization", "docs:stereochemistry")),
             *(r for rule in rules_used for r in rule.reference)]
-    product = make_compound(final, "product", "main product", last)
+    main = make_compound(final, "product", "main product", last)
     regio = Regioselectivity(
         False, False, "fixed by the route",
         "the route fixes the ring atoms: the aniline N becomes N1, the oxime N the N-oxide N4, the ketone carbon C5,"
         " the halide's carbonyl C2 and its halomethyl carbon C3",
         "no choice between nitrogens", (),
     )
-    return assemble_result(rules, route, ketone, reagent, steps, intermediates, product, (), side, regio, warnings, refs,
+    return assemble_result(rules, route, ketone, reagent, steps, intermediates, main, (), side, regio, warnings, refs,
                            route_id=route_id)
 
 

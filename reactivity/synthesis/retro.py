@@ -462,38 +462,54 @@ _FOUR_OXIDE_STEPS = ("oxime formation", "chloroacetylation and quinazoline 3-oxi
                      "acetic anhydride rearrangement")
 
 
-def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
-    """A 3-hydroxy or 3-acetoxy benzodiazepin-2-one with N1-H, through the 4-oxide (checked forward); [] for other
-    3-oxygenated rings (N1 substituted, other O-groups)."""
+def _four_oxide_product(target: Chem.Mol, ring: RingSites) -> str:
+    """What the 4-oxide route would have to stop at to give the target (``4-oxide``, ``3-acetoxy``, ``3-hydroxy``),
+    or "" when it cannot give it (N1 substituted, C3 substituted, another group on the 3-oxygen)."""
     ring_atoms = set(ring.ring_atoms)
     c3 = target.GetAtomWithIdx(ring.c3)
-    oxygens = [nb for nb in c3.GetNeighbors() if nb.GetAtomicNum() == 8 and nb.GetIdx() not in ring_atoms]
-    if ring.n1_class != "nh" or c3.GetTotalNumHs() != 1 or len(oxygens) != 1:
-        return []
-    oxygen = oxygens[0]
-    hydroxy = oxygen.GetTotalNumHs() == 1
-    acetate = any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE))
-    if not (hydroxy or acetate):
+    outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    if ring.n1_class != "nh" or ring.ring_variant != "fused_aromatic":
+        return ""
+    if ring.n4_class == "n_oxide":
+        return "4-oxide" if c3.GetTotalNumHs() == 2 else ""
+    if c3.GetTotalNumHs() != 1 or len(outside) != 1 or outside[0].GetAtomicNum() != 8:
+        return ""
+    oxygen = outside[0]
+    if oxygen.GetTotalNumHs() == 1:
+        return "3-hydroxy"
+    return "3-acetoxy" if any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE)) else ""
+
+
+def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
+    """A benzodiazepin-2-one 4-oxide, or a 3-hydroxy or 3-acetoxy ring, with N1-H through the quinazoline 3-oxide and
+    the 4-oxide (checked forward); [] for the rings the route cannot give (:func:`_four_oxide_product`)."""
+    product = _four_oxide_product(target, ring)
+    if not product:
         return []
     frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
     if len(frags) != 2:
         return []
     ketone = _unmarked(_holding(frags, 2)[1])
     halide = Chem.MolFromSmiles("ClCC(=O)Cl")
-    verdict, fwd, ok, fwarn = _judged(key, lambda: plan_4_oxide_route(ketone, halide, hydrolyse=hydroxy))
-    refs = ("lit:archer_sternbach1968", "lit:childress1964", "lit:oxazepam_racemization")
+    verdict, fwd, ok, fwarn = _judged(key, lambda: plan_4_oxide_route(ketone, halide, product=product))
+    oxide = product == "4-oxide"
+    refs = ("lit:archer_sternbach1968", "lit:childress1964") + (() if oxide else ("lit:oxazepam_racemization",))
+    what = ("" if oxide else ", and acetic anhydride moves the N-oxide oxygen to C3 as its acetate"
+            + (", which mild hydrolysis frees" if product == "3-hydroxy" else ""))
     reasons = ["4-oxide route: the ketone's oxime and chloroacetyl chloride close a 2-chloromethylquinazoline 3-oxide,"
-               " hydroxide expands it to the benzodiazepin-2-one 4-oxide, and acetic anhydride moves the N-oxide oxygen"
-               " to C3 as its acetate" + (", which mild hydrolysis frees" if hydroxy else "")
+               " hydroxide expands it to the benzodiazepin-2-one 4-oxide" + what
                + " (lit:archer_sternbach1968; lit:childress1964)",
-               "checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}",
-               "C3 comes out racemic, and a 3-hydroxy or 3-acyloxy ring racemizes in water near neutral pH: one"
-               " enantiomer cannot be kept (lit:oxazepam_racemization)"]
+               "checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}"]
+    if not oxide:
+        reasons.append("C3 comes out racemic, and a 3-hydroxy or 3-acyloxy ring racemizes in water near neutral pH: one"
+                       " enantiomer cannot be kept (lit:oxazepam_racemization)")
     blocks = (BuildingBlock("2-aminoaryl ketone", _smiles(ketone), "supplies N1, the benzo ring and C5"),
               BuildingBlock("C2 unit", _smiles(halide), "chloroacetyl chloride: supplies C2 and C3"),
-              BuildingBlock("N4 unit", "NO", "hydroxylamine: its N becomes N4, its O the 4-oxide's oxygen, moved to C3"),
-              BuildingBlock("rearrangement reagent", "CC(=O)OC(C)=O", "acetic anhydride: the 3-acetate"))
-    steps = _FOUR_OXIDE_STEPS + (("acetate hydrolysis",) if hydroxy else ())
+              BuildingBlock("N4 unit", "NO", "hydroxylamine: its N becomes N4 and its O the 4-oxide's oxygen"
+                            + ("" if oxide else ", moved to C3")))
+    if not oxide:
+        blocks += (BuildingBlock("rearrangement reagent", "CC(=O)OC(C)=O", "acetic anhydride: the 3-acetate"),)
+    steps = _FOUR_OXIDE_STEPS[: 3 if oxide else 4] + (("acetate hydrolysis",) if product == "3-hydroxy" else ())
     score = (3.0 if ok else 0.5) - 0.2 * len(steps)
     return [_Proposal("sternbach_4_oxide", "benzodiazepinone_4_oxide", ("N1-C2 (anilide)", "N4=C5 (azomethine)"),
                       blocks, steps, verdict, fwd, ok, score, reasons, fwarn, refs)]
@@ -633,7 +649,8 @@ _NO_ROUTE = {
     "carbamate": "N4 is a carbamate (protected amine): make the ring of the free amine and put the protecting group on last",
     "urea": "N4 is part of a urea: make the N4-H ring first, then form the urea",
     "sulfonamide": "N4 is a sulfonamide: make the N4-H ring first, then sulfonylate N4",
-    "n_oxide": "N4 is an N-oxide: make the parent ring first and oxidize N4 (for benzodiazepine 4-oxides, the quinazoline 3-oxide route applies, which the advisor does not model)",
+    "n_oxide": ("N4 is an N-oxide: the advisor makes benzodiazepin-2-one 4-oxides with N1-H and an unsubstituted C3"
+                " through the quinazoline 3-oxide (lit:archer_sternbach1968), not this one"),
     "n_nitroso": "N4 is N-nitroso: no synthesis is proposed for N-nitroso compounds",
 }
 
@@ -788,6 +805,8 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
         proposals, inner_reason = _n4_group_last(target, ring, what[ring.n4_class])
         if not proposals:
             reason = _NO_ROUTE[ring.n4_class] + (f"; the N4-H ring itself has no route: {inner_reason}" if inner_reason else "")
+    elif ring.n4_class == "n_oxide" and (proposals := _four_oxide_proposals(target, ring, key)):
+        pass  # a benzodiazepin-2-one 4-oxide (demoxepam type): the first part of the 4-oxide route
     elif ring.n4_class == "aromatic" and _azole_carboxamide_lactam(target, ring):
         reason = _AZOLE_CARBOXAMIDE_LACTAM
     else:

@@ -1,7 +1,7 @@
 """Loading ``reactions.toml`` and ``troubleshooting.toml`` (compiled once, failing loudly at load).
 
->>> sorted(load_synthesis_rules().reactions)[:3]
-['aldehyde_reduction', 'aminoketone_glycinamide', 'ammonia_over_alkylation']
+>>> {"imine_reduction", "n1_alkylation"} <= set(load_synthesis_rules().reactions)
+True
 >>> [e["id"] for e in load_troubleshooting()][:2]
 ['low_yield', 'viscous_oil']
 """
