@@ -182,6 +182,7 @@ def troubleshoot_command(
     symptom: str = typer.Argument(..., help="The symptom in your words, e.g. 'my product stays in the water layer' or 'brown oil'."),
     amine: Optional[str] = typer.Option(None, "--amine", "--diamine", help="Amine component SMILES of the route."),
     reagent: Optional[str] = typer.Option(None, "--reagent", help="C2/C3 unit SMILES of the route."),
+    via_4_oxide: bool = typer.Option(False, "--via-4-oxide", help="The route goes through the 4-oxide to the 3-hydroxy ring (as in 'synth --via-4-oxide')."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     """Likely causes, checks and fixes for a synthesis symptom, with the culprits' structures and masses."""
@@ -192,6 +193,7 @@ def troubleshoot_command(
             symptom,
             None if amine is None else mol_from_smiles(amine),
             None if reagent is None else mol_from_smiles(reagent),
+            via_4_oxide=via_4_oxide,
         )
     except ReactivityError as exc:
         raise usage_error(str(exc), "troubleshoot") from None

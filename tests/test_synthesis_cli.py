@@ -196,3 +196,15 @@ def test_synth_via_4_oxide_gives_oxazepam_and_refuses_mixed_options():
     for extra in (["--n1-alkylate", "CI"], ["--target", "O=C1CNCCCN1"]):
         refused = runner.invoke(app, ["synth", "--amine", ketone, "--reagent", "ClCC(=O)Cl", "--via-4-oxide", *extra])
         assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_troubleshoot_on_the_4_oxide_route_names_the_same_mass_isomer():
+    # the unrearranged 4-oxide (demoxepam) and oxazepam are both C15H11ClN2O2: [M+H]+ 287.0582 (hand arithmetic:
+    # 15 x 12 + 11 x 1.00782503 + 34.96885268 + 2 x 14.00307400 + 2 x 15.99491462 + 1.00727647)
+    result = runner.invoke(app, ["troubleshoot", "two peaks same mass", "--amine", "Nc1ccc(Cl)cc1C(=O)c1ccccc1",
+                                 "--reagent", "ClCC(=O)Cl", "--via-4-oxide", "--json"])
+    assert result.exit_code == 0
+    culprits = [c for cause in json.loads(result.stdout)["causes"] for c in cause["culprits"]]
+    oxide = next(c for c in culprits if c["key"] == "benzodiazepinone_4_oxide")
+    assert oxide["smiles"] == Chem.MolToSmiles(Chem.MolFromSmiles("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1"))
+    assert abs(oxide["mz_mh"] - 287.0582) < 1e-3

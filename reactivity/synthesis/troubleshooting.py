@@ -88,9 +88,10 @@ def _entry(symptom_id: str) -> dict[str, Any]:
 
 
 def troubleshoot(
-    symptom: str, amine: Chem.Mol | None = None, reagent: Chem.Mol | None = None,
+    symptom: str, amine: Chem.Mol | None = None, reagent: Chem.Mol | None = None, via_4_oxide: bool = False,
 ) -> TroubleshootingAnswer:
-    """Answer a free-text symptom; with building blocks, show each culprit's structure and mass.
+    """Answer a free-text symptom; with building blocks, show each culprit's structure and mass (``via_4_oxide``:
+    the route through the 4-oxide to the 3-hydroxy ring, :func:`reactivity.synthesis.plan_route`).
 
     >>> answer = troubleshoot("white precipitate", Chem.MolFromSmiles("NCCN"), Chem.MolFromSmiles("C=CC(=O)OC"))
     >>> answer.causes[0].culprits[0].name
@@ -100,7 +101,7 @@ def troubleshoot(
     entry = _entry(matches[0].symptom_id)
     if (amine is None) != (reagent is None):
         raise UnsupportedBuildingBlockError("give both --amine and --reagent, or neither")
-    route = None if amine is None or reagent is None else plan_route(amine, reagent)
+    route = None if amine is None or reagent is None else plan_route(amine, reagent, via_4_oxide=via_4_oxide)
     causes = []
     refs: list[str] = list(entry["source"])
     for cause in entry["causes"]:
