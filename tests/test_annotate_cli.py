@@ -243,3 +243,19 @@ def test_conditions_all_and_none_mean_what_they_mean_for_stability(tmp_path):
     text_all, text_none = out_all.read_text(), out_none.read_text()
     for name in CONDITION_NAMES:
         assert f"<RX_RISK_{name.upper()}>" in text_all and f"<RX_RISK_{name.upper()}>" not in text_none
+
+
+def test_the_batch_json_names_an_ionizable_group_without_a_value(tmp_path):
+    # demoxepam's N1-H (atom 20 counted from 1 in the SMILES below) is an acid with no value for the 4-oxide: the
+    # basicity section lists it under uncovered_groups, with the batch output's 1-based atom number
+    source = tmp_path / "in.smi"
+    source.write_text("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1 demoxepam\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["annotate", str(source), "-o", str(out), "--no-stability", "--no-progress",
+                                 "--json-detail", "full"])
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(out.read_text().splitlines()[0])
+    data = row["RX_JSON"] if isinstance(row["RX_JSON"], dict) else json.loads(row["RX_JSON"])
+    groups = data["basicity"]["uncovered_groups"]
+    assert [(g["kind"], g["atoms"]) for g in groups] == [("acid", [20])]
+    assert "demoxepam type" in groups[0]["labels"]

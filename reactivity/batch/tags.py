@@ -347,6 +347,8 @@ def basicity_tags(result: Any, number: AtomNumber) -> Section:
                 }
                 for site in result.sites
             ],
+            "uncovered_groups": [{"kind": group.kind, "labels": group.labels, "atoms": [number(a) for a in group.atoms]}
+                                 for group in result.uncovered_groups],
             "assumptions": list(result.assumptions),
         }
     }
