@@ -171,6 +171,8 @@ def test_a_4_oxide_is_made_by_the_first_half_of_the_route_and_an_n1_methyl_one_i
     assert first.forward_check == "the forward route gives the target as the main product"
     methyl = retro("CN1C(=O)C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc21")
     assert methyl.disconnections == () and "N1-H and an unsubstituted C3" in methyl.no_route_reason
+    # an amidine N-oxide (an amino group on C5, a public corpus record): C5 is no ketone carbon, so no such route
+    assert retro("NC1=[N+]([O-])CC(=O)Nc2sccc21").disconnections == ()
 
 
 def test_a_3_hydroxy_target_drawn_as_one_enantiomer_is_not_what_the_4_oxide_route_gives():

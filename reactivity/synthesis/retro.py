@@ -468,8 +468,11 @@ def _four_oxide_product(target: Chem.Mol, ring: RingSites) -> str:
     ring_atoms = set(ring.ring_atoms)
     c3 = target.GetAtomWithIdx(ring.c3)
     outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    c5_outside = [nb for nb in target.GetAtomWithIdx(ring.c5).GetNeighbors() if nb.GetIdx() not in ring_atoms]
     if ring.n1_class != "nh" or ring.ring_variant != "fused_aromatic":
         return ""
+    if len(c5_outside) != 1 or c5_outside[0].GetAtomicNum() != 6:
+        return ""  # C5 must be the ketone carbon: one carbon substituent (aryl, alkenyl), no heteroatom (an amidine)
     if ring.n4_class == "n_oxide":
         return "4-oxide" if c3.GetTotalNumHs() == 2 else ""
     if c3.GetTotalNumHs() != 1 or len(outside) != 1 or outside[0].GetAtomicNum() != 8:
