@@ -478,3 +478,23 @@ def test_the_curation_checker_keeps_its_columns() -> None:
     model_row = basicity.site_features(mol, [(4, "pyridine_like")])
     checker_row = basicity.site_features(mol, [(4, "pyridine_like")], checker_layout=True)
     assert model_row.shape[1] - checker_row.shape[1] == 5  # one category fewer, at four distances and decayed
+
+
+@pytest.mark.parametrize(("smiles", "measured"), [
+    ("OB(O)c1ccccc1", 8.74),  # phenylboronic acid, open DataWarrior set record 2788
+    ("COc1ccc(B(O)O)cc1", 9.32),  # record 4281
+    ("CCCCB(O)O", 10.74),  # butylboronic acid, record 7612
+    ("OB1OCc2ccccc21", 7.38),  # 1-hydroxy-2,1-benzoxaborole, record 1949
+])
+def test_boronic_acids_are_acids_at_boron_within_their_bands(smiles: str, measured: float) -> None:
+    # they ionize by taking up hydroxide at boron; before these rules each was "neutral at any work-up pH"
+    result = predict_basicity(Chem.MolFromSmiles(smiles))
+    (site,) = result.sites
+    assert site.kind == "acid" and site.site_class == "boronic_acid"
+    assert Chem.MolFromSmiles(smiles).GetAtomWithIdx(site.atom).GetSymbol() == "B"
+    assert site.band[0] <= measured <= site.band[1]
+    assert not any("neutral at any work-up pH" in a for a in result.assumptions)
+
+
+def test_a_boronate_ester_has_no_boronic_acid_site() -> None:
+    assert predict_basicity(Chem.MolFromSmiles("CC1(C)OB(c2ccccc2)OC1(C)C")).sites == ()
