@@ -498,3 +498,17 @@ def test_boronic_acids_are_acids_at_boron_within_their_bands(smiles: str, measur
 
 def test_a_boronate_ester_has_no_boronic_acid_site() -> None:
     assert predict_basicity(Chem.MolFromSmiles("CC1(C)OB(c2ccccc2)OC1(C)C")).sites == ()
+
+
+@pytest.mark.parametrize(("smiles", "carbon"), [
+    ("COc1ccc(C2C(=O)c3ccccc3C2=O)cc1", 6),  # anisindione: a 2-aryl indane-1,3-dione
+    ("OC1=C(c2ccccc2)C(=O)c2ccccc21", 2),  # phenindione drawn as its enol: the same carbon
+    ("CC(=O)CC=O", 3),  # a beta-keto aldehyde
+    ("CC(=O)C=CO", 3),  # the same, drawn as its enol
+])
+def test_carbon_acids_without_a_value_are_named_on_the_carbon_in_either_drawing(smiles: str, carbon: int) -> None:
+    # the carbon between the carbonyls (counted by hand from the SMILES) stands for the anion in both drawings
+    result = predict_basicity(Chem.MolFromSmiles(smiles))
+    assert result.sites == () and [(g.kind, g.atoms) for g in result.uncovered_groups] == [("acid", (carbon,))]
+    assert not any("neutral at any work-up pH" in a for a in result.assumptions)
+
