@@ -505,6 +505,8 @@ def test_a_boronate_ester_has_no_boronic_acid_site() -> None:
     ("OC1=C(c2ccccc2)C(=O)c2ccccc21", 2),  # phenindione drawn as its enol: the same carbon
     ("CC(=O)CC=O", 3),  # a beta-keto aldehyde
     ("CC(=O)C=CO", 3),  # the same, drawn as its enol
+    ("C/C(O)=C(\\C#N)C(=O)Nc1ccc(C(F)(F)F)cc1", 3),  # teriflunomide: a 2-cyano-1,3-dicarbonyl enol
+    ("CC(=O)C(C#N)C(=O)Nc1ccc(C(F)(F)F)cc1", 3),  # the same drawn as the keto form
 ])
 def test_carbon_acids_without_a_value_are_named_on_the_carbon_in_either_drawing(smiles: str, carbon: int) -> None:
     # the carbon between the carbonyls (counted by hand from the SMILES) stands for the anion in both drawings
