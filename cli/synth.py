@@ -138,12 +138,16 @@ def synth(
     n1_alkylate: Optional[str] = typer.Option(None, "--n1-alkylate", help="Alkylating agent SMILES for N1 after the benzodiazepinone ring closure (e.g. CI)."),
     reduce_imine: bool = typer.Option(False, "--reduce-imine", help="Reduce the 4,5-azomethine last (1,3,4,5-tetrahydro ring)."),
     via_4_oxide: bool = typer.Option(False, "--via-4-oxide", help="With a 2-aminoaryl ketone and a haloacetyl halide: go through the oxime, the quinazoline 3-oxide and the 4-oxide to the 3-hydroxy ring (oxazepam type)."),
+    c3_oxygen: Optional[str] = typer.Option(None, "--c3-oxygen", help="After the benzodiazepinone ring closure (and any N1-alkylation): acetoxylate C3 (acetoxy), or acetoxylate and saponify (hydroxy)."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     """Check a route (product, intermediates, side products with masses) or propose ranked disconnections of a target."""
     try:
+        if c3_oxygen is not None and c3_oxygen not in ("acetoxy", "hydroxy"):
+            raise usage_error(f"--c3-oxygen must be acetoxy or hydroxy, got {c3_oxygen!r}", "synth")
         if target is not None:
-            if amine is not None or reagent is not None or n1_alkylate is not None or reduce_imine or via_4_oxide:
+            if (amine is not None or reagent is not None or n1_alkylate is not None or reduce_imine or via_4_oxide
+                    or c3_oxygen is not None):
                 raise usage_error("give either --target or --amine with --reagent, not both", "synth")
             from reactivity.synthesis import propose_disconnections
 
@@ -170,7 +174,7 @@ def synth(
         route = plan_route(
             mol_from_smiles(amine), mol_from_smiles(reagent),
             n1_alkylating_agent=None if n1_alkylate is None else mol_from_smiles(n1_alkylate),
-            reduce_imine=reduce_imine, via_4_oxide=via_4_oxide,
+            reduce_imine=reduce_imine, via_4_oxide=via_4_oxide, c3_oxygen=None if c3_oxygen is None else f"3-{c3_oxygen}",
         )
         _emit(route.to_dict(), _route_text(route), as_json)
     except ReactivityError as exc:

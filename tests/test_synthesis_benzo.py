@@ -194,3 +194,16 @@ def test_lorazepam_route_names_the_ring_contraction_aldehyde_as_a_minor_side_pro
 def test_the_4_oxide_route_refuses_what_it_cannot_make(amine, reagent, message):
     with pytest.raises(UnsupportedBuildingBlockError, match=message):
         plan_route_smiles(amine, reagent, via_4_oxide=True)
+
+
+def test_oxazepam_by_c3_acetoxylation_of_nordazepam():
+    # Cepanec et al. 2006: iodine-catalysed acetoxylation of C3 (KOAc, K2S2O8), then selective saponification
+    route = plan_route_smiles(KETONE, "NCC(=O)OCC", c3_oxygen="3-hydroxy")
+    assert route.product.smiles == canon(OXAZEPAM)
+    assert [c.smiles for c in route.intermediates] == [canon(NORDAZEPAM),
+                                                       canon("CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")]
+    keys = {c.key for c in route.side_products}
+    assert {"c3_unoxidized_ring", "acetoxy_intermediate", "quinazoline_carboxaldehyde"} <= keys
+    assert "lit:cepanec2006" in route.references
+    with pytest.raises(UnsupportedBuildingBlockError, match="azomethine"):
+        plan_route_smiles(KETONE, "NCC(=O)OCC", c3_oxygen="3-hydroxy", reduce_imine=True)

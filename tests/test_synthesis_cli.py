@@ -126,7 +126,7 @@ def test_synth_target_diazepam_text_ranks_the_sternbach_route():
 
 
 def test_synth_target_with_no_route_says_why_and_exits_0():
-    result = runner.invoke(app, ["synth", "--target", "CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21"])  # temazepam
+    result = runner.invoke(app, ["synth", "--target", "CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O"])  # a 3-ethoxy ring
     assert result.exit_code == 0
     assert "No route proposed: C3 carries oxygen" in result.stdout
 
@@ -208,3 +208,15 @@ def test_troubleshoot_on_the_4_oxide_route_names_the_same_mass_isomer():
     oxide = next(c for c in culprits if c["key"] == "benzodiazepinone_4_oxide")
     assert oxide["smiles"] == Chem.MolToSmiles(Chem.MolFromSmiles("O=C1C[N+]([O-])=C(c2ccccc2)c2cc(Cl)ccc2N1"))
     assert abs(oxide["mz_mh"] - 287.0582) < 1e-3
+
+
+def test_synth_c3_oxygen_acetoxylates_after_the_n1_alkylation_and_checks_its_value():
+    # ketone + glycine ester -> nordazepam -> N1-methyl (diazepam) -> 3-acetate -> temazepam (Cepanec et al. 2006)
+    args = ["synth", "--amine", "Nc1ccc(Cl)cc1C(=O)c1ccccc1", "--reagent", "NCC(=O)OCC", "--n1-alkylate", "CI"]
+    result = runner.invoke(app, [*args, "--c3-oxygen", "hydroxy", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["product"]["smiles"] == Chem.MolToSmiles(
+        Chem.MolFromSmiles("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21"))
+    refused = runner.invoke(app, [*args, "--c3-oxygen", "methoxy"])
+    assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
+

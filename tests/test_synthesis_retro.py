@@ -136,9 +136,9 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
 @pytest.mark.parametrize(
     "target,fragment",
     [
-        # temazepam: the 4-oxide route (Archer & Sternbach 1968) is described, not simulated, with an N1 substituent
-        ("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
-        ("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21", "N1-H ring with a 3-hydroxy or 3-acetoxy group only"),
+        # a 3-ethoxy ring: the routes to 3-oxygenated rings (Archer & Sternbach 1968; Cepanec 2006) are described
+        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
+        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetoxylating C3 of the 3-unsubstituted ring"),
         ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "another group on the 3-oxygen"),
         ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "3-amino type"),  # not the 4-oxide route
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
@@ -154,14 +154,25 @@ def test_no_route_says_why(target, fragment):
 
 @pytest.mark.parametrize(("target", "hydrolysis"), [("OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", True),  # oxazepam
                                                     ("CC(=O)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", False)])  # its acetate
-def test_a_3_hydroxy_or_3_acetoxy_ring_is_made_through_the_4_oxide(target, hydrolysis):
+def test_a_3_hydroxy_or_3_acetoxy_ring_is_made_by_c3_acetoxylation_or_through_the_4_oxide(target, hydrolysis):
     result = retro(target)
-    first = result.disconnections[0]
-    assert first.route == "benzodiazepinone_4_oxide"
-    assert blocks(first)[:2] == [canon("Nc1ccc(Cl)cc1C(=O)c1ccccc1"), canon("ClCC(=O)Cl")]
+    first = result.disconnections[0]  # Sternbach ring, then iodine-catalysed C3 acetoxylation (Cepanec et al. 2006)
+    assert first.id == "sternbach_glycine_ester_then_c3_acetoxylation"
+    assert blocks(first) == [canon("Nc1ccc(Cl)cc1C(=O)c1ccccc1"), canon("NCC(=O)OCC")]
     assert first.forward_check == "the forward route gives the target as the main product"
     assert ("acetate hydrolysis" in first.steps) is hydrolysis
-    assert "lit:archer_sternbach1968" in result.references
+    oxide = next(d for d in result.disconnections if d.route == "benzodiazepinone_4_oxide")
+    assert blocks(oxide)[:2] == [canon("Nc1ccc(Cl)cc1C(=O)c1ccccc1"), canon("ClCC(=O)Cl")]
+    assert oxide.forward_check == "the forward route gives the target as the main product"
+    assert ("acetate hydrolysis" in oxide.steps) is hydrolysis
+    assert {"lit:archer_sternbach1968", "lit:cepanec2006"} <= set(result.references)
+
+
+def test_temazepam_is_acetoxylated_after_the_n1_methylation_and_the_assumption_is_said():
+    first = retro("CN1C(=O)C(O)N=C(c2ccccc2)c2cc(Cl)ccc21").disconnections[0]
+    assert first.steps[-3:] == ("N1-alkylation", "C3 acetoxylation", "acetate hydrolysis")
+    assert first.forward_check == "the forward route gives the target as the main product"
+    assert any("on an N1-alkyl ring an assumption" in r for r in first.reasons)
 
 
 def test_a_4_oxide_is_made_by_the_first_half_of_the_route_and_an_n1_methyl_one_is_not():
@@ -175,10 +186,10 @@ def test_a_4_oxide_is_made_by_the_first_half_of_the_route_and_an_n1_methyl_one_i
     assert retro("NC1=[N+]([O-])CC(=O)Nc2sccc21").disconnections == ()
 
 
-def test_a_3_hydroxy_target_drawn_as_one_enantiomer_is_not_what_the_4_oxide_route_gives():
-    # the rearrangement makes C3 racemic and the ring racemizes in water (Aso et al. 1988): not claimed as the target
-    first = retro("O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=N[C@H]1O").disconnections[0]
-    assert first.route == "benzodiazepinone_4_oxide" and "stereocentres not set" in first.forward_check
+def test_a_3_hydroxy_target_drawn_as_one_enantiomer_is_not_what_any_route_gives():
+    # both routes make C3 racemic and the ring racemizes in water (Aso et al. 1988): not claimed as the target
+    result = retro("O=C1Nc2ccc(Cl)cc2C(c2ccccc2Cl)=N[C@H]1O")
+    assert result.disconnections and all("stereocentres not set" in d.forward_check for d in result.disconnections)
 
 
 @pytest.mark.parametrize(

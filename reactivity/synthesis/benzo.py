@@ -25,7 +25,7 @@ from ..molecule import quiet_rdkit
 from .chem import classify_reagent, clean, make_compound, run_clean, side_compound
 from .results import Compound, Regioselectivity, RouteResult, UnsupportedBuildingBlockError
 from .routes import assemble_result
-from .ruledata import ReactionRule, load_synthesis_rules
+from .ruledata import ReactionRule, SynthesisRules, load_synthesis_rules
 
 __all__ = ["plan_benzodiazepinone_route", "plan_4_oxide_route"]
 
@@ -67,9 +67,10 @@ def _c3_is_stereocentre(mol: Chem.Mol) -> bool:
 
 def plan_benzodiazepinone_route(
     ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ...] = (),
-    n1_alkylating_agent: Chem.Mol | None = None, reduce_imine: bool = False,
+    n1_alkylating_agent: Chem.Mol | None = None, reduce_imine: bool = False, c3_oxygen: str | None = None,
 ) -> RouteResult:
-    """The Sternbach-type route from a 2-aminoaryl ketone, with optional N1-alkylation and imine reduction.
+    """The Sternbach-type route from a 2-aminoaryl ketone, with optional N1-alkylation, imine reduction, or C3
+    acetoxylation (``c3_oxygen`` ``3-acetoxy``; ``3-hydroxy`` adds the hydrolysis: lit:cepanec2006).
 
     >>> r = plan_benzodiazepinone_route(Chem.MolFromSmiles("Nc1ccc(Cl)cc1C(=O)c1ccccc1"),
     ...     Chem.MolFromSmiles("NCC(=O)OCC"), n1_alkylating_agent=Chem.MolFromSmiles("CI"))
@@ -168,6 +169,9 @@ def plan_benzodiazepinone_route(
             c3 = _c3_stereo(final)
             assert c3 is not None
             side.append(side_compound(rules, route_id, "c3_enantiomer", _inverted(final, c3), "N1-alkylation"))
+    if c3_oxygen is not None:
+        final = _c3_oxygenated(rules, route_id, final, c3_oxygen, n1_alkylating_agent is not None, reduce_imine,
+                               steps, intermediates, side, warnings, refs)
     if reduce_imine:
         reduction = rules.reactions["imine_reduction"]
         products = run_clean(reduction, (final,))
@@ -188,7 +192,8 @@ def plan_benzodiazepinone_route(
                 warnings.append("The reduction makes C5 a stereocentre: an achiral reductant gives the racemate.")
         final = reduced
 
-    last = "imine reduction" if reduce_imine else "N1-alkylation" if n1_alkylating_agent is not None else "ring closure"
+    last = ("imine reduction" if reduce_imine else {"3-acetoxy": "C3 acetoxylation", "3-hydroxy": "acetate hydrolysis"}.get(
+        c3_oxygen or "", "N1-alkylation" if n1_alkylating_agent is not None else "ring closure"))
     product = make_compound(final, "product", "main product", last)
     regio = Regioselectivity(
         False, False, "fixed by the route",
@@ -198,6 +203,39 @@ def plan_benzodiazepinone_route(
     )
     return assemble_result(rules, route, ketone, reagent, steps, intermediates, product, (), side, regio, warnings, refs,
                            route_id=route_id)
+
+
+def _c3_oxygenated(rules: SynthesisRules, route_id: str, ring: Chem.Mol, c3_oxygen: str, n1_alkylated: bool,
+                  reduce_imine: bool, steps: list[str], intermediates: list[Compound], side: list[Compound],
+                  warnings: list[str], refs: list[str]) -> Chem.Mol:
+    """The ring acetoxylated at C3 and, for ``3-hydroxy``, saponified (lit:cepanec2006); the steps, intermediates,
+    side products, warnings and references are added to the route's lists."""
+    if c3_oxygen not in ("3-acetoxy", "3-hydroxy"):
+        raise ValueError(f"c3_oxygen must be 3-acetoxy or 3-hydroxy, got {c3_oxygen!r}")
+    if reduce_imine:
+        raise UnsupportedBuildingBlockError("C3 acetoxylation needs the 4,5-azomethine: it cannot follow an imine reduction")
+    acetoxylation = rules.reactions["c3_acetoxylation"]
+    acetate = _one(acetoxylation, (ring,), "C3 acetoxylation: the ring has no C3H2 next to the 4,5-azomethine")
+    intermediates.append(make_compound(ring, "intermediate", "3-unsubstituted benzodiazepin-2-one", "ring closure"))
+    side.append(side_compound(rules, route_id, "c3_unoxidized_ring", ring, "C3 acetoxylation"))
+    steps.append(acetoxylation.what)
+    refs.extend([*acetoxylation.reference, "lit:oxazepam_racemization", "docs:stereochemistry"])
+    if n1_alkylated:
+        warnings.append("The C3 acetoxylation was shown on N1-H rings (oxazepam, lorazepam: lit:cepanec2006); on an"
+                        " N1-alkyl ring it is an assumption.")
+    warnings.append("C3 becomes a stereocentre in the acetoxylation: the product is racemic, and a 3-hydroxy or"
+                    " 3-acyloxy ring racemizes in water near neutral pH as well (lit:oxazepam_racemization).")
+    if c3_oxygen == "3-acetoxy":
+        return acetate
+    hydrolysis = rules.reactions["acetate_hydrolysis"]
+    hydroxy = _one(hydrolysis, (acetate,), "the 3-acetate does not sit on the ring's C3")
+    intermediates.append(make_compound(acetate, "intermediate", "3-acetoxy ring", "C3 acetoxylation"))
+    side.append(side_compound(rules, route_id, "acetoxy_intermediate", acetate, "acetate hydrolysis"))
+    steps.append(hydrolysis.what)
+    refs.extend(hydrolysis.reference)
+    for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (hydroxy,)):
+        side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
+    return hydroxy
 
 
 FOUR_OXIDE_PRODUCTS = ("4-oxide", "3-acetoxy", "3-hydroxy")

@@ -28,7 +28,7 @@ __all__ = ["plan_route", "plan_route_smiles"]
 
 def plan_route(
     amine: Chem.Mol, reagent: Chem.Mol, *, n1_alkylating_agent: Chem.Mol | None = None, reduce_imine: bool = False,
-    via_4_oxide: bool = False,
+    via_4_oxide: bool = False, c3_oxygen: str | None = None,
 ) -> RouteResult:
     """Apply the route implied by the building blocks; name the product, intermediates and side products.
 
@@ -37,7 +37,8 @@ def plan_route(
     haloacetate or amino ester, glyoxal, haloacetyl halide). Salts are accepted and
     used as their free base (said in the warnings). ``n1_alkylating_agent`` and
     ``reduce_imine`` add the follow-up steps of the benzodiazepin-2-one route; ``via_4_oxide`` takes a
-    2-aminoaryl ketone and a haloacetyl halide through the 4-oxide to the 3-hydroxy ring (oxazepam type).
+    2-aminoaryl ketone and a haloacetyl halide through the 4-oxide to the 3-hydroxy ring (oxazepam type);
+    ``c3_oxygen`` (``3-acetoxy`` or ``3-hydroxy``) acetoxylates C3 of the benzodiazepin-2-one (and saponifies it).
     Raises :class:`UnsupportedBuildingBlockError` when a building block is outside
     what the advisor handles. Each molecule is read as the file readers read it
     (:func:`reactivity.molecule.as_read`).
@@ -51,19 +52,20 @@ def plan_route(
     notes = tuple(n for n in (amine_note, reagent_note) if n)
     component = amine_component(amine)
     if via_4_oxide:
-        if component is None or component.id != "aminoaryl_ketone" or n1_alkylating_agent is not None or reduce_imine:
+        if (component is None or component.id != "aminoaryl_ketone" or n1_alkylating_agent is not None or reduce_imine
+                or c3_oxygen is not None):
             raise UnsupportedBuildingBlockError(
-                "the 4-oxide route takes a 2-aminoaryl ketone and a haloacetyl halide, without N1-alkylation or imine"
-                " reduction"
+                "the 4-oxide route takes a 2-aminoaryl ketone and a haloacetyl halide, without N1-alkylation, imine"
+                " reduction or C3 acetoxylation"
             )
         return plan_4_oxide_route(amine, reagent, notes)
     if component is not None and component.id == "aminoaryl_ketone":
-        return plan_benzodiazepinone_route(amine, reagent, notes, n1_alkylating_agent, reduce_imine)
+        return plan_benzodiazepinone_route(amine, reagent, notes, n1_alkylating_agent, reduce_imine, c3_oxygen)
     if n1_alkylating_agent is None and not reduce_imine and component is not None and component.id == "protected_aminoaldehyde":
         return plan_amino_acid_route(amine, reagent, notes)
-    if n1_alkylating_agent is not None or reduce_imine:
+    if n1_alkylating_agent is not None or reduce_imine or c3_oxygen is not None:
         raise UnsupportedBuildingBlockError(
-            "N1-alkylation and imine reduction are follow-up steps of the benzodiazepin-2-one route"
+            "N1-alkylation, imine reduction and C3 acetoxylation are follow-up steps of the benzodiazepin-2-one route"
             " (give a 2-aminoaryl ketone as the amine)"
         )
     return plan_diamine_route(amine, reagent, notes)
@@ -71,7 +73,7 @@ def plan_route(
 
 def plan_route_smiles(
     amine: str, reagent: str, *, n1_alkylating_agent: str | None = None, reduce_imine: bool = False,
-    via_4_oxide: bool = False,
+    via_4_oxide: bool = False, c3_oxygen: str | None = None,
 ) -> RouteResult:
     """:func:`plan_route` from SMILES (raises :class:`~reactivity.errors.MoleculeParseError` on bad SMILES).
 
@@ -80,4 +82,4 @@ def plan_route_smiles(
     """
     agent = None if n1_alkylating_agent is None else mol_from_smiles(n1_alkylating_agent)
     return plan_route(mol_from_smiles(amine), mol_from_smiles(reagent), n1_alkylating_agent=agent, reduce_imine=reduce_imine,
-                      via_4_oxide=via_4_oxide)
+                      via_4_oxide=via_4_oxide, c3_oxygen=c3_oxygen)

@@ -382,8 +382,11 @@ def _with_n1_h(target: Chem.Mol, n1: int, ring_atoms: set[int]) -> Chem.Mol:
     raise UnsupportedBuildingBlockError("N1 substituent could not be removed")
 
 
-def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_steps: int = 0) -> list[_Proposal]:
-    """Aminoketone + glycine ester / haloacetyl halide (+ N1-alkylation, + imine reduction), checked forward."""
+def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_steps: int = 0,
+                         c3_oxygen: str | None = None) -> list[_Proposal]:
+    """Aminoketone + glycine ester / haloacetyl halide (+ N1-alkylation, + imine reduction, + C3 acetoxylation and
+    hydrolysis: ``c3_oxygen``), checked forward against ``key`` (the target, which ``target_imine`` is, or is the
+    3-unsubstituted parent of)."""
     with quiet_rdkit():
         rings = perceive(target_imine)
     if not rings:
@@ -410,11 +413,15 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
         dfrags = _cut(target_imine, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
         if len(dfrags) == 2:
             direct_ketone = _unmarked(_holding(dfrags, 2)[1])
-    refs = ("lit:sternbach1962", "lit:archer_sternbach1968")
+    refs: tuple[str, ...] = ("lit:sternbach1962", "lit:archer_sternbach1968")
     options: dict[str, object] = {"reduce_imine": reduce}
     if agent is not None:
         options["n1_alkylating_agent"] = agent
     tail = (["N1-alkylation"] if agent is not None else []) + (["imine reduction"] if reduce else [])
+    if c3_oxygen is not None:
+        options["c3_oxygen"] = c3_oxygen
+        tail += ["C3 acetoxylation"] + (["acetate hydrolysis"] if c3_oxygen == "3-hydroxy" else [])
+        refs += ("lit:cepanec2006", "lit:oxazepam_racemization")
     candidates = [
         ("sternbach_glycine_ester", "benzodiazepinone_glycine_ester", ketone, ester,
          "glycine (alpha-amino) ester hydrochloride in pyridine at reflux: one-pot anilide + azomethine", 3.0 + 1.0,
@@ -429,7 +436,14 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
         reasons = [f"Sternbach-type route: {what} (lit:sternbach1962; lit:archer_sternbach1968)"]
         reasons.append("checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}")
         if agent is not None:
-            reasons.append(f"N1 substituent introduced last by N1-alkylation with {_smiles(agent)} (base: NaH or NaOMe)")
+            reasons.append(f"N1 substituent introduced by N1-alkylation with {_smiles(agent)} (base: NaH or NaOMe)"
+                           + (", before the C3 acetoxylation" if c3_oxygen else ""))
+        if c3_oxygen is not None:
+            reasons.append("C3 acetoxylated by iodine catalysis (KOAc, K2S2O8)"
+                           + (", then the acetate saponified" if c3_oxygen == "3-hydroxy" else "")
+                           + ": the route of oxazepam and lorazepam (lit:cepanec2006)"
+                           + ("; shown on N1-H rings, on an N1-alkyl ring an assumption" if agent is not None else "")
+                           + "; C3 comes out racemic and racemizes in water (lit:oxazepam_racemization)")
         unit = ("alpha-amino ester (as its hydrochloride): supplies C2, C3 and N4" if route.endswith("glycine_ester")
                 else "haloacetyl halide: supplies C2 and C3; ammonia supplies N4")
         blocks = [BuildingBlock("2-aminoaryl ketone", _smiles(amine), "supplies N1, the benzo ring and C5"),
@@ -439,7 +453,7 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
         score = (base if ok else 0.5) - 0.2 * (len(steps) + extra_steps)
         out.append(_Proposal(pid, route, ("N1-C2 (anilide)", "N4=C5 (azomethine)"), tuple(blocks), tuple(steps),
                              verdict, fwd, ok, score, reasons, fwarn, refs))
-    if agent is not None and direct_ketone is not None:
+    if agent is not None and direct_ketone is not None and c3_oxygen is None:
         verdict, fwd, ok, fwarn = _forward(key, direct_ketone, halide or ester, reduce_imine=reduce)
         reasons = ["the N-alkyl 2-aminoaryl ketone carries N1's substituent from the start (no N1-alkylation step, no C3/O-alkylation side products)"]
         reasons.append("checked forward: gives the target as the main product" if ok else f"checked forward: {verdict}")
@@ -516,6 +530,42 @@ def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_
     score = (3.0 if ok else 0.5) - 0.2 * len(steps)
     return [_Proposal("sternbach_4_oxide", "benzodiazepinone_4_oxide", ("N1-C2 (anilide)", "N4=C5 (azomethine)"),
                       blocks, steps, verdict, fwd, ok, score, reasons, fwarn, refs)]
+
+
+def _acetoxylation_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
+    """A 3-hydroxy or 3-acetoxy benzodiazepin-2-one (N1-H or N1-alkyl): the Sternbach routes to its 3-unsubstituted
+    parent, then C3 acetoxylation (and hydrolysis), checked forward (lit:cepanec2006); [] for other rings."""
+    ring_atoms = set(ring.ring_atoms)
+    c3 = target.GetAtomWithIdx(ring.c3)
+    outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in ring_atoms]
+    if (ring.n1_class not in ("nh", "n_alkyl") or c3.GetTotalNumHs() != 1 or len(outside) != 1
+            or outside[0].GetAtomicNum() != 8):
+        return []
+    oxygen = outside[0]
+    if oxygen.GetTotalNumHs() == 1:
+        product = "3-hydroxy"
+    elif any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE)):
+        product = "3-acetoxy"
+    else:
+        return []
+    parent = Chem.RWMol(target)
+    parent.RemoveBond(ring.c3, oxygen.GetIdx())
+    drop = next(f for f in Chem.GetMolFrags(parent, asMols=False, sanitizeFrags=False) if oxygen.GetIdx() in f)
+    for index in sorted(drop, reverse=True):
+        parent.RemoveAtom(index)
+    c3_left = parent.GetAtomWithIdx(ring.c3 - sum(1 for i in drop if i < ring.c3))
+    c3_left.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    c3_left.SetNumExplicitHs(0)  # a C3 drawn [C@H] keeps no explicit H: its two H come back as implicit ones
+    c3_left.SetNoImplicit(False)
+    with quiet_rdkit():
+        try:
+            Chem.SanitizeMol(parent)
+        except Exception:  # noqa: BLE001 - RDKit raises several classes; no parent, no proposal
+            return []
+    proposals = _sternbach_proposals(parent.GetMol(), key, reduce=False, c3_oxygen=product)
+    for proposal in proposals:
+        proposal.id = f"{proposal.id}_then_c3_acetoxylation"
+    return proposals
 
 
 def _haloacetyl_from(ester: Chem.Mol) -> Chem.Mol | None:
@@ -747,17 +797,19 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                 reason = ("C3 carries nitrogen or sulfur (3-amino type): no stable alpha-amino ester supplies it, and the"
                           " advisor does not model the routes that introduce it on the finished ring")
             elif not proposals:
-                proposals = _four_oxide_proposals(target, ring, key)
+                proposals = _acetoxylation_proposals(target, ring, key) + _four_oxide_proposals(target, ring, key)
             if not proposals and c3_oxygen:
                 reason = ("C3 carries oxygen (3-hydroxy, oxazepam type): no stable alpha-amino ester supplies it."
-                          " Such rings are made through the 4-oxide: the 2-aminoaryl ketone's oxime and chloroacetyl"
-                          " chloride give a 2-chloromethylquinazoline 3-oxide, which hydroxide expands to the"
-                          " 1,3-dihydro-1,4-benzodiazepin-2-one 4-oxide (demoxepam type); acetic anhydride rearranges"
-                          " the 4-oxide to the 3-acetoxy ring, and mild hydrolysis gives the 3-hydroxy ring"
-                          " (lit:archer_sternbach1968; lit:childress1964). The advisor simulates this route for an"
-                          " N1-H ring with a 3-hydroxy or 3-acetoxy group only (an N1 substituent, or another group"
-                          " on the 3-oxygen, would need steps it does not model); the 3-hydroxy stereocentre comes out"
-                          " racemic and racemizes in water (lit:oxazepam_racemization)")
+                          " 3-Hydroxy and 3-acetoxy rings are made by acetoxylating C3 of the 3-unsubstituted ring"
+                          " (iodine, KOAc, K2S2O8; lit:cepanec2006) or through the 4-oxide: the 2-aminoaryl ketone's"
+                          " oxime and chloroacetyl chloride give a 2-chloromethylquinazoline 3-oxide, which hydroxide"
+                          " expands to the 1,3-dihydro-1,4-benzodiazepin-2-one 4-oxide (demoxepam type); acetic"
+                          " anhydride rearranges the 4-oxide to the 3-acetoxy ring, and mild hydrolysis gives the"
+                          " 3-hydroxy ring (lit:archer_sternbach1968; lit:childress1964). The advisor simulates these"
+                          " routes for a 3-hydroxy or 3-acetoxy ring with N1-H or an N1-alkyl group only (another"
+                          " group on the 3-oxygen, an ether or carbamate, would need steps it does not model); the"
+                          " 3-hydroxy stereocentre comes out racemic and racemizes in water"
+                          " (lit:oxazepam_racemization)")
     elif ring.n4_class in ("secondary_amine", "tertiary_amine", "aryl_amine"):
         proposals = _diamine_proposals(target, ring, key, c3_stereo)
         if ring.ring_variant == "fused_aromatic":
