@@ -141,6 +141,7 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
         ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetoxylating C3 of the 3-unsubstituted ring"),
         ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "another group on the 3-oxygen"),
         ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "3-amino type"),  # not the 4-oxide route
+        ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "O-(ethylcarbamoyl) oxime"),  # Bourrain & Showell 1994
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
         ("CCNC(=O)c1cc2n(n1)CCCN(Cc1ccc(C)cc1)C2=O", "azole whose carbon carries the lactam carbonyl"),
         ("CC1=C(C)C(=O)N[C@@H](c2ccccc2)C(=O)N1", "without a benzo ring"),

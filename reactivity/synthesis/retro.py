@@ -794,8 +794,11 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
             c3_oxygen = any(nb.GetAtomicNum() == 8 and nb.GetIdx() not in ring.ring_atoms
                             for nb in target.GetAtomWithIdx(ring.c3).GetNeighbors())
             if not proposals and not c3_oxygen:
-                reason = ("C3 carries nitrogen or sulfur (3-amino type): no stable alpha-amino ester supplies it, and the"
-                          " advisor does not model the routes that introduce it on the finished ring")
+                reason = ("C3 carries nitrogen or sulfur (3-amino type): no stable alpha-amino ester supplies it. A"
+                          " 3-amino ring is made on the finished ring from its C3 oxime, reduced mildly as the"
+                          " O-(ethylcarbamoyl) oxime with hydrogen on palladium at room temperature"
+                          " (lit:bourrain1994); 3-acylamino and 3-ureido rings are then made from the 3-amine. The"
+                          " advisor does not simulate these steps")
             elif not proposals:
                 proposals = _acetoxylation_proposals(target, ring, key) + _four_oxide_proposals(target, ring, key)
             if not proposals and c3_oxygen:
