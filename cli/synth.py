@@ -138,13 +138,13 @@ def synth(
     n1_alkylate: Optional[str] = typer.Option(None, "--n1-alkylate", help="Alkylating agent SMILES for N1 after the benzodiazepinone ring closure (e.g. CI)."),
     reduce_imine: bool = typer.Option(False, "--reduce-imine", help="Reduce the 4,5-azomethine last (1,3,4,5-tetrahydro ring)."),
     via_4_oxide: bool = typer.Option(False, "--via-4-oxide", help="With a 2-aminoaryl ketone and a haloacetyl halide: go through the oxime, the quinazoline 3-oxide and the 4-oxide to the 3-hydroxy ring (oxazepam type)."),
-    c3_oxygen: Optional[str] = typer.Option(None, "--c3-oxygen", help="After the benzodiazepinone ring closure (and any N1-alkylation): acetoxylate C3 (acetoxy), or acetoxylate and saponify (hydroxy)."),
+    c3_oxygen: Optional[str] = typer.Option(None, "--c3-oxygen", help="After the benzodiazepinone ring closure (and any N1-alkylation): acetoxylate C3 (acetoxy), then saponify (hydroxy), then exchange the 3-OH in acidic methanol or ethanol (methoxy, ethoxy)."),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     """Check a route (product, intermediates, side products with masses) or propose ranked disconnections of a target."""
     try:
-        if c3_oxygen is not None and c3_oxygen not in ("acetoxy", "hydroxy"):
-            raise usage_error(f"--c3-oxygen must be acetoxy or hydroxy, got {c3_oxygen!r}", "synth")
+        if c3_oxygen is not None and c3_oxygen not in ("acetoxy", "hydroxy", "methoxy", "ethoxy"):
+            raise usage_error(f"--c3-oxygen must be acetoxy, hydroxy, methoxy or ethoxy, got {c3_oxygen!r}", "synth")
         if target is not None:
             if (amine is not None or reagent is not None or n1_alkylate is not None or reduce_imine or via_4_oxide
                     or c3_oxygen is not None):

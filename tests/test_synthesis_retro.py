@@ -136,10 +136,10 @@ def test_c3_stereocentre_prefers_the_amino_acid_route():
 @pytest.mark.parametrize(
     "target,fragment",
     [
-        # a 3-ethoxy ring: the routes to 3-oxygenated rings (Archer & Sternbach 1968; Cepanec 2006) are described
-        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
-        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetoxylating C3 of the 3-unsubstituted ring"),
-        ("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "another group on the 3-oxygen"),
+        # a 3-isopropoxy ring: the routes to 3-oxygenated rings (Archer & Sternbach 1968; Cepanec 2006) are described
+        ("CC(C)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetic anhydride rearranges the 4-oxide to the 3-acetoxy ring"),
+        ("CC(C)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "acetoxylating C3 of the 3-unsubstituted ring"),
+        ("CC(C)OC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O", "another group on the 3-oxygen"),
         ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "3-amino type"),  # not the 4-oxide route
         ("NC1N=C(c2ccccc2)c2ccccc2NC1=O", "O-(ethylcarbamoyl) oxime"),  # Bourrain & Showell 1994
         ("O=C1Nc2ccc(Cl)cc2C(c2ccccc2)NC1=O", "2,3-dione"),
@@ -301,3 +301,12 @@ def test_a_non_benzo_2_5_dione_gets_the_head_to_tail_lactamization() -> None:
     result = propose_disconnections(Chem.MolFromSmiles("CN1CC(=O)NCCC1=O"))
     assert not result.disconnections
     assert "N1 onto the C2 ester" in result.no_route_reason and "lit:vanberkom2005" in result.references
+
+
+def test_a_3_ethoxy_ring_is_the_3_hydroxy_ring_exchanged_in_acidic_ethanol():
+    # oxazepam's 3-OH is replaced by ethoxy in anhydrous acidic ethanol (Yang, Bao & Shou 1996)
+    result = retro("CCOC1N=C(c2ccccc2)c2cc(Cl)ccc2NC1=O")
+    first = result.disconnections[0]
+    assert first.steps[-3:] == ("C3 acetoxylation", "acetate hydrolysis", "alcoholysis")
+    assert first.forward_check == "the forward route gives the target as the main product"
+    assert "lit:yang1996_alcoholysis" in result.references

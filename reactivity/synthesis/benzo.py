@@ -192,7 +192,8 @@ def plan_benzodiazepinone_route(
                 warnings.append("The reduction makes C5 a stereocentre: an achiral reductant gives the racemate.")
         final = reduced
 
-    last = ("imine reduction" if reduce_imine else {"3-acetoxy": "C3 acetoxylation", "3-hydroxy": "acetate hydrolysis"}.get(
+    last = ("imine reduction" if reduce_imine else {"3-acetoxy": "C3 acetoxylation", "3-hydroxy": "acetate hydrolysis",
+                                                    "3-methoxy": "alcoholysis", "3-ethoxy": "alcoholysis"}.get(
         c3_oxygen or "", "N1-alkylation" if n1_alkylating_agent is not None else "ring closure"))
     product = make_compound(final, "product", "main product", last)
     regio = Regioselectivity(
@@ -210,8 +211,8 @@ def _c3_oxygenated(rules: SynthesisRules, route_id: str, ring: Chem.Mol, c3_oxyg
                   warnings: list[str], refs: list[str]) -> Chem.Mol:
     """The ring acetoxylated at C3 and, for ``3-hydroxy``, saponified (lit:cepanec2006); the steps, intermediates,
     side products, warnings and references are added to the route's lists."""
-    if c3_oxygen not in ("3-acetoxy", "3-hydroxy"):
-        raise ValueError(f"c3_oxygen must be 3-acetoxy or 3-hydroxy, got {c3_oxygen!r}")
+    if c3_oxygen not in C3_OXYGEN_GROUPS:
+        raise ValueError(f"c3_oxygen must be one of {tuple(C3_OXYGEN_GROUPS)}, got {c3_oxygen!r}")
     if reduce_imine:
         raise UnsupportedBuildingBlockError("C3 acetoxylation needs the 4,5-azomethine: it cannot follow an imine reduction")
     acetoxylation = rules.reactions["c3_acetoxylation"]
@@ -235,8 +236,20 @@ def _c3_oxygenated(rules: SynthesisRules, route_id: str, ring: Chem.Mol, c3_oxyg
     refs.extend(hydrolysis.reference)
     for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (hydroxy,)):
         side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
-    return hydroxy
+    alcohol = C3_OXYGEN_GROUPS[c3_oxygen]
+    if not alcohol:
+        return hydroxy
+    alcoholysis = rules.reactions["c3_alcoholysis"]
+    ether = _one(alcoholysis, (hydroxy, Chem.MolFromSmiles(alcohol)), "the 3-hydroxy ring does not exchange its OH")
+    intermediates.append(make_compound(hydroxy, "intermediate", "3-hydroxy ring", "acetate hydrolysis"))
+    side.append(side_compound(rules, route_id, "hydroxy_unexchanged", hydroxy, "alcoholysis"))
+    steps.append(f"{alcoholysis.what}: {alcohol}")
+    refs.extend(alcoholysis.reference)
+    return ether
 
+
+#: What ``c3_oxygen`` can put on C3, and the alcohol of the last step for the ethers (lit:yang1996_alcoholysis).
+C3_OXYGEN_GROUPS = {"3-acetoxy": "", "3-hydroxy": "", "3-methoxy": "CO", "3-ethoxy": "CCO"}
 
 FOUR_OXIDE_PRODUCTS = ("4-oxide", "3-acetoxy", "3-hydroxy")
 

@@ -420,8 +420,10 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
     tail = (["N1-alkylation"] if agent is not None else []) + (["imine reduction"] if reduce else [])
     if c3_oxygen is not None:
         options["c3_oxygen"] = c3_oxygen
-        tail += ["C3 acetoxylation"] + (["acetate hydrolysis"] if c3_oxygen == "3-hydroxy" else [])
+        tail += ["C3 acetoxylation"] + (["acetate hydrolysis"] if c3_oxygen != "3-acetoxy" else [])
+        tail += ["alcoholysis"] if c3_oxygen in ("3-methoxy", "3-ethoxy") else []
         refs += ("lit:cepanec2006", "lit:oxazepam_racemization")
+        refs += ("lit:yang1996_alcoholysis",) if c3_oxygen in ("3-methoxy", "3-ethoxy") else ()
     candidates = [
         ("sternbach_glycine_ester", "benzodiazepinone_glycine_ester", ketone, ester,
          "glycine (alpha-amino) ester hydrochloride in pyridine at reflux: one-pot anilide + azomethine", 3.0 + 1.0,
@@ -440,7 +442,9 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
                            + (", before the C3 acetoxylation" if c3_oxygen else ""))
         if c3_oxygen is not None:
             reasons.append("C3 acetoxylated by iodine catalysis (KOAc, K2S2O8)"
-                           + (", then the acetate saponified" if c3_oxygen == "3-hydroxy" else "")
+                           + (", then the acetate saponified" if c3_oxygen != "3-acetoxy" else "")
+                           + (" and the 3-OH exchanged in the dry alcohol with acid (lit:yang1996_alcoholysis)"
+                              if c3_oxygen in ("3-methoxy", "3-ethoxy") else "")
                            + ": the route of oxazepam and lorazepam (lit:cepanec2006)"
                            + ("; shown on N1-H rings, on an N1-alkyl ring an assumption" if agent is not None else "")
                            + "; C3 comes out racemic and racemizes in water (lit:oxazepam_racemization)")
@@ -472,6 +476,8 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
 
 
 _C3_ACETATE = Chem.MolFromSmarts("[OX2](-[CX3](=[OX1])-[CH3])")
+#: the 3-ethers the advisor makes from the 3-hydroxy ring by alcoholysis (lit:yang1996_alcoholysis); O is the first atom
+_C3_ETHERS = (("3-methoxy", Chem.MolFromSmarts("[OX2]-[CH3]")), ("3-ethoxy", Chem.MolFromSmarts("[OX2]-[CH2]-[CH3]")))
 _FOUR_OXIDE_STEPS = ("oxime formation", "chloroacetylation and quinazoline 3-oxide closure", "ring expansion (hydroxide)",
                      "acetic anhydride rearrangement")
 
@@ -547,7 +553,11 @@ def _acetoxylation_proposals(target: Chem.Mol, ring: RingSites, key: str) -> lis
     elif any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE)):
         product = "3-acetoxy"
     else:
-        return []
+        ethers = [name for name, pattern in _C3_ETHERS if any(m[0] == oxygen.GetIdx()
+                                                               for m in target.GetSubstructMatches(pattern))]
+        if not ethers:
+            return []
+        product = ethers[0]
     parent = Chem.RWMol(target)
     parent.RemoveBond(ring.c3, oxygen.GetIdx())
     drop = next(f for f in Chem.GetMolFrags(parent, asMols=False, sanitizeFrags=False) if oxygen.GetIdx() in f)
@@ -809,8 +819,9 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                           " expands to the 1,3-dihydro-1,4-benzodiazepin-2-one 4-oxide (demoxepam type); acetic"
                           " anhydride rearranges the 4-oxide to the 3-acetoxy ring, and mild hydrolysis gives the"
                           " 3-hydroxy ring (lit:archer_sternbach1968; lit:childress1964). The advisor simulates these"
-                          " routes for a 3-hydroxy or 3-acetoxy ring with N1-H or an N1-alkyl group only (another"
-                          " group on the 3-oxygen, an ether or carbamate, would need steps it does not model); the"
+                          " routes for a 3-hydroxy, 3-acetoxy, 3-methoxy or 3-ethoxy ring with N1-H or an N1-alkyl"
+                          " group only (another group on the 3-oxygen, a carbamate or a larger ether, would need"
+                          " steps it does not model); the"
                           " 3-hydroxy stereocentre comes out racemic and racemizes in water"
                           " (lit:oxazepam_racemization)")
     elif ring.n4_class in ("secondary_amine", "tertiary_amine", "aryl_amine"):
