@@ -482,12 +482,27 @@ _FOUR_OXIDE_STEPS = ("oxime formation", "chloroacetylation and quinazoline 3-oxi
                      "acetic anhydride rearrangement")
 
 
+def _c3_oxygen_group(target: Chem.Mol, ring: RingSites) -> tuple[str, int]:
+    """The oxygen group on a C3 that also carries one H (``3-hydroxy``, ``3-acetoxy``, ``3-methoxy``, ``3-ethoxy``)
+    and the oxygen's atom index; ("", -1) for any other C3."""
+    c3 = target.GetAtomWithIdx(ring.c3)
+    outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in set(ring.ring_atoms)]
+    if c3.GetTotalNumHs() != 1 or len(outside) != 1 or outside[0].GetAtomicNum() != 8:
+        return "", -1
+    oxygen = outside[0].GetIdx()
+    if outside[0].GetTotalNumHs() == 1:
+        return "3-hydroxy", oxygen
+    for name, pattern in (("3-acetoxy", _C3_ACETATE), *_C3_ETHERS):
+        if any(match[0] == oxygen for match in target.GetSubstructMatches(pattern)):
+            return name, oxygen
+    return "", -1
+
+
 def _four_oxide_product(target: Chem.Mol, ring: RingSites) -> str:
     """What the 4-oxide route would have to stop at to give the target (``4-oxide``, ``3-acetoxy``, ``3-hydroxy``),
     or "" when it cannot give it (N1 substituted, C3 substituted, another group on the 3-oxygen)."""
     ring_atoms = set(ring.ring_atoms)
     c3 = target.GetAtomWithIdx(ring.c3)
-    outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in ring_atoms]
     c5_outside = [nb for nb in target.GetAtomWithIdx(ring.c5).GetNeighbors() if nb.GetIdx() not in ring_atoms]
     if ring.n1_class != "nh" or ring.ring_variant != "fused_aromatic":
         return ""
@@ -495,12 +510,8 @@ def _four_oxide_product(target: Chem.Mol, ring: RingSites) -> str:
         return ""  # C5 must be the ketone carbon: one carbon substituent (aryl, alkenyl), no heteroatom (an amidine)
     if ring.n4_class == "n_oxide":
         return "4-oxide" if c3.GetTotalNumHs() == 2 else ""
-    if c3.GetTotalNumHs() != 1 or len(outside) != 1 or outside[0].GetAtomicNum() != 8:
-        return ""
-    oxygen = outside[0]
-    if oxygen.GetTotalNumHs() == 1:
-        return "3-hydroxy"
-    return "3-acetoxy" if any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE)) else ""
+    group = _c3_oxygen_group(target, ring)[0]
+    return group if group in ("3-hydroxy", "3-acetoxy") else ""
 
 
 def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
@@ -541,26 +552,12 @@ def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_
 def _acetoxylation_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
     """A 3-hydroxy or 3-acetoxy benzodiazepin-2-one (N1-H or N1-alkyl): the Sternbach routes to its 3-unsubstituted
     parent, then C3 acetoxylation (and hydrolysis), checked forward (lit:cepanec2006); [] for other rings."""
-    ring_atoms = set(ring.ring_atoms)
-    c3 = target.GetAtomWithIdx(ring.c3)
-    outside = [nb for nb in c3.GetNeighbors() if nb.GetIdx() not in ring_atoms]
-    if (ring.n1_class not in ("nh", "n_alkyl") or c3.GetTotalNumHs() != 1 or len(outside) != 1
-            or outside[0].GetAtomicNum() != 8):
+    product, oxygen = _c3_oxygen_group(target, ring)
+    if ring.n1_class not in ("nh", "n_alkyl") or not product:
         return []
-    oxygen = outside[0]
-    if oxygen.GetTotalNumHs() == 1:
-        product = "3-hydroxy"
-    elif any(match[0] == oxygen.GetIdx() for match in target.GetSubstructMatches(_C3_ACETATE)):
-        product = "3-acetoxy"
-    else:
-        ethers = [name for name, pattern in _C3_ETHERS if any(m[0] == oxygen.GetIdx()
-                                                               for m in target.GetSubstructMatches(pattern))]
-        if not ethers:
-            return []
-        product = ethers[0]
     parent = Chem.RWMol(target)
-    parent.RemoveBond(ring.c3, oxygen.GetIdx())
-    drop = next(f for f in Chem.GetMolFrags(parent, asMols=False, sanitizeFrags=False) if oxygen.GetIdx() in f)
+    parent.RemoveBond(ring.c3, oxygen)
+    drop = next(f for f in Chem.GetMolFrags(parent, asMols=False, sanitizeFrags=False) if oxygen in f)
     for index in sorted(drop, reverse=True):
         parent.RemoveAtom(index)
     c3_left = parent.GetAtomWithIdx(ring.c3 - sum(1 for i in drop if i < ring.c3))
