@@ -382,6 +382,16 @@ def _with_n1_h(target: Chem.Mol, n1: int, ring_atoms: set[int]) -> Chem.Mol:
     raise UnsupportedBuildingBlockError("N1 substituent could not be removed")
 
 
+def _sternbach_pieces(mol: Chem.Mol, ring: RingSites) -> tuple[Chem.Mol, Chem.Mol] | None:
+    """A benzodiazepin-2-one cut at N1-C2 and N4=C5: (the amino ester that holds C2, C3 and N4, the 2-aminoaryl ketone
+    that holds N1, the benzo ring and C5), or None when the cut does not give two pieces (a bridged ring)."""
+    frags = _cut(mol, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
+    if len(frags) != 2:
+        return None
+    ester, ketone = _holding(frags, 2)
+    return _unmarked(ester), _unmarked(ketone)
+
+
 def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_steps: int = 0,
                          c3_oxygen: str | None = None) -> list[_Proposal]:
     """Aminoketone + glycine ester / haloacetyl halide (+ N1-alkylation, + imine reduction, + C3 acetoxylation and
@@ -401,18 +411,14 @@ def _sternbach_proposals(target_imine: Chem.Mol, key: str, reduce: bool, extra_s
     n1_free = _with_n1_h(target_imine, ring.n1, ring_atoms) if agent is not None else target_imine
     with quiet_rdkit():
         free_ring = perceive(n1_free)[0]
-    frags = _cut(n1_free, ((free_ring.n1, free_ring.c2), (free_ring.n4, free_ring.c5)),
-                 {free_ring.c2: "OCC", free_ring.c5: "=O"}, {free_ring.c2: 2})
-    if len(frags) != 2:
+    pieces = _sternbach_pieces(n1_free, free_ring)
+    if pieces is None:
         return []
-    ester, ketone = _holding(frags, 2)
-    ester, ketone = _unmarked(ester), _unmarked(ketone)
+    ester, ketone = pieces
     halide = _haloacetyl_from(ester)
     direct_ketone = None
-    if agent is not None:
-        dfrags = _cut(target_imine, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
-        if len(dfrags) == 2:
-            direct_ketone = _unmarked(_holding(dfrags, 2)[1])
+    if agent is not None and (direct := _sternbach_pieces(target_imine, ring)) is not None:
+        direct_ketone = direct[1]
     refs: tuple[str, ...] = ("lit:sternbach1962", "lit:archer_sternbach1968")
     options: dict[str, object] = {"reduce_imine": reduce}
     if agent is not None:
@@ -520,10 +526,10 @@ def _four_oxide_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_
     product = _four_oxide_product(target, ring)
     if not product:
         return []
-    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "=O"}, {ring.c2: 2})
-    if len(frags) != 2:
+    pieces = _sternbach_pieces(target, ring)
+    if pieces is None:
         return []
-    ketone = _unmarked(_holding(frags, 2)[1])
+    ketone = pieces[1]
     halide = Chem.MolFromSmiles("ClCC(=O)Cl")
     verdict, fwd, ok, fwarn = _judged(key, lambda: plan_4_oxide_route(ketone, halide, product=product))
     oxide = product == "4-oxide"
