@@ -209,11 +209,6 @@ def parse_uncovered_rules(text: str, kind: str = "base") -> tuple[UncoveredBaseR
     )
 
 
-def parse_uncovered_base_rules(text: str) -> tuple[UncoveredBaseRule, ...]:
-    """The ``[[uncovered_base]]`` rules of a basic-site rule file's TOML text (RuleDataError when one is malformed)."""
-    return parse_uncovered_rules(text, "base")
-
-
 @lru_cache(maxsize=2)
 def uncovered_rules(kind: str) -> tuple[UncoveredBaseRule, ...]:
     """The packaged ``[[uncovered_base]]`` (``kind`` base) or ``[[uncovered_acid]]`` (``kind`` acid) rules."""
