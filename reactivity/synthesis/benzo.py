@@ -224,18 +224,11 @@ def _c3_oxygenated(rules: SynthesisRules, route_id: str, ring: Chem.Mol, c3_oxyg
     if n1_alkylated:
         warnings.append("The C3 acetoxylation was shown on N1-H rings (oxazepam, lorazepam: lit:cepanec2006); on an"
                         " N1-alkyl ring it is an assumption.")
-    warnings.append("C3 becomes a stereocentre in the acetoxylation: the product is racemic, and a 3-hydroxy or"
-                    " 3-acyloxy ring racemizes in water near neutral pH as well (lit:oxazepam_racemization).")
+    warnings.append(_racemic_c3("acetoxylation"))
     if c3_oxygen == "3-acetoxy":
         return acetate
-    hydrolysis = rules.reactions["acetate_hydrolysis"]
-    hydroxy = _one(hydrolysis, (acetate,), "the 3-acetate does not sit on the ring's C3")
-    intermediates.append(make_compound(acetate, "intermediate", "3-acetoxy ring", "C3 acetoxylation"))
-    side.append(side_compound(rules, route_id, "acetoxy_intermediate", acetate, "acetate hydrolysis"))
-    steps.append(hydrolysis.what)
+    hydroxy, hydrolysis = _saponified(rules, route_id, acetate, "C3 acetoxylation", steps, intermediates, side)
     refs.extend(hydrolysis.reference)
-    for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (hydroxy,)):
-        side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
     alcohol = C3_OXYGEN_GROUPS[c3_oxygen]
     if not alcohol:
         return hydroxy
@@ -246,6 +239,27 @@ def _c3_oxygenated(rules: SynthesisRules, route_id: str, ring: Chem.Mol, c3_oxyg
     steps.append(f"{alcoholysis.what}: {alcohol}")
     refs.extend(alcoholysis.reference)
     return ether
+
+
+def _saponified(rules: SynthesisRules, route_id: str, acetate: Chem.Mol, made_by: str, steps: list[str],
+                intermediates: list[Compound], side: list[Compound]) -> tuple[Chem.Mol, ReactionRule]:
+    """The 3-hydroxy ring from its 3-acetate (made in the step ``made_by``), and the hydrolysis rule; the step, the
+    acetate as intermediate and as side product, and the ring-contraction aldehyde of an acidic work-up are added to
+    the route's lists."""
+    hydrolysis = rules.reactions["acetate_hydrolysis"]
+    hydroxy = _one(hydrolysis, (acetate,), "the 3-acetate does not sit on the ring's C3")
+    intermediates.append(make_compound(acetate, "intermediate", "3-acetoxy ring", made_by))
+    side.append(side_compound(rules, route_id, "acetoxy_intermediate", acetate, "acetate hydrolysis"))
+    steps.append(hydrolysis.what)
+    for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (hydroxy,)):
+        side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
+    return hydroxy, hydrolysis
+
+
+def _racemic_c3(step: str) -> str:
+    """The warning of every route that makes C3 an oxygen-bearing stereocentre."""
+    return (f"C3 becomes a stereocentre in the {step}: the product is racemic, and a 3-hydroxy or 3-acyloxy ring"
+            " racemizes in water near neutral pH as well (lit:oxazepam_racemization).")
 
 
 #: What ``c3_oxygen`` can put on C3, and the alcohol of the last step for the ethers (lit:yang1996_alcoholysis).
@@ -277,9 +291,8 @@ def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ..
     if product not in FOUR_OXIDE_PRODUCTS:
         raise ValueError(f"product must be one of {FOUR_OXIDE_PRODUCTS}, got {product!r}")
     route_id = "benzodiazepinone_4_oxide"
-    names = ("ketone_oxime", "quinazoline_n_oxide_closure", "quinazoline_n_oxide_expansion", "n_oxide_acetoxylation",
-             "acetate_hydrolysis")
-    oxime_rule, closure, expansion, rearrangement, hydrolysis = (rules.reactions[name] for name in names)
+    names = ("ketone_oxime", "quinazoline_n_oxide_closure", "quinazoline_n_oxide_expansion", "n_oxide_acetoxylation")
+    oxime_rule, closure, expansion, rearrangement = (rules.reactions[name] for name in names)
     oxime = _one(oxime_rule, (ketone,), f"amine {ketone_smiles}: the 4-oxide route needs a primary 2-aminoaryl"
                  " ketone (its NH2 becomes N1 through the quinazoline)")
     n_oxide = _one(closure, (oxime, reagent), f"amine {ketone_smiles}: the oxime does not close to a quinazoline 3-oxide"
@@ -301,17 +314,11 @@ def plan_4_oxide_route(ketone: Chem.Mol, reagent: Chem.Mol, notes: tuple[str, ..
         side.append(side_compound(rules, route_id, "benzodiazepinone_4_oxide", expanded, "acetic anhydride rearrangement"))
         final, last = acetate, "acetic anhydride rearrangement"
     if product == "3-hydroxy":
-        final = _one(hydrolysis, (acetate,), "the 3-acetate does not sit on the ring's C3")
-        steps.append(hydrolysis.what)
+        final, hydrolysis = _saponified(rules, route_id, acetate, "acetic anhydride rearrangement", steps,
+                                        intermediates, side)
         rules_used.append(hydrolysis)
-        intermediates.append(make_compound(acetate, "intermediate", "3-acetoxy ring", "acetic anhydride rearrangement"))
-        side.append(side_compound(rules, route_id, "acetoxy_intermediate", acetate, "acetate hydrolysis"))
         last = "acetate hydrolysis"
-        for aldehyde in run_clean(rules.reactions["hydroxy_ring_contraction"], (final,)):
-            side.append(side_compound(rules, route_id, "quinazoline_carboxaldehyde", aldehyde, "work-up"))
-    warnings = [*notes] + ([] if product == "4-oxide" else [
-        "C3 becomes a stereocentre in the rearrangement: the product is racemic, and a 3-hydroxy or 3-acyloxy ring"
-        " racemizes in water near neutral pH as well (lit:oxazepam_racemization)."])
+    warnings = [*notes] + ([] if product == "4-oxide" else [_racemic_c3("rearrangement")])
     refs = ["lit:archer_sternbach1968", "lit:childress1964",
             *(() if product == "4-oxide" else ("lit:oxazepam_racemization", "docs:stereochemistry")),
             *(r for rule in rules_used for r in rule.reference)]
