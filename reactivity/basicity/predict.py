@@ -23,7 +23,7 @@ from .features import FULL_MATRIX_ATOMS, minmax_similarity, similarity_view, sit
 from .increments import SiteIncrement, ring_increment_ids, site_increments
 from .model import band_halfwidth, load_pka_model, nearest_training
 from .results import BasicityResult, BasicSite, Deferred, PermanentCharge, UncoveredGroup
-from .sites import ClassMatch, find_basic_sites, find_class_sites, has_acid_group, uncovered_groups
+from .sites import ClassMatch, find_basic_sites, find_class_sites, n_hydroxyl_oxygens, uncovered_groups
 from .distances import DistanceRows
 from .drawing import azole_tautomer_drawings, azole_tautomer_partner, model_amidine_drawing
 from .titration import (
@@ -155,6 +155,10 @@ _RING_INCREMENT_NOTE = (
     "the groups' bands")
 
 #: Assumption note of the carboxylate-ring cation pairs whose interaction takes ``CONJUGATED_RING_FACTOR``.
+#: An O-H on nitrogen that no class rule values and no uncovered-acid rule names (the oximes have class rules).
+_N_HYDROXYL_NOTE = ("O-H on a nitrogen at atom(s) {} (a hydroxylamine, hydroxamic-type or N-hydroxy amidine group "
+                    "without a class value): a weak acid (N-phenylhydroxylamine 10.68 and N-hydroxybenzamidoxime 10.7 in "
+                    "the open DataWarrior set), no pKa predicted")
 _CONJUGATED_NOTE = (
     "carboxylic acid and aromatic ring N joined by conjugated bonds at atom(s) {}: their charge interaction is taken "
     f"{CONJUGATED_RING_FACTOR:g} times the aliphatic one (the ring cation spreads its charge onto the ring carbons next "
@@ -635,20 +639,23 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     if len(drafts) > MAX_COUPLED_SITES:
         assumptions.append(f"more than {MAX_COUPLED_SITES} sites: the {MAX_COUPLED_SITES} with pKa nearest 7 are "
                            "titrated together, the others independently")
-    if not any(s.site_class == "hydroxamic_acid" for s in sites) and has_acid_group(job.work, "oxime_or_hydroxamic"):
-        assumptions.append("oxime O-H present: weak acid (pKa about 11-12), not included")
     # sites with a value, the other atoms of a group that has one (a hydrazine's second N), and ring N4 atoms (a note
     # above covers them)
     spoken_for = set(atoms) | {a for m in job.class_sites for a in m.group} | job.n4_atoms
     uncovered: list[UncoveredGroup] = []
+    named = set(spoken_for)  # and the atoms of uncovered groups: the N-hydroxyl note below leaves them out
     for kind, what, value in (("base", "a basic", "pKaH"), ("acid", "an acidic", "pKa")):
         for labels, found in uncovered_groups(job.work, kind):
+            named.update(found)
             left = tuple(sorted(original[a] for a in found if a not in spoken_for))
             if left:
                 uncovered.append(UncoveredGroup(kind, labels, left))
                 assumptions.append(compose(labels + " at atom(s) {}: " + what + " group that neither the site model "
                                            "nor a class rule covers; no " + value + " is predicted for it",
                                            atom_list(left)))
+    unvalued = sorted(original[a] for a in n_hydroxyl_oxygens(job.work) if a not in named)
+    if unvalued:
+        assumptions.append(compose(_N_HYDROXYL_NOTE, atom_list(unvalued)))
     if any(s.source == "model" and s.applicability < LOW_APPLICABILITY for s in sites):
         assumptions.append(
             f"at least one site is far from the training data (applicability < {LOW_APPLICABILITY}): its band is wide"

@@ -167,13 +167,15 @@ def acid_groups(mol: Chem.Mol) -> tuple[str, ...]:
     return tuple(rule.id for rule in acid_rules() if mol.HasSubstructMatch(rule.pattern))
 
 
-def has_acid_group(mol: Chem.Mol, rule_id: str) -> bool:
-    """Whether the acidic group of one rule id is present (``rule_id in acid_groups(mol)``, one search).
+def n_hydroxyl_oxygens(mol: Chem.Mol) -> tuple[int, ...]:
+    """The oxygens of every O-H on a nitrogen (oximes, hydroxylamines, hydroxamic acids, N-hydroxy amidines: the
+    ``oxime_or_hydroxamic`` acid group of basic_sites.toml), in increasing order.
 
-    >>> has_acid_group(Chem.MolFromSmiles("CC=NO"), "oxime_or_hydroxamic")
-    True
+    >>> n_hydroxyl_oxygens(Chem.MolFromSmiles("CC=NO")), n_hydroxyl_oxygens(Chem.MolFromSmiles("CCO"))
+    ((3,), ())
     """
-    return any(mol.HasSubstructMatch(rule.pattern) for rule in _acid_rules_by_id().get(rule_id, ()))
+    return tuple(sorted({match[0] for rule in _acid_rules_by_id().get("oxime_or_hydroxamic", ())
+                         for match in mol.GetSubstructMatches(rule.pattern)}))
 
 
 @lru_cache(maxsize=1)
