@@ -154,11 +154,12 @@ _RING_INCREMENT_NOTE = (
     "carry over from pyridine to the diazines is an assumption (Perrin, Dempsey and Serjeant 1981); band widened by "
     "the groups' bands")
 
+#: Assumption note of an O-H on nitrogen that no class rule values and no uncovered-acid rule names (oximes and
+#: hydroxamic acids have class rules).
+_N_HYDROXYL_NOTE = ("O-H on a nitrogen at atom(s) {} (a hydroxylamine or N-hydroxy amidine group without a class "
+                    "value): a weak acid (N-phenylhydroxylamine 10.68 and N-hydroxybenzamidoxime 10.7 in the open "
+                    "DataWarrior set), no pKa predicted")
 #: Assumption note of the carboxylate-ring cation pairs whose interaction takes ``CONJUGATED_RING_FACTOR``.
-#: An O-H on nitrogen that no class rule values and no uncovered-acid rule names (the oximes have class rules).
-_N_HYDROXYL_NOTE = ("O-H on a nitrogen at atom(s) {} (a hydroxylamine, hydroxamic-type or N-hydroxy amidine group "
-                    "without a class value): a weak acid (N-phenylhydroxylamine 10.68 and N-hydroxybenzamidoxime 10.7 in "
-                    "the open DataWarrior set), no pKa predicted")
 _CONJUGATED_NOTE = (
     "carboxylic acid and aromatic ring N joined by conjugated bonds at atom(s) {}: their charge interaction is taken "
     f"{CONJUGATED_RING_FACTOR:g} times the aliphatic one (the ring cation spreads its charge onto the ring carbons next "
