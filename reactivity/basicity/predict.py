@@ -134,6 +134,8 @@ class _Job:
     # the other tautomer drawings of those azoles, each with the map site -> its atom there: every model site's value
     # is the mean over all drawings
     drawings: tuple[tuple[Chem.Mol, dict[int, int]], ...] = ()
+    # (labels, working indices) of the basic groups the ``[[uncovered_base]]`` rules name: searched once, in _plan
+    uncovered_bases: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 #: Assumption notes of the sites predicted through an analog: (heading with a {} for the atoms, explanation).
@@ -190,12 +192,6 @@ def _perceive_rings(mol: Chem.Mol) -> tuple[Any, ...]:
     return tuple(perceive_with_view(mol, from_reader=True)[0])
 
 
-def _named_uncovered(work: Chem.Mol, atom: int) -> bool:
-    """Whether an ``[[uncovered_base]]`` rule names ``atom`` (a ring N4 without a class value, which the result then
-    lists among its uncovered groups instead of calling it not basic)."""
-    return any(atom in found for _, found in uncovered_groups(work, "base"))
-
-
 def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView | None = None) -> _Job:
     prepared = view if view is not None else free_base_view(mol)
     # the readers and the free-base view read hydroxy-azines as lactams already; an anion (a pyridinolate salt) is
@@ -240,6 +236,9 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
     notes: list[str] = list(notes_pre)
     site_atoms = {atom for atom, _ in sites}
     n4_atoms: set[int] = set()
+    uncovered_bases = uncovered_groups(work, "base")
+    # a ring N4 that an uncovered-base rule names (a C=N without a class value) is listed among the uncovered groups
+    named_bases = {atom for _, found in uncovered_bases for atom in found}
     for ring in rings:
         index = prepared.working_index(ring.n4)
         work_index = -1 if index is None else index
@@ -257,7 +256,7 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
                 notes.append(AtomText(f"N4 (atom {{0}}) classified by perception as {ring.n4_class}; predicted as {site_class}", (ring.n4,)))
         elif ring.n4_class in CLASS_N4_CLASSES and index is not None and index in class_atoms:
             n4_roles[index] = ring.n4_class
-        elif ring.n4_class == "imine" and index is not None and _named_uncovered(work, index):
+        elif ring.n4_class == "imine" and index is not None and index in named_bases:
             # a basic C=N N4 with no value (an amidine, imidate or ketimine N4): named among the uncovered groups
             n4_atoms.discard(index)
             sites = [(a, c) for a, c in sites if a != index]
@@ -279,7 +278,8 @@ def _plan(mol: Chem.Mol, rings: Sequence[Any] | None = None, view: FreeBaseView 
             "azole N at atom(s) {}: its N-H can sit on either ring N; too many such rings to average over the "
             "drawings, so the values are those of the drawing given", atom_list(prepared.input_index(a) for a in partners)))
     return _Job(prepared, work, parent, counter_ions, tuple(sites), class_sites, n4_roles, first, tuple(notes),
-                frozenset(n4_atoms), site_increments(work, sites), partners if drawings else {}, drawings)
+                frozenset(n4_atoms), site_increments(work, sites), partners if drawings else {}, drawings,
+                uncovered_bases)
 
 
 def _site_rows(job: _Job) -> np.ndarray:
@@ -646,7 +646,7 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     uncovered: list[UncoveredGroup] = []
     named = set(spoken_for)  # and the atoms of uncovered groups: the N-hydroxyl note below leaves them out
     for kind, what, value in (("base", "a basic", "pKaH"), ("acid", "an acidic", "pKa")):
-        for labels, found in uncovered_groups(job.work, kind):
+        for labels, found in (job.uncovered_bases if kind == "base" else uncovered_groups(job.work, kind)):
             named.update(found)
             left = tuple(sorted(original[a] for a in found if a not in spoken_for))
             if left:

@@ -187,7 +187,7 @@ def _acid_rules_by_id() -> dict[str, tuple[AcidRule, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
-class UncoveredBaseRule(AcidRule):
+class UncoveredGroupRule(AcidRule):
     """An ionizable group that neither the site model nor a class rule predicts (the first SMARTS atom is the site;
     the fields of :class:`AcidRule`); ``labels`` names it in the assumption that says so. The ``[[uncovered_base]]``
     rules name basic nitrogens, the ``[[uncovered_acid]]`` rules acidic groups."""
@@ -196,15 +196,18 @@ class UncoveredBaseRule(AcidRule):
     screen: Chem.Mol | None = None
 
 
+#: The former name of :class:`UncoveredGroupRule` (it also holds the acid rules), kept for code that imports it.
+UncoveredBaseRule = UncoveredGroupRule
+
 UNCOVERED_SECTIONS = {"base": "uncovered_base", "acid": "uncovered_acid"}
 
 
-def parse_uncovered_rules(text: str, kind: str = "base") -> tuple[UncoveredBaseRule, ...]:
+def parse_uncovered_rules(text: str, kind: str = "base") -> tuple[UncoveredGroupRule, ...]:
     """The ``[[uncovered_base]]`` (``kind`` base) or ``[[uncovered_acid]]`` (``kind`` acid) rules of a basic-site rule
     file's TOML text (RuleDataError when one is malformed)."""
     data = _rule_file_data(text)
     return tuple(
-        UncoveredBaseRule(labels=str(entry["labels"]), **fields,
+        UncoveredGroupRule(labels=str(entry["labels"]), **fields,
                           screen=compile_screen(fields["smarts"], f"basic_sites.toml {fields['id']}"))
         for entry in data.get(UNCOVERED_SECTIONS[kind], [])
         for fields in (_common_rule_fields(entry),)
@@ -212,12 +215,12 @@ def parse_uncovered_rules(text: str, kind: str = "base") -> tuple[UncoveredBaseR
 
 
 @lru_cache(maxsize=2)
-def uncovered_rules(kind: str) -> tuple[UncoveredBaseRule, ...]:
+def uncovered_rules(kind: str) -> tuple[UncoveredGroupRule, ...]:
     """The packaged ``[[uncovered_base]]`` (``kind`` base) or ``[[uncovered_acid]]`` (``kind`` acid) rules."""
     return parse_uncovered_rules(_rule_file_text(), kind)
 
 
-def uncovered_base_rules() -> tuple[UncoveredBaseRule, ...]:
+def uncovered_base_rules() -> tuple[UncoveredGroupRule, ...]:
     """The packaged ``[[uncovered_base]]`` rules."""
     return uncovered_rules("base")
 
