@@ -29,6 +29,7 @@ from .drawing import azole_tautomer_drawings, azole_tautomer_partner, model_amid
 from .titration import (
     CONJUGATED_RING_FACTOR,
     ION_LOGP_DROP,
+    RING_UREA_PAIR_INTERACTION,
     LOGD_PH_GRID,
     MAX_COUPLED_SITES,
     PH_SCALE,
@@ -167,6 +168,12 @@ _CONJUGATED_NOTE = (
     f"{CONJUGATED_RING_FACTOR:g} times the aliphatic one (the ring cation spreads its charge onto the ring carbons next "
     "to the carboxylate; read from the microconstants of nicotinic and isonicotinic acid, models/MODEL.md); one "
     "factor for every ring position and for imidazoles is an assumption")
+
+_RING_UREA_NOTE = (
+    "two N-H acids of one ring urea or thiourea unit at atom(s) {}: their charge interaction is "
+    f"{RING_UREA_PAIR_INTERACTION:g} pKa units, read from the two steps of five 2-thiobarbiturates (open DataWarrior "
+    "set, models/MODEL.md), not the value computed from their distance; that a barbiturate's C=O pair shares it is an "
+    "assumption")
 
 #: The readers' tautomer redraws the result names: (flag on the molecule and its atoms, note).
 _REDRAW_NOTES = (
@@ -511,6 +518,42 @@ def conjugated_ring_pairs(mol: Chem.Mol, drafts: Sequence[dict[str, Any]], fixed
     return (pairs if pairs.any() else None), (fixed if fixed.any() else None)
 
 
+def ring_urea_acid_pairs(mol: Chem.Mol, drafts: Sequence[dict[str, Any]]) -> np.ndarray | None:
+    """The interaction (pKa units) of every pair of acid sites that are the two N-H of one ring urea or thiourea unit
+    (both N bonded in a ring to one carbon with a C=O or C=S: a barbiturate's or a 2-thiobarbiturate's N1-H and
+    N3-H), :data:`RING_UREA_PAIR_INTERACTION`, and 0 for every other pair; None when there is no such pair.
+
+    >>> drafts = [{"atom": 7, "kind": "acid"}, {"atom": 10, "kind": "acid"}]
+    >>> ring_urea_acid_pairs(Chem.MolFromSmiles("CCC1(CC)C(=O)NC(=S)NC1=O"), drafts).tolist()
+    [[0.0, 4.16], [4.16, 0.0]]
+    >>> ring_urea_acid_pairs(Chem.MolFromSmiles("O=C(NC1CCCCC1)NC1CCCCC1"), [{"atom": 2, "kind": "acid"},
+    ...                                                                   {"atom": 9, "kind": "acid"}]) is None
+    True
+    """
+    acids = [i for i, d in enumerate(drafts)
+             if d["kind"] == "acid" and mol.GetAtomWithIdx(d["atom"]).GetAtomicNum() == 7]
+    if len(acids) < 2:
+        return None
+
+    def urea_carbons(atom: int) -> set[int]:  # ring carbons bonded to this N in a ring, carrying C=O or C=S
+        found = set()
+        for bond in mol.GetAtomWithIdx(atom).GetBonds():
+            carbon = bond.GetOtherAtom(mol.GetAtomWithIdx(atom))
+            if carbon.GetAtomicNum() == 6 and bond.IsInRing() and any(
+                    b.GetBondType() == Chem.BondType.DOUBLE and b.GetOtherAtom(carbon).GetAtomicNum() in (8, 16)
+                    for b in carbon.GetBonds()):
+                found.add(carbon.GetIdx())
+        return found
+
+    carbons = {i: urea_carbons(drafts[i]["atom"]) for i in acids}
+    pairs = np.zeros((len(drafts), len(drafts)))
+    for k, i in enumerate(acids):
+        for j in acids[k + 1:]:
+            if carbons[i] & carbons[j]:
+                pairs[i, j] = pairs[j, i] = RING_UREA_PAIR_INTERACTION
+    return pairs if pairs.any() else None
+
+
 def _rank_source(mol: Chem.Mol, atoms: Sequence[int]) -> Callable[[], list[int]]:
     """The canonical ranks of ``atoms``, computed on the first call only (a titration asks when two sites tie, so that
     which one is coupled or names a stepwise pKa does not follow the atom order)."""
@@ -576,9 +619,10 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
     else:
         dist, fixed_dist = np.zeros((len(atoms), len(atoms))), None
     conjugated, fixed_conjugated = conjugated_ring_pairs(job.work, drafts, fixed_atoms)
+    urea_pairs = ring_urea_acid_pairs(job.work, drafts)
     titration = Titration.build(
         titratable, dist, [(a, int(job.work.GetAtomWithIdx(a).GetFormalCharge())) for a in fixed_atoms], fixed_dist,
-        paths, _rank_source(job.work, atoms), conjugated, fixed_conjugated, fixed_paths,
+        paths, _rank_source(job.work, atoms), conjugated, fixed_conjugated, fixed_paths, urea_pairs,
     )
     protonation = titration.site_protonation(ph)
     sites = []
@@ -622,6 +666,9 @@ def _assemble(job: _Job, drafts: list[dict[str, Any]], ph: float, workup: bool, 
                 paired |= {drafts[i]["atom"], partners[j]}
     if paired:
         assumptions.append(compose(_CONJUGATED_NOTE, atom_list(sorted(original[a] for a in paired))))
+    if urea_pairs is not None:
+        urea_atoms = {drafts[i]["atom"] for i in np.nonzero(urea_pairs)[0]}
+        assumptions.append(compose(_RING_UREA_NOTE, atom_list(sorted(original[a] for a in urea_atoms))))
     class_used = [s for s in sites if s.source == "class_rule"]
     if class_used:
         assumptions.append(
