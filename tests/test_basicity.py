@@ -554,9 +554,9 @@ def test_a_thiobarbiturate_loses_its_second_proton_near_twelve(smiles: str, firs
 
 
 def test_only_the_two_n_h_of_one_ring_take_the_measured_ring_urea_interaction() -> None:
-    # two 2-thiobarbiturate rings joined through C5: four N-H acids, each pair within a ring takes the measured
-    # interaction, the pairs across the rings (eight bonds and more apart) the distance one: their second and
-    # fourth steps differ by about the two rings' interaction, not by twice the ring pair's
+    # two 2-thiobarbiturate rings joined through C5: four N-H acids; only the pair within each ring takes the
+    # measured interaction, the pairs across the rings (eight bonds and more apart) the small distance one. So one
+    # proton leaves each ring first (two steps close together), then the second of each ring, over four units later
     mol = Chem.MolFromSmiles("CCC1(CCCCC2(CC)C(=O)NC(=S)NC2=O)C(=O)NC(=S)NC1=O")
     steps = sorted(step.pka for step in predict_basicity(mol).macro_pkas if step.type == "acid")
     assert len(steps) == 4

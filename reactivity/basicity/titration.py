@@ -251,12 +251,12 @@ class Titration:
         w = np.zeros((n, n))
         for i in range(n):
             for j in range(i + 1, n):
+                if pair_interactions is not None and pair_interactions[i][j] > 0:  # a measured pair value
+                    w[i, j] = w[j, i] = float(pair_interactions[i][j])
+                    continue
                 scale = INTERACTION_SCALE[(sites[i].kind, sites[j].kind)]
                 if conjugated is not None and conjugated[i][j]:
                     scale *= CONJUGATED_RING_FACTOR
-                if pair_interactions is not None and pair_interactions[i][j] > 0:
-                    w[i, j] = w[j, i] = float(pair_interactions[i][j])
-                    continue
                 w[i, j] = w[j, i] = scale * interaction_pka_units(distance[i, j], int(multiplicity[i, j]))
         log_k = protonated_float @ pkas - 0.5 * np.einsum("si,ij,sj->s", charges, w, charges)
         fixed_total = sum(charge for _, charge in fixed)
