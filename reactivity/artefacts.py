@@ -73,9 +73,11 @@ ARCHIVE_META = "meta.json"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member dates: the same arrays give the same bytes (and SHA-256)
 
 
-def array_archive_bytes(arrays: Mapping[str, Any], meta: Mapping[str, Any]) -> bytes:
+def array_archive_bytes(arrays: Mapping[str, Any], meta: Mapping[str, Any], compress: bool = True) -> bytes:
     """An array archive: each array as a ``.npy`` member (no pickled objects) and ``meta`` as JSON, zlib-compressed.
 
+    ``compress=False`` stores the arrays as they are (the JSON member stays compressed): a large model is then read
+    without inflating it at every start (the pKa model: 13 MB stored, 4 MB compressed; about 20 ms less to read).
     Deterministic: member order, dates and compression are fixed, so the same content gives the same bytes.
 
     >>> import numpy as np
@@ -93,8 +95,8 @@ def array_archive_bytes(arrays: Mapping[str, Any], meta: Mapping[str, Any]) -> b
             member = io.BytesIO()
             np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, member.getvalue(), compresslevel=6)
+            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            archive.writestr(info, member.getvalue(), compresslevel=6 if compress else None)
         info = zipfile.ZipInfo(ARCHIVE_META, date_time=_ZIP_DATE)
         info.compress_type = zipfile.ZIP_DEFLATED
         archive.writestr(info, json.dumps(meta, sort_keys=True).encode("utf-8"), compresslevel=6)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from rdkit import Chem
 
+from . import tomlcache
 from .errors import RuleDataError
 from .molecule import all_substruct_matches
 
@@ -258,7 +259,7 @@ def read_packaged_toml(name: str, package: str = "reactivity", folder: str = "da
     try:
         root = resources.files(package)
         text = (root.joinpath(folder, name) if folder else root.joinpath(name)).read_text(encoding="utf-8")
-        return tomllib.loads(text)
+        return tomlcache.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RuleDataError(f"cannot read packaged rule file {name}: {exc}") from None
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import random
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from rdkit import Chem
 
 DATA = Path(__file__).parent / "data"
+
+# The tests keep the parsed rule files (reactivity.tomlcache) in a folder of their own, never in the home folder; set
+# before any test module is collected (collection already reads rule files), inherited by the command-line runs.
+_RULE_PARSE_CACHE = tempfile.mkdtemp(prefix="reactivity-tests-rule-cache-")
+os.environ["REACTIVITY_CACHE_DIR"] = _RULE_PARSE_CACHE
+atexit.register(shutil.rmtree, _RULE_PARSE_CACHE, True)
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +102,4 @@ def check_drawing_independence(smiles: str, rng: random.Random, renumberings: in
     for shuffled in random_renumberings(plain, rng, renumberings):
         assert answer_summary(shuffled) == expected, (smiles, "renumbered")
     assert answer_summary(Chem.AddHs(Chem.MolFromSmiles(smiles))) == expected, (smiles, "explicit H")
+

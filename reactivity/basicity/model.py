@@ -30,7 +30,8 @@ def pka_model_bytes(artefact: dict[str, Any]) -> bytes:
     ensemble: TreeEnsemble = artefact["model"]
     arrays = {f"tree_{name}": getattr(ensemble, name) for name in _TREE_ARRAYS}
     arrays["train_features"] = artefact["train_features"]
-    return array_archive_bytes(arrays, {key: artefact[key] for key in _META_KEYS})
+    # stored, not compressed: inflating 11 MB of trees took about 20 ms of every start (the wheel compresses it anyway)
+    return array_archive_bytes(arrays, {key: artefact[key] for key in _META_KEYS}, compress=False)
 
 
 def _tuples(value: Any) -> Any:

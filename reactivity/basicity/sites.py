@@ -10,6 +10,7 @@ from typing import Any
 
 from rdkit import Chem
 
+from .. import tomlcache
 from ..errors import RuleDataError
 from ..molecule import canonical_ranks
 from ..rules import checked_references, compile_screen, compile_smarts, require, rule_matches
@@ -98,7 +99,7 @@ def _rule_file_data(text: str) -> dict[str, Any]:
     """The parsed TOML of a basic-site rule file (parsed once for the site, acid and uncovered-base rules; callers
     only read it)."""
     try:
-        return tomllib.loads(text)
+        return tomlcache.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleDataError(f"basic_sites.toml: {exc}") from None
 
@@ -325,7 +326,7 @@ def parse_class_rules(text: str, known_references: frozenset[str] | None = None)
     reactivity.errors.RuleDataError: class_sites.toml rule 'x': missing field 'site_class'
     """
     try:
-        data = tomllib.loads(text)
+        data = tomlcache.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleDataError(f"{CLASS_SITE_FILE}: {exc}") from None
 
