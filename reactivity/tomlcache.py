@@ -2,11 +2,11 @@
 
 Python's own TOML parser is written in Python: the rule files of a full annotation (about 0.4 MB) take some 50 ms to
 parse, a tenth of the start-up of a one-record run. :func:`loads` keeps what it parsed in a cache folder, keyed by
-the SHA-256 of the exact text (and the Python version and data format), so a later process reads the same data back
-in a few milliseconds; any other text (an edited rule file, another version of the package) has another key and is
-parsed afresh. The cache holds data only (dictionaries, lists, strings, numbers, booleans, written with
-:mod:`marshal`), never code, and it is written the way a regular output is: into a temporary file renamed onto its
-name, so a reader never sees half a file.
+the SHA-256 of the exact text (and the Python version and data format), so a later process of the same user reads
+the same data back in a few milliseconds (files owned by another user are ignored); any other text (an edited rule
+file, another version of the package) has another key and is parsed afresh. The cache holds data only
+(dictionaries, lists, strings, numbers, booleans, written with :mod:`marshal`), never code, and it is written the way
+a regular output is: into a temporary file renamed onto its name, so a reader never sees half a file.
 
 Where it lives: the folder named by the environment variable ``REACTIVITY_CACHE_DIR`` (set it to an empty string to
 turn the cache off), else ``$XDG_CACHE_HOME/reactivity/toml``, else ``~/.cache/reactivity/toml``. A cache that cannot
@@ -78,9 +78,14 @@ def loads(text: str) -> dict[str, Any]:
 
 
 def _read(path: Path) -> dict[str, Any] | None:
+    """The cached data, or None when the file is absent, unreadable, damaged or not the reader's own (a file another
+    user put into a shared cache folder is never trusted: its rules could differ from the text they are filed under)."""
     try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):  # absent, unreadable or damaged: parse instead
+        with open(path, "rb") as stream:
+            if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
+                return None
+            data = marshal.loads(stream.read())
+    except (OSError, EOFError, ValueError, TypeError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -109,3 +109,13 @@ def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert tomlcache.cache_dir() == tmp_path / "home" / ".cache" / "reactivity" / "toml"
     assert os.environ.get(tomlcache.CACHE_ENV) is None
+
+
+def test_a_cache_file_of_another_user_is_not_trusted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "a = 1\n"
+    tomlcache.loads(text)
+    path = cache / f"{tomlcache.cache_key(text)}.marshal"
+    path.write_bytes(__import__("marshal").dumps({"a": 999}))  # a planted file under the right name
+    assert tomlcache.loads(text) == {"a": 999}  # the reader's own file is read as it is
+    monkeypatch.setattr(tomlcache.os, "getuid", lambda: os.stat(path).st_uid + 1)
+    assert tomlcache.loads(text) == {"a": 1}  # someone else's is ignored and the text parsed
