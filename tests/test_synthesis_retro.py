@@ -296,11 +296,43 @@ def test_an_azole_carboxamide_lactam_gets_the_sourced_way_in_and_its_regiochemis
     assert other.no_route_reason.startswith("N4 is aromatic")
 
 
-def test_a_non_benzo_2_5_dione_gets_the_head_to_tail_lactamization() -> None:
-    # 1,4-diazepane-2,5-dione from a beta-amino acid (C5-C7, N1) and an alpha-amino acid: N1 onto the C2 ester
+def test_an_n4_substituted_2_5_dione_is_made_head_to_tail_from_a_dipeptide() -> None:
+    # 4-methyl-1,4-diazepane-2,5-dione: N1-C2 and N4-C5 are the two amides. van Berkom et al. closed such rings at
+    # N1/C2 (the beta-amino acid's N onto the alpha-amino ester), and only with a tertiary C5-N4 amide: here N4-CH3,
+    # so the pieces are Boc-beta-alanine (N1, C7, C6, C5) and sarcosine ethyl ester (N4-CH3, C3, C2)
     result = propose_disconnections(Chem.MolFromSmiles("CN1CC(=O)NCCC1=O"))
+    assert result.target_class == "1,4-diazepane-2,5-dione"
+    first = result.disconnections[0]
+    assert first.id == "beta_amino_acid_amino_ester"
+    assert blocks(first) == [canon("CC(C)(C)OC(=O)NCCC(=O)O"), canon("CNCC(=O)OCC")]
+    assert first.forward_check == "the template gives the target"
+    assert first.bonds_broken == ("N1-C2 (lactamization)", "N4-C5 (amide coupling)")
+    assert "lit:vanberkom2005" in first.references
+
+
+def test_a_fused_tricyclic_2_5_dione_comes_from_a_cyclic_beta_amino_acid_and_a_proline_ester() -> None:
+    # the corpus's pyrrolo-fused dilactams: N4 is a proline N (its ring is the tertiary amide), C6-C7 belong to a
+    # 4-aminopyrrolidine-3-carboxylic acid; cutting N1-C2 and N4-C5 gives those two amino acids
+    result = propose_disconnections(Chem.MolFromSmiles("CC(=O)NC1CC2C(=O)NC3CCN(C(C)=O)C3C(=O)N2C1"))
+    first = result.disconnections[0]
+    assert blocks(first) == [canon("CC(=O)N1CCC(NC(=O)OC(C)(C)C)C1C(=O)O"), canon("CCOC(=O)C1CC(NC(C)=O)CN1")]
+    assert first.forward_check == "the template gives the target"
+
+
+def test_an_n4_h_2_5_dione_gets_no_route_and_says_why() -> None:
+    # N4-H: the linear dipeptide would hold a secondary C5-N4 amide, which did not cyclise (van Berkom et al. 2005)
+    for smiles in ("O=C1CNC(=O)CCN1", "CC1=C(C)C(=O)N[C@@H](c2ccccc2)C(=O)N1"):
+        result = propose_disconnections(Chem.MolFromSmiles(smiles))
+        assert not result.disconnections, smiles
+        assert "N1 onto the C2 ester" in result.no_route_reason and "N4-H" in result.no_route_reason
+        assert "lit:vanberkom2005" in result.references
+
+
+def test_an_n4_substituted_2_5_dione_without_a_saturated_beta_chain_keeps_the_reason() -> None:
+    # C6=C7 in a dihydropyridine: no saturated beta-amino acid supplies it, so no template route
+    result = propose_disconnections(Chem.MolFromSmiles("CN1CC(=O)NC2C=CN(Cc3ccccc3)C=C2C1=O"))
     assert not result.disconnections
-    assert "N1 onto the C2 ester" in result.no_route_reason and "lit:vanberkom2005" in result.references
+    assert "not a saturated beta-amino acid chain" in result.no_route_reason
 
 
 def test_a_3_ethoxy_ring_is_the_3_hydroxy_ring_exchanged_in_acidic_ethanol():

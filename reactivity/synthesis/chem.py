@@ -43,6 +43,8 @@ def ring_class(mol: Chem.Mol) -> tuple[str, bool]:
     ('8-membered lactam', False)
     >>> ring_class(Chem.MolFromSmiles("O=C1CN=C(c2ccccc2)c2cc(Cl)ccc2N1"))
     ('1,3-dihydro-2H-1,4-benzodiazepin-2-one', True)
+    >>> ring_class(Chem.MolFromSmiles("CN1CC(=O)NCCC1=O"))
+    ('1,4-diazepane-2,5-dione', True)
     >>> ring_class(Chem.MolFromSmiles("NCCCNC(=O)CN"))
     ('open chain (no ring)', False)
     """
@@ -51,16 +53,18 @@ def ring_class(mol: Chem.Mol) -> tuple[str, bool]:
         names = () if rings else related_scaffolds(mol)
     if rings:
         ring = rings[0]
+        c5 = mol.GetAtomWithIdx(ring.c5)
+        dione = ring.n4_class == "amide" and any(
+            b.GetBondType() == Chem.BondType.DOUBLE and b.GetOtherAtom(c5).GetAtomicNum() == 8 for b in c5.GetBonds())
         if ring.ring_variant == "fused_aromatic":
             if ring.n4_class == "imine":
                 return "1,3-dihydro-2H-1,4-benzodiazepin-2-one", True
-            c5 = mol.GetAtomWithIdx(ring.c5)
-            if ring.n4_class == "amide" and any(
-                b.GetBondType() == Chem.BondType.DOUBLE and b.GetOtherAtom(c5).GetAtomicNum() == 8 for b in c5.GetBonds()
-            ):
+            if dione:
                 return "1,4-benzodiazepine-2,5-dione", True
             if ring.n4_class in ("secondary_amine", "tertiary_amine"):
                 return "1,3,4,5-tetrahydro-1,4-benzodiazepin-2-one", True
+        elif dione:
+            return "1,4-diazepane-2,5-dione", True
         return TARGET_SCAFFOLD, True
     if names:
         return names[0], False

@@ -2,7 +2,7 @@
 
 Classes: saturated (and other N4-amine) 1,4-diazepan-2-ones, 1,3,4,5-tetrahydro-1,4-
 benzodiazepin-2-ones, 1,3-dihydro-1,4-benzodiazepin-2-ones (4,5-azomethine) and
-1,4-benzodiazepine-2,5-diones. Every proposal that the forward advisor can simulate is
+1,4-benzodiazepine-2,5-diones, and N4-substituted 1,4-diazepane-2,5-diones. Every proposal that the forward advisor can simulate is
 checked by running it forward and comparing the product with the target (InChIKey
 connectivity block); proposals are ranked by that check, by literature precedent, by
 stereochemical fit and by the number of steps, and each carries its reasons. When no
@@ -658,6 +658,51 @@ def _dione_proposals(target: Chem.Mol, ring: RingSites, key: str, c3_stereo: boo
     )]
 
 
+def _dipeptide_dione_proposals(target: Chem.Mol, ring: RingSites, key: str) -> list[_Proposal]:
+    """A 1,4-diazepane-2,5-dione without a benzo ring: N-Boc beta-amino acid (N1, C7, C6, C5) + N-substituted
+    alpha-amino ester (N4, C3, C2), closed head to tail at N1/C2 (lit:vanberkom2005). Only for an N4-substituted
+    ring: the linear dipeptide then holds the tertiary C5-N4 amide that the published closures needed."""
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "OH"},
+                 {ring.c2: 2, ring.n1: 1})
+    if len(frags) != 2:
+        return []
+    ester_part, acid_part = _holding(frags, 2)
+    n1 = _marked(acid_part, 1)
+    if n1 is None:
+        return []
+    ester, acid = _unmarked(ester_part), _unmarked(acid_part)
+    closure = load_synthesis_rules().reactions["dipeptide_dione_closure"]
+    products = run_clean(closure, (acid, ester))
+    if not products:
+        return []
+    ok = any(_key(p) == key for p in products)
+    forward = _smiles(products[0])
+    verdict = "the template gives the target" if ok else f"the template gives {forward}, not the target"
+    protected = _unmarked(_boc_on(acid_part, n1))
+    reasons = [
+        "N-Boc beta-amino acid + N-substituted alpha-amino ester: amide coupling at the amino ester's secondary N (the"
+        " tertiary C5-N4 amide), Boc removal, then head-to-tail lactamization of the freed N1 onto the C2 ester"
+        " (lit:vanberkom2005)",
+        "the published closures were made at N1/C2 (closing N4 onto C5 failed) and needed the N,N-disubstituted backbone"
+        " amide that N4's substituent provides here (lit:vanberkom2005; one series of 6-spiro rings: a precedent for"
+        " the ring closure, not for these building blocks)",
+        "checked with the ring-closing template (coupling, deprotection and lactamization as one step; side products"
+        " not simulated)",
+    ]
+    warnings = ["Run the lactamization dilute: the free N1 of one dipeptide can also attack the ester of another"
+                " (linear and cyclic oligomers)."]
+    return [_Proposal(
+        "beta_amino_acid_amino_ester", "diazepanedione", ("N1-C2 (lactamization)", "N4-C5 (amide coupling)"),
+        (BuildingBlock("N-Boc beta-amino acid", _smiles(protected),
+                       "supplies N1 (Boc-protected until the ring closure), C7, C6 and C5 (its carboxyl)"),
+         BuildingBlock("N-substituted amino ester", _smiles(ester),
+                       "secondary alpha-amino ester: supplies N4 with its substituent, C3 and C2")),
+        ("amide coupling of the N-Boc beta-amino acid with the amino ester's secondary N",
+         "Boc removal (acidolysis)", "head-to-tail lactamization of N1 onto the C2 ester (dilute)"),
+        verdict, forward, ok, (3.0 if ok else 0.5) - 0.4, reasons, warnings, ("lit:vanberkom2005",),
+    )]
+
+
 # ------------------------------------------------------------------------------- N4 substituent last
 
 
@@ -861,12 +906,19 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
             if not proposals:
                 reason = "the 2,5-dione is bridged or fused across the bonds the disconnection breaks"
         elif c5_carbonyl:
-            reason = ("N4 is acylated by the ring C5 carbonyl (a 2,5-dione without a benzo ring): the anthranilic acid +"
-                      " amino ester route does not apply. Such dilactams come from a linear dipeptide of a beta-amino"
-                      " acid (C5-C7, N1) and an alpha-amino acid (C2, C3, N4) closed head to tail; the closure that"
-                      " worked is N1 onto the C2 ester, not N4 onto C5, and only with a tertiary amide in the"
-                      " precursor's backbone, that is an N4-substituted ring (lit:vanberkom2005). The advisor does not"
-                      " model it")
+            n4_substituted = target.GetAtomWithIdx(ring.n4).GetTotalNumHs() == 0
+            if n4_substituted:
+                proposals = _dipeptide_dione_proposals(target, ring, key)
+            if not proposals:
+                reason = ("N4 is acylated by the ring C5 carbonyl (a 2,5-dione without a benzo ring): the anthranilic"
+                          " acid + amino ester route does not apply. Such dilactams come from a linear dipeptide of a"
+                          " beta-amino acid (C5-C7, N1) and an alpha-amino acid (C2, C3, N4) closed head to tail; the"
+                          " closure that worked is N1 onto the C2 ester, not N4 onto C5, and only with a tertiary amide"
+                          " in the precursor's backbone, that is an N4-substituted ring (lit:vanberkom2005). " + (
+                              "This ring's C5-C7 unit is not a saturated beta-amino acid chain, or the ring is bridged"
+                              " or fused across the two amide bonds: the advisor does not model its closure"
+                              if n4_substituted else
+                              "This ring has N4-H, so its dipeptide would hold a secondary amide: no route is proposed"))
         else:
             proposals, inner_reason = _n4_group_last(target, ring, "acylation")
             if not proposals:
