@@ -1,12 +1,12 @@
 """Retro direction: ranked disconnections for every ring class the advisor has routes for.
 
 Classes: saturated (and other N4-amine) 1,4-diazepan-2-ones, 1,3,4,5-tetrahydro-1,4-
-benzodiazepin-2-ones, 1,3-dihydro-1,4-benzodiazepin-2-ones (4,5-azomethine) and
-1,4-benzodiazepine-2,5-diones, and N4-substituted 1,4-diazepane-2,5-diones. Every proposal that the forward advisor can simulate is
-checked by running it forward and comparing the product with the target (InChIKey
-connectivity block); proposals are ranked by that check, by literature precedent, by
-stereochemical fit and by the number of steps, and each carries its reasons. When no
-disconnection applies the result says why.
+benzodiazepin-2-ones, 1,3-dihydro-1,4-benzodiazepin-2-ones (4,5-azomethine),
+1,4-benzodiazepine-2,5-diones and N4-substituted 1,4-diazepane-2,5-diones. Every proposal
+that the forward advisor can simulate is checked by running it forward and comparing the
+product with the target (InChIKey connectivity block); proposals are ranked by that check,
+by literature precedent, by stereochemical fit and by the number of steps, and each carries
+its reasons. When no disconnection applies the result says why.
 
 >>> result = propose_disconnections(Chem.MolFromSmiles("CN1C(=O)CN=C(c2ccccc2)c2cc(Cl)ccc21"))  # diazepam
 >>> first = result.disconnections[0]
@@ -918,7 +918,8 @@ def propose_disconnections(target: Chem.Mol) -> RetroResult:
                               "This ring's C5-C7 unit is not a saturated beta-amino acid chain, or the ring is bridged"
                               " or fused across the two amide bonds: the advisor does not model its closure"
                               if n4_substituted else
-                              "This ring has N4-H, so its dipeptide would hold a secondary amide: no route is proposed"))
+                              "This ring has N4-H, so its dipeptide would hold a secondary amide: no route is"
+                              " proposed"))
         else:
             proposals, inner_reason = _n4_group_last(target, ring, "acylation")
             if not proposals:
