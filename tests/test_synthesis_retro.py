@@ -342,3 +342,21 @@ def test_a_3_ethoxy_ring_is_the_3_hydroxy_ring_exchanged_in_acidic_ethanol():
     assert first.steps[-3:] == ("C3 acetoxylation", "acetate hydrolysis", "alcoholysis")
     assert first.forward_check == "the forward route gives the target as the main product"
     assert "lit:yang1996_alcoholysis" in result.references
+
+
+def test_an_n4_group_that_cannot_be_written_as_a_chloride_gives_a_reason_not_an_error(monkeypatch) -> None:
+    # the N4-acyl disconnection writes the acyl group as its chloride; when that structure cannot be sanitized the
+    # result must still be a no-route reason (it once returned a value of the wrong shape and the caller raised)
+    from reactivity.synthesis import retro as retro_module
+
+    real = retro_module.Chem.SanitizeMol
+
+    def refuse_chlorides(mol, *args, **kwargs):
+        if any(atom.GetAtomicNum() == 17 for atom in mol.GetAtoms()):
+            raise ValueError("refused for the test")
+        return real(mol, *args, **kwargs)
+
+    monkeypatch.setattr(retro_module.Chem, "SanitizeMol", refuse_chlorides)
+    result = propose_disconnections(Chem.MolFromSmiles("CC(=O)N1CCCNC(=O)C1"))
+    assert not result.disconnections
+    assert result.no_route_reason.startswith("N4 is acylated by an exocyclic acyl group")

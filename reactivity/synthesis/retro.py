@@ -728,7 +728,7 @@ def _n4_group_last(target: Chem.Mol, ring: RingSites, what: str) -> tuple[list[_
         with quiet_rdkit():
             Chem.SanitizeMol(mol)
     except Exception:  # the group cannot be written as a chloride
-        return [], "", ""
+        return [], ""
     mapping: list[tuple[int, ...]] = []
     frags = Chem.GetMolFrags(mol, asMols=True, fragsMolAtomMapping=mapping)
     if len(frags) != 2:
