@@ -317,6 +317,15 @@ def test_a_fused_tricyclic_2_5_dione_comes_from_a_cyclic_beta_amino_acid_and_a_p
     first = result.disconnections[0]
     assert blocks(first) == [canon("CC(=O)N1CCC(NC(=O)OC(C)(C)C)C1C(=O)O"), canon("CCOC(=O)C1CC(NC(C)=O)CN1")]
     assert first.forward_check == "the template gives the target"
+    # the same pieces in any atom order, and with the hydrogens drawn
+    import random
+
+    from conftest import random_renumberings
+
+    target = Chem.MolFromSmiles("CC(=O)NC1CC2C(=O)NC3CCN(C(C)=O)C3C(=O)N2C1")
+    for drawing in [*random_renumberings(target, random.Random(7), 6), Chem.AddHs(target)]:
+        again = propose_disconnections(drawing).disconnections[0]
+        assert (again.id, blocks(again), again.forward_check) == (first.id, blocks(first), first.forward_check)
 
 
 def test_an_n4_h_2_5_dione_gets_no_route_and_says_why() -> None:
