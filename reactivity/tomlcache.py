@@ -5,8 +5,8 @@ parse, a tenth of the start-up of a one-record run. :func:`loads` keeps what it 
 the SHA-256 of the exact text (and the Python version and data format), so a later process of the same user reads
 the same data back in a few milliseconds (files owned by another user are ignored); any other text (an edited rule
 file, another version of the package) has another key and is parsed afresh. The cache holds data only
-(dictionaries, lists, strings, numbers, booleans, written with :mod:`marshal`), never code, and it is written the way
-a regular output is: into a temporary file renamed onto its name, so a reader never sees half a file.
+(dictionaries, lists, strings, numbers, booleans, written with :mod:`marshal`), never code, and it is written as
+every output of the package is (a temporary file renamed onto its name), so a reader never sees half a file.
 
 Where it lives: the folder named by the environment variable ``REACTIVITY_CACHE_DIR`` (set it to an empty string to
 turn the cache off), else ``$XDG_CACHE_HOME/reactivity/toml``, else ``~/.cache/reactivity/toml``. A cache that cannot
@@ -23,7 +23,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -91,27 +90,19 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Store ``data`` under ``path`` (temporary file, then rename); nothing happens when it cannot be stored."""
+    """Store ``data`` under ``path`` as every output of the package is written (``write_output``: a temporary file
+    renamed onto the name); nothing happens when it cannot be stored."""
     try:
         payload = marshal.dumps(data)  # ValueError for values marshal cannot hold (TOML dates and times)
     except ValueError:
         return
-    temporary = None
+    from .batch.writers import write_output  # only on a cache miss: not part of a warm start
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)
-        temporary = None
-    except OSError:
+        write_output(str(path), payload)
+    except (OSError, ValueError):  # ValueError: write_output's OutputError (a folder in the way)
         pass
-    finally:
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
 
 
 __all__ = ["CACHE_ENV", "cache_dir", "cache_key", "loads"]

@@ -630,17 +630,45 @@ def _imine_precursor(target: Chem.Mol, ring: RingSites) -> Chem.Mol | None:
 # ------------------------------------------------------------------------------- 2,5-diones
 
 
-def _dione_proposals(target: Chem.Mol, ring: RingSites, key: str, c3_stereo: bool) -> list[_Proposal]:
-    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "OH"}, {ring.c2: 2})
+@dataclass
+class _DilactamCut:
+    """A 2,5-dione cut at both amides (N1-C2 and N4-C5) into the amino ester (N4, C3, C2, as its ethyl ester) and the
+    amino acid (N1 ... C5), with the ring-closing template run on the two pieces."""
+
+    ester: Chem.Mol
+    acid: Chem.Mol
+    acid_marked: Chem.Mol  # the acid as cut (atom indices of the cut, map numbers still on)
+    n1: int  # N1's index in ``acid_marked``
+    ok: bool
+    forward: str | None
+    verdict: str
+
+
+def _dilactam_cut(target: Chem.Mol, ring: RingSites, key: str, reaction_id: str) -> _DilactamCut | None:
+    """Cut a 2,5-dione into its two amino acids and check them with ``reaction_id`` (None: the cut gives no two
+    pieces, or N1 is not in the acid piece)."""
+    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "OH"},
+                 {ring.c2: 2, ring.n1: 1})
     if len(frags) != 2:
-        return []
-    ester, acid = (_unmarked(f) for f in _holding(frags, 2))
-    closure = load_synthesis_rules().reactions["benzodiazepinedione_closure"]
-    products = run_clean(closure, (acid, ester))
+        return None
+    ester_part, acid_part = _holding(frags, 2)
+    n1 = _marked(acid_part, 1)
+    if n1 is None:
+        return None
+    ester, acid = _unmarked(ester_part), _unmarked(acid_part)
+    products = run_clean(load_synthesis_rules().reactions[reaction_id], (acid, ester))
     ok = any(_key(p) == key for p in products)
     forward = _smiles(products[0]) if products else None
     verdict = ("the template gives the target" if ok else
                f"the template gives {forward}, not the target" if forward else "the template gives no product")
+    return _DilactamCut(ester, acid, acid_part, n1, ok, forward, verdict)
+
+
+def _dione_proposals(target: Chem.Mol, ring: RingSites, key: str, c3_stereo: bool) -> list[_Proposal]:
+    cut = _dilactam_cut(target, ring, key, "benzodiazepinedione_closure")
+    if cut is None:
+        return []
+    ester, acid, ok, forward, verdict = cut.ester, cut.acid, cut.ok, cut.forward, cut.verdict
     reasons = [
         "anthranilic acid (or its isatoic anhydride) + alpha-amino ester: N4-C5 amide, then lactamization of the aniline N onto the ester (lit:boojamra1997)",
         "checked with the ring-closing template (amide coupling and lactamization as one step; side products not simulated)",
@@ -662,23 +690,11 @@ def _dipeptide_dione_proposals(target: Chem.Mol, ring: RingSites, key: str) -> l
     """A 1,4-diazepane-2,5-dione without a benzo ring: N-Boc beta-amino acid (N1, C7, C6, C5) + N-substituted
     alpha-amino ester (N4, C3, C2), closed head to tail at N1/C2 (lit:vanberkom2005). Only for an N4-substituted
     ring: the linear dipeptide then holds the tertiary C5-N4 amide that the published closures needed."""
-    frags = _cut(target, ((ring.n1, ring.c2), (ring.n4, ring.c5)), {ring.c2: "OCC", ring.c5: "OH"},
-                 {ring.c2: 2, ring.n1: 1})
-    if len(frags) != 2:
+    cut = _dilactam_cut(target, ring, key, "dipeptide_dione_closure")
+    if cut is None or cut.forward is None:  # no saturated beta-amino acid chain: no template product, no proposal
         return []
-    ester_part, acid_part = _holding(frags, 2)
-    n1 = _marked(acid_part, 1)
-    if n1 is None:
-        return []
-    ester, acid = _unmarked(ester_part), _unmarked(acid_part)
-    closure = load_synthesis_rules().reactions["dipeptide_dione_closure"]
-    products = run_clean(closure, (acid, ester))
-    if not products:
-        return []
-    ok = any(_key(p) == key for p in products)
-    forward = _smiles(products[0])
-    verdict = "the template gives the target" if ok else f"the template gives {forward}, not the target"
-    protected = _unmarked(_boc_on(acid_part, n1))
+    ester, ok, forward, verdict = cut.ester, cut.ok, cut.forward, cut.verdict
+    protected = _unmarked(_boc_on(cut.acid_marked, cut.n1))
     reasons = [
         "N-Boc beta-amino acid + N-substituted alpha-amino ester: amide coupling at the amino ester's secondary N (the"
         " tertiary C5-N4 amide), Boc removal, then head-to-tail lactamization of the freed N1 onto the C2 ester"
